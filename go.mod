@@ -1,0 +1,3 @@
+module goft
+
+go 1.26
