@@ -1,0 +1,314 @@
+package diffusion
+
+import (
+	"fmt"
+	"math"
+
+	"goft/parallel"
+)
+
+// Method is a diffusion time integrator (HipFT's diffusion_num_method).
+type Method int
+
+// The diffusion time integrators.
+const (
+	ForwardEuler Method = 1 // first-order explicit Euler at the stable step
+	RKL2         Method = 2 // 2nd-order Runge-Kutta-Legendre super time stepping
+	RKG2         Method = 3 // 2nd-order Runge-Kutta-Gegenbauer super time stepping
+)
+
+// String names the method as HipFT's documentation does.
+func (m Method) String() string {
+	switch m {
+	case ForwardEuler:
+		return "FE"
+	case RKL2:
+		return "RKL2"
+	case RKG2:
+		return "RKG2"
+	}
+	return fmt.Sprintf("Method(%d)", int(m))
+}
+
+// MaxAutoCycles is HipFT's cap on automatic subcycles: the cycle numbered
+// MaxAutoCycles-1 takes whatever time is left.
+const MaxAutoCycles = 60
+
+// Stepper advances fields under diffusion for a given time, subcycling as
+// HipFT does. It owns its scratch arrays; Advance does not allocate.
+type Stepper struct {
+	Op     *Operator
+	Method Method
+	// Subcycles is the fixed number of subcycles; 0 selects automatic PTL
+	// subcycling.
+	Subcycles int
+
+	// StagesUsed is the number of STS stages (or Euler substeps for FE) of
+	// the last (sub)step: HipFT's N_DIFF_PER_STEP.
+	StagesUsed int64
+	// CyclesUsed is HipFT's N_DIFF_CYCLES: the subcycles of the last
+	// Advance under automatic subcycling, else the fixed number.
+	CyclesUsed int64
+
+	u0, y0, ukm1, ukm2, lbuf []float64
+	uj, vj, ubj, gj, b       []float64
+
+	pool     *parallel.Pool
+	cur      stageArgs
+	bodyInit parallel.Body
+	bodyStep parallel.Body
+	bodyFE   parallel.Body
+}
+
+type stageArgs struct {
+	f                   []float64
+	u, v, w, ubtau, g   float64
+	tau, ub1            float64
+	hFE                 float64
+}
+
+// NewStepper creates a stepper for operator op. subcycles = 0 selects the
+// automatic PTL subcycling.
+func NewStepper(op *Operator, method Method, subcycles int, pool *parallel.Pool) (*Stepper, error) {
+	if method < ForwardEuler || method > RKG2 {
+		return nil, fmt.Errorf("diffusion: unknown diffusion_num_method %d (valid: 1 FE, 2 RKL2, 3 RKG2)", int(method))
+	}
+	if subcycles < 0 {
+		return nil, fmt.Errorf("diffusion: diffusion_subcycles must be >= 0 (got %d)", subcycles)
+	}
+	n := len(op.C1)
+	s := &Stepper{Op: op, Method: method, Subcycles: subcycles, pool: pool,
+		u0: make([]float64, n), y0: make([]float64, n), ukm1: make([]float64, n),
+		ukm2: make([]float64, n), lbuf: make([]float64, n),
+		CyclesUsed: int64(subcycles)}
+	if method == ForwardEuler {
+		s.StagesUsed = 1
+	}
+	s.bodyInit = s.stsInit
+	s.bodyStep = s.stsStage
+	s.bodyFE = s.feUpdate
+	return s, nil
+}
+
+// CycleHook is called after every diffusion subcycle with the time stepped
+// so far within the current Advance (hours) and HipFT's diagnostic cycle
+// estimate ceil(remaining/tau) (automatic subcycling only; otherwise the
+// fixed count). HipFT writes its verbose in-loop history lines here.
+type CycleHook func(elapsed float64, cycleEstimate int64)
+
+// Advance diffuses f (all realizations) over dt hours, exactly as HipFT's
+// diffusion_step: fixed or automatic subcycles, each one FE, RKL2 or RKG2
+// step. hook may be nil.
+func (s *Stepper) Advance(f []float64, dt float64, hook CycleHook) {
+	auto := s.Subcycles == 0
+	var tau float64
+	if !auto {
+		tau = dt / float64(s.Subcycles)
+	}
+	elapsed := 0.0
+	estimate := int64(s.Subcycles)
+	for i := 1; ; i++ {
+		done := false
+		if auto {
+			tau = s.PTL(f, tau)
+			if elapsed+tau >= dt {
+				tau = dt - elapsed
+				done = true
+			}
+			if i == MaxAutoCycles-1 {
+				tau = dt - elapsed
+				done = true
+			}
+			estimate = int64(math.Ceil((dt - elapsed) / tau))
+		}
+		switch s.Method {
+		case ForwardEuler:
+			s.stepFE(f, tau)
+		default:
+			s.stepSTS(f, tau)
+		}
+		elapsed += tau
+		if hook != nil {
+			hook(elapsed, estimate)
+		}
+		if !auto && i == s.Subcycles {
+			done = true
+		}
+		if done {
+			if auto {
+				s.CyclesUsed = int64(i)
+			}
+			return
+		}
+	}
+}
+
+// PTL returns HipFT's practical time-step limit for the current field: from
+// the point(s) where |L f| is largest (over all realizations), the smallest
+// -du/dA over the four neighbours, times 0.95, and never below tauIn. When
+// L f vanishes wherever |f| > 1e-14 it returns math.MaxFloat64.
+func (s *Stepper) PTL(f []float64, tauIn float64) float64 {
+	const fmin = 1e-14
+	op := s.Op
+	m := op.Mesh
+	af := s.lbuf
+	op.Apply(af, f)
+	amax := -1.0
+	for i, v := range f {
+		if math.Abs(v) > fmin {
+			amax = math.Max(math.Abs(af[i]), amax)
+		}
+	}
+	if !(amax > 0) {
+		return math.MaxFloat64
+	}
+	ptl := math.MaxFloat64
+	ntm, npm := m.NThetaMain, m.NPhiMain
+	for r := 0; r < op.NReal; r++ {
+		for k := 1; k < npm-1; k++ {
+			for j := 1; j < ntm-1; j++ {
+				i := m.Index(j, k, r)
+				if math.Abs(af[i]) != amax || !(math.Abs(f[i]) > fmin) {
+					continue
+				}
+				for _, nb := range [4]int{i - 1, i + 1, i - ntm, i + ntm} {
+					du := f[i] - f[nb]
+					da := af[i] - af[nb]
+					if du*da < -fmin {
+						ptl = math.Min(-du/da, ptl)
+					}
+				}
+			}
+		}
+	}
+	ptl *= 0.95
+	if ptl < tauIn {
+		ptl = tauIn
+	}
+	return ptl
+}
+
+// stepFE takes ceil(tau/DtEuler) forward Euler substeps.
+func (s *Stepper) stepFE(f []float64, tau float64) {
+	n := int64(math.Ceil(tau / s.Op.DtEuler))
+	s.StagesUsed = n
+	s.cur = stageArgs{f: f, hFE: tau / float64(n)}
+	for i := int64(0); i < n; i++ {
+		s.Op.Apply(s.lbuf, f)
+		s.pool.For(len(f), s.bodyFE)
+	}
+	s.cur = stageArgs{}
+}
+
+func (s *Stepper) feUpdate(lo, hi int) {
+	f, l, h := s.cur.f[lo:hi], s.lbuf[lo:hi], s.cur.hFE
+	for i := range f {
+		f[i] = f[i] + h*l[i]
+	}
+}
+
+// Stages returns the STS stage count HipFT uses for a step of tau hours.
+func (s *Stepper) Stages(tau float64) int64 {
+	ratio := tau / s.Op.DtEuler
+	var sr float64
+	if s.Method == RKL2 {
+		sr = 0.5 * (math.Sqrt(9+16*ratio) - 1)
+	} else {
+		sr = 0.5 * (math.Sqrt(25+24*ratio) - 3)
+	}
+	n := int64(math.Ceil(sr))
+	if n < 3 {
+		n = 3
+	}
+	if n%2 == 0 {
+		n++
+	}
+	return n
+}
+
+// loadCoefficients fills the STS recurrence coefficients (1-based slices)
+// with HipFT's arithmetic order.
+func (s *Stepper) loadCoefficients(n int64) {
+	if int64(cap(s.uj)) < n+1 {
+		c := 2*n + 1
+		s.uj, s.vj, s.ubj, s.gj, s.b = make([]float64, c), make([]float64, c), make([]float64, c), make([]float64, c), make([]float64, c)
+	}
+	uj, vj, ubj, gj, b := s.uj[:n+1], s.vj[:n+1], s.ubj[:n+1], s.gj[:n+1], s.b[:n+1]
+	if s.Method == RKL2 {
+		w := 4 / float64(n*n+n-2)
+		b[1], b[2] = 1.0/3, 1.0/3
+		ubj[1] = 4 / (3 * float64(n*n+n-2))
+		uj[2], vj[2] = 1.5, -0.5
+		ubj[2] = uj[2] * w
+		gj[2] = -w
+		for j := int64(3); j <= n; j++ {
+			fj := float64(j)
+			b[j] = (float64(j*j+j) - 2) / (2 * fj * float64(j+1))
+			bj1 := b[j] / b[j-1]
+			bj2 := b[j] / b[j-2]
+			uj[j] = bj1 * (2 - 1/fj)
+			vj[j] = bj2 * (1/fj - 1)
+			ubj[j] = uj[j] * w
+			gj[j] = (b[j-1] - 1) * ubj[j]
+		}
+		return
+	}
+	w := 6 / float64((n+4)*(n-1))
+	b[1], b[2] = 1.0/3, 1.0/15
+	ubj[1] = w
+	uj[2], vj[2] = 0.5, -1.0/10
+	ubj[2] = uj[2] * w
+	gj[2] = 0
+	for j := int64(3); j <= n; j++ {
+		fj := float64(j)
+		b[j] = (4 * float64(j-1) * float64(j+4)) / (3 * fj * float64(j+1) * float64(j+2) * float64(j+3))
+		bj1 := b[j] / b[j-1]
+		bj2 := b[j] / b[j-2]
+		uj[j] = bj1 * (2 + 1/fj)
+		vj[j] = -bj2 * (1/fj + 1)
+		ubj[j] = uj[j] * w
+		gj[j] = (0.5*fj*(fj+1)*b[j-1] - 1) * ubj[j]
+	}
+}
+
+// stepSTS takes one RKL2 or RKG2 super step of tau hours.
+func (s *Stepper) stepSTS(f []float64, tau float64) {
+	n := s.Stages(tau)
+	s.StagesUsed = n
+	s.loadCoefficients(n)
+	s.Op.Apply(s.y0, f)
+	s.cur = stageArgs{f: f, tau: tau, ub1: s.ubj[1]}
+	s.pool.For(len(f), s.bodyInit)
+	for k := int64(2); k <= n; k++ {
+		s.Op.Apply(s.lbuf, s.ukm1)
+		u, v := s.uj[k], s.vj[k]
+		s.cur.u, s.cur.v, s.cur.w = u, v, 1-u-v
+		s.cur.ubtau, s.cur.g = s.ubj[k]*tau, s.gj[k]
+		s.pool.For(len(f), s.bodyStep)
+	}
+	s.cur = stageArgs{}
+}
+
+func (s *Stepper) stsInit(lo, hi int) {
+	f := s.cur.f[lo:hi]
+	u0, y0, u1, u2 := s.u0[lo:hi], s.y0[lo:hi], s.ukm1[lo:hi], s.ukm2[lo:hi]
+	tau, ub1 := s.cur.tau, s.cur.ub1
+	for i, v := range f {
+		u0[i] = v
+		u2[i] = v
+		y0[i] = tau * y0[i]
+		u1[i] = v + ub1*y0[i]
+	}
+}
+
+func (s *Stepper) stsStage(lo, hi int) {
+	f := s.cur.f[lo:hi]
+	u0, y0, u1, u2, l := s.u0[lo:hi], s.y0[lo:hi], s.ukm1[lo:hi], s.ukm2[lo:hi], s.lbuf[lo:hi]
+	a := s.cur
+	for i := range f {
+		v := a.u*u1[i] + a.v*u2[i] + a.w*u0[i] + a.ubtau*l[i] + a.g*y0[i]
+		f[i] = v
+		u2[i] = u1[i]
+		u1[i] = v
+	}
+}

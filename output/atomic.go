@@ -1,0 +1,93 @@
+// Package output writes HipFT's run outputs: the per-realization history
+// files, the output map list, the timing summary, and any file atomically
+// (temporary file in the same folder, fsync, rename), so that a killed run
+// never leaves a partial file under a final name.
+package output
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// WriteFileAtomic writes path through write: the data goes to a temporary
+// file in the same directory, which is synced and renamed over path only
+// when write succeeded. On any error the temporary file is removed and path
+// is untouched.
+func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	bw := bufio.NewWriterSize(tmp, 1<<20)
+	if err = write(bw); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err = bw.Flush(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+// AppendFile is a text file that receives whole lines: each Line call is a
+// single write of the complete line, so a crash never leaves half a line.
+type AppendFile struct {
+	Path string
+	f    *os.File
+	buf  []byte
+}
+
+// CreateAppendFile creates (truncating) path and writes header as its first
+// line.
+func CreateAppendFile(path, header string) (*AppendFile, error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("cannot create %s: %w", path, err)
+	}
+	a := &AppendFile{Path: path, f: f}
+	if err := a.Line(header); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// Line appends s and a newline in one write.
+func (a *AppendFile) Line(s string) error {
+	a.buf = append(append(a.buf[:0], s...), '\n')
+	if _, err := a.f.Write(a.buf); err != nil {
+		return fmt.Errorf("writing %s: %w", a.Path, err)
+	}
+	return nil
+}
+
+// Close closes the file.
+func (a *AppendFile) Close() error {
+	if a == nil || a.f == nil {
+		return nil
+	}
+	err := a.f.Close()
+	a.f = nil
+	return err
+}

@@ -1,0 +1,198 @@
+package run
+
+import (
+	"fmt"
+	"math"
+
+	"goft/diag"
+	"goft/mesh"
+	"goft/psihdf"
+	"goft/validation"
+)
+
+// loadInitialCondition builds the mesh and the initial field of every
+// realization (HipFT's load_initial_condition, section 4).
+func (r *Run) loadInitialCondition() error {
+	p := r.P
+	nr := r.NReal
+	var phi, theta []float64
+	var maps [][]float64 // per realization, map layout (phi fastest)
+	if p.InitialMapFilename == "" {
+		um, err := mesh.Uniform(p.ResNt, p.ResNp)
+		if err != nil {
+			return fmt.Errorf("res_nt/res_np: %w", err)
+		}
+		phi, theta = um.Phi[:um.NPhiFile], um.Theta
+		maps = make([][]float64, nr)
+		for i := range maps {
+			maps[i] = make([]float64, len(phi)*len(theta))
+		}
+	} else {
+		mp, err := psihdf.Read(r.path(p.InitialMapFilename))
+		if err != nil {
+			return fmt.Errorf("initial_map_filename: %w", err)
+		}
+		phi, theta = mp.Scales[0], mp.Scales[1]
+		n := len(phi) * len(theta)
+		maps = make([][]float64, nr)
+		switch len(mp.Dims) {
+		case 2:
+			for i := range maps {
+				maps[i] = append([]float64(nil), mp.Data...)
+			}
+		case 3:
+			if mp.Dims[2] != nr {
+				return fmt.Errorf("initial_map_filename %q holds %d realizations but n_realizations = %d; give a 2D map (copied to every realization) or a 3D map with n_realizations slices",
+					p.InitialMapFilename, mp.Dims[2], nr)
+			}
+			for i := range maps {
+				maps[i] = mp.Data[n*i : n*(i+1)]
+			}
+		default:
+			return fmt.Errorf("initial_map_filename %q: a %dD dataset; the initial map must be 2D or 3D", p.InitialMapFilename, len(mp.Dims))
+		}
+	}
+	r.vtConst, r.vpOmega = p.FlowVtConst, p.FlowVpRigidOmega
+	nPhi, ntm := len(phi), len(theta)
+	switch p.ValidationRun {
+	case 1:
+		if !p.AdvanceDiffusion {
+			return fmt.Errorf("%s: validation_run = 1 (soccer ball) needs advance_diffusion = .true.", p.File)
+		}
+		r.soccerU0 = validation.SoccerBall(phi, theta)
+		for i := range maps {
+			maps[i] = append([]float64(nil), r.soccerU0...)
+		}
+		if err := r.writeMapLayout(p.OutputMapRootFilename+"_initial_0.h5", maps, phi, theta, p.OutputMap2D && nr == 1); err != nil {
+			return err
+		}
+		final := make([][]float64, nr)
+		for i := range final {
+			final[i] = make([]float64, len(r.soccerU0))
+			decay := validation.SoccerDecay(p.DiffusionCoefConstants[i], p.DiffusionCoefFactor, p.TimeEnd)
+			for q, v := range r.soccerU0 {
+				final[i][q] = v * decay
+			}
+		}
+		if err := r.writeMapLayout(p.OutputMapRootFilename+"_final_analytic.h5", final, phi, theta, p.OutputMap2D && nr == 1); err != nil {
+			return err
+		}
+	case 2:
+		span := p.TimeEnd - p.TimeStart
+		thetaEnd := math.Pi / 4
+		if math.Abs(p.FlowVtConst) > 0 {
+			r.vtConst = (math.Pi / 2 / span) / mesh.KmPerSToRsPerHr
+			thetaEnd = 3 * math.Pi / 4
+			r.logf("\n   WARNING:  Overriding FLOW_VT_CONST from %g to %g\n", p.FlowVtConst, r.vtConst)
+		}
+		if math.Abs(p.FlowVpRigidOmega) > 0 {
+			r.vpOmega = (mesh.TwoPi / span) / mesh.KmPerSToRsPerHr
+			r.logf("\n   WARNING:  Overriding FLOW_VP_RIGID_OMEGA from %g to %g\n", p.FlowVpRigidOmega, r.vpOmega)
+		}
+		w := p.ValidationRunWidth
+		for i := range maps {
+			maps[i] = validation.Blobs(phi, theta, validation.BlobTheta0, w)
+		}
+		final := [][]float64{validation.Blobs(phi, theta, thetaEnd, w)}
+		if err := r.writeMapLayout(p.OutputMapRootFilename+"_final_analytic.h5", final, phi, theta, true); err != nil {
+			return err
+		}
+	}
+
+	m, err := mesh.New(phi, theta)
+	if err != nil {
+		if p.InitialMapFilename != "" {
+			return fmt.Errorf("initial_map_filename %q: %w", p.InitialMapFilename, err)
+		}
+		return err
+	}
+	r.Mesh = m
+	npm := m.NPhiMain
+	r.F = make([]float64, m.Size()*nr)
+	for i, mp := range maps {
+		for j := 0; j < ntm; j++ {
+			for k := 0; k < nPhi; k++ {
+				r.F[m.Index(j, k, i)] = mp[k+nPhi*j]
+			}
+			a := m.Index(j, 0, i)
+			b := m.Index(j, nPhi-1, i)
+			r.F[a] = 0.5 * (r.F[a] + r.F[b])
+			r.F[b] = r.F[a]
+			r.F[m.Index(j, npm-1, i)] = r.F[m.Index(j, 1, i)]
+		}
+	}
+	m.PoleAverage(r.F, nr)
+	n := m.Size()
+	if p.InitialMapFluxBalance {
+		for i := 0; i < nr; i++ {
+			diag.BalanceFlux(m, r.F[n*i:n*(i+1)])
+		}
+	}
+	for i := range r.F {
+		r.F[i] = p.InitialMapMultFac * r.F[i]
+	}
+	return r.writeMap(r.path(p.OutputMapRootFilename+"_initial.h5"), r.F)
+}
+
+// writeMapLayout writes per-realization fields given in map layout on the
+// file scales phi and theta (used for the validation extras).
+func (r *Run) writeMapLayout(name string, maps [][]float64, phi, theta []float64, twoD bool) error {
+	n := len(phi) * len(theta)
+	out := &psihdf.Map{Scales: [][]float64{phi, theta}}
+	if twoD {
+		out.Dims = []int{len(phi), len(theta)}
+		out.Data = maps[0]
+	} else {
+		out.Dims = []int{len(phi), len(theta), len(maps)}
+		out.Data = make([]float64, 0, n*len(maps))
+		for _, mp := range maps {
+			out.Data = append(out.Data, mp...)
+		}
+		out.Scales = append(out.Scales, realizationScale(len(maps)))
+	}
+	return psihdf.Write(r.path(name), out, r.P.OutputSinglePrecision)
+}
+
+func realizationScale(n int) []float64 {
+	s := make([]float64, n)
+	for i := range s {
+		s[i] = float64(i + 1)
+	}
+	return s
+}
+
+// writeMap writes field f of every realization as HipFT's write_map: both
+// the phi = 0 and 2pi columns, optionally flux balanced (a copy), 2D when
+// output_map_2d and one realization, else 3D with realizations slowest.
+func (r *Run) writeMap(path string, f []float64) error {
+	m := r.Mesh
+	p := r.P
+	ntm, nPhi, n := m.NThetaMain, m.NPhiFile, m.Size()
+	out := &psihdf.Map{Scales: [][]float64{m.Phi[:nPhi], m.Theta}}
+	out.Data = make([]float64, nPhi*ntm*r.NReal)
+	var tmp []float64
+	for i := 0; i < r.NReal; i++ {
+		src := f[n*i : n*(i+1)]
+		if p.OutputMapFluxBalance {
+			tmp = append(tmp[:0], src...)
+			diag.BalanceFlux(m, tmp)
+			src = tmp
+		}
+		dst := out.Data[nPhi*ntm*i:]
+		for k := 0; k < nPhi; k++ {
+			for j := 0; j < ntm; j++ {
+				dst[k+nPhi*j] = src[j+ntm*k]
+			}
+		}
+	}
+	if p.OutputMap2D && r.NReal == 1 {
+		out.Dims = []int{nPhi, ntm}
+	} else {
+		out.Dims = []int{nPhi, ntm, r.NReal}
+		out.Scales = append(out.Scales, realizationScale(r.NReal))
+	}
+	if err := psihdf.Write(path, out, p.OutputSinglePrecision); err != nil {
+		return fmt.Errorf("writing map %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,511 @@
+// Package run is goft's run driver: it sets a HipFT run up from its
+// parameters and advances it step by step exactly as HipFT does
+// (hipft-model.md sections 4 and 11), writing the same output files.
+package run
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+
+	"goft/diag"
+	"goft/diffusion"
+	"goft/input"
+	"goft/mesh"
+	"goft/output"
+	"goft/parallel"
+	"goft/psihdf"
+	"goft/validation"
+)
+
+// Options control where and how a run writes.
+type Options struct {
+	// Dir is the run directory: relative file names in the parameters are
+	// resolved against it and every output is written there, as HipFT does
+	// with its working directory. Empty means the current directory.
+	Dir string
+	// Log receives HipFT's log text (banner, step lines, timing summary).
+	// Nil discards it.
+	Log io.Writer
+	// Workers is the number of goroutines the kernels use (0: all cores).
+	Workers int
+	// Progress, if not nil, is called after every step.
+	Progress func(step int64, time, timeEnd float64)
+}
+
+// ErrStopped reports that a run ended early because a STOPRUN file
+// appeared; its outputs are complete up to the last step.
+var ErrStopped = errors.New("run stopped by STOPRUN file")
+
+// Run is the state of one HipFT-style run: the mesh, the field of every
+// realization, the clock and the time-step bookkeeping.
+type Run struct {
+	P    *input.Params
+	Mesh *mesh.Mesh
+	// NReal is the number of realizations.
+	NReal int
+	// F is Br (Gauss) of every realization in mesh layout.
+	F []float64
+	// Time is the simulation time (hours); Step the number of steps taken.
+	Time float64
+	Step int64
+	// Dt and Reason are the current time step (hours) and why it was chosen.
+	Dt     float64
+	Reason string
+
+	opt  Options
+	log  io.Writer
+	pool *parallel.Pool
+
+	tsu, fcu     bool    // time step / flow CFL need updating
+	dtMaxFlow    float64 // DTIME_ADV_STB
+	dtAdvUsed    float64 // DTIME_ADV_USED
+	dtDiffStable float64 // DTIME_DIFF_STB
+	diffPerStep  int64   // N_DIFF_PER_STEP
+	diffCycles   int64   // N_DIFF_CYCLES
+
+	diff  *diffusion.Stepper
+	an    *diag.Analyzer
+	stats []diag.Stats
+
+	// Validation run data.
+	soccerU0  []float64 // unaveraged u0 in map layout (validation 1)
+	vtConst   float64   // flow_vt_const after validation overrides (km/s)
+	vpOmega   float64   // flow_vp_rigid_omega after overrides (km/s)
+	ref       []float64 // scratch: one realization's reference field
+	hist      *output.Histories
+	idxHist   int64
+	idxOut    int64
+	outputMap bool
+	mapList   *output.AppendFile
+	mapDir    string
+
+	timing  output.Timing
+	started time.Time
+	hookErr error // first error of a history write inside the diffusion loop
+}
+
+// path resolves a file name of the parameters against the run directory.
+func (r *Run) path(name string) string {
+	if filepath.IsAbs(name) || r.opt.Dir == "" {
+		return name
+	}
+	return filepath.Join(r.opt.Dir, name)
+}
+
+func (r *Run) logf(format string, a ...any) {
+	fmt.Fprintf(r.log, format, a...)
+}
+
+// New sets up a run (HipFT's setup, section 11.1): it writes the parameter
+// dump and realization table, loads the initial condition (writing the
+// initial map), prepares the physics, creates the history files and writes
+// the step-0 history line and first output map.
+func New(p *input.Params, opt Options) (*Run, error) {
+	if err := unsupported(p); err != nil {
+		return nil, err
+	}
+	r := &Run{P: p, opt: opt, log: opt.Log, NReal: p.NRealizations, started: time.Now()}
+	if r.log == nil {
+		r.log = io.Discard
+	}
+	if opt.Dir != "" {
+		if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
+			return nil, fmt.Errorf("run directory: %w", err)
+		}
+	}
+	r.pool = parallel.New(opt.Workers)
+	r.logf("\n ****** goft: a Go surface flux transport model (HipFT %s compatible)\n\n", HipFTVersion)
+	r.logf(" --> Reading input file...\n")
+	if err := output.WriteFileAtomic(r.path("hipft_run_parameters_used.out"), p.WriteUsed); err != nil {
+		return nil, err
+	}
+	r.logf(" --> Initializing realization parameters...\n")
+	if r.NReal > 1 {
+		if err := output.WriteFileAtomic(r.path("hipft_realization_parameters.out"), p.WriteRealizationTable); err != nil {
+			return nil, err
+		}
+	}
+	r.mapDir = p.OutputMapDirectory
+	if p.OutputMapIdxCadence > 0 || p.OutputMapTimeCadence > 0 {
+		if err := os.MkdirAll(r.path(r.mapDir), 0o755); err != nil {
+			return nil, fmt.Errorf("cannot create output_map_directory %q: %w", p.OutputMapDirectory, err)
+		}
+		r.outputMap = true
+	}
+	r.logf(" --> Loading initial condition...\n")
+	if err := r.loadInitialCondition(); err != nil {
+		return nil, err
+	}
+	r.Time = p.TimeStart
+	r.tsu, r.fcu = true, true
+	r.diffPerStep = 0
+	if p.AdvanceDiffusion {
+		r.logf(" --> Loading diffusion...\n")
+		if err := r.loadDiffusion(); err != nil {
+			return nil, err
+		}
+	}
+	r.an = diag.NewAnalyzer(r.Mesh, p.PoleFluxLatLimit)
+	r.stats = make([]diag.Stats, r.NReal)
+	r.ref = make([]float64, r.Mesh.Size())
+	r.idxOut = p.OutputMapIdxStart - 1
+
+	idx := make([]int, r.NReal)
+	for i := range idx {
+		idx[i] = i + 1
+	}
+	var err error
+	if r.hist, err = output.CreateHistories(r.dirOrDot(), idx); err != nil {
+		return nil, err
+	}
+	if r.outputMap {
+		if r.mapList, err = output.CreateAppendFile(r.path("hipft_output_map_list.out"), output.MapListHeader); err != nil {
+			return nil, err
+		}
+	}
+	if err := r.outputStep(); err != nil {
+		return nil, err
+	}
+	r.timing.Setup = time.Since(r.started)
+	return r, nil
+}
+
+// HipFTVersion is the HipFT release whose behaviour goft reproduces.
+const HipFTVersion = "1.19.3"
+
+func (r *Run) dirOrDot() string {
+	if r.opt.Dir == "" {
+		return "."
+	}
+	return r.opt.Dir
+}
+
+// Close releases the run's files and worker goroutines.
+func (r *Run) Close() {
+	if r.hist != nil {
+		r.hist.Close()
+	}
+	r.mapList.Close()
+	if r.pool != nil {
+		r.pool.Close()
+		r.pool = nil
+	}
+}
+
+// loadDiffusion builds the diffusion operator and stepper (load_diffusion).
+func (r *Run) loadDiffusion() error {
+	p := r.P
+	spec := diffusion.CoefSpec{Constants: p.DiffusionCoefConstants, Grid: p.DiffusionCoefGrid, Factor: p.DiffusionCoefFactor}
+	if p.DiffusionCoefFilename != "" {
+		mp, err := psihdf.Read(r.path(p.DiffusionCoefFilename))
+		if err != nil {
+			return fmt.Errorf("diffusion_coef_filename: %w", err)
+		}
+		if len(mp.Dims) != 2 {
+			return fmt.Errorf("diffusion_coef_filename %q: the file holds a %dD dataset; a 2D (phi, theta) map is required", p.DiffusionCoefFilename, len(mp.Dims))
+		}
+		spec.File = &diffusion.CoefFile{Phi: mp.Scales[0], Theta: mp.Scales[1], Data: mp.Data}
+	}
+	coef, err := diffusion.CornerCoef(r.Mesh, spec)
+	if err != nil {
+		return fmt.Errorf("diffusion_coef_filename %q: %w", p.DiffusionCoefFilename, err)
+	}
+	op := diffusion.NewOperator(r.Mesh, r.NReal, coef, r.pool)
+	r.diff, err = diffusion.NewStepper(op, diffusion.Method(p.DiffusionNumMethod), p.DiffusionSubcycles, r.pool)
+	if err != nil {
+		return err
+	}
+	r.dtDiffStable = op.DtEuler
+	r.diffPerStep = r.diff.StagesUsed
+	r.diffCycles = int64(p.DiffusionSubcycles)
+	return nil
+}
+
+// Execute runs to time_end (or a STOPRUN file), then writes the final map
+// and the timing file.
+func (r *Run) Execute() error {
+	r.logf("\n >running\n\n")
+	for {
+		if err := r.Advance(); err != nil {
+			return err
+		}
+		if r.Time >= r.P.TimeEnd {
+			break
+		}
+		if _, err := os.Stat(r.path("STOPRUN")); err == nil {
+			r.logf(" ### NOTE: The run was stopped prematurely via STOPRUN!\n")
+			if err := r.wrapUp(); err != nil {
+				return err
+			}
+			return ErrStopped
+		}
+	}
+	return r.wrapUp()
+}
+
+func (r *Run) wrapUp() error {
+	t0 := time.Now()
+	name := r.P.OutputMapRootFilename + "_final.h5"
+	if err := r.writeMap(r.path(name), r.F); err != nil {
+		return err
+	}
+	r.timing.IO += time.Since(t0)
+	r.logf(" \n Final data written out to %s\n \n", name)
+	r.timing.Total = time.Since(r.started)
+	if err := output.WriteFileAtomic(r.path("hipft_timing.out"), r.timing.WriteFile); err != nil {
+		return err
+	}
+	r.logf("%s\n \n", "----------------------------------------")
+	return r.timing.WriteSummary(r.log)
+}
+
+// Advance takes one time step (section 11.2): update, flux transport,
+// clock, analysis and output.
+func (r *Run) Advance() error {
+	r.Step++
+	t0 := time.Now()
+	r.updateTimestep()
+	t1 := time.Now()
+	r.timing.Update += t1.Sub(t0)
+	if err := r.fluxTransport(r.Dt); err != nil {
+		return err
+	}
+	r.timing.FluxTransport += time.Since(t1)
+	r.Time += r.Dt
+	if err := r.outputStep(); err != nil {
+		return err
+	}
+	if r.P.Verbose > 0 {
+		r.logf(" \n")
+	}
+	r.logf("Completed step: %10d  Time: %14.3f / %14.3f  dt: %12.6f (%s)\n", r.Step, r.Time, r.P.TimeEnd, r.Dt, r.Reason)
+	if r.opt.Progress != nil {
+		r.opt.Progress(r.Step, r.Time, r.P.TimeEnd)
+	}
+	if err := r.checkFinite(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// updateTimestep chooses the step exactly as HipFT's update_timestep.
+func (r *Run) updateTimestep() {
+	p := r.P
+	if r.tsu {
+		r.Dt = p.TimeEnd - r.Time
+		r.Reason = "endrun"
+		if p.AdvanceFlow {
+			r.dtMaxFlow = math.MaxFloat64
+			if r.fcu {
+				r.dtMaxFlow = r.flowStableDt()
+				r.fcu = false
+			}
+			if r.dtMaxFlow < r.Dt {
+				r.Dt = r.dtMaxFlow
+				r.Reason = "flowcfl"
+			}
+		}
+		if p.DtMax < r.Dt {
+			r.Dt = p.DtMax
+			r.Reason = "dtmax"
+		}
+		if r.Dt < p.DtMin {
+			r.logf(" WARNING: time step %g h is below dt_min = %g h at step %d (time %g h)\n", r.Dt, p.DtMin, r.Step, r.Time)
+		}
+		r.tsu = false
+	}
+	if p.OutputMapTimeCadence > 0 {
+		next := p.TimeStart + float64(r.idxOut-(p.OutputMapIdxStart-1))*p.OutputMapTimeCadence
+		if r.Time+r.Dt >= next {
+			r.Dt = next - r.Time
+			r.Reason = "output"
+			r.tsu, r.fcu = true, true
+		}
+	}
+	if r.Time+r.Dt >= p.TimeEnd {
+		r.Dt = p.TimeEnd - r.Time
+		r.Reason = "end"
+		r.tsu = false
+	}
+}
+
+// flowStableDt is the advection CFL limit; without flows it is unbounded.
+func (r *Run) flowStableDt() float64 { return math.MaxFloat64 }
+
+// fluxTransport advances the field by dt (section 11.4).
+func (r *Run) fluxTransport(dt float64) error {
+	p := r.P
+	if p.AdvanceDiffusion {
+		t0 := time.Now()
+		var hook diffusion.CycleHook
+		if p.Verbose > 1 {
+			hook = r.inLoopHistory
+		}
+		r.diff.Advance(r.F, dt, hook)
+		r.diffPerStep = r.diff.StagesUsed
+		r.diffCycles = r.diff.CyclesUsed
+		r.timing.Diffusion += time.Since(t0)
+	}
+	return r.hookErr
+}
+
+// inLoopHistory emulates HipFT's verbose >= 2 history lines written after
+// every diffusion subcycle at time + elapsed.
+func (r *Run) inLoopHistory(elapsed float64, estimate int64) {
+	if r.hookErr != nil {
+		return
+	}
+	saved := r.Time
+	r.Time = saved + elapsed
+	r.diffPerStep = r.diff.StagesUsed
+	r.diffCycles = estimate
+	r.hookErr = r.writeHistory()
+	r.Time = saved
+}
+
+// historyDue reports whether a history line is due at the current time.
+func (r *Run) historyDue() bool {
+	c := r.P.OutputHistoryTimeCadence
+	return !(c > 0) || r.Time >= r.P.TimeStart+float64(r.idxHist)*c
+}
+
+// writeHistory runs the analysis and appends a history line when due.
+func (r *Run) writeHistory() error {
+	if !r.historyDue() {
+		return nil
+	}
+	t0 := time.Now()
+	n := r.Mesh.Size()
+	for i := 0; i < r.NReal; i++ {
+		ref := r.referenceField(i)
+		r.stats[i] = r.an.Analyze(r.F[n*i:n*(i+1)], ref, r.Time)
+	}
+	t1 := time.Now()
+	r.timing.Analysis += t1.Sub(t0)
+	r.idxHist++
+	num := output.NumRecord{Step: r.Step, Time: r.Time, Dt: r.Dt, DtAdvStable: r.dtMaxFlow,
+		DtAdvUsed: r.dtAdvUsed, DtDiffStable: r.dtDiffStable, DiffPerStep: r.diffPerStep, DiffCycles: r.diffCycles}
+	if r.Step == 0 {
+		num.Dt = 0
+	}
+	err := r.hist.Write(r.Step, &num, r.stats)
+	r.timing.IO += time.Since(t1)
+	return err
+}
+
+// referenceField returns the validation reference of realization i at the
+// current time in main-mesh layout, or nil outside validation runs.
+func (r *Run) referenceField(i int) []float64 {
+	p := r.P
+	m := r.Mesh
+	ntm, nPhi := m.NThetaMain, m.NPhiFile
+	switch p.ValidationRun {
+	case 1:
+		decay := validation.SoccerDecay(p.DiffusionCoefConstants[i], p.DiffusionCoefFactor, r.Time-p.TimeStart)
+		for k := 0; k < m.NPhiMain-1; k++ {
+			for j := 0; j < ntm; j++ {
+				r.ref[j+ntm*k] = r.soccerU0[k+nPhi*j] * decay
+			}
+		}
+		return r.ref
+	case 2:
+		w := p.ValidationRunWidth
+		vtt := r.vtConst * mesh.KmPerSToRsPerHr * (r.Time - p.TimeStart)
+		vpt := r.vpOmega * mesh.KmPerSToRsPerHr * (r.Time - p.TimeStart)
+		p1 := fortranModulo(validation.BlobPhiMinus+vpt, mesh.TwoPi)
+		p2 := fortranModulo(validation.BlobPhiPlus+vpt, mesh.TwoPi)
+		for k := 0; k < m.NPhiMain-1; k++ {
+			for j := 0; j < ntm; j++ {
+				dt := m.Theta[j] - validation.BlobTheta0 - vtt
+				d1 := m.Phi[k] - p1
+				d2 := m.Phi[k] - p2
+				sti := m.SinThetaInv[j]
+				r.ref[j+ntm*k] = -sti*math.Exp(-(dt*dt)/w-(d1*d1)/w) + sti*math.Exp(-(dt*dt)/w-(d2*d2)/w)
+			}
+		}
+		return r.ref
+	}
+	return nil
+}
+
+// fortranModulo is Fortran's MODULO for reals: the remainder of a/p with
+// the sign of p.
+func fortranModulo(a, p float64) float64 {
+	m := math.Mod(a, p)
+	if m != 0 && (m < 0) != (p < 0) {
+		m += p
+	}
+	return m
+}
+
+// outputStep writes the history line and the cadence map when due.
+func (r *Run) outputStep() error {
+	if err := r.writeHistory(); err != nil {
+		return err
+	}
+	return r.outputMapIfDue()
+}
+
+func (r *Run) outputMapIfDue() error {
+	p := r.P
+	due := r.outputMap && r.Step == 0
+	if p.OutputMapIdxCadence > 0 && r.Step%p.OutputMapIdxCadence == 0 {
+		due = true
+	}
+	if p.OutputMapTimeCadence > 0 &&
+		r.Time >= p.TimeStart+float64(r.idxOut-(p.OutputMapIdxStart-1))*p.OutputMapTimeCadence {
+		due = true
+	}
+	if !due {
+		return nil
+	}
+	t0 := time.Now()
+	r.idxOut++
+	base := fmt.Sprintf("%s_idx%06d.h5", p.OutputMapRootFilename, r.idxOut)
+	if err := r.writeMap(r.path(filepath.Join(r.mapDir, base)), r.F); err != nil {
+		return err
+	}
+	if err := r.mapList.Line(output.MapListLine(r.idxOut, r.Time, base)); err != nil {
+		return err
+	}
+	r.timing.IO += time.Since(t0)
+	return nil
+}
+
+// checkFinite stops the run at the first NaN or Inf, naming where it is.
+func (r *Run) checkFinite() error {
+	m := r.Mesh
+	n := m.Size()
+	for i, v := range r.F {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			rz, rem := i/n, i%n
+			k, j := rem/m.NThetaMain, rem%m.NThetaMain
+			return fmt.Errorf("non-finite Br (%v) in realization %d at step %d, time %g h, theta index %d (colatitude %.4f rad), phi index %d (longitude %.4f rad); the time step is probably unstable or an input holds bad values",
+				v, rz+1, r.Step, r.Time, j+1, m.Theta[j], k+1, m.Phi[k])
+		}
+	}
+	return nil
+}
+
+// unsupported rejects inputs that use physics goft does not have yet, so
+// that no run silently ignores part of its input.
+func unsupported(p *input.Params) error {
+	for _, u := range []struct {
+		on   bool
+		name string
+	}{
+		{p.AdvanceFlow, "advance_flow"},
+		{p.AdvanceSource, "advance_source"},
+		{p.AssimilateData, "assimilate_data"},
+	} {
+		if u.on {
+			return fmt.Errorf("%s: %s = .true. is not supported by this goft version yet; set it to .false. or use HipFT for this run", p.File, u.name)
+		}
+	}
+	return nil
+}
