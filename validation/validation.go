@@ -45,7 +45,11 @@ func Harmonic(m, l int, phi, theta []float64) []float64 {
 		bnm := math.Sqrt(((2*fl + 1) * (float64(il+am) - 1) * (float64(il-am) - 1)) /
 			(float64((il-am)*(il+am)) * (2*fl - 3)))
 		for i := range pold {
-			pl := anm*cost[i]*pold[i] - bnm*poldold[i]
+			// HipFT's builds (gfortran -march=native, nvfortran) contract
+			// this recurrence into a fused multiply-add; doing the same
+			// reproduces the round-off of their fields (the step-0
+			// validation error of the soccer ball is pure round-off).
+			pl := math.FMA(anm*cost[i], pold[i], -(bnm * poldold[i]))
 			poldold[i] = pold[i]
 			pold[i] = pl
 		}
