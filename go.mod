@@ -2,4 +2,4 @@ module goft
 
 go 1.26
 
-require github.com/scigolib/hdf5 v0.14.1 // indirect
+require github.com/scigolib/hdf5 v0.14.1
