@@ -12,8 +12,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"goft/advection"
 	"goft/diag"
 	"goft/diffusion"
+	"goft/flow"
 	"goft/input"
 	"goft/mesh"
 	"goft/output"
@@ -35,6 +37,11 @@ type Options struct {
 	Workers int
 	// Progress, if not nil, is called after every step.
 	Progress func(step int64, time, timeEnd float64)
+	// FlowRegistry provides the flow models (nil: flow.DefaultRegistry()).
+	FlowRegistry *flow.Registry
+	// ExtraFlowModels names registered models added after HipFT's built-in
+	// flows (goft extension).
+	ExtraFlowModels []string
 }
 
 // ErrStopped reports that a run ended early because a STOPRUN file
@@ -69,6 +76,8 @@ type Run struct {
 	diffCycles   int64   // N_DIFF_CYCLES
 
 	diff  *diffusion.Stepper
+	flows *flow.Flows
+	adv   *advection.Advector
 	an    *diag.Analyzer
 	stats []diag.Stats
 
@@ -82,6 +91,7 @@ type Run struct {
 	idxOut    int64
 	outputMap bool
 	mapList   *output.AppendFile
+	flowList  *output.AppendFile
 	mapDir    string
 
 	timing  output.Timing
@@ -136,6 +146,11 @@ func New(p *input.Params, opt Options) (*Run, error) {
 			return nil, fmt.Errorf("cannot create output_map_directory %q: %w", p.OutputMapDirectory, err)
 		}
 		r.outputMap = true
+		if p.OutputFlows {
+			if err := os.MkdirAll(r.path(p.OutputFlowsDirectory), 0o755); err != nil {
+				return nil, fmt.Errorf("cannot create output_flows_directory %q: %w", p.OutputFlowsDirectory, err)
+			}
+		}
 	}
 	r.logf(" --> Loading initial condition...\n")
 	if err := r.loadInitialCondition(); err != nil {
@@ -144,6 +159,12 @@ func New(p *input.Params, opt Options) (*Run, error) {
 	r.Time = p.TimeStart
 	r.tsu, r.fcu = true, true
 	r.diffPerStep = 0
+	if p.AdvanceFlow {
+		r.logf(" --> Loading flows...\n")
+		if err := r.loadFlows(); err != nil {
+			return nil, err
+		}
+	}
 	if p.AdvanceDiffusion {
 		r.logf(" --> Loading diffusion...\n")
 		if err := r.loadDiffusion(); err != nil {
@@ -166,6 +187,11 @@ func New(p *input.Params, opt Options) (*Run, error) {
 	if r.outputMap {
 		if r.mapList, err = output.CreateAppendFile(r.path("hipft_output_map_list.out"), output.MapListHeader); err != nil {
 			return nil, err
+		}
+		if p.OutputFlows {
+			if r.flowList, err = output.CreateAppendFile(r.path("hipft_output_flow_list.out"), output.MapListHeader); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if err := r.outputStep(); err != nil {
@@ -191,6 +217,7 @@ func (r *Run) Close() {
 		r.hist.Close()
 	}
 	r.mapList.Close()
+	r.flowList.Close()
 	if r.pool != nil {
 		r.pool.Close()
 		r.pool = nil
@@ -269,6 +296,11 @@ func (r *Run) wrapUp() error {
 func (r *Run) Advance() error {
 	r.Step++
 	t0 := time.Now()
+	if r.P.AdvanceFlow {
+		if err := r.updateFlows(); err != nil {
+			return err
+		}
+	}
 	r.updateTimestep()
 	t1 := time.Now()
 	r.timing.Update += t1.Sub(t0)
@@ -327,6 +359,14 @@ func (r *Run) updateTimestep() {
 			r.tsu, r.fcu = true, true
 		}
 	}
+	if p.AdvanceFlow && p.UseFlowFromFiles {
+		if next, ok := r.flows.NextFileTime(); ok && r.Time+r.Dt >= next {
+			r.Dt = next - r.Time
+			r.Reason = "flowfile"
+			r.tsu, r.fcu = true, true
+			r.flows.Invalidate()
+		}
+	}
 	if r.Time+r.Dt >= p.TimeEnd {
 		r.Dt = p.TimeEnd - r.Time
 		r.Reason = "end"
@@ -334,11 +374,32 @@ func (r *Run) updateTimestep() {
 	}
 }
 
-// flowStableDt is the advection CFL limit; without flows it is unbounded.
-func (r *Run) flowStableDt() float64 { return math.MaxFloat64 }
+// flowStableDt is the advection CFL limit (DTIME_ADV_STB).
+func (r *Run) flowStableDt() float64 { return r.adv.StableDt(r.P.StrangSplitting) }
 
 // fluxTransport advances the field by dt (section 11.4).
 func (r *Run) fluxTransport(dt float64) error {
+	p := r.P
+	if p.StrangSplitting {
+		if p.AdvanceFlow {
+			r.advect(dt * 0.5)
+		}
+		if err := r.diffuse(dt); err != nil {
+			return err
+		}
+		if p.AdvanceFlow {
+			r.advect(dt * 0.5)
+		}
+		return nil
+	}
+	if p.AdvanceFlow {
+		r.advect(dt)
+	}
+	return r.diffuse(dt)
+}
+
+// diffuse takes one diffusion call of dt hours, with its subcycles.
+func (r *Run) diffuse(dt float64) error {
 	p := r.P
 	if p.AdvanceDiffusion {
 		t0 := time.Now()
@@ -473,6 +534,11 @@ func (r *Run) outputMapIfDue() error {
 	if err := r.mapList.Line(output.MapListLine(r.idxOut, r.Time, base)); err != nil {
 		return err
 	}
+	if p.OutputFlows {
+		if err := r.writeFlows(); err != nil {
+			return err
+		}
+	}
 	r.timing.IO += time.Since(t0)
 	return nil
 }
@@ -499,7 +565,6 @@ func unsupported(p *input.Params) error {
 		on   bool
 		name string
 	}{
-		{p.AdvanceFlow, "advance_flow"},
 		{p.AdvanceSource, "advance_source"},
 		{p.AssimilateData, "assimilate_data"},
 	} {

@@ -1,8 +1,10 @@
 package run
 
 import (
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -103,11 +105,24 @@ func TestTestsuiteStepZero(t *testing.T) {
 				ref := historyLine(t, filepath.Join(dir, name, "reference", file), 0)
 				got := historyLine(t, filepath.Join(work, file), 0)
 				rt, gt := strings.Fields(ref), strings.Fields(got)
+				scale := math.Max(math.Abs(atof(t, rt[2])), math.Abs(atof(t, rt[3])))
 				for c := 2; c < len(rt); c++ {
-					if suite.ColumnNames[c] == "EQ_DIPOLE" || suite.ColumnNames[c] == "AX_DIPOLE" {
-						if noise(rt[c]) {
-							continue // round-off noise for symmetric fields
+					// Round-off noise (the dipoles of symmetric fields, the
+					// validation error of a field that equals its reference)
+					// differs between HipFT's own builds (GPU reference
+					// 1.96e-17, gfortran 1.29e-16 for advect_gaussians): there
+					// it is enough that goft's value is noise too.
+					tol := 1e-13
+					if name := suite.ColumnNames[c]; name == "EQ_DIPOLE" || name == "AX_DIPOLE" {
+						tol *= scale
+					} else if name != "VALIDATION_ERR_HHabs" {
+						tol = 0
+					}
+					if math.Abs(atof(t, rt[c])) < tol {
+						if math.Abs(atof(t, gt[c])) >= tol {
+							t.Errorf("realization %d %s: reference %s is round-off noise, goft %s is not", r, suite.ColumnNames[c], rt[c], gt[c])
 						}
+						continue
 					}
 					ms, _ := suite.CompareLines(strings.Join(only(rt, c), " "), strings.Join(only(gt, c), " "), 5)
 					if len(ms) > 0 {
@@ -117,6 +132,14 @@ func TestTestsuiteStepZero(t *testing.T) {
 			}
 		})
 	}
+}
+
+func atof(t *testing.T, s string) float64 {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
 
 func pad6(r int) string {
@@ -144,9 +167,4 @@ func only(f []string, c int) []string {
 	}
 	out[2] = f[c]
 	return out
-}
-
-// noise reports whether a value is below 1e-10 in magnitude.
-func noise(s string) bool {
-	return strings.Contains(s, "E-01") && len(s) > 4 && (s[len(s)-3:] > "010")
 }
