@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestRunBadInputs checks that bad inputs end with a clear message and a
+// non-zero exit, never a panic.
+func TestRunBadInputs(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	write("nan.h5", "not an hdf5 file")
+	cases := []struct {
+		name, text string
+		want       []string
+	}{
+		{"unknown.in", "&hipft_input_parameters\n res_nt=21\n res_np=41\n difusion_coef_constant=1.\n/\n",
+			[]string{"unknown.in:4", "difusion_coef_constant", "did you mean \"diffusion_coef_constant\""}},
+		{"badvalue.in", "&hipft_input_parameters\n res_nt=21\n res_np=41\n time_end=soon\n/\n",
+			[]string{"badvalue.in:4", "time_end"}},
+		{"listlen.in", "&hipft_input_parameters\n res_nt=21\n res_np=41\n n_realizations=3\n advance_diffusion=.true.\n diffusion_coef_constants=1.,2.\n/\n",
+			[]string{"listlen.in:6", "diffusion_coef_constants", "3"}},
+		{"nomap.in", "&hipft_input_parameters\n initial_map_filename='missing.h5'\n/\n",
+			[]string{"initial_map_filename", "missing.h5"}},
+		{"span.in", "&hipft_input_parameters\n res_nt=21\n res_np=41\n time_start=10.\n time_end=5.\n/\n",
+			[]string{"time_end"}},
+		{"dtmax.in", "&hipft_input_parameters\n res_nt=21\n res_np=41\n dt_max=0.\n/\n",
+			[]string{"dt_max"}},
+		{"nreal.in", "&hipft_input_parameters\n res_nt=21\n res_np=41\n n_realizations=0\n/\n",
+			[]string{"n_realizations"}},
+		{"corrupt.in", "&hipft_input_parameters\n initial_map_filename='" + filepath.Join(dir, "nan.h5") + "'\n/\n",
+			[]string{"nan.h5"}},
+	}
+	for _, c := range cases {
+		in := write(c.name, c.text)
+		var out, errb bytes.Buffer
+		code := mainArgs([]string{"run", "-q", in}, &out, &errb)
+		if code == 0 {
+			t.Errorf("%s: exit code 0, want failure", c.name)
+			continue
+		}
+		msg := errb.String()
+		for _, w := range c.want {
+			if !strings.Contains(msg, w) {
+				t.Errorf("%s: message %q does not mention %q", c.name, msg, w)
+			}
+		}
+	}
+}
+
+func TestMissingInputFile(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := mainArgs([]string{"run", filepath.Join(t.TempDir(), "nope.in")}, &out, &errb)
+	if code == 0 || !strings.Contains(errb.String(), "nope.in") {
+		t.Fatalf("exit %d, stderr %q", code, errb.String())
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := mainArgs([]string{"help"}, &out, &errb); code != 0 || !strings.Contains(out.String(), "goft run") {
+		t.Fatalf("help: exit %d, %q", code, out.String())
+	}
+	out.Reset()
+	if code := mainArgs([]string{"version"}, &out, &errb); code != 0 || !strings.Contains(out.String(), Version) {
+		t.Fatalf("version: exit %d, %q", code, out.String())
+	}
+	if code := mainArgs([]string{"frobnicate"}, &out, &errb); code != 2 {
+		t.Fatalf("unknown command: exit %d, want 2", code)
+	}
+}
