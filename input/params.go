@@ -10,7 +10,10 @@
 // parameter and what to do, instead of a Fortran runtime error.
 package input
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // MaxRealizations is HipFT's MAX_REALIZATIONS, the length of every
 // per-realization input array and the largest allowed n_realizations.
@@ -540,4 +543,32 @@ func (p *Params) Where(name string) string {
 		return f + ":" + itoa(l)
 	}
 	return f
+}
+
+// RealizationSlices returns pointers to every per-realization slice of p,
+// in HipFT's namelist order.
+func (p *Params) RealizationSlices() []*[]float64 {
+	return []*[]float64{&p.FlowAttenuateValues,
+		&p.FlowDrCoefP0Values, &p.FlowDrCoefP2Values, &p.FlowDrCoefP4Values,
+		&p.FlowMfCoefP1Values, &p.FlowMfCoefP3Values, &p.FlowMfCoefP5Values,
+		&p.DiffusionCoefConstants, &p.AssimilateDataMuPowers, &p.AssimilateDataLatLimits,
+		&p.AssimilateDataMuLimits, &p.SourceRfeTotalUnsignedFluxPerHours}
+}
+
+// Subset returns a copy of processed parameters restricted to the count
+// realizations starting at 0-based global index offset: every
+// per-realization slice is copied and cut to that range. NRealizations is
+// left at the global count.
+func (p *Params) Subset(offset, count int) (*Params, error) {
+	if offset < 0 || count < 1 || offset+count > p.NRealizations {
+		return nil, fmt.Errorf("realizations %d..%d are outside 1..%d", offset+1, offset+count, p.NRealizations)
+	}
+	q := *p
+	for _, s := range q.RealizationSlices() {
+		if len(*s) < offset+count {
+			return nil, fmt.Errorf("per-realization parameters are not processed (call Process first)")
+		}
+		*s = append([]float64(nil), (*s)[offset:offset+count]...)
+	}
+	return &q, nil
 }

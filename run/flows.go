@@ -64,7 +64,7 @@ func (r *Run) advect(dt float64) {
 func (r *Run) writeFlows() error {
 	p := r.P
 	base := fmt.Sprintf("%s_vX_idx%06d.h5", flowRoot, r.idxOut)
-	if r.NReal == 1 {
+	if p.NRealizations == 1 {
 		vt, vp, err := flow.OutputMaps(r.Mesh, r.flows.V, 0)
 		if err != nil {
 			return err
@@ -80,6 +80,9 @@ func (r *Run) writeFlows() error {
 		}
 	} else {
 		r.logf(" SORRY!  Multiple realization flow output not yet implemented!\n")
+	}
+	if r.flowList == nil {
+		return nil
 	}
 	return r.flowList.Line(output.MapListLine(r.idxOut, r.Time, base))
 }

@@ -41,12 +41,13 @@ func (r *Run) loadInitialCondition() error {
 				maps[i] = append([]float64(nil), mp.Data...)
 			}
 		case 3:
-			if mp.Dims[2] != nr {
+			if mp.Dims[2] != p.NRealizations {
 				return fmt.Errorf("initial_map_filename %q holds %d realizations but n_realizations = %d; give a 2D map (copied to every realization) or a 3D map with n_realizations slices",
-					p.InitialMapFilename, mp.Dims[2], nr)
+					p.InitialMapFilename, mp.Dims[2], p.NRealizations)
 			}
 			for i := range maps {
-				maps[i] = mp.Data[n*i : n*(i+1)]
+				g := r.Offset + i
+				maps[i] = mp.Data[n*g : n*(g+1)]
 			}
 		default:
 			return fmt.Errorf("initial_map_filename %q: a %dD dataset; the initial map must be 2D or 3D", p.InitialMapFilename, len(mp.Dims))
@@ -63,7 +64,7 @@ func (r *Run) loadInitialCondition() error {
 		for i := range maps {
 			maps[i] = append([]float64(nil), r.soccerU0...)
 		}
-		if err := r.writeMapLayout(p.OutputMapRootFilename+"_initial_0.h5", maps, phi, theta, p.OutputMap2D && nr == 1); err != nil {
+		if err := r.writeMapLayout(p.OutputMapRootFilename+"_initial_0.h5", maps, phi, theta, p.OutputMap2D && p.NRealizations == 1); err != nil {
 			return err
 		}
 		final := make([][]float64, nr)
@@ -74,7 +75,7 @@ func (r *Run) loadInitialCondition() error {
 				final[i][q] = v * decay
 			}
 		}
-		if err := r.writeMapLayout(p.OutputMapRootFilename+"_final_analytic.h5", final, phi, theta, p.OutputMap2D && nr == 1); err != nil {
+		if err := r.writeMapLayout(p.OutputMapRootFilename+"_final_analytic.h5", final, phi, theta, p.OutputMap2D && p.NRealizations == 1); err != nil {
 			return err
 		}
 	case 2:
@@ -148,15 +149,25 @@ func (r *Run) writeMapLayout(name string, maps [][]float64, phi, theta []float64
 		for _, mp := range maps {
 			out.Data = append(out.Data, mp...)
 		}
-		out.Scales = append(out.Scales, realizationScale(len(maps)))
+		out.Scales = append(out.Scales, nil)
+	}
+	if twoD {
+		if !r.rank0() {
+			return nil
+		}
+	} else {
+		out.Scales[2] = r.realizationScale(len(maps))
+		name = r.partName(name)
 	}
 	return psihdf.Write(r.path(name), out, r.P.OutputSinglePrecision)
 }
 
-func realizationScale(n int) []float64 {
+// realizationScale is the dim3 scale of a 3D map: the global realization
+// numbers (1-based) of the n realizations this process holds.
+func (r *Run) realizationScale(n int) []float64 {
 	s := make([]float64, n)
 	for i := range s {
-		s[i] = float64(i + 1)
+		s[i] = float64(r.Offset + i + 1)
 	}
 	return s
 }
@@ -185,11 +196,12 @@ func (r *Run) writeMap(path string, f []float64) error {
 			}
 		}
 	}
-	if p.OutputMap2D && r.NReal == 1 {
+	if p.OutputMap2D && p.NRealizations == 1 {
 		out.Dims = []int{nPhi, ntm}
 	} else {
 		out.Dims = []int{nPhi, ntm, r.NReal}
-		out.Scales = append(out.Scales, realizationScale(r.NReal))
+		out.Scales = append(out.Scales, r.realizationScale(r.NReal))
+		path = r.partName(path)
 	}
 	if err := psihdf.Write(path, out, p.OutputSinglePrecision); err != nil {
 		return fmt.Errorf("writing map %s: %w", path, err)

@@ -42,6 +42,9 @@ type Options struct {
 	// ExtraFlowModels names registered models added after HipFT's built-in
 	// flows (goft extension).
 	ExtraFlowModels []string
+	// Part, if not nil, runs only this process's share of the realizations
+	// of a multi-process ensemble (see Part and PartName).
+	Part *Part
 }
 
 // ErrStopped reports that a run ended early because a STOPRUN file
@@ -53,8 +56,10 @@ var ErrStopped = errors.New("run stopped by STOPRUN file")
 type Run struct {
 	P    *input.Params
 	Mesh *mesh.Mesh
-	// NReal is the number of realizations.
+	// NReal is the number of realizations this process runs.
 	NReal int
+	// Offset is the 0-based global index of the first of them.
+	Offset int
 	// F is Br (Gauss) of every realization in mesh layout.
 	F []float64
 	// Time is the simulation time (hours); Step the number of steps taken.
@@ -120,6 +125,17 @@ func New(p *input.Params, opt Options) (*Run, error) {
 		return nil, err
 	}
 	r := &Run{P: p, opt: opt, log: opt.Log, NReal: p.NRealizations, started: time.Now()}
+	if opt.Part != nil {
+		off, n, err := Split(p.NRealizations, opt.Part.Ranks, opt.Part.Rank)
+		if err != nil {
+			return nil, err
+		}
+		if r.P, err = p.Subset(off, n); err != nil {
+			return nil, err
+		}
+		p = r.P
+		r.Offset, r.NReal = off, n
+	}
 	if r.log == nil {
 		r.log = io.Discard
 	}
@@ -131,11 +147,13 @@ func New(p *input.Params, opt Options) (*Run, error) {
 	r.pool = parallel.New(opt.Workers)
 	r.logf("\n ****** goft: a Go surface flux transport model (HipFT %s compatible)\n\n", HipFTVersion)
 	r.logf(" --> Reading input file...\n")
-	if err := output.WriteFileAtomic(r.path("hipft_run_parameters_used.out"), p.WriteUsed); err != nil {
-		return nil, err
+	if r.rank0() {
+		if err := output.WriteFileAtomic(r.path("hipft_run_parameters_used.out"), p.WriteUsed); err != nil {
+			return nil, err
+		}
 	}
 	r.logf(" --> Initializing realization parameters...\n")
-	if r.NReal > 1 {
+	if p.NRealizations > 1 && r.opt.Part == nil {
 		if err := output.WriteFileAtomic(r.path("hipft_realization_parameters.out"), p.WriteRealizationTable); err != nil {
 			return nil, err
 		}
@@ -178,17 +196,17 @@ func New(p *input.Params, opt Options) (*Run, error) {
 
 	idx := make([]int, r.NReal)
 	for i := range idx {
-		idx[i] = i + 1
+		idx[i] = r.Offset + i + 1
 	}
 	var err error
 	if r.hist, err = output.CreateHistories(r.dirOrDot(), idx); err != nil {
 		return nil, err
 	}
-	if r.outputMap {
+	if r.outputMap && r.rank0() {
 		if r.mapList, err = output.CreateAppendFile(r.path("hipft_output_map_list.out"), output.MapListHeader); err != nil {
 			return nil, err
 		}
-		if p.OutputFlows {
+		if p.OutputFlows && r.rank0() {
 			if r.flowList, err = output.CreateAppendFile(r.path("hipft_output_flow_list.out"), output.MapListHeader); err != nil {
 				return nil, err
 			}
@@ -284,7 +302,7 @@ func (r *Run) wrapUp() error {
 	r.timing.IO += time.Since(t0)
 	r.logf(" \n Final data written out to %s\n \n", name)
 	r.timing.Total = time.Since(r.started)
-	if err := output.WriteFileAtomic(r.path("hipft_timing.out"), r.timing.WriteFile); err != nil {
+	if err := output.WriteFileAtomic(r.path(r.partName("hipft_timing.out")), r.timing.WriteFile); err != nil {
 		return err
 	}
 	r.logf("%s\n \n", "----------------------------------------")
@@ -531,8 +549,10 @@ func (r *Run) outputMapIfDue() error {
 	if err := r.writeMap(r.path(filepath.Join(r.mapDir, base)), r.F); err != nil {
 		return err
 	}
-	if err := r.mapList.Line(output.MapListLine(r.idxOut, r.Time, base)); err != nil {
-		return err
+	if r.mapList != nil {
+		if err := r.mapList.Line(output.MapListLine(r.idxOut, r.Time, base)); err != nil {
+			return err
+		}
 	}
 	if p.OutputFlows {
 		if err := r.writeFlows(); err != nil {
@@ -573,4 +593,16 @@ func unsupported(p *input.Params) error {
 		}
 	}
 	return nil
+}
+
+// rank0 reports whether this process writes the ensemble-wide files (the
+// parameter dump, map list): always, unless it is a part other than rank 0.
+func (r *Run) rank0() bool { return r.opt.Part == nil || r.opt.Part.Rank == 0 }
+
+// partName gives a per-process file name in a multi-process run.
+func (r *Run) partName(name string) string {
+	if r.opt.Part == nil {
+		return name
+	}
+	return PartName(name, r.opt.Part.Rank, r.opt.Part.Ranks)
 }
