@@ -13,18 +13,18 @@ import (
 
 // Stats are the 15 values of one hipft_history_sol line after STEP.
 type Stats struct {
-	Time              float64 // hours
-	BrMin, BrMax      float64 // Gauss, over unique points (k = 0..NPhiMain-3)
-	BrAbsMin          float64 // Gauss
-	FluxPos, FluxNeg  float64 // Mx
-	NPoleFluxPos      float64 // Mx, rows with theta <= pole_flux_lat_limit
-	NPoleFluxNeg      float64
-	SPoleFluxPos      float64 // Mx, rows with theta >= pi - limit
-	SPoleFluxNeg      float64
-	NPoleArea         float64 // cm^2
-	SPoleArea         float64 // cm^2
+	Time               float64 // hours
+	BrMin, BrMax       float64 // Gauss, over unique points (k = 0..NPhiMain-3)
+	BrAbsMin           float64 // Gauss
+	FluxPos, FluxNeg   float64 // Mx
+	NPoleFluxPos       float64 // Mx, rows with theta <= pole_flux_lat_limit
+	NPoleFluxNeg       float64
+	SPoleFluxPos       float64 // Mx, rows with theta >= pi - limit
+	SPoleFluxNeg       float64
+	NPoleArea          float64 // cm^2
+	SPoleArea          float64 // cm^2
 	EqDipole, AxDipole float64 // Gauss
-	ValidationErr     float64 // HHabs error against the reference field (0 if none)
+	ValidationErr      float64 // HHabs error against the reference field (0 if none)
 }
 
 // Values returns the stats in history-column order (TIME first).
@@ -39,7 +39,7 @@ func (s *Stats) Values() [15]float64 {
 type Analyzer struct {
 	Mesh *mesh.Mesh
 	// PoleLimit is pole_flux_lat_limit in radians of colatitude.
-	PoleLimit float64
+	PoleLimit  float64
 	sinA, cosA []float64 // sin and cos of Mesh.ThetaArea
 	cosP, sinP []float64 // cos and sin of Mesh.Phi
 }
@@ -73,9 +73,16 @@ func (a *Analyzer) Analyze(f, ref []float64, time float64) Stats {
 	for k := 0; k < npm-2; k++ {
 		col := f[ntm*k : ntm*(k+1)]
 		for j, v := range col {
-			s.BrMin = math.Min(v, s.BrMin)
-			s.BrMax = math.Max(v, s.BrMax)
-			s.BrAbsMin = math.Min(math.Abs(v), s.BrAbsMin)
+			// Plain comparisons (fields are finite; the run checks that).
+			if v < s.BrMin {
+				s.BrMin = v
+			}
+			if v > s.BrMax {
+				s.BrMax = v
+			}
+			if a := math.Abs(v); a < s.BrAbsMin {
+				s.BrAbsMin = a
+			}
 			g := v
 			if ref != nil {
 				g = ref[j+ntm*k]

@@ -24,10 +24,12 @@ type Operator struct {
 	// Coef holds the corner diffusion coefficient D(j,k,r) in Rs^2/hr on the
 	// (theta half, phi half) mesh, theta fastest, len NThetaHalf*NPhiHalf*NReal.
 	Coef []float64
-	// C1..C5 are the 5-point stencil weights (west, north, centre, south,
+	// C1, C2, C4, C5 are the 5-point stencil weights (west, north, south,
 	// east) on main-mesh interior points, stored in main-mesh order (len
-	// NThetaMain*NPhiMain*NReal; non-interior entries are 0).
-	C1, C2, C3, C4, C5 []float64
+	// NThetaMain*NPhiMain*NReal; non-interior entries are 0). The centre
+	// weight -(C1+C2+C4+C5) is formed on the fly, bit for bit as HipFT
+	// stores it.
+	C1, C2, C4, C5 []float64
 	// PoleNorth and PoleSouth are 1/(pi dth^2) at the first and last theta
 	// faces: the small-cap closure factors.
 	PoleNorth, PoleSouth float64
@@ -48,7 +50,7 @@ func NewOperator(m *mesh.Mesh, nReal int, coef []float64, pool *parallel.Pool) *
 	ntm, npm, nt, np := m.NThetaMain, m.NPhiMain, m.NThetaHalf, m.NPhiHalf
 	n := ntm * npm * nReal
 	op := &Operator{Mesh: m, NReal: nReal, Coef: coef, pool: pool,
-		C1: make([]float64, n), C2: make([]float64, n), C3: make([]float64, n),
+		C1: make([]float64, n), C2: make([]float64, n),
 		C4: make([]float64, n), C5: make([]float64, n)}
 	maxEig := 0.0
 	for r := 0; r < nReal; r++ {
@@ -63,7 +65,7 @@ func NewOperator(m *mesh.Mesh, nReal int, coef []float64, pool *parallel.Pool) *
 				c4 := 0.5 * (dj1k + dj1k1) * m.DThetaHalfInv[j+1] * m.DThetaInv[j] * m.SinThetaInv[j] * m.SinThetaHalf[j+1]
 				c5 := 0.5 * (djk1 + dj1k1) * m.DPhiHalfInv[k+1] * m.DPhiInv[k] * m.SinThetaInv[j] * m.SinThetaInv[j]
 				c3 := -(c1 + c2 + c4 + c5)
-				op.C1[i], op.C2[i], op.C3[i], op.C4[i], op.C5[i] = c1, c2, c3, c4, c5
+				op.C1[i], op.C2[i], op.C4[i], op.C5[i] = c1, c2, c4, c5
 				g := math.Abs(c1) + math.Abs(c2) + math.Abs(c3) + math.Abs(c4) + math.Abs(c5)
 				maxEig = math.Max(g, maxEig)
 			}
@@ -100,7 +102,6 @@ func (op *Operator) applyColumns(lo, hi int) {
 		base := m.Index(0, k, r)
 		c1 := op.C1[base : base+ntm]
 		c2 := op.C2[base : base+ntm]
-		c3 := op.C3[base : base+ntm]
 		c4 := op.C4[base : base+ntm]
 		c5 := op.C5[base : base+ntm]
 		xw := x[base-ntm : base]
@@ -108,7 +109,9 @@ func (op *Operator) applyColumns(lo, hi int) {
 		xe := x[base+ntm : base+2*ntm]
 		yc := y[base : base+ntm]
 		for j := 1; j < ntm-1; j++ {
-			yc[j] = c1[j]*xw[j] + c2[j]*xc[j-1] + c3[j]*xc[j] + c4[j]*xc[j+1] + c5[j]*xe[j]
+			a1, a2, a4, a5 := c1[j], c2[j], c4[j], c5[j]
+			a3 := -(a1 + a2 + a4 + a5)
+			yc[j] = a1*xw[j] + a2*xc[j-1] + a3*xc[j] + a4*xc[j+1] + a5*xe[j]
 		}
 	}
 }

@@ -50,6 +50,10 @@ type Stepper struct {
 	// Advance under automatic subcycling, else the fixed number.
 	CyclesUsed int64
 
+	// u0 holds the field at the start of a super step, y0 tau*L(u0), lbuf
+	// L of the previous stage; ukm1 and ukm2 are the last two stages. The
+	// new stage is written over ukm2 and the two are swapped, so each stage
+	// reads five arrays and writes one.
 	u0, y0, ukm1, ukm2, lbuf []float64
 	uj, vj, ubj, gj, b       []float64
 
@@ -61,10 +65,10 @@ type Stepper struct {
 }
 
 type stageArgs struct {
-	f                   []float64
-	u, v, w, ubtau, g   float64
-	tau, ub1            float64
-	hFE                 float64
+	f                 []float64
+	u, v, w, ubtau, g float64
+	tau, ub1          float64
+	hFE               float64
 }
 
 // NewStepper creates a stepper for operator op. subcycles = 0 selects the
@@ -156,7 +160,9 @@ func (s *Stepper) PTL(f []float64, tauIn float64) float64 {
 	amax := -1.0
 	for i, v := range f {
 		if math.Abs(v) > fmin {
-			amax = math.Max(math.Abs(af[i]), amax)
+			if a := math.Abs(af[i]); a > amax {
+				amax = a
+			}
 		}
 	}
 	if !(amax > 0) {
@@ -285,14 +291,19 @@ func (s *Stepper) stepSTS(f []float64, tau float64) {
 		s.cur.u, s.cur.v, s.cur.w = u, v, 1-u-v
 		s.cur.ubtau, s.cur.g = s.ubj[k]*tau, s.gj[k]
 		s.pool.For(len(f), s.bodyStep)
+		s.ukm1, s.ukm2 = s.ukm2, s.ukm1
 	}
+	copy(f, s.ukm1)
 	s.cur = stageArgs{}
 }
 
+// stsInit sets u0 = f, y0 = tau*L(f) and the first stage
+// U1 = f + ub1*y0; the stage before it (U0) is u0 itself.
 func (s *Stepper) stsInit(lo, hi int) {
 	f := s.cur.f[lo:hi]
 	u0, y0, u1, u2 := s.u0[lo:hi], s.y0[lo:hi], s.ukm1[lo:hi], s.ukm2[lo:hi]
 	tau, ub1 := s.cur.tau, s.cur.ub1
+	u2 = u2[:len(f)]
 	for i, v := range f {
 		u0[i] = v
 		u2[i] = v
@@ -301,14 +312,14 @@ func (s *Stepper) stsInit(lo, hi int) {
 	}
 }
 
+// stsStage computes stage j, u*U(j-1) + v*U(j-2) + (1-u-v)*u0 +
+// (ub*tau)*L(U(j-1)) + g*y0, summed left to right, into the array of
+// U(j-2).
 func (s *Stepper) stsStage(lo, hi int) {
-	f := s.cur.f[lo:hi]
 	u0, y0, u1, u2, l := s.u0[lo:hi], s.y0[lo:hi], s.ukm1[lo:hi], s.ukm2[lo:hi], s.lbuf[lo:hi]
 	a := s.cur
-	for i := range f {
-		v := a.u*u1[i] + a.v*u2[i] + a.w*u0[i] + a.ubtau*l[i] + a.g*y0[i]
-		f[i] = v
-		u2[i] = u1[i]
-		u1[i] = v
+	y0, u1, u2, l = y0[:len(u0)], u1[:len(u0)], u2[:len(u0)], l[:len(u0)]
+	for i := range u0 {
+		u2[i] = a.u*u1[i] + a.v*u2[i] + a.w*u0[i] + a.ubtau*l[i] + a.g*y0[i]
 	}
 }
