@@ -73,6 +73,39 @@ func CreateAppendFile(path, header string) (*AppendFile, error) {
 	return a, nil
 }
 
+// ResumeAppendFile opens an existing file for appending after cutting it
+// to size bytes: the length it had when a checkpoint was written, so that
+// lines written after the checkpoint are dropped on resume.
+func ResumeAppendFile(path string, size int64) (*AppendFile, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot resume %s: %w", path, err)
+	}
+	if st.Size() < size {
+		return nil, fmt.Errorf("cannot resume %s: it has %d bytes, fewer than the %d the checkpoint recorded (was it replaced?)", path, st.Size(), size)
+	}
+	if err := os.Truncate(path, size); err != nil {
+		return nil, fmt.Errorf("cannot resume %s: %w", path, err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("cannot resume %s: %w", path, err)
+	}
+	return &AppendFile{Path: path, f: f}, nil
+}
+
+// Size returns the file's current length in bytes.
+func (a *AppendFile) Size() (int64, error) {
+	st, err := a.f.Stat()
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", a.Path, err)
+	}
+	return st.Size(), nil
+}
+
+// Sync flushes the file to stable storage.
+func (a *AppendFile) Sync() error { return a.f.Sync() }
+
 // Line appends s and a newline in one write.
 func (a *AppendFile) Line(s string) error {
 	a.buf = append(append(a.buf[:0], s...), '\n')

@@ -100,6 +100,51 @@ func CreateHistories(dir string, realizations []int) (*Histories, error) {
 	return h, nil
 }
 
+// ResumeHistories reopens the history files of a checkpointed run, cutting
+// each to the size recorded in sizes (keyed by file path).
+func ResumeHistories(dir string, realizations []int, sizes map[string]int64) (*Histories, error) {
+	h := &Histories{}
+	open := func(kind string, r int) (*AppendFile, error) {
+		p := filepath.Join(dir, HistoryName(kind, r))
+		size, ok := sizes[filepath.Base(p)]
+		if !ok {
+			return nil, fmt.Errorf("the checkpoint does not record %s", p)
+		}
+		return ResumeAppendFile(p, size)
+	}
+	for _, r := range realizations {
+		s, err := open("sol", r)
+		if err != nil {
+			h.Close()
+			return nil, err
+		}
+		h.sol = append(h.sol, s)
+		n, err := open("num", r)
+		if err != nil {
+			h.Close()
+			return nil, err
+		}
+		h.num = append(h.num, n)
+	}
+	return h, nil
+}
+
+// Sizes records the current length of every file (keyed by base name) and
+// syncs them, for a checkpoint.
+func (h *Histories) Sizes(into map[string]int64) error {
+	for _, f := range append(h.sol, h.num...) {
+		if err := f.Sync(); err != nil {
+			return err
+		}
+		n, err := f.Size()
+		if err != nil {
+			return err
+		}
+		into[filepath.Base(f.Path)] = n
+	}
+	return nil
+}
+
 // Write appends one line to each realization's num and sol files.
 func (h *Histories) Write(step int64, num *NumRecord, stats []diag.Stats) error {
 	nl := NumLine(num)

@@ -132,12 +132,18 @@ func (r *Run) loadInitialCondition() error {
 	for i := range r.F {
 		r.F[i] = p.InitialMapMultFac * r.F[i]
 	}
+	if r.resuming {
+		return nil
+	}
 	return r.writeMap(r.path(p.OutputMapRootFilename+"_initial.h5"), r.F)
 }
 
 // writeMapLayout writes per-realization fields given in map layout on the
 // file scales phi and theta (used for the validation extras).
 func (r *Run) writeMapLayout(name string, maps [][]float64, phi, theta []float64, twoD bool) error {
+	if r.resuming {
+		return nil // written by the run being resumed
+	}
 	n := len(phi) * len(theta)
 	out := &psihdf.Map{Scales: [][]float64{phi, theta}}
 	if twoD {

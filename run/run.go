@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"goft/advection"
@@ -45,6 +46,11 @@ type Options struct {
 	// Part, if not nil, runs only this process's share of the realizations
 	// of a multi-process ensemble (see Part and PartName).
 	Part *Part
+	// Checkpoint says when to write checkpoints besides clean stops.
+	Checkpoint CheckpointPolicy
+	// Resume continues from the checkpoint (Checkpoint.Path or the default)
+	// instead of starting from the initial condition.
+	Resume bool
 }
 
 // ErrStopped reports that a run ended early because a STOPRUN file
@@ -101,7 +107,13 @@ type Run struct {
 
 	timing  output.Timing
 	started time.Time
-	hookErr error // first error of a history write inside the diffusion loop
+
+	resuming           bool
+	lastCheckpointTime float64
+	lastCheckpointWall time.Time
+	stop               atomic.Value // string: why the run was asked to stop
+	lastGood           []float64    // the field at the start of the current step
+	hookErr            error        // first error of a history write inside the diffusion loop
 }
 
 // path resolves a file name of the parameters against the run directory.
@@ -124,7 +136,7 @@ func New(p *input.Params, opt Options) (*Run, error) {
 	if err := unsupported(p); err != nil {
 		return nil, err
 	}
-	r := &Run{P: p, opt: opt, log: opt.Log, NReal: p.NRealizations, started: time.Now()}
+	r := &Run{P: p, opt: opt, log: opt.Log, NReal: p.NRealizations, started: time.Now(), resuming: opt.Resume}
 	if opt.Part != nil {
 		off, n, err := Split(p.NRealizations, opt.Part.Ranks, opt.Part.Rank)
 		if err != nil {
@@ -198,6 +210,13 @@ func New(p *input.Params, opt Options) (*Run, error) {
 	for i := range idx {
 		idx[i] = r.Offset + i + 1
 	}
+	if r.resuming {
+		if err := r.resume(idx); err != nil {
+			r.Close()
+			return nil, err
+		}
+		return r, nil
+	}
 	var err error
 	if r.hist, err = output.CreateHistories(r.dirOrDot(), idx); err != nil {
 		return nil, err
@@ -206,7 +225,7 @@ func New(p *input.Params, opt Options) (*Run, error) {
 		if r.mapList, err = output.CreateAppendFile(r.path("hipft_output_map_list.out"), output.MapListHeader); err != nil {
 			return nil, err
 		}
-		if p.OutputFlows && r.rank0() {
+		if p.OutputFlows {
 			if r.flowList, err = output.CreateAppendFile(r.path("hipft_output_flow_list.out"), output.MapListHeader); err != nil {
 				return nil, err
 			}
@@ -215,8 +234,62 @@ func New(p *input.Params, opt Options) (*Run, error) {
 	if err := r.outputStep(); err != nil {
 		return nil, err
 	}
+	r.lastCheckpointTime, r.lastCheckpointWall = r.Time, time.Now()
 	r.timing.Setup = time.Since(r.started)
 	return r, nil
+}
+
+// resume reopens the outputs of a checkpointed run and restores its state.
+func (r *Run) resume(idx []int) error {
+	path := r.checkpointPath()
+	c, err := r.readCheckpoint(path)
+	if err != nil {
+		return err
+	}
+	if r.hist, err = output.ResumeHistories(r.dirOrDot(), idx, c.FileSizes); err != nil {
+		return err
+	}
+	reopen := func(name string) (*output.AppendFile, error) {
+		size, ok := c.FileSizes[name]
+		if !ok {
+			return nil, fmt.Errorf("checkpoint %s does not record %s", path, name)
+		}
+		return output.ResumeAppendFile(r.path(name), size)
+	}
+	if r.outputMap && r.rank0() {
+		if r.mapList, err = reopen("hipft_output_map_list.out"); err != nil {
+			return err
+		}
+		if r.P.OutputFlows {
+			if r.flowList, err = reopen("hipft_output_flow_list.out"); err != nil {
+				return err
+			}
+		}
+	}
+	if err := r.restore(c); err != nil {
+		return fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	r.logf(" --> Resumed from %s at step %d, time %g h\n", path, r.Step, r.Time)
+	return nil
+}
+
+// Stop asks the run to stop cleanly after the current step (for example on
+// SIGINT or SIGTERM): Execute then writes the final map, the timing file
+// and a checkpoint, and returns an *Interrupted error. Safe to call from
+// any goroutine.
+func (r *Run) Stop(reason string) { r.stop.Store(reason) }
+
+// Interrupted is returned by Execute when Stop was called.
+type Interrupted struct {
+	Reason     string
+	Step       int64
+	Time       float64 // hours
+	Checkpoint string
+}
+
+func (e *Interrupted) Error() string {
+	return fmt.Sprintf("stopped by %s after step %d (time %g h); outputs and checkpoint %s written; continue with 'goft run -resume'",
+		e.Reason, e.Step, e.Time, e.Checkpoint)
 }
 
 // HipFTVersion is the HipFT release whose behaviour goft reproduces.
@@ -282,15 +355,39 @@ func (r *Run) Execute() error {
 		if r.Time >= r.P.TimeEnd {
 			break
 		}
+		if reason, ok := r.stop.Load().(string); ok {
+			if err := r.wrapUp(); err != nil {
+				return err
+			}
+			if err := r.WriteCheckpoint(); err != nil {
+				return err
+			}
+			return &Interrupted{Reason: reason, Step: r.Step, Time: r.Time, Checkpoint: r.checkpointPath()}
+		}
 		if _, err := os.Stat(r.path("STOPRUN")); err == nil {
 			r.logf(" ### NOTE: The run was stopped prematurely via STOPRUN!\n")
 			if err := r.wrapUp(); err != nil {
 				return err
 			}
+			if err := r.WriteCheckpoint(); err != nil {
+				return err
+			}
 			return ErrStopped
 		}
+		if r.checkpointDue() {
+			if err := r.WriteCheckpoint(); err != nil {
+				return err
+			}
+		}
 	}
-	return r.wrapUp()
+	if err := r.wrapUp(); err != nil {
+		return err
+	}
+	// The run is complete: a checkpoint of it has nothing left to resume.
+	if err := os.Remove(r.checkpointPath()); err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	return nil
 }
 
 func (r *Run) wrapUp() error {
@@ -313,6 +410,11 @@ func (r *Run) wrapUp() error {
 // clock, analysis and output.
 func (r *Run) Advance() error {
 	r.Step++
+	if r.lastGood == nil {
+		r.lastGood = make([]float64, len(r.F))
+	}
+	copy(r.lastGood, r.F)
+	lastGoodTime := r.Time
 	t0 := time.Now()
 	if r.P.AdvanceFlow {
 		if err := r.updateFlows(); err != nil {
@@ -327,6 +429,13 @@ func (r *Run) Advance() error {
 	}
 	r.timing.FluxTransport += time.Since(t1)
 	r.Time += r.Dt
+	if err := r.checkFinite(); err != nil {
+		name := r.P.OutputMapRootFilename + "_last_good.h5"
+		if werr := r.writeMap(r.path(name), r.lastGood); werr != nil {
+			return fmt.Errorf("%w (and the last good state could not be written: %v)", err, werr)
+		}
+		return fmt.Errorf("%w; the last good state (time %g h) is in %s", err, lastGoodTime, name)
+	}
 	if err := r.outputStep(); err != nil {
 		return err
 	}
@@ -336,9 +445,6 @@ func (r *Run) Advance() error {
 	r.logf("Completed step: %10d  Time: %14.3f / %14.3f  dt: %12.6f (%s)\n", r.Step, r.Time, r.P.TimeEnd, r.Dt, r.Reason)
 	if r.opt.Progress != nil {
 		r.opt.Progress(r.Step, r.Time, r.P.TimeEnd)
-	}
-	if err := r.checkFinite(); err != nil {
-		return err
 	}
 	return nil
 }

@@ -15,10 +15,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
+	"syscall"
+	"time"
 
 	"goft/demo"
+	"goft/ensemble"
 	"goft/input"
 	"goft/run"
 )
@@ -35,6 +40,14 @@ func commands() []command {
 	return []command{
 		{"run", "goft run [-q] [-workers N] [hipft.in]", "run a HipFT input file (default hipft.in) in the current folder", cmdRun},
 		{"demo", "goft demo [-o DIR]", "run the built-in example (synthetic map, 5 simulated days) into a new folder", cmdDemo},
+		{"plot", "goft plot [flags] MAP.h5", "draw a Br map (or each realization) as a PNG image", cmdPlot},
+		{"butterfly", "goft butterfly [flags] [RUN_DIR]", "butterfly diagram of a run's output maps (.h5 and .png per realization)", cmdButterfly},
+		{"history", "goft history [flags] [RUN_DIR]", "plot a run's history files (fluxes, polar fields, dipoles) as PNGs", cmdHistory},
+		{"diff", "goft diff [flags] A.h5 B.h5", "compare two maps: RMSD, max |A-B| and HHabs per realization", cmdDiff},
+		{"realization", "goft realization extract|pack [flags]", "split a 3D map into 2D maps, or pack 2D maps into a 3D map", cmdRealization},
+		{"report", "goft report [flags] [RUN_DIR]", "write a self-contained HTML report of a run", cmdReport},
+		{"synth-obs", "goft synth-obs -run DIR | -map FILE", "synthetic magnetograph observations of maps, as a HipFT data-assimilation data set", cmdSynthObs},
+		{"merge", "goft merge [flags] [RUN_DIR]", "join the rank parts of a multi-process run (Slurm, mpirun) into one run's files", cmdMerge},
 		{"version", "goft version", "print goft's version", cmdVersion},
 	}
 }
@@ -62,9 +75,18 @@ func mainArgs(args []string, stdout, stderr io.Writer) int {
 				if errors.Is(err, flag.ErrHelp) {
 					return 0
 				}
-				fmt.Fprintf(stderr, "goft %s: %v\n", c.name, err)
 				if errors.Is(err, run.ErrStopped) {
-					return 3
+					// HipFT's STOPRUN: a normal, successful end.
+					fmt.Fprintf(stderr, "goft %s: %v\n", c.name, err)
+					return 0
+				}
+				fmt.Fprintf(stderr, "goft %s: %v\n", c.name, err)
+				var in *run.Interrupted
+				if errors.As(err, &in) {
+					if in.Reason == syscall.SIGINT.String() {
+						return 128 + int(syscall.SIGINT)
+					}
+					return 128 + int(syscall.SIGTERM)
 				}
 				return 1
 			}
@@ -99,8 +121,30 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		"Runs a HipFT input file. Relative paths in it are read from, and all outputs\nwritten to, the current folder, as HipFT does.", stderr)
 	quiet := fs.Bool("q", false, "quiet: do not print the HipFT-style log to stdout")
 	workers := fs.Int("workers", 0, "number of threads for the kernels (0: all cores)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile (pprof format) to this file")
+	resume := fs.Bool("resume", false, "continue from the run's checkpoint (see -checkpoint) instead of starting over")
+	ckptFile := fs.String("checkpoint", "", "checkpoint file (default "+run.CheckpointName+" in the run folder)")
+	ckptHours := fs.Float64("checkpoint-hours", 0, "also write a checkpoint every this many simulated hours (0: off)")
+	ckptMinutes := fs.Float64("checkpoint-minutes", 10, "also write a checkpoint every this many wall-clock minutes (0: off)")
+	rank := fs.Int("rank", -1, "this process's rank (0-based) in a multi-process run (default: from the Slurm or MPI environment, see docs/ensembles.md)")
+	ranks := fs.Int("ranks", 0, "number of processes in a multi-process run (with -rank)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	place, err := ensemble.Detect(*rank, *ranks, os.Getenv)
+	if err != nil {
+		return err
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if fs.NArg() > 1 {
 		return fmt.Errorf("expected at most one input file, got %d arguments", fs.NArg())
@@ -113,23 +157,63 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if *quiet {
 		log = io.Discard
 	}
-	return runFile(in, "", log, *workers)
+	opt := run.Options{Log: log, Workers: *workers, Resume: *resume,
+		Checkpoint: run.CheckpointPolicy{SimHours: *ckptHours, WallClock: time.Duration(*ckptMinutes * float64(time.Minute)), Path: *ckptFile}}
+	if opt.Part = place.Part(); opt.Part != nil {
+		return runPart(in, opt, stderr, place)
+	}
+	return runFile(in, opt, stderr)
 }
 
-func runFile(in, dir string, log io.Writer, workers int) error {
+// runFile runs an input file. SIGINT and SIGTERM stop the run cleanly after
+// the current step (outputs and a checkpoint are written); a second signal
+// exits at once.
+func runFile(in string, opt run.Options, stderr io.Writer) error {
 	p, err := input.ReadFile(in)
 	if err != nil {
 		return err
 	}
+	log := opt.Log
+	if log == nil {
+		log = io.Discard
+	}
 	for _, w := range p.Warnings {
 		fmt.Fprintf(log, " WARNING: %s\n", w)
 	}
-	r, err := run.New(p, run.Options{Dir: dir, Log: log, Workers: workers})
+	r, err := run.New(p, opt)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case s := <-sigs:
+			fmt.Fprintf(stderr, "goft run: %v received, stopping after the current step (again to exit at once)\n", s)
+			r.Stop(s.String())
+		case <-done:
+			return
+		}
+		select {
+		case s := <-sigs:
+			fmt.Fprintf(stderr, "goft run: second %v, exiting now\n", s)
+			os.Exit(exitSignal(s))
+		case <-done:
+		}
+	}()
 	return r.Execute()
+}
+
+// exitSignal is the shell convention 128 + signal number.
+func exitSignal(s os.Signal) int {
+	if n, ok := s.(syscall.Signal); ok {
+		return 128 + int(n)
+	}
+	return 1
 }
 
 func cmdDemo(args []string, stdout, stderr io.Writer) error {
@@ -151,7 +235,7 @@ func cmdDemo(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer os.Chdir(wd)
-	if err := runFile("hipft.in", "", io.Discard, 0); err != nil {
+	if err := runFile("hipft.in", run.Options{}, stderr); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "goft demo: done; maps, histories and logs are in %s\n", *dir)

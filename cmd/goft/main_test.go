@@ -12,6 +12,7 @@ import (
 // non-zero exit, never a panic.
 func TestRunBadInputs(t *testing.T) {
 	dir := t.TempDir()
+	t.Chdir(dir) // goft run writes its parameter dump in the working folder
 	write := func(name, text string) string {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {

@@ -1,0 +1,216 @@
+package analysis
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"goft/namelist"
+)
+
+// Run file names HipFT writes in its run folder.
+const (
+	ParametersFile   = "hipft_run_parameters_used.out"
+	RealizationsFile = "hipft_realization_parameters.out"
+	MapListFile      = "hipft_output_map_list.out"
+	InitialMapSuffix = "_initial.h5"
+	FinalMapSuffix   = "_final.h5"
+)
+
+// Param is one variable of a namelist dump.
+type Param struct {
+	// Name is the variable name in lower case.
+	Name string
+	// Value is the value text, several values joined by ", ".
+	Value string
+}
+
+// ReadParameters reads a Fortran namelist file such as
+// hipft_run_parameters_used.out or hipft.in.
+func ReadParameters(path string) ([]Param, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	_, entries, err := namelist.Parse(f, path)
+	if err != nil {
+		return nil, err
+	}
+	var out []Param
+	for _, e := range entries {
+		var vals []string
+		for _, t := range e.Values {
+			vals = append(vals, t.Text)
+		}
+		name := e.Name
+		if e.Index > 0 {
+			name = fmt.Sprintf("%s(%d)", name, e.Index)
+		}
+		out = append(out, Param{Name: name, Value: strings.Join(vals, ", ")})
+	}
+	return out, nil
+}
+
+// Lookup returns the value of the parameter named name (case-insensitive)
+// and whether it was found.
+func Lookup(ps []Param, name string) (string, bool) {
+	for _, p := range ps {
+		if strings.EqualFold(p.Name, name) {
+			return p.Value, true
+		}
+	}
+	return "", false
+}
+
+// Table is a whitespace-separated table with a header line, such as
+// hipft_realization_parameters.out.
+type Table struct {
+	// Header holds the column names.
+	Header []string
+	// Rows holds the fields of every data line, as text.
+	Rows [][]string
+}
+
+// ReadTable reads a whitespace-separated table whose first line names the
+// columns. Every row must have as many fields as the header.
+func ReadTable(path string) (*Table, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	t := &Table{}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		fields := strings.Fields(sc.Text())
+		if len(fields) == 0 {
+			continue
+		}
+		if t.Header == nil {
+			t.Header = fields
+			continue
+		}
+		if len(fields) != len(t.Header) {
+			return nil, fmt.Errorf("%s:%d: %d values, but the header names %d columns", path, line, len(fields), len(t.Header))
+		}
+		t.Rows = append(t.Rows, fields)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if t.Header == nil {
+		return nil, fmt.Errorf("%s: empty file", path)
+	}
+	return t, nil
+}
+
+// OutputMap is one entry of hipft_output_map_list.out.
+type OutputMap struct {
+	// Index is the map's output index (IDX).
+	Index int
+	// Time is the simulation time of the map (hours).
+	Time float64
+	// Path is the map file's path (the run folder and map folder joined to
+	// the listed name).
+	Path string
+}
+
+// RunFiles locates a run's files from its parameters dump, falling back to
+// HipFT's defaults when the dump is missing.
+type RunFiles struct {
+	// Dir is the run folder.
+	Dir string
+	// Params are the parameters used (nil if the dump is missing).
+	Params []Param
+	// MapDir is the cadence-map folder; MapRoot the map file name root.
+	MapDir, MapRoot string
+}
+
+// OpenRun reads the parameters dump of the run in dir, if any, and
+// checks that dir exists.
+func OpenRun(dir string) (*RunFiles, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("%s is not a folder: give the folder a HipFT/goft run was made in", dir)
+	}
+	rf := &RunFiles{Dir: dir, MapDir: "output_maps", MapRoot: "hipft_brmap"}
+	ps, err := ReadParameters(filepath.Join(dir, ParametersFile))
+	switch {
+	case err == nil:
+		rf.Params = ps
+		if v, ok := Lookup(ps, "output_map_directory"); ok && v != "" {
+			rf.MapDir = v
+		}
+		if v, ok := Lookup(ps, "output_map_root_filename"); ok && v != "" {
+			rf.MapRoot = v
+		}
+	case errors.Is(err, fs.ErrNotExist):
+	default:
+		return nil, err
+	}
+	return rf, nil
+}
+
+// Path returns name joined to the run folder (absolute names unchanged).
+func (rf *RunFiles) Path(name string) string {
+	if filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(rf.Dir, name)
+}
+
+// InitialMap and FinalMap return the paths of the run's first and last maps.
+func (rf *RunFiles) InitialMap() string { return rf.Path(rf.MapRoot + InitialMapSuffix) }
+
+// FinalMap returns the path of the run's final map.
+func (rf *RunFiles) FinalMap() string { return rf.Path(rf.MapRoot + FinalMapSuffix) }
+
+// OutputMaps reads hipft_output_map_list.out (lines "IDX TIME FILENAME",
+// possibly followed by date columns, as HipFT's date tools add).
+func (rf *RunFiles) OutputMaps() ([]OutputMap, error) {
+	path := rf.Path(MapListFile)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []OutputMap
+	sc := bufio.NewScanner(f)
+	line := 0
+	for sc.Scan() {
+		line++
+		fields := strings.Fields(sc.Text())
+		if line == 1 || len(fields) == 0 {
+			continue
+		}
+		if len(fields) < 3 {
+			return nil, fmt.Errorf("%s:%d: want IDX TIME FILENAME, found %q", path, line, sc.Text())
+		}
+		idx, err1 := strconv.Atoi(fields[0])
+		t, err2 := parseFortranFloat(fields[1])
+		if err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("%s:%d: want IDX TIME FILENAME, found %q", path, line, sc.Text())
+		}
+		name := fields[2]
+		out = append(out, OutputMap{Index: idx, Time: t, Path: filepath.Join(rf.Path(rf.MapDir), name)})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s lists no maps (set output_map_time_cadence or output_map_idx_cadence in hipft.in to write cadence maps)", path)
+	}
+	return out, nil
+}

@@ -1,0 +1,584 @@
+package main
+
+// Analysis commands: plot, butterfly, history, diff, realization, report.
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"goft/analysis"
+	"goft/plot"
+	"goft/psihdf"
+	"goft/report"
+)
+
+// parseInterspersed parses flags that may come before, between or after
+// the positional arguments (goft plot map.h5 -o out.png), and returns the
+// positional arguments. "--" ends flag parsing.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// dateLayouts are the accepted forms of a start date (UT).
+var dateLayouts = []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"}
+
+// parseDate parses a UT date such as 2024-05-01 or 2024-05-01T12:00:00; ""
+// gives the zero time.
+func parseDate(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	for _, l := range dateLayouts {
+		if t, err := time.ParseInLocation(l, strings.TrimSuffix(s, "Z"), time.UTC); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("-start %q: want a UT date like 2024-05-01 or 2024-05-01T12:00:00", s)
+}
+
+// pngName returns the default PNG name for input file in: its base name
+// with .png, in the current folder.
+func pngName(in string) string {
+	return strings.TrimSuffix(filepath.Base(in), filepath.Ext(in)) + ".png"
+}
+
+// realizationList parses "1,3,5-7" into realization numbers within 1..n.
+func realizationList(s string, n int) ([]int, error) {
+	var out []int
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		lo, hi, isRange := strings.Cut(part, "-")
+		a, err := strconv.Atoi(lo)
+		b := a
+		if err == nil && isRange {
+			b, err = strconv.Atoi(hi)
+		}
+		if err != nil || a < 1 || b < a {
+			return nil, fmt.Errorf("realization list %q: want numbers like 1,3 or 2-4", s)
+		}
+		if b > n {
+			return nil, fmt.Errorf("realization %d does not exist: the map has %d realization(s)", b, n)
+		}
+		for r := a; r <= b; r++ {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func cmdPlot(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("plot", "goft plot [flags] MAP.h5",
+		"Draws a HipFT Br map as a PNG image: Carrington longitude 0-360 degrees left to\n"+
+			"right, latitude with north up, a red (positive) / blue (negative) colour scale\n"+
+			"symmetric about zero with a colour bar in Gauss. A 3D map (several\n"+
+			"realizations) is drawn as a grid of panels, one per realization, unless -r\n"+
+			"picks some.", stderr)
+	out := fs.String("o", "", "output PNG file (default: the map's base name with .png, in the current folder)")
+	sat := fs.Float64("sat", 0, "saturation level in Gauss: the colour scale runs from -sat to +sat (0: automatic, the 98th percentile of |Br| by area, rounded up)")
+	sinLat := fs.Bool("sinlat", false, "draw latitude on a sine (equal-area) axis")
+	real := fs.String("r", "", "realization(s) of a 3D map to draw, e.g. 2 or 1,3 or 2-4 (default: all)")
+	title := fs.String("title", "", "title above the map (default: the file name)")
+	cols := fs.Int("cols", 0, "panels per row when drawing several realizations (0: automatic)")
+	width := fs.Int("width", 0, "width of one panel in pixels (0: 1000 for one map, 640 in a grid)")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return fmt.Errorf("expected one map file, got %d arguments", len(pos))
+	}
+	if *sat < 0 || math.IsNaN(*sat) || math.IsInf(*sat, 0) {
+		return fmt.Errorf("-sat %g: want a positive number of Gauss, or 0 for automatic", *sat)
+	}
+	in := pos[0]
+	m, err := analysis.ReadMap(in)
+	if err != nil {
+		return err
+	}
+	n := analysis.Realizations(m)
+	rs := make([]int, n)
+	for i := range rs {
+		rs[i] = i + 1
+	}
+	if *real != "" {
+		if rs, err = realizationList(*real, n); err != nil {
+			return fmt.Errorf("%s: %w", in, err)
+		}
+	}
+	var panels []plot.MapPanel
+	for _, r := range rs {
+		m2, err := analysis.Realization(m, r)
+		if err != nil {
+			return fmt.Errorf("%s: %w", in, err)
+		}
+		t := ""
+		if len(m.Dims) == 3 {
+			t = fmt.Sprintf("Realization %d", r)
+		}
+		panels = append(panels, plot.MapPanel{Title: t, Map: m2})
+	}
+	if *title == "" {
+		*title = filepath.Base(in)
+	}
+	png, used, err := plot.MapPNG(panels, plot.MapOptions{Sat: *sat, SinLat: *sinLat, Title: *title, Cols: *cols, PanelWidth: *width})
+	if err != nil {
+		return fmt.Errorf("%s: %w", in, err)
+	}
+	if *out == "" {
+		*out = pngName(in)
+	}
+	if err := os.WriteFile(*out, png, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "goft plot: wrote %s (%d panel(s), colour scale +-%g G)\n", *out, len(panels), used)
+	return nil
+}
+
+func cmdButterfly(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("butterfly", "goft butterfly [flags] [RUN_DIR]",
+		"Makes the butterfly diagram of a run (default: the current folder): the\n"+
+			"longitude-averaged Br of every output map listed in hipft_output_map_list.out,\n"+
+			"versus time and latitude. For every realization N it writes butterfly_rN.h5 (a\n"+
+			"PSI map as HipFT's hipft_make_butterfly_diagram.py writes: dim1 time in seconds\n"+
+			"since the first map, dim2 colatitude in radians, values in Gauss) and\n"+
+			"butterfly_rN.png (N with 6 digits).", stderr)
+	out := fs.String("o", "", "output folder (default: RUN_DIR)")
+	sat := fs.Float64("sat", 0, "saturation level of the colour scale in Gauss (0: automatic)")
+	sinLat := fs.Bool("sinlat", false, "draw latitude on a sine (equal-area) axis")
+	start := fs.String("start", "", "UT date of the first map, e.g. 2024-05-01T00:00:00: label the time axis with dates")
+	single := fs.Bool("single", false, "write the .h5 files in single precision")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	dir, err := runDirArg(fs, pos)
+	if err != nil {
+		return err
+	}
+	st, err := parseDate(*start)
+	if err != nil {
+		return err
+	}
+	if *sat < 0 || math.IsNaN(*sat) || math.IsInf(*sat, 0) {
+		return fmt.Errorf("-sat %g: want a positive number of Gauss, or 0 for automatic", *sat)
+	}
+	rf, err := analysis.OpenRun(dir)
+	if err != nil {
+		return err
+	}
+	b, err := analysis.MakeButterfly(rf)
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		*out = dir
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	for r := 1; r <= len(b.Avg); r++ {
+		base := filepath.Join(*out, fmt.Sprintf("butterfly_r%06d", r))
+		if err := psihdf.Write(base+".h5", b.Map(r), *single); err != nil {
+			return err
+		}
+		title := "Butterfly diagram"
+		if len(b.Avg) > 1 {
+			title = fmt.Sprintf("Butterfly diagram, realization %d", r)
+		}
+		png, used, err := plot.ButterflyPNG(b.Time, b.Theta, b.Avg[r-1], st, plot.MapOptions{Sat: *sat, SinLat: *sinLat, Title: title})
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(base+".png", png, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "goft butterfly: wrote %s.h5 and %s.png (%d maps, colour scale +-%g G)\n", base, base, len(b.Time), used)
+	}
+	return nil
+}
+
+// runDirArg returns the run folder argument (default ".").
+func runDirArg(fs *flag.FlagSet, pos []string) (string, error) {
+	switch len(pos) {
+	case 0:
+		return ".", nil
+	case 1:
+		return pos[0], nil
+	}
+	fs.Usage()
+	return "", fmt.Errorf("expected at most one run folder, got %d arguments", len(pos))
+}
+
+// poleLat returns the run's pole_flux_lat_limit (degrees), default 30.
+func poleLat(rf *analysis.RunFiles) float64 {
+	if v, ok := analysis.Lookup(rf.Params, "pole_flux_lat_limit"); ok {
+		if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && f > 0 {
+			return f
+		}
+	}
+	return 30
+}
+
+func cmdHistory(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("history", "goft history [flags] [RUN_DIR]",
+		"Plots the history files (hipft_history_sol_r*.out) of a run (default: the\n"+
+			"current folder), all realizations together, as PNG files named as HipFT's\n"+
+			"hipft_plot_histories.py names them: positive/negative flux\n"+
+			"(history_flux_pm.png), total unsigned flux, flux imbalance in percent,\n"+
+			"polar-cap fluxes and mean polar fields, axial and equatorial dipole, Br\n"+
+			"extremes, and the validation error of validation runs.", stderr)
+	out := fs.String("o", "", "output folder (default: RUN_DIR)")
+	start := fs.String("start", "", "UT date of the first history time, e.g. 2024-05-01T00:00:00: label the time axis with dates")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	dir, err := runDirArg(fs, pos)
+	if err != nil {
+		return err
+	}
+	st, err := parseDate(*start)
+	if err != nil {
+		return err
+	}
+	rf, err := analysis.OpenRun(dir)
+	if err != nil {
+		return err
+	}
+	figs, err := historyFigures(rf, st)
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		*out = dir
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	for _, f := range figs {
+		p := filepath.Join(*out, f.Name)
+		if err := os.WriteFile(p, f.PNG, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "goft history: wrote %s\n", p)
+	}
+	return nil
+}
+
+func historyFigures(rf *analysis.RunFiles, start time.Time) ([]plot.Figure, error) {
+	hs, err := analysis.ReadRunHistories(rf.Dir)
+	if err != nil {
+		return nil, err
+	}
+	var qs []*analysis.Quantities
+	for _, h := range hs {
+		q, err := analysis.HistoryQuantities(h)
+		if err != nil {
+			return nil, err
+		}
+		qs = append(qs, q)
+	}
+	return plot.HistoryFigures(qs, plot.HistoryOptions{Start: start, PoleLat: poleLat(rf)})
+}
+
+func cmdDiff(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("diff", "goft diff [flags] A.h5 B.h5",
+		"Compares two maps on the same grid (B is the reference), realization by\n"+
+			"realization, over all grid points as HipFT's hipft_map_diff.py does:\n"+
+			"  RMSD    sqrt(mean((A-B)^2)), Gauss\n"+
+			"  MAXABS  max |A-B|, Gauss\n"+
+			"  HHABS   sqrt(sum (A-B)^2 / sum |A||B|), dimensionless (RMSD if sum |A||B| = 0)\n"+
+			"With several realizations a last row 'all' covers them together.", stderr)
+	out := fs.String("o", "", "also write the difference map A-B to this PSI HDF5 file")
+	png := fs.String("png", "", "also draw the difference map A-B to this PNG file")
+	sat := fs.Float64("sat", 0, "saturation level in Gauss of the -png image (0: automatic)")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		fs.Usage()
+		return fmt.Errorf("expected two map files, got %d arguments", len(pos))
+	}
+	if *sat < 0 || math.IsNaN(*sat) || math.IsInf(*sat, 0) {
+		return fmt.Errorf("-sat %g: want a positive number of Gauss, or 0 for automatic", *sat)
+	}
+	a, err := analysis.ReadMap(pos[0])
+	if err != nil {
+		return err
+	}
+	b, err := analysis.ReadMap(pos[1])
+	if err != nil {
+		return err
+	}
+	stats, d, err := analysis.Diff(a, b)
+	if err != nil {
+		return fmt.Errorf("%s and %s: %w", pos[0], pos[1], err)
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "REALIZATION\tRMSD(G)\tMAXABS(G)\tHHABS\t\n")
+	for _, s := range stats {
+		r := strconv.Itoa(s.Realization)
+		if s.Realization == 0 {
+			r = "all"
+		}
+		fmt.Fprintf(tw, "%s\t%.6e\t%.6e\t%.6e\t\n", r, s.RMSD, s.MaxAbs, s.HHabs)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if *out != "" {
+		if err := psihdf.Write(*out, d, d.Float32); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "goft diff: wrote %s\n", *out)
+	}
+	if *png != "" {
+		var panels []plot.MapPanel
+		for r := 1; r <= analysis.Realizations(d); r++ {
+			m2, _ := analysis.Realization(d, r)
+			t := ""
+			if len(d.Dims) == 3 {
+				t = fmt.Sprintf("Realization %d", r)
+			}
+			panels = append(panels, plot.MapPanel{Title: t, Map: m2})
+		}
+		img, used, err := plot.MapPNG(panels, plot.MapOptions{Sat: *sat, Label: "Br difference A-B (Gauss)",
+			Title: filepath.Base(pos[0]) + " minus " + filepath.Base(pos[1])})
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*png, img, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "goft diff: wrote %s (colour scale +-%g G)\n", *png, used)
+	}
+	return nil
+}
+
+func cmdRealization(args []string, stdout, stderr io.Writer) error {
+	usage := func() {
+		fmt.Fprintf(stderr, "usage: goft realization extract [flags] MAP3D.h5\n       goft realization pack [flags] MAP_r000001.h5 MAP_r000002.h5 ...\n\n"+
+			"Splits a 3D map (dim3: realizations) into 2D maps, or packs 2D maps into one\n"+
+			"3D map, as HipFT's hipft_extract_realization.py and hipft_pack_realizations.py.\n"+
+			"Run 'goft realization extract -h' or 'goft realization pack -h' for flags.\n")
+	}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
+		usage()
+		if len(args) == 0 {
+			return fmt.Errorf("expected 'extract' or 'pack'")
+		}
+		return flag.ErrHelp
+	}
+	switch args[0] {
+	case "extract":
+		return realizationExtract(args[1:], stdout, stderr)
+	case "pack":
+		return realizationPack(args[1:], stdout, stderr)
+	}
+	usage()
+	return fmt.Errorf("unknown subcommand %q: expected 'extract' or 'pack'", args[0])
+}
+
+func realizationExtract(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("realization extract", "goft realization extract [flags] MAP3D.h5",
+		"Writes realizations of a 3D map as 2D maps named NAME_rNNNNNN.h5 (NAME: the\n"+
+			"map's base name, NNNNNN the 6-digit realization number) in the current folder,\n"+
+			"in the precision of the input.", stderr)
+	rl := fs.String("r", "", "realizations to extract, e.g. 2 or 1,3 or 2-4 (default: all)")
+	out := fs.String("o", "", "output file name when extracting one realization; with several, the NAME part")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return fmt.Errorf("expected one 3D map file, got %d arguments", len(pos))
+	}
+	in := pos[0]
+	m, err := analysis.ReadMap(in)
+	if err != nil {
+		return err
+	}
+	if len(m.Dims) != 3 {
+		return fmt.Errorf("%s is a 2D map: there are no realizations to extract", in)
+	}
+	n := analysis.Realizations(m)
+	rs := make([]int, n)
+	for i := range rs {
+		rs[i] = i + 1
+	}
+	if *rl != "" {
+		if rs, err = realizationList(*rl, n); err != nil {
+			return fmt.Errorf("%s: %w", in, err)
+		}
+	}
+	stem := strings.TrimSuffix(filepath.Base(in), filepath.Ext(in))
+	for _, r := range rs {
+		m2, err := analysis.Realization(m, r)
+		if err != nil {
+			return fmt.Errorf("%s: %w", in, err)
+		}
+		num := r
+		if len(m.Scales) == 3 && m.Scales[2][r-1] == math.Trunc(m.Scales[2][r-1]) && m.Scales[2][r-1] >= 1 {
+			num = int(m.Scales[2][r-1])
+		}
+		name := fmt.Sprintf("%s_r%06d.h5", stem, num)
+		if *out != "" {
+			if len(rs) == 1 {
+				name = *out
+			} else {
+				name = fmt.Sprintf("%s_r%06d.h5", strings.TrimSuffix(*out, ".h5"), num)
+			}
+		}
+		if err := psihdf.Write(name, m2, m.Float32); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "goft realization: wrote %s\n", name)
+	}
+	return nil
+}
+
+func realizationPack(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("realization pack", "goft realization pack [flags] MAP_r000001.h5 MAP_r000002.h5 ...",
+		"Packs 2D maps on one grid into a 3D map, in the order given. The realization\n"+
+			"numbers (the dim3 scale) come from _rNNNNNN in the file names when every name\n"+
+			"has one, else they are 1, 2, .... The output is single precision only if\n"+
+			"every input is.", stderr)
+	out := fs.String("o", "", "output file (default: the first name without _rNNNNNN, in the current folder)")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		fs.Usage()
+		return fmt.Errorf("expected at least one 2D map file")
+	}
+	var maps []*psihdf.Map
+	var index []float64
+	for _, p := range pos {
+		m, err := analysis.ReadMap(p)
+		if err != nil {
+			return err
+		}
+		if len(m.Dims) != 2 {
+			return fmt.Errorf("%s is a 3D map (%d realizations): pack wants 2D maps", p, m.Dims[2])
+		}
+		maps = append(maps, m)
+		index = append(index, float64(analysis.RealizationFromName(p)))
+	}
+	seen := map[float64]bool{}
+	for _, r := range index {
+		if r == 0 || seen[r] {
+			index = nil // some name lacks a number, or numbers repeat
+			break
+		}
+		seen[r] = true
+	}
+	packed, err := analysis.Pack(maps, index)
+	if err != nil {
+		var names []string
+		names = append(names, pos...)
+		return fmt.Errorf("packing %s: %w", strings.Join(names, ", "), err)
+	}
+	if *out == "" {
+		base := filepath.Base(pos[0])
+		if loc := regexpRealization(base); loc >= 0 {
+			base = base[:loc] + base[loc+8:]
+		}
+		if base == filepath.Base(pos[0]) {
+			base = strings.TrimSuffix(base, ".h5") + "_packed.h5"
+		}
+		*out = base
+	}
+	if err := psihdf.Write(*out, packed, packed.Float32); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "goft realization: wrote %s (%d realizations)\n", *out, len(maps))
+	return nil
+}
+
+// regexpRealization returns the byte offset of the last "_rNNNNNN" in name,
+// or -1.
+func regexpRealization(name string) int {
+	for i := len(name) - 8; i >= 0; i-- {
+		if name[i] == '_' && name[i+1] == 'r' {
+			ok := true
+			for _, c := range name[i+2 : i+8] {
+				if c < '0' || c > '9' {
+					ok = false
+				}
+			}
+			if ok {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+func cmdReport(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("report", "goft report [flags] [RUN_DIR]",
+		"Writes one self-contained HTML page about a run (default: the current folder),\n"+
+			"images inlined: the parameters used, the realization table, the history\n"+
+			"plots, the initial and final maps and the butterfly diagram. Parts whose files\n"+
+			"are missing are noted on the page.", stderr)
+	out := fs.String("o", "", "output HTML file (default: RUN_DIR/hipft_report.html)")
+	sat := fs.Float64("sat", 0, "saturation level in Gauss of the map and butterfly images (0: automatic)")
+	start := fs.String("start", "", "UT date of the run's start, e.g. 2024-05-01T00:00:00: label time axes with dates")
+	sinLat := fs.Bool("sinlat", false, "draw latitude on a sine (equal-area) axis")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	dir, err := runDirArg(fs, pos)
+	if err != nil {
+		return err
+	}
+	st, err := parseDate(*start)
+	if err != nil {
+		return err
+	}
+	if *sat < 0 || math.IsNaN(*sat) || math.IsInf(*sat, 0) {
+		return fmt.Errorf("-sat %g: want a positive number of Gauss, or 0 for automatic", *sat)
+	}
+	if *out == "" {
+		*out = filepath.Join(dir, "hipft_report.html")
+	}
+	html, notes, err := report.Build(dir, report.Options{Start: st, Sat: *sat, SinLat: *sinLat,
+		Generator: "goft " + Version})
+	if err != nil {
+		return err
+	}
+	for _, n := range notes {
+		fmt.Fprintf(stderr, "goft report: note: %s\n", n)
+	}
+	if err := os.WriteFile(*out, html, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "goft report: wrote %s\n", *out)
+	return nil
+}

@@ -1,0 +1,399 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"goft/analysis"
+	"goft/analysis/testrun"
+	"goft/psihdf"
+)
+
+// goft runs the command line and returns its exit code and output.
+func goft(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	rc := mainArgs(args, &out, &errb)
+	if strings.Contains(errb.String(), "panic") {
+		t.Fatalf("goft %v panicked: %s", args, errb.String())
+	}
+	return rc, out.String(), errb.String()
+}
+
+var (
+	runOnce sync.Once
+	runDir  string
+)
+
+// sharedRun returns a folder with a small two-realization run, made once
+// for all tests (they only read it).
+func sharedRun(t *testing.T) string {
+	t.Helper()
+	runOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "goft-analysis-test-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		testrun.Make(t, dir, testrun.Options{})
+		runDir = dir
+	})
+	if runDir == "" {
+		t.Fatal("the shared test run failed")
+	}
+	return runDir
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if runDir != "" {
+		os.RemoveAll(runDir)
+	}
+	os.Exit(code)
+}
+
+// pngSize decodes the PNG at path and returns its size.
+func pngSize(t *testing.T, path string) (int, int) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return img.Bounds().Dx(), img.Bounds().Dy()
+}
+
+func TestPlot(t *testing.T) {
+	run := sharedRun(t)
+	final := filepath.Join(run, "hipft_brmap_final.h5")
+	out := t.TempDir()
+	const bar = 120 // colour-bar strip, pixels
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		width int
+	}{
+		{"all realizations", []string{final, "-o", filepath.Join(out, "all.png")}, 2*640 + bar},
+		{"one realization", []string{"-r", "2", "-sat", "20", final, "-o", filepath.Join(out, "r2.png")}, 1000 + bar},
+		{"sine latitude", []string{final, "-sinlat", "-r", "1,2", "-cols", "1", "-o", filepath.Join(out, "sin.png")}, 640 + bar},
+		{"2D map", []string{filepath.Join(run, "br_initial.h5"), "-width", "500", "-o", filepath.Join(out, "2d.png")}, 500 + bar},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rc, stdout, stderr := goft(t, append([]string{"plot"}, tc.args...)...)
+			if rc != 0 {
+				t.Fatalf("rc %d: %s", rc, stderr)
+			}
+			p := tc.args[len(tc.args)-1]
+			if w, h := pngSize(t, p); w != tc.width || h < 200 {
+				t.Errorf("%s is %dx%d, want width %d", p, w, h, tc.width)
+			}
+			if !strings.Contains(stdout, "wrote "+p) {
+				t.Errorf("stdout %q", stdout)
+			}
+		})
+	}
+	// Default output name: the map's base name in the current folder.
+	t.Chdir(out)
+	if rc, _, stderr := goft(t, "plot", final); rc != 0 {
+		t.Fatal(stderr)
+	}
+	pngSize(t, filepath.Join(out, "hipft_brmap_final.png"))
+}
+
+func TestErrorsNameTheFile(t *testing.T) {
+	run := sharedRun(t)
+	dir := t.TempDir()
+	text := filepath.Join(dir, "notes.h5")
+	os.WriteFile(text, []byte("not an HDF5 file"), 0o644)
+	missing := filepath.Join(dir, "missing.h5")
+	final := filepath.Join(run, "hipft_brmap_final.h5")
+	initial := filepath.Join(run, "br_initial.h5")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"plot missing", []string{"plot", missing}, []string{missing}},
+		{"plot not HDF5", []string{"plot", text}, []string{text}},
+		{"plot no realization", []string{"plot", "-r", "5", final}, []string{final, "realization 5 does not exist"}},
+		{"plot bad sat", []string{"plot", "-sat", "-3", final}, []string{"-sat"}},
+		{"plot two files", []string{"plot", final, initial}, []string{"expected one map file"}},
+		{"diff sizes", []string{"diff", final, initial}, []string{final, initial, "differ in size"}},
+		{"diff missing", []string{"diff", final, missing}, []string{missing}},
+		{"butterfly not a run", []string{"butterfly", dir}, []string{analysis.MapListFile}},
+		{"butterfly a file", []string{"butterfly", final}, []string{final, "not a folder"}},
+		{"history not a run", []string{"history", dir}, []string{"no history files", dir}},
+		{"history bad date", []string{"history", "-start", "May 1", run}, []string{"-start"}},
+		{"extract 2D", []string{"realization", "extract", initial}, []string{initial, "2D map"}},
+		{"pack 3D", []string{"realization", "pack", final}, []string{final, "3D map"}},
+		{"pack different grids", []string{"realization", "pack", "-o", filepath.Join(dir, "x.h5"), initial, filepath.Join(run, "output_maps", "hipft_brmap_idx000001.h5")}, []string{"3D map"}},
+		{"realization unknown", []string{"realization", "split", final}, []string{"unknown subcommand"}},
+		{"report not a run", []string{"report", dir}, []string{"no HipFT/goft run output"}},
+		{"unknown flag", []string{"diff", "-x", final, final}, []string{"flag provided but not defined: -x"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rc, _, stderr := goft(t, tc.args...)
+			if rc == 0 {
+				t.Fatalf("goft %v succeeded", tc.args)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr %q lacks %q", stderr, w)
+				}
+			}
+		})
+	}
+}
+
+func TestButterfly(t *testing.T) {
+	run := sharedRun(t)
+	out := t.TempDir()
+	rc, stdout, stderr := goft(t, "butterfly", "-o", out, "-start", "2024-05-01", run)
+	if rc != 0 {
+		t.Fatal(stderr)
+	}
+	if strings.Count(stdout, "wrote") != 2 {
+		t.Errorf("stdout %q", stdout)
+	}
+	rf, err := analysis.OpenRun(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := rf.OutputMaps()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := 1; r <= 2; r++ {
+		base := filepath.Join(out, fmt.Sprintf("butterfly_r%06d", r))
+		if w, h := pngSize(t, base+".png"); w != 1120 || h < 400 {
+			t.Errorf("%s.png is %dx%d", base, w, h)
+		}
+		b, err := psihdf.Read(base + ".h5")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(b.Dims) != 2 || b.Dims[0] != len(list) || b.Dims[1] != testrun.NTheta {
+			t.Fatalf("%s.h5 dims %v, want [%d %d]", base, b.Dims, len(list), testrun.NTheta)
+		}
+		for i, om := range list {
+			if want := om.Time * 3600; math.Abs(b.Scales[0][i]-want) > 1e-6 {
+				t.Errorf("time %d: %g s, want %g", i, b.Scales[0][i], want)
+			}
+			m, err := psihdf.Read(om.Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			np, nt := m.Dims[0], m.Dims[1]
+			for j := 0; j < nt; j++ {
+				if math.Abs(b.Scales[1][j]-m.Scales[1][j]) > 1e-12 {
+					t.Fatalf("theta scale differs at %d", j)
+				}
+				want := 0.0
+				for k := 0; k < np-1; k++ { // distinct longitudes only
+					want += m.Data[k+np*(j+nt*(r-1))]
+				}
+				want /= float64(np - 1)
+				if got := b.Data[i+b.Dims[0]*j]; math.Abs(got-want) > 1e-9*(1+math.Abs(want)) {
+					t.Fatalf("r%d map %d theta %d: %g, want the longitude average %g", r, i+1, j, got, want)
+				}
+			}
+		}
+	}
+}
+
+func TestHistory(t *testing.T) {
+	run := sharedRun(t)
+	out := t.TempDir()
+	rc, stdout, stderr := goft(t, "history", run, "-o", out, "-start", "2024-05-01T06:00:00")
+	if rc != 0 {
+		t.Fatal(stderr)
+	}
+	names := []string{"history_flux_pm.png", "history_flux_total_unsigned.png", "history_flux_imb_pm.png",
+		"history_flux_poles_30.png", "history_field_poles_30.png", "history_dipole_axial.png",
+		"history_dipole_eq.png", "history_br.png"}
+	for _, n := range names {
+		if w, h := pngSize(t, filepath.Join(out, n)); w != 1000 || h != 450 {
+			t.Errorf("%s is %dx%d", n, w, h)
+		}
+	}
+	if strings.Count(stdout, "wrote") != len(names) {
+		t.Errorf("stdout %q", stdout)
+	}
+}
+
+func TestDiff(t *testing.T) {
+	run := sharedRun(t)
+	out := t.TempDir()
+	a := filepath.Join(run, "hipft_brmap_final.h5")
+	b := filepath.Join(run, "hipft_brmap_initial.h5")
+	dh5, dpng := filepath.Join(out, "d.h5"), filepath.Join(out, "d.png")
+	rc, stdout, stderr := goft(t, "diff", a, b, "-o", dh5, "-png", dpng)
+	if rc != 0 {
+		t.Fatal(stderr)
+	}
+	ma, _ := psihdf.Read(a)
+	mb, _ := psihdf.Read(b)
+	d, err := psihdf.Read(dh5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sq [2]float64
+	n := ma.Dims[0] * ma.Dims[1]
+	for i := range ma.Data {
+		x := ma.Data[i] - mb.Data[i]
+		if math.Abs(d.Data[i]-x) > 1e-5*(1+math.Abs(x)) {
+			t.Fatalf("difference map at %d: %g, want %g", i, d.Data[i], x)
+		}
+		sq[i/n] += x * x
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) < 4 || !strings.Contains(lines[0], "RMSD") || !strings.HasPrefix(strings.TrimSpace(lines[3]), "all") {
+		t.Fatalf("output %q", stdout)
+	}
+	for r := 1; r <= 2; r++ {
+		f := strings.Fields(lines[r])
+		rmsd, err := strconv.ParseFloat(f[1], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := math.Sqrt(sq[r-1] / float64(n))
+		if want == 0 || math.Abs(rmsd-want) > 1e-6*want {
+			t.Errorf("r%d RMSD %g, want %g", r, rmsd, want)
+		}
+	}
+	if w, _ := pngSize(t, dpng); w != 2*640+120 {
+		t.Errorf("difference image width %d", w)
+	}
+	// A map against itself.
+	_, stdout, _ = goft(t, "diff", a, a)
+	if !strings.Contains(stdout, "0.000000e+00  0.000000e+00  0.000000e+00") {
+		t.Errorf("self-difference not zero: %q", stdout)
+	}
+}
+
+func TestRealizationExtractPack(t *testing.T) {
+	run := sharedRun(t)
+	final := filepath.Join(run, "hipft_brmap_final.h5")
+	out := t.TempDir()
+	t.Chdir(out)
+	rc, stdout, stderr := goft(t, "realization", "extract", final)
+	if rc != 0 {
+		t.Fatal(stderr)
+	}
+	parts := []string{"hipft_brmap_final_r000001.h5", "hipft_brmap_final_r000002.h5"}
+	orig, _ := psihdf.Read(final)
+	size := orig.Dims[0] * orig.Dims[1]
+	for r, p := range parts {
+		if !strings.Contains(stdout, p) {
+			t.Errorf("stdout %q lacks %s", stdout, p)
+		}
+		m, err := psihdf.Read(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.Dims) != 2 || !m.Float32 {
+			t.Errorf("%s: dims %v, float32 %v", p, m.Dims, m.Float32)
+		}
+		for i, v := range m.Data {
+			if v != orig.Data[size*r+i] {
+				t.Fatalf("%s differs at %d", p, i)
+			}
+		}
+	}
+	if rc, _, stderr = goft(t, "realization", "pack", parts[0], parts[1]); rc != 0 {
+		t.Fatal(stderr)
+	}
+	back, err := psihdf.Read("hipft_brmap_final.h5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Dims) != 3 || back.Dims[2] != 2 || back.Scales[2][1] != 2 {
+		t.Fatalf("packed dims %v scales %v", back.Dims, back.Scales[2])
+	}
+	for i := range orig.Data {
+		if back.Data[i] != orig.Data[i] {
+			t.Fatalf("round trip differs at %d", i)
+		}
+	}
+	// One realization under a chosen name; pack in reverse order keeps the
+	// numbers from the names.
+	if rc, _, stderr = goft(t, "realization", "extract", "-r", "2", "-o", "second.h5", final); rc != 0 {
+		t.Fatal(stderr)
+	}
+	if _, err := os.Stat("second.h5"); err != nil {
+		t.Fatal(err)
+	}
+	if rc, _, stderr = goft(t, "realization", "pack", "-o", "rev.h5", parts[1], parts[0]); rc != 0 {
+		t.Fatal(stderr)
+	}
+	rev, _ := psihdf.Read("rev.h5")
+	if rev.Scales[2][0] != 2 || rev.Data[0] != orig.Data[size] {
+		t.Errorf("reverse pack: scale %v", rev.Scales[2])
+	}
+}
+
+func TestReport(t *testing.T) {
+	run := sharedRun(t)
+	out := filepath.Join(t.TempDir(), "r.html")
+	rc, stdout, stderr := goft(t, "report", "-o", out, "-sat", "20", run)
+	if rc != 0 {
+		t.Fatal(stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(b), "data:image/png;base64,"); n != 12 {
+		t.Errorf("%d images in the report, want 12", n)
+	}
+	if !strings.Contains(stdout, out) || stderr != "" {
+		t.Errorf("stdout %q stderr %q", stdout, stderr)
+	}
+}
+
+func TestHelpExplainsEveryFlag(t *testing.T) {
+	rc, stdout, _ := goft(t, "help")
+	if rc != 0 {
+		t.Fatal("goft help failed")
+	}
+	for _, c := range []string{"plot", "butterfly", "history", "diff", "realization", "report"} {
+		if !strings.Contains(stdout, "goft "+c) {
+			t.Errorf("goft help lacks %s", c)
+		}
+	}
+	for _, tc := range []struct {
+		args  []string
+		flags []string
+	}{
+		{[]string{"plot", "-h"}, []string{"-o", "-sat", "-sinlat", "-r", "-title", "-cols", "-width"}},
+		{[]string{"butterfly", "-h"}, []string{"-o", "-sat", "-sinlat", "-start", "-single"}},
+		{[]string{"history", "-h"}, []string{"-o", "-start"}},
+		{[]string{"diff", "-h"}, []string{"-o", "-png", "-sat", "HHABS"}},
+		{[]string{"realization", "-h"}, []string{"extract", "pack"}},
+		{[]string{"realization", "extract", "-h"}, []string{"-r", "-o"}},
+		{[]string{"realization", "pack", "-h"}, []string{"-o"}},
+		{[]string{"report", "-h"}, []string{"-o", "-sat", "-start", "-sinlat"}},
+		{[]string{"help", "plot"}, []string{"-sat"}},
+	} {
+		rc, stdout, stderr := goft(t, tc.args...)
+		if rc != 0 {
+			t.Errorf("goft %v: rc %d", tc.args, rc)
+		}
+		text := stdout + stderr
+		for _, f := range tc.flags {
+			if !strings.Contains(text, f) {
+				t.Errorf("goft %v does not explain %s:\n%s", tc.args, f, text)
+			}
+		}
+	}
+}
