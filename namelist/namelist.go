@@ -23,8 +23,10 @@ import (
 	"strings"
 )
 
-// MaxRepeat is the largest repeat count accepted in "n*value".
-const MaxRepeat = 1 << 20
+// MaxRepeat is the largest repeat count accepted in "n*value", and the most
+// values one entry may hold after expansion (HipFT's longest arrays have
+// 2000 elements); it keeps a hostile file from exhausting memory.
+const MaxRepeat = 100000
 
 // Error is a syntax error in a namelist file. It prints as "file:line: msg"
 // (or "file: msg" when Line is 0).
@@ -381,6 +383,9 @@ func Parse(r io.Reader, filename string) (group string, entries []Entry, err err
 						tok = Token{Kind: Null, Line: v.line}
 					}
 				}
+			}
+			if len(e.Values)+count > MaxRepeat {
+				return group, nil, errf(v.line, "%s has more than %d values", e.Name, MaxRepeat)
 			}
 			for range count {
 				e.Values = append(e.Values, tok)
