@@ -76,6 +76,7 @@ type Run struct {
 	Reason string
 
 	opt  Options
+	full *input.Params // all realizations' parameters (P: this part's)
 	log  io.Writer
 	pool *parallel.Pool
 
@@ -136,7 +137,7 @@ func New(p *input.Params, opt Options) (*Run, error) {
 	if err := unsupported(p); err != nil {
 		return nil, err
 	}
-	r := &Run{P: p, opt: opt, log: opt.Log, NReal: p.NRealizations, started: time.Now(), resuming: opt.Resume}
+	r := &Run{P: p, full: p, opt: opt, log: opt.Log, NReal: p.NRealizations, started: time.Now(), resuming: opt.Resume}
 	if opt.Part != nil {
 		off, n, err := Split(p.NRealizations, opt.Part.Ranks, opt.Part.Rank)
 		if err != nil {
@@ -160,7 +161,7 @@ func New(p *input.Params, opt Options) (*Run, error) {
 	r.logf("\n ****** goft: a Go surface flux transport model (HipFT %s compatible)\n\n", HipFTVersion)
 	r.logf(" --> Reading input file...\n")
 	if r.rank0() {
-		if err := output.WriteFileAtomic(r.path("hipft_run_parameters_used.out"), p.WriteUsed); err != nil {
+		if err := output.WriteFileAtomic(r.path("hipft_run_parameters_used.out"), r.full.WriteUsed); err != nil {
 			return nil, err
 		}
 	}
@@ -334,6 +335,20 @@ func (r *Run) loadDiffusion() error {
 		return fmt.Errorf("diffusion_coef_filename %q: %w", p.DiffusionCoefFilename, err)
 	}
 	op := diffusion.NewOperator(r.Mesh, r.NReal, coef, r.pool)
+	if r.opt.Part != nil {
+		// HipFT's ranks share the smallest Euler bound over all realizations
+		// (MPI_Allreduce MIN in load_diffusion): every part computes it from
+		// all realizations' coefficients, one realization at a time.
+		for i := 0; i < r.full.NRealizations; i++ {
+			one := spec
+			one.Constants = r.full.DiffusionCoefConstants[i : i+1]
+			c, err := diffusion.CornerCoef(r.Mesh, one)
+			if err != nil {
+				return fmt.Errorf("diffusion_coef_filename %q: %w", p.DiffusionCoefFilename, err)
+			}
+			op.DtEuler = min(op.DtEuler, diffusion.NewOperator(r.Mesh, 1, c, nil).DtEuler)
+		}
+	}
 	r.diff, err = diffusion.NewStepper(op, diffusion.Method(p.DiffusionNumMethod), p.DiffusionSubcycles, r.pool)
 	if err != nil {
 		return err

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"goft/ensemble"
+	"goft/input"
+	"goft/run"
+)
+
+// runPart runs one process's share of a multi-process ensemble in the
+// current folder (opt.Part set from place): the realizations run.Split gives
+// its rank, written as rank parts, then its manifest for goft merge. Only
+// rank 0 writes the log, as only HipFT's rank 0 prints.
+func runPart(in string, opt run.Options, stderr io.Writer, place ensemble.Place) error {
+	if err := ensemble.RemoveManifest("", place.Rank, place.Ranks); err != nil {
+		return err
+	}
+	p, err := input.ReadFile(in)
+	if err != nil {
+		return err
+	}
+	man, err := ensemble.NewManifest(p, in, "", place)
+	if err != nil {
+		return fmt.Errorf("%s: %w", place, err)
+	}
+	if place.Rank != 0 || opt.Log == nil {
+		opt.Log = io.Discard
+	}
+	fmt.Fprintf(opt.Log, " goft: %d processes (%s); rank %d runs realizations %d-%d of %d\n",
+		place.Ranks, place.Source, place.Rank, man.First, man.First+man.Count-1, p.NRealizations)
+	if err := runFile(in, opt, stderr); err != nil {
+		return fmt.Errorf("rank %d of %d: %w", place.Rank, place.Ranks, err)
+	}
+	if err := man.Write(""); err != nil {
+		return err
+	}
+	fmt.Fprintf(opt.Log, " goft: when all %d processes have finished, run 'goft merge' in this folder\n", place.Ranks)
+	return nil
+}
+
+func cmdMerge(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("merge", "goft merge [--ranks N] [--clean] [-q] [RUN_DIR]",
+		"Joins the rank parts of a run made by several processes (goft run under\nSlurm, mpirun or with --rank/--ranks) into the files one process writes:\nthe 3D maps with all realizations, hipft_realization_parameters.out,\nhipft_run_parameters_used.out and hipft_timing.out (one block per process).\nIt refuses, naming the files, when a process has not finished, a part is\nmissing or comes from a different input. RUN_DIR defaults to the current folder.", stderr)
+	ranks := fs.Int("ranks", 0, "number of processes whose parts to merge (0: from the part file names)")
+	clean := fs.Bool("clean", false, "remove the part files after a successful merge")
+	quiet := fs.Bool("q", false, "quiet: print only warnings and errors")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 1 {
+		return fmt.Errorf("expected at most one run folder, got %d arguments", fs.NArg())
+	}
+	dir := "."
+	if fs.NArg() == 1 {
+		dir = fs.Arg(0)
+	}
+	opt := ensemble.Options{Ranks: *ranks, Clean: *clean}
+	if !*quiet {
+		opt.Log = stdout
+	}
+	res, err := ensemble.Merge(dir, opt)
+	if err != nil {
+		return err
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stderr, "goft merge: warning: %s\n", w)
+	}
+	if *quiet {
+		return nil
+	}
+	if res.NothingToMerge {
+		fmt.Fprintf(stdout, "goft merge: %s holds a single-process run; nothing to merge\n", dir)
+		return nil
+	}
+	fmt.Fprintf(stdout, "goft merge: merged %d processes: %d maps and %d files written in %s\n", res.Ranks, len(res.Maps), len(res.Files), dir)
+	return nil
+}
