@@ -727,3 +727,22 @@ func (r *Run) partName(name string) string {
 	}
 	return PartName(name, r.opt.Part.Rank, r.opt.Part.Ranks)
 }
+
+// Summary describes the run's setup in one line: grid, realizations,
+// physics, threads and checkpoint file.
+func (r *Run) Summary() string {
+	p := r.P
+	phys := ""
+	if p.AdvanceFlow {
+		phys += " flow"
+	}
+	if p.AdvanceDiffusion {
+		phys += " diffusion"
+	}
+	if phys == "" {
+		phys = " none"
+	}
+	return fmt.Sprintf("grid %d x %d (theta x phi), realizations %d-%d of %d, %g to %g h, physics:%s, %d threads, checkpoint %s",
+		r.Mesh.NThetaMain, r.Mesh.NPhiFile, r.Offset+1, r.Offset+r.NReal, p.NRealizations,
+		p.TimeStart, p.TimeEnd, phys, r.pool.Workers(), r.checkpointPath())
+}

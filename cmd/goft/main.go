@@ -25,7 +25,10 @@ import (
 	"goft/demo"
 	"goft/ensemble"
 	"goft/input"
+	"goft/progress"
 	"goft/run"
+
+	"golang.org/x/term"
 )
 
 // Version is goft's version.
@@ -119,7 +122,8 @@ func newFlags(name, usageLine, summary string, stderr io.Writer) *flag.FlagSet {
 func cmdRun(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("run", "goft run [flags] [hipft.in]",
 		"Runs a HipFT input file. Relative paths in it are read from, and all outputs\nwritten to, the current folder, as HipFT does.", stderr)
-	quiet := fs.Bool("q", false, "quiet: do not print the HipFT-style log to stdout")
+	quiet := fs.Bool("q", false, "quiet: do not print the HipFT-style log to stdout (a progress line still shows on a terminal)")
+	verbose := fs.Bool("v", false, "verbose: print goft's setup summary to stderr, and show the progress line on a terminal even when the log scrolls there")
 	workers := fs.Int("workers", 0, "number of threads for the kernels (0: all cores)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile (pprof format) to this file")
 	resume := fs.Bool("resume", false, "continue from the run's checkpoint (see -checkpoint) instead of starting over")
@@ -162,16 +166,42 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if opt.Part = place.Part(); opt.Part != nil {
 		return runPart(in, opt, stderr, place)
 	}
-	return runFile(in, opt, stderr)
+	// The progress line goes to stderr when it is a terminal and the log
+	// does not already scroll on the same screen (-q or stdout redirected),
+	// or with -v.
+	var progressTo io.Writer
+	if *quiet || *verbose || !isTerminal(stdout) {
+		progressTo = stderr
+	}
+	return runFileWith(in, opt, stderr, progressTo, *verbose)
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // runFile runs an input file. SIGINT and SIGTERM stop the run cleanly after
 // the current step (outputs and a checkpoint are written); a second signal
 // exits at once.
 func runFile(in string, opt run.Options, stderr io.Writer) error {
+	return runFileWith(in, opt, stderr, nil, false)
+}
+
+// runFileWith is runFile with a progress line on progressTo (when it is a
+// terminal; nil for none) and, if verbose, a setup summary on stderr.
+func runFileWith(in string, opt run.Options, stderr, progressTo io.Writer, verbose bool) error {
 	p, err := input.ReadFile(in)
 	if err != nil {
 		return err
+	}
+	if progressTo != nil {
+		pr := progress.New(progressTo, p.TimeStart, p.TimeEnd)
+		if pr.Enabled() {
+			opt.Progress = pr.Update
+			defer pr.Done()
+		}
 	}
 	log := opt.Log
 	if log == nil {
@@ -185,6 +215,9 @@ func runFile(in string, opt run.Options, stderr io.Writer) error {
 		return err
 	}
 	defer r.Close()
+	if verbose {
+		fmt.Fprintf(stderr, "goft run: %s: %s\n", in, r.Summary())
+	}
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	defer signal.Stop(sigs)
@@ -238,7 +271,14 @@ func cmdDemo(args []string, stdout, stderr io.Writer) error {
 	if err := runFile("hipft.in", run.Options{}, stderr); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "goft demo: done; maps, histories and logs are in %s\n", *dir)
+	if err := os.Chdir(wd); err != nil {
+		return err
+	}
+	// End with the run's report: maps, histories and butterfly diagram.
+	if err := cmdReport([]string{*dir}, io.Discard, stderr); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "goft demo: done; outputs are in %s; open %s in a browser\n", *dir, filepath.Join(*dir, "hipft_report.html"))
 	return nil
 }
 
