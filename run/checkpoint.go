@@ -12,8 +12,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"goft/assim"
 	"goft/flow"
 	"goft/output"
+	"goft/source"
 )
 
 // CheckpointName is the default checkpoint file of a run (in its folder).
@@ -44,6 +46,8 @@ type checkpoint struct {
 	IdxOut       int64
 	F            []float64
 	Flows        *flow.State
+	Assim        *assim.State
+	Sources      *source.State
 	FileSizes    map[string]int64
 	Timing       output.Timing
 }
@@ -93,6 +97,17 @@ func (r *Run) WriteCheckpoint() error {
 			return err
 		}
 		c.Flows = &s
+	}
+	if r.asm != nil {
+		st := r.asm.State()
+		c.Assim = &st
+	}
+	if r.src != nil {
+		st, err := r.src.State()
+		if err != nil {
+			return err
+		}
+		c.Sources = &st
 	}
 	if err := r.hist.Sizes(c.FileSizes); err != nil {
 		return err
@@ -165,6 +180,22 @@ func (r *Run) restore(c *checkpoint) error {
 			return err
 		}
 		r.adv.SetVelocity(r.flows.V)
+	}
+	if r.asm != nil {
+		if c.Assim == nil {
+			return fmt.Errorf("the checkpoint has no data-assimilation state")
+		}
+		if err := r.asm.Restore(*c.Assim); err != nil {
+			return err
+		}
+	}
+	if r.src != nil {
+		if c.Sources == nil {
+			return fmt.Errorf("the checkpoint has no source state")
+		}
+		if err := r.src.Restore(*c.Sources); err != nil {
+			return err
+		}
 	}
 	r.lastCheckpointTime, r.lastCheckpointWall = r.Time, time.Now()
 	return nil

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"goft/advection"
+	"goft/assim"
 	"goft/diag"
 	"goft/diffusion"
 	"goft/flow"
@@ -22,6 +23,7 @@ import (
 	"goft/output"
 	"goft/parallel"
 	"goft/psihdf"
+	"goft/source"
 	"goft/validation"
 )
 
@@ -46,6 +48,8 @@ type Options struct {
 	// Part, if not nil, runs only this process's share of the realizations
 	// of a multi-process ensemble (see Part and PartName).
 	Part *Part
+	// SourceRegistry provides the source terms (nil: the built-ins).
+	SourceRegistry *source.Registry
 	// Checkpoint says when to write checkpoints besides clean stops.
 	Checkpoint CheckpointPolicy
 	// Resume continues from the checkpoint (Checkpoint.Path or the default)
@@ -90,6 +94,8 @@ type Run struct {
 	diff  *diffusion.Stepper
 	flows *flow.Flows
 	adv   *advection.Advector
+	src   *source.Sources
+	asm   *assim.Assimilator
 	an    *diag.Analyzer
 	stats []diag.Stats
 
@@ -134,9 +140,6 @@ func (r *Run) logf(format string, a ...any) {
 // initial map), prepares the physics, creates the history files and writes
 // the step-0 history line and first output map.
 func New(p *input.Params, opt Options) (*Run, error) {
-	if err := unsupported(p); err != nil {
-		return nil, err
-	}
 	r := &Run{P: p, full: p, opt: opt, log: opt.Log, NReal: p.NRealizations, started: time.Now(), resuming: opt.Resume}
 	if opt.Part != nil {
 		off, n, err := Split(p.NRealizations, opt.Part.Ranks, opt.Part.Rank)
@@ -199,6 +202,21 @@ func New(p *input.Params, opt Options) (*Run, error) {
 	if p.AdvanceDiffusion {
 		r.logf(" --> Loading diffusion...\n")
 		if err := r.loadDiffusion(); err != nil {
+			return nil, err
+		}
+	}
+	if p.AdvanceSource {
+		r.logf(" --> Loading sources...\n")
+		cfg := source.ConfigFromParams(p, r.path, nil)
+		var err error
+		if r.src, err = source.FromConfig(&cfg, r.opt.SourceRegistry, r.Mesh, r.NReal, p.TimeStart); err != nil {
+			return nil, err
+		}
+	}
+	if p.AssimilateData {
+		r.logf(" --> Loading data assimilation...\n")
+		var err error
+		if r.asm, err = assim.New(r.Mesh, r.NReal, assim.ConfigFromParams(p, r.path)); err != nil {
 			return nil, err
 		}
 	}
@@ -436,6 +454,11 @@ func (r *Run) Advance() error {
 			return err
 		}
 	}
+	if r.src != nil {
+		if err := r.src.Update(r.Time); err != nil {
+			return err
+		}
+	}
 	r.updateTimestep()
 	t1 := time.Now()
 	r.timing.Update += t1.Sub(t0)
@@ -444,6 +467,13 @@ func (r *Run) Advance() error {
 	}
 	r.timing.FluxTransport += time.Since(t1)
 	r.Time += r.Dt
+	if r.asm != nil {
+		t0 := time.Now()
+		if _, err := r.asm.Apply(r.F, r.Time); err != nil {
+			return err
+		}
+		r.timing.DataAssim += time.Since(t0)
+	}
 	if err := r.checkFinite(); err != nil {
 		name := r.P.OutputMapRootFilename + "_last_good.h5"
 		if werr := r.writeMap(r.path(name), r.lastGood); werr != nil {
@@ -498,12 +528,26 @@ func (r *Run) updateTimestep() {
 			r.tsu, r.fcu = true, true
 		}
 	}
+	if r.asm != nil {
+		if dt, ok := r.asm.ClipDt(r.Time, r.Dt); ok {
+			r.Dt = dt
+			r.Reason = "dataassim"
+			r.tsu, r.fcu = true, true
+		}
+	}
 	if p.AdvanceFlow && p.UseFlowFromFiles {
 		if next, ok := r.flows.NextFileTime(); ok && r.Time+r.Dt >= next {
 			r.Dt = next - r.Time
 			r.Reason = "flowfile"
 			r.tsu, r.fcu = true, true
 			r.flows.Invalidate()
+		}
+	}
+	if r.src != nil {
+		if dt, ok := r.src.ClipDt(r.Time, r.Dt); ok {
+			r.Dt = dt
+			r.Reason = "rfeswap"
+			r.tsu, r.fcu = true, true
 		}
 	}
 	if r.Time+r.Dt >= p.TimeEnd {
@@ -520,6 +564,7 @@ func (r *Run) flowStableDt() float64 { return r.adv.StableDt(r.P.StrangSplitting
 func (r *Run) fluxTransport(dt float64) error {
 	p := r.P
 	if p.StrangSplitting {
+		r.applySource(dt * 0.5)
 		if p.AdvanceFlow {
 			r.advect(dt * 0.5)
 		}
@@ -529,12 +574,27 @@ func (r *Run) fluxTransport(dt float64) error {
 		if p.AdvanceFlow {
 			r.advect(dt * 0.5)
 		}
+		r.applySource(dt * 0.5)
 		return nil
 	}
 	if p.AdvanceFlow {
 		r.advect(dt)
 	}
-	return r.diffuse(dt)
+	if err := r.diffuse(dt); err != nil {
+		return err
+	}
+	r.applySource(dt)
+	return nil
+}
+
+// applySource adds h hours of the source terms (source_step).
+func (r *Run) applySource(h float64) {
+	if r.src == nil {
+		return
+	}
+	t0 := time.Now()
+	r.src.Apply(r.F, h)
+	r.timing.Source += time.Since(t0)
 }
 
 // diffuse takes one diffusion call of dt hours, with its subcycles.
@@ -699,23 +759,6 @@ func (r *Run) checkFinite() error {
 	return nil
 }
 
-// unsupported rejects inputs that use physics goft does not have yet, so
-// that no run silently ignores part of its input.
-func unsupported(p *input.Params) error {
-	for _, u := range []struct {
-		on   bool
-		name string
-	}{
-		{p.AdvanceSource, "advance_source"},
-		{p.AssimilateData, "assimilate_data"},
-	} {
-		if u.on {
-			return fmt.Errorf("%s: %s = .true. is not supported by this goft version yet; set it to .false. or use HipFT for this run", p.File, u.name)
-		}
-	}
-	return nil
-}
-
 // rank0 reports whether this process writes the ensemble-wide files (the
 // parameter dump, map list): always, unless it is a part other than rank 0.
 func (r *Run) rank0() bool { return r.opt.Part == nil || r.opt.Part.Rank == 0 }
@@ -738,6 +781,12 @@ func (r *Run) Summary() string {
 	}
 	if p.AdvanceDiffusion {
 		phys += " diffusion"
+	}
+	if p.AdvanceSource {
+		phys += " sources"
+	}
+	if p.AssimilateData {
+		phys += " assimilation"
 	}
 	if phys == "" {
 		phys = " none"
