@@ -91,7 +91,18 @@ func (r *Run) WriteCheckpoint() error {
 		DtMaxFlow: r.dtMaxFlow, DtAdvUsed: r.dtAdvUsed, DtDiffStable: r.dtDiffStable,
 		DiffPerStep: r.diffPerStep, DiffCycles: r.diffCycles, IdxHist: r.idxHist, IdxOut: r.idxOut,
 		F: r.F, FileSizes: map[string]int64{}, Timing: r.timing}
+	if err := r.be.Download(r.F); err != nil {
+		return err
+	}
 	if r.flows != nil {
+		v, err := r.be.Velocity()
+		if err != nil {
+			return err
+		}
+		if v != r.flows.V {
+			copy(r.flows.V.Vt, v.Vt)
+			copy(r.flows.V.Vp, v.Vp)
+		}
 		s, err := r.flows.State()
 		if err != nil {
 			return err
@@ -166,6 +177,9 @@ func (r *Run) readCheckpoint(path string) (*checkpoint, error) {
 // restore puts the run in the checkpointed state.
 func (r *Run) restore(c *checkpoint) error {
 	copy(r.F, c.F)
+	if err := r.be.Upload(r.F); err != nil {
+		return err
+	}
 	r.Time, r.Step, r.Dt, r.Reason = c.Time, c.Step, c.Dt, c.Reason
 	r.tsu, r.fcu = c.TSU, c.FCU
 	r.dtMaxFlow, r.dtAdvUsed, r.dtDiffStable = c.DtMaxFlow, c.DtAdvUsed, c.DtDiffStable
@@ -179,7 +193,9 @@ func (r *Run) restore(c *checkpoint) error {
 		if err := r.flows.Restore(*c.Flows); err != nil {
 			return err
 		}
-		r.adv.SetVelocity(r.flows.V)
+		if err := r.be.RestoreVelocity(r.flows.V); err != nil {
+			return err
+		}
 	}
 	if r.asm != nil {
 		if c.Assim == nil {

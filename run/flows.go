@@ -33,19 +33,17 @@ func (r *Run) loadFlows() error {
 	if r.adv, err = advection.New(r.Mesh, r.NReal, p.FlowNumMethod, p.Upwind, p.WenoEps, r.pool); err != nil {
 		return fmt.Errorf("%s: %w", p.Where("flow_num_method"), err)
 	}
-	r.adv.SetVelocity(r.flows.V)
 	return nil
 }
 
 // updateFlows recomputes the velocity when needed, from the field at the
 // start of the step (update_flow).
 func (r *Run) updateFlows() error {
-	changed, err := r.flows.Update(r.F, r.Time)
+	changed, err := r.be.UpdateFlows(r.Time)
 	if err != nil {
 		return err
 	}
 	if changed {
-		r.adv.SetVelocity(r.flows.V)
 		r.tsu, r.fcu = true, true
 	}
 	return nil
@@ -54,7 +52,9 @@ func (r *Run) updateFlows() error {
 // advect takes one advection call of dt hours.
 func (r *Run) advect(dt float64) {
 	t0 := time.Now()
-	r.adv.Step(r.F, dt)
+	if err := r.be.Advect(dt); err != nil {
+		r.hookErr = err
+	}
 	r.dtAdvUsed = dt
 	r.timing.Advection += time.Since(t0)
 }
@@ -65,7 +65,11 @@ func (r *Run) writeFlows() error {
 	p := r.P
 	base := fmt.Sprintf("%s_vX_idx%06d.h5", flowRoot, r.idxOut)
 	if p.NRealizations == 1 {
-		vt, vp, err := flow.OutputMaps(r.Mesh, r.flows.V, 0)
+		v, err := r.be.Velocity()
+		if err != nil {
+			return err
+		}
+		vt, vp, err := flow.OutputMaps(r.Mesh, v, 0)
 		if err != nil {
 			return err
 		}

@@ -48,6 +48,9 @@ type Options struct {
 	// Part, if not nil, runs only this process's share of the realizations
 	// of a multi-process ensemble (see Part and PartName).
 	Part *Part
+	// Backend, if not nil, creates the backend that runs the field kernels
+	// (for example on a GPU); nil runs them on the CPU.
+	Backend BackendFactory
 	// SourceRegistry provides the source terms (nil: the built-ins).
 	SourceRegistry *source.Registry
 	// Checkpoint says when to write checkpoints besides clean stops.
@@ -96,6 +99,7 @@ type Run struct {
 	adv   *advection.Advector
 	src   *source.Sources
 	asm   *assim.Assimilator
+	be    Backend // where the field lives and the kernels run
 	an    *diag.Analyzer
 	stats []diag.Stats
 
@@ -121,6 +125,9 @@ type Run struct {
 	stop               atomic.Value // string: why the run was asked to stop
 	lastGood           []float64    // the field at the start of the current step
 	hookErr            error        // first error of a history write inside the diffusion loop
+	// stagesNow reports the STS stages of the subcycle just taken, for a
+	// backend whose stepper is not r.diff.
+	stagesNow func() int64
 }
 
 // path resolves a file name of the parameters against the run directory.
@@ -221,6 +228,9 @@ func New(p *input.Params, opt Options) (*Run, error) {
 		}
 	}
 	r.an = diag.NewAnalyzer(r.Mesh, p.PoleFluxLatLimit)
+	if err := r.newBackend(); err != nil {
+		return nil, err
+	}
 	r.stats = make([]diag.Stats, r.NReal)
 	r.ref = make([]float64, r.Mesh.Size())
 	r.idxOut = p.OutputMapIdxStart - 1
@@ -328,6 +338,10 @@ func (r *Run) Close() {
 	}
 	r.mapList.Close()
 	r.flowList.Close()
+	if r.be != nil {
+		r.be.Close()
+		r.be = nil
+	}
 	if r.pool != nil {
 		r.pool.Close()
 		r.pool = nil
@@ -425,6 +439,9 @@ func (r *Run) Execute() error {
 
 func (r *Run) wrapUp() error {
 	t0 := time.Now()
+	if err := r.be.Download(r.F); err != nil {
+		return err
+	}
 	name := r.P.OutputMapRootFilename + "_final.h5"
 	if err := r.writeMap(r.path(name), r.F); err != nil {
 		return err
@@ -443,10 +460,15 @@ func (r *Run) wrapUp() error {
 // clock, analysis and output.
 func (r *Run) Advance() error {
 	r.Step++
-	if r.lastGood == nil {
-		r.lastGood = make([]float64, len(r.F))
+	_, onHost := r.be.(*cpuBackend)
+	if onHost {
+		// Keep the state at the start of the step, to save if the step
+		// produces NaN or Inf (a device backend keeps its field on the device).
+		if r.lastGood == nil {
+			r.lastGood = make([]float64, len(r.F))
+		}
+		copy(r.lastGood, r.F)
 	}
-	copy(r.lastGood, r.F)
 	lastGoodTime := r.Time
 	t0 := time.Now()
 	if r.P.AdvanceFlow {
@@ -467,14 +489,17 @@ func (r *Run) Advance() error {
 	}
 	r.timing.FluxTransport += time.Since(t1)
 	r.Time += r.Dt
-	if r.asm != nil {
+	if next, ok := r.asmNext(); ok && r.Time >= next {
 		t0 := time.Now()
-		if _, err := r.asm.Apply(r.F, r.Time); err != nil {
+		if err := r.onHost(func() error { _, err := r.asm.Apply(r.F, r.Time); return err }); err != nil {
 			return err
 		}
 		r.timing.DataAssim += time.Since(t0)
 	}
 	if err := r.checkFinite(); err != nil {
+		if !onHost {
+			return err
+		}
 		name := r.P.OutputMapRootFilename + "_last_good.h5"
 		if werr := r.writeMap(r.path(name), r.lastGood); werr != nil {
 			return fmt.Errorf("%w (and the last good state could not be written: %v)", err, werr)
@@ -558,7 +583,7 @@ func (r *Run) updateTimestep() {
 }
 
 // flowStableDt is the advection CFL limit (DTIME_ADV_STB).
-func (r *Run) flowStableDt() float64 { return r.adv.StableDt(r.P.StrangSplitting) }
+func (r *Run) flowStableDt() float64 { return r.be.FlowStableDt(r.P.StrangSplitting) }
 
 // fluxTransport advances the field by dt (section 11.4).
 func (r *Run) fluxTransport(dt float64) error {
@@ -593,7 +618,7 @@ func (r *Run) applySource(h float64) {
 		return
 	}
 	t0 := time.Now()
-	r.src.Apply(r.F, h)
+	r.onHost(func() error { r.src.Apply(r.F, h); return nil })
 	r.timing.Source += time.Since(t0)
 }
 
@@ -606,9 +631,11 @@ func (r *Run) diffuse(dt float64) error {
 		if p.Verbose > 1 {
 			hook = r.inLoopHistory
 		}
-		r.diff.Advance(r.F, dt, hook)
-		r.diffPerStep = r.diff.StagesUsed
-		r.diffCycles = r.diff.CyclesUsed
+		stages, cycles, err := r.be.Diffuse(dt, hook)
+		if err != nil {
+			return err
+		}
+		r.diffPerStep, r.diffCycles = stages, cycles
 		r.timing.Diffusion += time.Since(t0)
 	}
 	return r.hookErr
@@ -623,6 +650,9 @@ func (r *Run) inLoopHistory(elapsed float64, estimate int64) {
 	saved := r.Time
 	r.Time = saved + elapsed
 	r.diffPerStep = r.diff.StagesUsed
+	if r.stagesNow != nil {
+		r.diffPerStep = r.stagesNow()
+	}
 	r.diffCycles = estimate
 	r.hookErr = r.writeHistory()
 	r.Time = saved
@@ -640,10 +670,8 @@ func (r *Run) writeHistory() error {
 		return nil
 	}
 	t0 := time.Now()
-	n := r.Mesh.Size()
-	for i := 0; i < r.NReal; i++ {
-		ref := r.referenceField(i)
-		r.stats[i] = r.an.Analyze(r.F[n*i:n*(i+1)], ref, r.Time)
+	if err := r.be.Analyze(r.Time, r.referenceField, r.stats); err != nil {
+		return err
 	}
 	t1 := time.Now()
 	r.timing.Analysis += t1.Sub(t0)
@@ -725,6 +753,9 @@ func (r *Run) outputMapIfDue() error {
 		return nil
 	}
 	t0 := time.Now()
+	if err := r.be.Download(r.F); err != nil {
+		return err
+	}
 	r.idxOut++
 	base := fmt.Sprintf("%s_idx%06d.h5", p.OutputMapRootFilename, r.idxOut)
 	if err := r.writeMap(r.path(filepath.Join(r.mapDir, base)), r.F); err != nil {
@@ -746,17 +777,39 @@ func (r *Run) outputMapIfDue() error {
 
 // checkFinite stops the run at the first NaN or Inf, naming where it is.
 func (r *Run) checkFinite() error {
+	i, err := r.be.FirstNonFinite()
+	if err != nil || i < 0 {
+		return err
+	}
+	if err := r.be.Download(r.F); err != nil {
+		return err
+	}
 	m := r.Mesh
 	n := m.Size()
-	for i, v := range r.F {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			rz, rem := i/n, i%n
-			k, j := rem/m.NThetaMain, rem%m.NThetaMain
-			return fmt.Errorf("non-finite Br (%v) in realization %d at step %d, time %g h, theta index %d (colatitude %.4f rad), phi index %d (longitude %.4f rad); the time step is probably unstable or an input holds bad values",
-				v, rz+1, r.Step, r.Time, j+1, m.Theta[j], k+1, m.Phi[k])
-		}
+	rz, rem := i/n, i%n
+	k, j := rem/m.NThetaMain, rem%m.NThetaMain
+	return fmt.Errorf("non-finite Br (%v) in realization %d at step %d, time %g h, theta index %d (colatitude %.4f rad), phi index %d (longitude %.4f rad); the time step is probably unstable or an input holds bad values",
+		r.F[i], r.Offset+rz+1, r.Step, r.Time, j+1, m.Theta[j], k+1, m.Phi[k])
+}
+
+// asmNext is the time of the next assimilation map, if any.
+func (r *Run) asmNext() (float64, bool) {
+	if r.asm == nil {
+		return 0, false
 	}
-	return nil
+	return r.asm.NextTime()
+}
+
+// onHost runs fn on the host copy of the field (Run.F), fetching it from
+// the backend first and sending it back afterwards (no copies on the CPU).
+func (r *Run) onHost(fn func() error) error {
+	if err := r.be.Download(r.F); err != nil {
+		return err
+	}
+	if err := fn(); err != nil {
+		return err
+	}
+	return r.be.Upload(r.F)
 }
 
 // rank0 reports whether this process writes the ensemble-wide files (the

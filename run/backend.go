@@ -1,0 +1,174 @@
+package run
+
+import (
+	"goft/advection"
+	"goft/diag"
+	"goft/diffusion"
+	"goft/flow"
+	"goft/input"
+	"goft/mesh"
+	"goft/parallel"
+)
+
+// Backend runs the kernels that touch the field: flows and advection,
+// diffusion, the finiteness check and the history reductions. The driver
+// (time-step selection, sources, assimilation, outputs) is shared; a
+// backend only decides where the field lives and how the kernels run.
+//
+// The CPU backend works on the host field in place. A device backend keeps
+// the field on the device for the whole run and copies it to the host only
+// when the driver calls Download (map output, sources, assimilation,
+// checkpoints).
+type Backend interface {
+	// Name describes the backend and its device for logs.
+	Name() string
+	// Upload replaces the backend's field by f (all realizations, mesh
+	// layout, Gauss).
+	Upload(f []float64) error
+	// Download copies the backend's field into f.
+	Download(f []float64) error
+	// UpdateFlows recomputes the velocity at time t (hours) from the field
+	// at the start of the step when it is due (HipFT's update_flow) and
+	// reports whether it did; the WENO alphas follow the new velocity.
+	UpdateFlows(t float64) (changed bool, err error)
+	// Velocity returns the current velocity (Rs/hr) on the host, for flow
+	// output and checkpoints.
+	Velocity() (*flow.Velocity, error)
+	// RestoreVelocity puts back a checkpointed velocity.
+	RestoreVelocity(v *flow.Velocity) error
+	// FlowStableDt is DTIME_ADV_STB (hours) for the current velocity.
+	FlowStableDt(strang bool) float64
+	// Advect advances the field by one advection call of dt hours.
+	Advect(dt float64) error
+	// Diffuse advances the field by dt hours of diffusion with HipFT's
+	// subcycling, calling hook after every subcycle, and returns
+	// N_DIFF_PER_STEP and N_DIFF_CYCLES.
+	Diffuse(dt float64, hook diffusion.CycleHook) (stages, cycles int64, err error)
+	// Analyze fills stats[i] with realization i's history statistics at
+	// time t; ref(i) returns the validation reference field of
+	// realization i (main-mesh layout) or nil.
+	Analyze(t float64, ref func(i int) []float64, stats []diag.Stats) error
+	// FirstNonFinite returns the flat index of the first NaN or Inf in the
+	// field, or -1.
+	FirstNonFinite() (int, error)
+	// Close releases the backend's resources.
+	Close()
+}
+
+// cpuBackend runs every kernel on the host, in place on Run.F, spread over
+// a worker pool.
+type cpuBackend struct {
+	m     *mesh.Mesh
+	f     []float64 // the run's field (shared with Run.F)
+	flows *flow.Flows
+	adv   *advection.Advector
+	diff  *diffusion.Stepper
+	an    *diag.Analyzer
+	pool  *parallel.Pool
+}
+
+func (b *cpuBackend) Name() string { return "CPU" }
+
+func (b *cpuBackend) Upload(f []float64) error {
+	if &f[0] != &b.f[0] {
+		copy(b.f, f)
+	}
+	return nil
+}
+
+func (b *cpuBackend) Download(f []float64) error {
+	if &f[0] != &b.f[0] {
+		copy(f, b.f)
+	}
+	return nil
+}
+
+func (b *cpuBackend) UpdateFlows(t float64) (bool, error) {
+	changed, err := b.flows.Update(b.f, t)
+	if err != nil || !changed {
+		return changed, err
+	}
+	b.adv.SetVelocity(b.flows.V)
+	return true, nil
+}
+
+func (b *cpuBackend) Velocity() (*flow.Velocity, error) { return b.flows.V, nil }
+
+func (b *cpuBackend) RestoreVelocity(v *flow.Velocity) error {
+	if v != b.flows.V {
+		copy(b.flows.V.Vt, v.Vt)
+		copy(b.flows.V.Vp, v.Vp)
+	}
+	b.adv.SetVelocity(b.flows.V)
+	return nil
+}
+
+func (b *cpuBackend) FlowStableDt(strang bool) float64 { return b.adv.StableDt(strang) }
+
+func (b *cpuBackend) Advect(dt float64) error {
+	b.adv.Step(b.f, dt)
+	return nil
+}
+
+func (b *cpuBackend) Diffuse(dt float64, hook diffusion.CycleHook) (int64, int64, error) {
+	b.diff.Advance(b.f, dt, hook)
+	return b.diff.StagesUsed, b.diff.CyclesUsed, nil
+}
+
+func (b *cpuBackend) Analyze(t float64, ref func(i int) []float64, stats []diag.Stats) error {
+	n := b.m.Size()
+	for i := range stats {
+		stats[i] = b.an.Analyze(b.f[n*i:n*(i+1)], ref(i), t)
+	}
+	return nil
+}
+
+func (b *cpuBackend) FirstNonFinite() (int, error) {
+	for i, v := range b.f {
+		if v-v != 0 { // NaN or Inf
+			return i, nil
+		}
+	}
+	return -1, nil
+}
+
+func (b *cpuBackend) Close() {}
+
+// BackendSetup is what a backend factory receives: the mesh, this
+// process's realizations and parameters, and the host-side physics the
+// driver prepared (nil where the physics is off), from which a backend
+// takes its coefficients.
+type BackendSetup struct {
+	Mesh      *mesh.Mesh
+	NReal     int
+	Params    *input.Params // this process's share (per-realization slices cut)
+	Field     []float64     // the initial field, host layout
+	Flows     *flow.Flows
+	Advector  *advection.Advector
+	Diffusion *diffusion.Stepper
+	Analyzer  *diag.Analyzer
+	Pool      *parallel.Pool
+}
+
+// BackendFactory creates a backend for a run.
+type BackendFactory func(s *BackendSetup) (Backend, error)
+
+// newBackend creates the run's backend (the CPU one unless Options.Backend
+// names another) and gives it the initial field.
+func (r *Run) newBackend() error {
+	if r.opt.Backend == nil {
+		r.be = &cpuBackend{m: r.Mesh, f: r.F, flows: r.flows, adv: r.adv, diff: r.diff, an: r.an, pool: r.pool}
+		return nil
+	}
+	be, err := r.opt.Backend(&BackendSetup{Mesh: r.Mesh, NReal: r.NReal, Params: r.P, Field: r.F,
+		Flows: r.flows, Advector: r.adv, Diffusion: r.diff, Analyzer: r.an, Pool: r.pool})
+	if err != nil {
+		return err
+	}
+	r.be = be
+	if sn, ok := be.(interface{ StagesNow() int64 }); ok {
+		r.stagesNow = sn.StagesNow
+	}
+	r.logf(" --> Kernels run on %s\n", be.Name())
+	return be.Upload(r.F)
+}
