@@ -34,19 +34,22 @@ func wenoFlux(w *wenoWeights, nm2, nm1, n0, pm1, p0, pp1 float64) float64 {
 	b = w.cmcB * (p0 - pm1)
 	b1p := 4 * (b * b)
 
-	d := w.epsA + b0m
-	w0m := w.pTA / (d * d)
-	d = w.epsA + b1m
-	w1m := w.mcTA / (d * d)
-	d = w.epsB + b0p
-	w0p := w.mTB / (d * d)
-	d = w.epsB + b1p
-	w1p := w.cpTB / (d * d)
-
-	wm := w0m + w1m
-	wp := w0p + w1p
-	um := (w0m/wm)*p0m + (w1m/wm)*p1m
-	up := (w0p/wp)*p0p + (w1p/wp)*p1p
+	// The nonlinear weights w = lin/(eps+beta)^2 are normalised and
+	// applied as (w0*p0 + w1*p1)/(w0 + w1); multiplying through by both
+	// (eps+beta)^2 factors leaves two divisions per face instead of eight
+	// (HipFT divides eight times; the results agree to round-off).
+	q0 := w.epsA + b0m
+	q0 *= q0
+	q1 := w.epsA + b1m
+	q1 *= q1
+	a0, a1 := w.pTA*q1, w.mcTA*q0
+	um := (a0*p0m + a1*p1m) / (a0 + a1)
+	q0 = w.epsB + b0p
+	q0 *= q0
+	q1 = w.epsB + b1p
+	q1 *= q1
+	a0, a1 = w.mTB*q1, w.cpTB*q0
+	up := (a0*p0p + a1*p1p) / (a0 + a1)
 	return up + um
 }
 
