@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Times goft and (optionally) HipFT on the same inputs, alternately, on this
+# machine: the seven HipFT testsuite cases and the production-size case.
+#
+#   bench/compare.sh [-n REPEATS] [-h HIPFT_EXE] [CASE ...]
+#
+# HIPFT_EXE is a HipFT executable built outside this repository; it is run
+# as "mpirun --allow-run-as-root --bind-to none -np 1 HIPFT_EXE hipft.in"
+# (set HIPFT_LAUNCH to change that). Cases default to all testsuite cases
+# plus "production". Prints one line per run and, per case, the median
+# times and the ratio HipFT/goft. Testsuite data: $GOFT_HIPFT_TESTSUITE or
+# ../shared/hipft-testsuite; maps: $GOFT_MAPS or ../shared/maps.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+suite=${GOFT_HIPFT_TESTSUITE:-$root/../shared/hipft-testsuite}
+maps=${GOFT_MAPS:-$root/../shared/maps}
+n=1 hipft=""
+while getopts "n:h:" o; do
+  case $o in n) n=$OPTARG ;; h) hipft=$OPTARG ;; *) exit 2 ;; esac
+done
+shift $((OPTIND - 1))
+cases=("$@")
+[ ${#cases[@]} -gt 0 ] || cases=(advect_gaussians_phi advect_gaussians_theta advect_gaussians_phi_theta diffuse_soccer diffuse_advect_soccer diffuse_dipole diffuse_advect_atten_map_1cr production)
+launch=${HIPFT_LAUNCH:-mpirun --allow-run-as-root --bind-to none -np 1}
+bin=$(mktemp -d)/goft
+(cd "$root" && go build -o "$bin" ./cmd/goft)
+work=$(mktemp -d)
+trap 'rm -rf "$work" "$(dirname "$bin")"' EXIT
+
+prepare() { # case dir
+  rm -rf "$2" && mkdir -p "$2"
+  if [ "$1" = production ]; then
+    cp "$here/production/hipft.in" "$2/"
+    ln -s "$maps/br_hmi_synoptic_mr_polfil_720s_cr2252_pslt_flxbal_remeshed.h5" "$2/"
+  else
+    cp "$suite/$1/input/"* "$2/"
+  fi
+}
+seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N); echo "$t1 - $t0" | bc; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); $(date -u +%F); goft $(cd "$root" && git rev-parse --short HEAD)"
+tg=0 th=0
+for c in "${cases[@]}"; do
+  g=() h=()
+  for ((i = 0; i < n; i++)); do
+    prepare "$c" "$work/g"; g+=("$(cd "$work/g" && seconds "$bin" run -q hipft.in)")
+    if [ -n "$hipft" ]; then
+      prepare "$c" "$work/h"; h+=("$(cd "$work/h" && seconds $launch "$hipft" hipft.in)")
+    fi
+  done
+  mg=$(printf '%s\n' "${g[@]}" | median)
+  tg=$(echo "$tg + $mg" | bc)
+  if [ -n "$hipft" ]; then
+    mh=$(printf '%s\n' "${h[@]}" | median)
+    th=$(echo "$th + $mh" | bc)
+    printf '%-30s goft %8.2f s   HipFT %8.2f s   HipFT/goft %5.2f\n' "$c" "$mg" "$mh" "$(echo "$mh / $mg" | bc -l)"
+  else
+    printf '%-30s goft %8.2f s\n' "$c" "$mg"
+  fi
+done
+if [ -n "$hipft" ]; then
+  printf '%-30s goft %8.2f s   HipFT %8.2f s   HipFT/goft %5.2f\n' total "$tg" "$th" "$(echo "$th / $tg" | bc -l)"
+else
+  printf '%-30s goft %8.2f s\n' total "$tg"
+fi
