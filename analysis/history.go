@@ -3,6 +3,7 @@ package analysis
 import (
 	"bufio"
 	"fmt"
+	"goft/fortranfmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -89,7 +90,7 @@ func ReadHistory(path string) (*History, error) {
 			return nil, fmt.Errorf("%s:%d: %d values, but the header names %d columns", path, line, len(fields), len(h.Names))
 		}
 		for i, s := range fields {
-			v, err := parseFortranFloat(s)
+			v, err := fortranfmt.ParseReal(s)
 			if err != nil {
 				return nil, fmt.Errorf("%s:%d: column %s: %q is not a number", path, line, h.Names[i], s)
 			}
@@ -106,25 +107,6 @@ func ReadHistory(path string) (*History, error) {
 		return nil, fmt.Errorf("%s: not a HipFT history file: no TIME column in its header", path)
 	}
 	return h, nil
-}
-
-// parseFortranFloat parses a number as Fortran writes it, including
-// exponents written with D and 3-digit exponents without the letter
-// (1.0-100).
-func parseFortranFloat(s string) (float64, error) {
-	v, err := strconv.ParseFloat(s, 64)
-	if err == nil {
-		return v, nil
-	}
-	t := strings.NewReplacer("D", "E", "d", "e").Replace(s)
-	if i := strings.LastIndexAny(t, "+-"); i > 0 && t[i-1] != 'E' && t[i-1] != 'e' {
-		t = t[:i] + "E" + t[i:]
-	}
-	v, err2 := strconv.ParseFloat(t, 64)
-	if err2 != nil {
-		return 0, err
-	}
-	return v, nil
 }
 
 // ReadRunHistories reads every hipft_history_sol_rNNNNNN.out in dir, in

@@ -4,10 +4,10 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"goft/output"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"goft/namelist"
@@ -180,37 +180,13 @@ func (rf *RunFiles) FinalMap() string { return rf.Path(rf.MapRoot + FinalMapSuff
 // OutputMaps reads hipft_output_map_list.out (lines "IDX TIME FILENAME",
 // possibly followed by date columns, as HipFT's date tools add).
 func (rf *RunFiles) OutputMaps() ([]OutputMap, error) {
-	path := rf.Path(MapListFile)
-	f, err := os.Open(path)
+	list, err := output.ReadMapList(rf.Path(MapListFile))
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	var out []OutputMap
-	sc := bufio.NewScanner(f)
-	line := 0
-	for sc.Scan() {
-		line++
-		fields := strings.Fields(sc.Text())
-		if line == 1 || len(fields) == 0 {
-			continue
-		}
-		if len(fields) < 3 {
-			return nil, fmt.Errorf("%s:%d: want IDX TIME FILENAME, found %q", path, line, sc.Text())
-		}
-		idx, err1 := strconv.Atoi(fields[0])
-		t, err2 := parseFortranFloat(fields[1])
-		if err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("%s:%d: want IDX TIME FILENAME, found %q", path, line, sc.Text())
-		}
-		name := fields[2]
-		out = append(out, OutputMap{Index: idx, Time: t, Path: filepath.Join(rf.Path(rf.MapDir), name)})
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s lists no maps (set output_map_time_cadence or output_map_idx_cadence in hipft.in to write cadence maps)", path)
+	out := make([]OutputMap, len(list))
+	for i, e := range list {
+		out[i] = OutputMap{Index: e.Index, Time: e.Time, Path: filepath.Join(rf.Path(rf.MapDir), e.Name)}
 	}
 	return out, nil
 }

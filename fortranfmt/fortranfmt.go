@@ -187,3 +187,22 @@ func pad(s string, width int) string {
 	}
 	return strings.Repeat(" ", width-len(s)) + s
 }
+
+// ParseReal reads a real as Fortran writes it: ordinary forms, a D or d
+// exponent letter (1.0D+03), and the letter-less form Fortran uses for
+// 3-digit exponents (1.5-100).
+func ParseReal(s string) (float64, error) {
+	v, err := strconv.ParseFloat(s, 64)
+	if err == nil {
+		return v, nil
+	}
+	t := strings.NewReplacer("D", "E", "d", "e").Replace(s)
+	if i := strings.LastIndexAny(t, "+-"); i > 0 && t[i-1] != 'E' && t[i-1] != 'e' {
+		t = t[:i] + "E" + t[i:]
+	}
+	v, err2 := strconv.ParseFloat(t, 64)
+	if err2 != nil {
+		return 0, err
+	}
+	return v, nil
+}

@@ -12,14 +12,14 @@ import (
 // NumRecord is one line of hipft_history_num: the time-step bookkeeping
 // shared by all realizations.
 type NumRecord struct {
-	Step          int64
-	Time          float64 // hours
-	Dt            float64 // DTIME: the step, hours
-	DtAdvStable   float64 // DTIME_ADV_STB: flow CFL limit, hours
-	DtAdvUsed     float64 // DTIME_ADV_USED: last advection call, hours
-	DtDiffStable  float64 // DTIME_DIFF_STB: Euler diffusion limit, hours
-	DiffPerStep   int64   // N_DIFF_PER_STEP: STS stages or Euler substeps
-	DiffCycles    int64   // N_DIFF_CYCLES
+	Step         int64
+	Time         float64 // hours
+	Dt           float64 // DTIME: the step, hours
+	DtAdvStable  float64 // DTIME_ADV_STB: flow CFL limit, hours
+	DtAdvUsed    float64 // DTIME_ADV_USED: last advection call, hours
+	DtDiffStable float64 // DTIME_DIFF_STB: Euler diffusion limit, hours
+	DiffPerStep  int64   // N_DIFF_PER_STEP: STS stages or Euler substeps
+	DiffCycles   int64   // N_DIFF_CYCLES
 }
 
 var solNames = []string{"TIME", "BR_MIN", "BR_MAX", "BR_ABS_MIN", "FLUX_POSITIVE",

@@ -1,13 +1,12 @@
 package synthobs
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
+	"goft/output"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"goft/namelist"
@@ -57,55 +56,18 @@ func ReadRunMaps(dir string) ([]RunMap, error) {
 		mapDir = filepath.Join(dir, mapDir)
 	}
 	path := filepath.Join(dir, RunMapList)
-	f, err := os.Open(path)
+	list, err := output.ReadMapList(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%s does not exist: give the folder of a run that wrote cadence maps (output_map_time_cadence or output_map_idx_cadence)", path)
 		}
 		return nil, err
 	}
-	defer f.Close()
-	var out []RunMap
-	sc := bufio.NewScanner(f)
-	line := 0
-	for sc.Scan() {
-		line++
-		fields := strings.Fields(sc.Text())
-		if line == 1 || len(fields) == 0 {
-			continue
-		}
-		bad := fmt.Errorf("%s:%d: want IDX TIME FILENAME, found %q", path, line, sc.Text())
-		if len(fields) < 3 {
-			return nil, bad
-		}
-		idx, err1 := strconv.Atoi(fields[0])
-		t, err2 := parseFortranReal(fields[1])
-		if err1 != nil || err2 != nil {
-			return nil, bad
-		}
-		out = append(out, RunMap{Index: idx, Time: t, Path: filepath.Join(mapDir, fields[2])})
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s lists no maps", path)
+	out := make([]RunMap, len(list))
+	for i, e := range list {
+		out[i] = RunMap{Index: e.Index, Time: e.Time, Path: filepath.Join(mapDir, e.Name)}
 	}
 	return out, nil
-}
-
-// parseFortranReal reads a real written by Fortran, including the
-// exponent-letter-less form of 3-digit exponents (1.0-100).
-func parseFortranReal(s string) (float64, error) {
-	s = strings.NewReplacer("d", "e", "D", "e").Replace(s)
-	v, err := strconv.ParseFloat(s, 64)
-	if err == nil {
-		return v, nil
-	}
-	if i := strings.LastIndexAny(s, "+-"); i > 0 && !strings.ContainsAny(s, "eE") {
-		return strconv.ParseFloat(s[:i]+"e"+s[i:], 64)
-	}
-	return 0, err
 }
 
 // FrameOf returns realization r (1-based) of a 2D or 3D map as a frame at

@@ -1,6 +1,7 @@
 package synthobs
 
 import (
+	"goft/fortranfmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -266,7 +267,7 @@ func TestReadRunMaps(t *testing.T) {
 	if _, err := ReadRunMaps(dir); err == nil || !strings.Contains(err.Error(), ":4:") {
 		t.Errorf("bad line: %v", err)
 	}
-	if v, err := parseFortranReal("1.5-100"); err != nil || v != 1.5e-100 {
-		t.Errorf("parseFortranReal(1.5-100) = %v, %v", v, err)
+	if v, err := fortranfmt.ParseReal("1.5-100"); err != nil || v != 1.5e-100 {
+		t.Errorf("ParseReal(1.5-100) = %v, %v", v, err)
 	}
 }
