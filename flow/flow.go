@@ -19,7 +19,7 @@ package flow
 
 import (
 	"fmt"
-	"sort"
+	"goft/registry"
 
 	"goft/mesh"
 )
@@ -99,17 +99,15 @@ type Setup struct {
 	Config *Config
 }
 
-// Factory creates a model for a run.
-type Factory func(s *Setup) (Model, error)
+// Factory creates a flow model for a run.
+type Factory = func(s *Setup) (Model, error)
 
-// Registry maps model names to factories. A Registry is not safe for
-// concurrent mutation; build it before the run starts.
-type Registry struct {
-	factories map[string]Factory
-}
+// Registry maps flow model names to factories (see package registry). Build it
+// before the run starts.
+type Registry = registry.Registry[*Setup, Model]
 
 // NewRegistry returns an empty registry.
-func NewRegistry() *Registry { return &Registry{factories: map[string]Factory{}} }
+func NewRegistry() *Registry { return registry.New[*Setup, Model]("flow model") }
 
 // Names of the built-in models, in HipFT's order of contribution.
 const (
@@ -162,48 +160,6 @@ func checkPerReal(nReal int, kv ...any) error {
 		}
 	}
 	return nil
-}
-
-// Register adds a factory under name. Registering a name twice is an error.
-func (r *Registry) Register(name string, f Factory) error {
-	if name == "" || f == nil {
-		return fmt.Errorf("flow: Register needs a name and a factory")
-	}
-	if _, dup := r.factories[name]; dup {
-		return fmt.Errorf("flow: model %q is already registered", name)
-	}
-	r.factories[name] = f
-	return nil
-}
-
-// MustRegister is Register that panics on error, for use at start-up.
-func (r *Registry) MustRegister(name string, f Factory) {
-	if err := r.Register(name, f); err != nil {
-		panic(err)
-	}
-}
-
-// New creates the model registered under name.
-func (r *Registry) New(name string, s *Setup) (Model, error) {
-	f, ok := r.factories[name]
-	if !ok {
-		return nil, fmt.Errorf("flow: unknown flow model %q (registered: %v)", name, r.Names())
-	}
-	m, err := f(s)
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
-// Names returns the registered names in sorted order.
-func (r *Registry) Names() []string {
-	names := make([]string, 0, len(r.factories))
-	for n := range r.factories {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }
 
 // Config holds HipFT's flow input parameters (namelist names in comments),

@@ -15,8 +15,8 @@ package source
 
 import (
 	"fmt"
+	"goft/registry"
 	"math"
-	"sort"
 
 	"goft/mesh"
 )
@@ -53,13 +53,11 @@ type Setup struct {
 }
 
 // Factory creates a source for a run.
-type Factory func(s *Setup) (Source, error)
+type Factory = func(s *Setup) (Source, error)
 
-// Registry maps source names to factories. A Registry is not safe for
-// concurrent mutation; build it before the run starts.
-type Registry struct {
-	factories map[string]Factory
-}
+// Registry maps source names to factories (see package registry). Build it
+// before the run starts.
+type Registry = registry.Registry[*Setup, Source]
 
 // Names of the built-in sources, in HipFT's order of contribution.
 const (
@@ -68,7 +66,7 @@ const (
 )
 
 // NewRegistry returns an empty registry.
-func NewRegistry() *Registry { return &Registry{factories: map[string]Factory{}} }
+func NewRegistry() *Registry { return registry.New[*Setup, Source]("source") }
 
 // DefaultRegistry returns a registry holding the built-in sources; their
 // factories take their parameters from Setup.Config.
@@ -83,44 +81,6 @@ func DefaultRegistry() *Registry {
 			Lifetime: c.RFELifetime, Seed: c.RFESeed}, s.TimeStart)
 	})
 	return r
-}
-
-// Register adds a factory under name. Registering a name twice is an error.
-func (r *Registry) Register(name string, f Factory) error {
-	if name == "" || f == nil {
-		return fmt.Errorf("source: Register needs a name and a factory")
-	}
-	if _, dup := r.factories[name]; dup {
-		return fmt.Errorf("source: %q is already registered", name)
-	}
-	r.factories[name] = f
-	return nil
-}
-
-// MustRegister is Register that panics on error, for use at start-up.
-func (r *Registry) MustRegister(name string, f Factory) {
-	if err := r.Register(name, f); err != nil {
-		panic(err)
-	}
-}
-
-// New creates the source registered under name.
-func (r *Registry) New(name string, s *Setup) (Source, error) {
-	f, ok := r.factories[name]
-	if !ok {
-		return nil, fmt.Errorf("source: unknown source %q (registered: %v)", name, r.Names())
-	}
-	return f(s)
-}
-
-// Names returns the registered names in sorted order.
-func (r *Registry) Names() []string {
-	names := make([]string, 0, len(r.factories))
-	for n := range r.factories {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }
 
 // Config holds HipFT's source parameters (namelist names in comments),
