@@ -128,6 +128,7 @@ type Run struct {
 	// stagesNow reports the STS stages of the subcycle just taken, for a
 	// backend whose stepper is not r.diff.
 	stagesNow func() int64
+	refFn     func(i int) []float64 // r.referenceField, bound once
 }
 
 // path resolves a file name of the parameters against the run directory.
@@ -139,6 +140,9 @@ func (r *Run) path(name string) string {
 }
 
 func (r *Run) logf(format string, a ...any) {
+	if r.log == io.Discard {
+		return // formatting would allocate in the time loop for nothing
+	}
 	fmt.Fprintf(r.log, format, a...)
 }
 
@@ -509,10 +513,12 @@ func (r *Run) Advance() error {
 	if err := r.outputStep(); err != nil {
 		return err
 	}
-	if r.P.Verbose > 0 {
-		r.logf(" \n")
+	if r.log != io.Discard { // boxing the arguments would allocate
+		if r.P.Verbose > 0 {
+			r.logf(" \n")
+		}
+		r.logf("Completed step: %10d  Time: %14.3f / %14.3f  dt: %12.6f (%s)\n", r.Step, r.Time, r.P.TimeEnd, r.Dt, r.Reason)
 	}
-	r.logf("Completed step: %10d  Time: %14.3f / %14.3f  dt: %12.6f (%s)\n", r.Step, r.Time, r.P.TimeEnd, r.Dt, r.Reason)
 	if r.opt.Progress != nil {
 		r.opt.Progress(r.Step, r.Time, r.P.TimeEnd)
 	}
@@ -670,7 +676,10 @@ func (r *Run) writeHistory() error {
 		return nil
 	}
 	t0 := time.Now()
-	if err := r.be.Analyze(r.Time, r.referenceField, r.stats); err != nil {
+	if r.refFn == nil {
+		r.refFn = r.referenceField // bound once: a method value allocates
+	}
+	if err := r.be.Analyze(r.Time, r.refFn, r.stats); err != nil {
 		return err
 	}
 	t1 := time.Now()
