@@ -37,7 +37,8 @@ type Operator struct {
 	// radius over all realizations and interior points.
 	DtEuler float64
 
-	pool *parallel.Pool
+	pool    *parallel.Pool
+	uniform *uniformWeights // factored weights when D is constant per realization
 	// Scratch for the parallel Apply.
 	applyX, applyY []float64
 	applyBody      parallel.Body
@@ -74,6 +75,7 @@ func NewOperator(m *mesh.Mesh, nReal int, coef []float64, pool *parallel.Pool) *
 	op.DtEuler = mesh.Safety * (2 / maxEig)
 	op.PoleNorth = mesh.InvPi * (m.DThetaHalfInv[1] * m.DThetaHalfInv[1])
 	op.PoleSouth = mesh.InvPi * (m.DThetaHalfInv[nt-2] * m.DThetaHalfInv[nt-2])
+	op.uniform = newUniformWeights(op)
 	op.applyBody = op.applyColumns
 	return op
 }
@@ -100,6 +102,10 @@ func (op *Operator) applyColumns(lo, hi int) {
 	for c := lo; c < hi; c++ {
 		r, k := c/nk, c%nk+1
 		base := m.Index(0, k, r)
+		if op.uniform != nil {
+			op.uniformColumn(r, k, x[base-ntm:base], x[base:base+ntm], x[base+ntm:base+2*ntm], y[base:base+ntm])
+			continue
+		}
 		c1 := op.C1[base : base+ntm]
 		c2 := op.C2[base : base+ntm]
 		c4 := op.C4[base : base+ntm]
@@ -118,18 +124,11 @@ func (op *Operator) applyColumns(lo, hi int) {
 
 func (op *Operator) applyPoles(y, x []float64) {
 	m := op.Mesh
-	ntm, npm, nt, np := m.NThetaMain, m.NPhiMain, m.NThetaHalf, m.NPhiHalf
 	for r := 0; r < op.NReal; r++ {
-		d := op.Coef[nt*np*r : nt*np*(r+1)]
-		var fn, fs float64
-		for k := 1; k < npm-1; k++ {
-			fn += (d[0+nt*k] + d[1+nt*k]) * (x[m.Index(1, k, r)] - x[m.Index(0, k, r)]) * m.DPhi[k]
-			fs += (d[nt-2+nt*k] + d[nt-1+nt*k]) * (x[m.Index(ntm-1, k, r)] - x[m.Index(ntm-2, k, r)]) * m.DPhi[k]
-		}
-		yn, ys := fn*op.PoleNorth, -fs*op.PoleSouth
-		for k := 0; k < npm; k++ {
+		yn, ys := op.poleValues(x, r)
+		for k := 0; k < m.NPhiMain; k++ {
 			y[m.Index(0, k, r)] = yn
-			y[m.Index(ntm-1, k, r)] = ys
+			y[m.Index(m.NThetaMain-1, k, r)] = ys
 		}
 	}
 }

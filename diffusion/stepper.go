@@ -61,7 +61,10 @@ type Stepper struct {
 	cur      stageArgs
 	bodyInit parallel.Body
 	bodyStep parallel.Body
-	bodyFE   parallel.Body
+	// poleN and poleS hold L(U1) at the pole rows of each realization for
+	// the fused stage.
+	poleN, poleS []float64
+	bodyFE       parallel.Body
 }
 
 type stageArgs struct {
@@ -89,7 +92,8 @@ func NewStepper(op *Operator, method Method, subcycles int, pool *parallel.Pool)
 		s.StagesUsed = 1
 	}
 	s.bodyInit = s.stsInit
-	s.bodyStep = s.stsStage
+	s.bodyStep = s.stsFused
+	s.poleN, s.poleS = make([]float64, op.NReal), make([]float64, op.NReal)
 	s.bodyFE = s.feUpdate
 	return s, nil
 }
@@ -285,12 +289,15 @@ func (s *Stepper) stepSTS(f []float64, tau float64) {
 	s.Op.Apply(s.y0, f)
 	s.cur = stageArgs{f: f, tau: tau, ub1: s.ubj[1]}
 	s.pool.For(len(f), s.bodyInit)
+	m := s.Op.Mesh
 	for k := int64(2); k <= n; k++ {
-		s.Op.Apply(s.lbuf, s.ukm1)
+		for r := range s.poleN {
+			s.poleN[r], s.poleS[r] = s.Op.poleValues(s.ukm1, r)
+		}
 		u, v := s.uj[k], s.vj[k]
 		s.cur.u, s.cur.v, s.cur.w = u, v, 1-u-v
 		s.cur.ubtau, s.cur.g = s.ubj[k]*tau, s.gj[k]
-		s.pool.For(len(f), s.bodyStep)
+		s.pool.For(m.NPhiMain*s.Op.NReal, s.bodyStep)
 		s.ukm1, s.ukm2 = s.ukm2, s.ukm1
 	}
 	copy(f, s.ukm1)
@@ -309,17 +316,5 @@ func (s *Stepper) stsInit(lo, hi int) {
 		u2[i] = v
 		y0[i] = tau * y0[i]
 		u1[i] = v + ub1*y0[i]
-	}
-}
-
-// stsStage computes stage j, u*U(j-1) + v*U(j-2) + (1-u-v)*u0 +
-// (ub*tau)*L(U(j-1)) + g*y0, summed left to right, into the array of
-// U(j-2).
-func (s *Stepper) stsStage(lo, hi int) {
-	u0, y0, u1, u2, l := s.u0[lo:hi], s.y0[lo:hi], s.ukm1[lo:hi], s.ukm2[lo:hi], s.lbuf[lo:hi]
-	a := s.cur
-	y0, u1, u2, l = y0[:len(u0)], u1[:len(u0)], u2[:len(u0)], l[:len(u0)]
-	for i := range u0 {
-		u2[i] = a.u*u1[i] + a.v*u2[i] + a.w*u0[i] + a.ubtau*l[i] + a.g*y0[i]
 	}
 }
