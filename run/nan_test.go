@@ -40,10 +40,11 @@ func TestNaNStopsRun(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Poison one diffusion weight of realization 2 at theta index 5, phi
-	// index 7 (0-based): the next step turns the field there into NaN, as
-	// a kernel fault would.
-	r.diff.Op.C1[r.Mesh.Index(5, 7, 1)] = math.NaN()
+	// Poison one corner diffusion coefficient of realization 2 (at the
+	// north pole ring, phi index 7): the next step turns the field there
+	// into NaN, as a kernel fault would.
+	m := r.Mesh
+	r.diff.Op.Coef[0+m.NThetaHalf*(7+m.NPhiHalf*1)] = math.NaN()
 	err := r.Execute()
 	if err == nil {
 		t.Fatal("run with NaN finished without error")
