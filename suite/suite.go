@@ -19,6 +19,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"goft/input"
 )
 
 // ComparedColumns are the 0-based history columns the rule compares.
@@ -141,3 +143,34 @@ func Dir() (dir string, ok bool) {
 // Cases lists the seven HipFT testsuite cases.
 var Cases = []string{"advect_gaussians_phi", "advect_gaussians_theta", "advect_gaussians_phi_theta",
 	"diffuse_soccer", "diffuse_advect_soccer", "diffuse_dipole", "diffuse_advect_atten_map_1cr"}
+
+// Prepare copies the inputs of testsuite case name into dst (an existing
+// folder) and reads its hipft.in there; relative file names in it are to be
+// resolved against dst (run.Options.Dir).
+func Prepare(name, dst string) (*input.Params, error) {
+	dir, ok := Dir()
+	if !ok {
+		return nil, fmt.Errorf("HipFT testsuite data not found (set GOFT_HIPFT_TESTSUITE or provide ../shared/hipft-testsuite)")
+	}
+	src := filepath.Join(dir, name, "input")
+	ents, err := os.ReadDir(src)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	in := filepath.Join(dst, "hipft.in")
+	f, err := os.Open(in)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return input.ParseWith(f, in, input.Options{SkipFileChecks: true})
+}
