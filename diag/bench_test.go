@@ -1,0 +1,21 @@
+package diag
+
+import (
+	"math"
+	"testing"
+
+	"goft/mesh"
+)
+
+// BenchmarkAnalyze1024x512 times the history statistics of one
+// realization at production size (1025 x 513 points).
+func BenchmarkAnalyze1024x512(b *testing.B) {
+	m, _ := mesh.Uniform(513, 1025)
+	f := field(m, func(t, p float64) float64 { return 10*math.Cos(t) + math.Sin(t)*math.Cos(3*p) })
+	a := NewAnalyzer(m, 30)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		a.Analyze(f, nil, 0)
+	}
+	b.ReportMetric(float64(len(f))*float64(b.N)/b.Elapsed().Seconds(), "points/s")
+}
