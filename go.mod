@@ -3,6 +3,7 @@ module goft
 go 1.26.0
 
 require (
+	github.com/ebitengine/purego v0.11.3
 	github.com/scigolib/hdf5 v0.14.1
 	golang.org/x/term v0.48.0
 	gonum.org/v1/plot v0.17.0

@@ -256,3 +256,26 @@ func (a *Advector) stage(in, out, x, y []float64, ca, cb, c float64) {
 	a.pool.For(a.NReal, a.poleBody)
 	a.in, a.out, a.x, a.y = nil, nil, nil, nil
 }
+
+// WenoWeights returns the CS-WENO3 grid weights of every theta face
+// (index 0..NThetaHalf-1; faces 2..NThetaMain-2 are set) and phi face
+// (0..NPhiHalf-1; faces 1..NPhiMain-2 are set), each as cmcA, ccpA, pTA,
+// mcTA, epsA, cmcB, ccpB, mTB, cpTB, epsB (A: the cell before the face, B:
+// after it), for other backends. Nil for upwind schemes.
+func (a *Advector) WenoWeights() (theta, phi [][10]float64) {
+	conv := func(ws []wenoWeights) [][10]float64 {
+		out := make([][10]float64, len(ws))
+		for i, w := range ws {
+			out[i] = [10]float64{w.cmcA, w.ccpA, w.pTA, w.mcTA, w.epsA, w.cmcB, w.ccpB, w.mTB, w.cpTB, w.epsB}
+		}
+		return out
+	}
+	if a.wT == nil {
+		return nil, nil
+	}
+	return conv(a.wT), conv(a.wP)
+}
+
+// PoleFactors returns the pole closure factors 2/(pi dth) at the first and
+// last interior theta faces (section 7.2).
+func (a *Advector) PoleFactors() (north, south float64) { return a.poleN, a.poleS }

@@ -181,3 +181,9 @@ func BalanceFlux(m *mesh.Mesh, f []float64) {
 		}
 	}
 }
+
+// Tables returns the trigonometric weights the analysis uses: sin and cos
+// of Mesh.ThetaArea, and cos and sin of Mesh.Phi (for other backends).
+func (a *Analyzer) Tables() (sinA, cosA, cosP, sinP []float64) {
+	return a.sinA, a.cosA, a.cosP, a.sinP
+}

@@ -243,8 +243,20 @@ func (s *Stepper) loadCoefficients(n int64) {
 		c := 2*n + 1
 		s.uj, s.vj, s.ubj, s.gj, s.b = make([]float64, c), make([]float64, c), make([]float64, c), make([]float64, c), make([]float64, c)
 	}
-	uj, vj, ubj, gj, b := s.uj[:n+1], s.vj[:n+1], s.ubj[:n+1], s.gj[:n+1], s.b[:n+1]
-	if s.Method == RKL2 {
+	fillCoefficients(s.Method, n, s.uj[:n+1], s.vj[:n+1], s.ubj[:n+1], s.gj[:n+1], s.b[:n+1])
+}
+
+// Coefficients returns the RKL2 or RKG2 recurrence coefficients u_j, v_j,
+// ub_j and g_j (1-based: index 0 unused, len n+1) of an n-stage super step,
+// with HipFT's arithmetic order (for other backends).
+func Coefficients(method Method, n int64) (uj, vj, ubj, gj []float64) {
+	uj, vj, ubj, gj = make([]float64, n+1), make([]float64, n+1), make([]float64, n+1), make([]float64, n+1)
+	fillCoefficients(method, n, uj, vj, ubj, gj, make([]float64, n+1))
+	return uj, vj, ubj, gj
+}
+
+func fillCoefficients(method Method, n int64, uj, vj, ubj, gj, b []float64) {
+	if method == RKL2 {
 		w := 4 / float64(n*n+n-2)
 		b[1], b[2] = 1.0/3, 1.0/3
 		ubj[1] = 4 / (3 * float64(n*n+n-2))

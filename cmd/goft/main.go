@@ -24,6 +24,7 @@ import (
 
 	"goft/demo"
 	"goft/ensemble"
+	"goft/gpu"
 	"goft/input"
 	"goft/progress"
 	"goft/run"
@@ -41,7 +42,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"run", "goft run [-q] [-workers N] [hipft.in]", "run a HipFT input file (default hipft.in) in the current folder", cmdRun},
+		{"run", "goft run [flags] [hipft.in]", "run a HipFT input file (default hipft.in) in the current folder; -gpu runs it on a GPU", cmdRun},
 		{"demo", "goft demo [-o DIR]", "run the built-in example (synthetic map, 5 simulated days) into a new folder", cmdDemo},
 		{"plot", "goft plot [flags] MAP.h5", "draw a Br map (or each realization) as a PNG image", cmdPlot},
 		{"butterfly", "goft butterfly [flags] [RUN_DIR]", "butterfly diagram of a run's output maps (.h5 and .png per realization)", cmdButterfly},
@@ -132,6 +133,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	ckptMinutes := fs.Float64("checkpoint-minutes", 10, "also write a checkpoint every this many wall-clock minutes (0: off)")
 	rank := fs.Int("rank", -1, "this process's rank (0-based) in a multi-process run (default: from the Slurm or MPI environment, see docs/ensembles.md)")
 	ranks := fs.Int("ranks", 0, "number of processes in a multi-process run (with -rank)")
+	useGPU := fs.Bool("gpu", os.Getenv("GOFT_GPU") == "1", "run the field kernels on an NVIDIA GPU (CUDA driver and NVRTC loaded at run time; GOFT_GPU=1 does the same); fails if there is none")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -163,6 +165,15 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	}
 	opt := run.Options{Log: log, Workers: *workers, Resume: *resume,
 		Checkpoint: run.CheckpointPolicy{SimHours: *ckptHours, WallClock: time.Duration(*ckptMinutes * float64(time.Minute)), Path: *ckptFile}}
+	if *useGPU {
+		gopts, err := gpu.DefaultOptions()
+		if err != nil {
+			return err
+		}
+		if opt.Backend, err = gpu.Open(gopts); err != nil {
+			return fmt.Errorf("-gpu: no usable GPU: %w", err)
+		}
+	}
 	if opt.Part = place.Part(); opt.Part != nil {
 		return runPart(in, opt, stderr, place)
 	}

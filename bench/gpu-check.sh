@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# GPU device check for goft, in one run of a few minutes on a GPU machine.
+# It builds nothing there: it runs binaries prepared beforehand with
+#
+#   bench/gpu-check.sh -prepare     (on a build machine; writes .devbin/ and .devdata/)
+#
+# (GOFT_CHECK_CPU_HERE=0 keeps the CPU testsuite runs of an earlier
+# -prepare) and then, on the GPU machine, from the repository root:
+#
+#   bench/gpu-check.sh              (writes its report under $OUT, else .devout/)
+#
+# Steps: the device and driver; NVRTC compile time (cold cache); the GPU
+# kernel tests against the CPU (gpu.test -test.run Device); the seven HipFT
+# testsuite cases on the GPU and on the CPU (all cores), each checked with
+# HipFT's rule at precision 5 against HipFT's reference and GPU against CPU,
+# plus the largest history and final-map differences, with wall times; the
+# production-size case (1024x512 map, 8 realizations, AFT flows with
+# attenuation, diffusion, 24 h) on GPU and CPU with its per-kernel profile
+# (achieved bandwidth against the device's copy bandwidth). The last lines
+# printed are the summary (summary.txt under the output folder).
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cases=(advect_gaussians_phi advect_gaussians_theta advect_gaussians_phi_theta diffuse_soccer diffuse_advect_soccer diffuse_dipole diffuse_advect_atten_map_1cr)
+prodmap=br_hmi_synoptic_mr_polfil_720s_cr2252_pslt_flxbal_remeshed.h5
+
+if [ "${1:-}" = -prepare ]; then
+  set -e
+  suite=${GOFT_HIPFT_TESTSUITE:-$root/../shared/hipft-testsuite}
+  maps=${GOFT_MAPS:-$root/../shared/maps}
+  cd "$root"
+  rm -rf .devbin .devdata/suite .devdata/maps
+  [ "${GOFT_CHECK_CPU_HERE:-1}" = 1 ] && rm -rf .devdata/cpu
+  mkdir -p .devbin .devdata/maps
+  export CGO_ENABLED=0 GOOS=linux GOARCH=amd64
+  go build -trimpath -ldflags='-s -w' -o .devbin/goft ./cmd/goft
+  go build -trimpath -ldflags='-s -w' -o .devbin/gpucheck ./gpu/gpucheck
+  go test -c -trimpath -ldflags='-s -w' -o .devbin/gpu.test ./gpu/
+  for c in "${cases[@]}"; do
+    mkdir -p ".devdata/suite/$c/reference"
+    cp -r "$suite/$c/input" ".devdata/suite/$c/"
+    cp "$suite/$c/reference/"hipft_history_sol_r*.out "$suite/$c/reference/hipft_timing.out" ".devdata/suite/$c/reference/"
+  done
+  cp "$maps/$prodmap" .devdata/maps/
+  # The CPU runs of the testsuite are done here (they are deterministic),
+  # to save GPU-machine time; their wall times are this machine's.
+  if [ "${GOFT_CHECK_CPU_HERE:-1}" = 1 ]; then
+    w=$(mktemp -d)
+    for c in "${cases[@]}"; do
+      mkdir -p "$w/$c" ".devdata/cpu/$c"
+      cp "$suite/$c/input/"* "$w/$c/"
+      t0=$(date +%s.%N)
+      (cd "$w/$c" && "$root/.devbin/goft" run hipft.in >run.log 2>&1)
+      t1=$(date +%s.%N)
+      echo "$c $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b-a}')" >>.devdata/cpu/times
+      cp "$w/$c/"hipft_history_sol_r*.out "$w/$c/"*_final.h5 "$w/$c/hipft_timing.out" ".devdata/cpu/$c/"
+    done
+    echo "cpu: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(date -u +%F)" >.devdata/cpu/machine
+    rm -rf "$w"
+  fi
+  du -sh .devbin .devdata
+  exit 0
+fi
+
+bin=$root/.devbin
+data=$root/.devdata
+out=${OUT:-$root/.devout}
+mkdir -p "$out"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+exec > >(tee "$out/gpu-check.log") 2>&1
+summary=$out/summary.txt
+: >"$summary"
+say() { echo "$*" | tee -a "$summary"; }
+export GOFT_GPU_CACHE=$work/kcache GOFT_GPU_EMU=0
+# GOFT_CHECK_DRY=1 checks this script without a GPU: the "GPU" runs use
+# the CPU and the device-only steps are skipped.
+gpuflag=-gpu
+[ "${GOFT_CHECK_DRY:-}" = 1 ] && gpuflag=
+
+say "== goft GPU check, $(date -u '+%F %T UTC'), host $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+say "$(nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem --format=csv,noheader 2>&1)"
+
+if [ -z "$gpuflag" ]; then echo "DRY RUN: no GPU steps"; else
+echo "== probe (cold kernel cache: NVRTC compiles)"
+t0=$(date +%s.%N)
+timeout 120 "$bin/gpucheck" probe | tee -a "$summary"
+[ "${PIPESTATUS[0]}" = 0 ] || { say "FATAL: no GPU for goft"; exit 1; }
+t1=$(date +%s.%N)
+say "$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "probe with cold cache: %.2f s wall", b-a}')"
+
+echo "== GPU kernel tests against the CPU (small cases, every method)"
+timeout 180 "$bin/gpu.test" -test.run 'Device' -test.v -test.timeout 170s 2>&1 | grep -v '^=== RUN' | tee "$work/kt.txt"
+grep -q '^--- FAIL\|^FAIL' "$work/kt.txt" && say "kernel tests: FAIL" || say "kernel tests: $(grep -c 'field max rel diff' "$work/kt.txt") cases ok ($(grep -c 'bit-identical true' "$work/kt.txt") bit-identical)"
+fi
+
+# timed DIR LABEL CMD...: runs CMD in DIR, appends "LABEL seconds" to times.
+timed() {
+  local dir=$1 label=$2; shift 2
+  local t0 t1
+  t0=$(date +%s.%N)
+  (cd "$dir" && timeout "${LIMIT:-150}" "$@" >run.log 2>&1)
+  local rc=$?
+  t1=$(date +%s.%N)
+  local s
+  s=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b-a}')
+  echo "$label $s" >>"$work/times"
+  [ $rc -eq 0 ] || { echo "$label FAILED (exit $rc):"; tail -5 "$dir/run.log"; }
+  echo "$s"
+}
+: >"$work/times"
+
+echo "== testsuite: GPU and CPU runs"
+cpuhere=
+if [ -f "$data/cpu/times" ]; then
+  cpuhere=1
+  say "CPU runs prepared beforehand on $(cat "$data/cpu/machine")"
+fi
+say "$(printf '%-30s %9s %9s %9s  %s' case HipFT_s GPU_s CPU_s checks)"
+for c in "${cases[@]}"; do
+  n=$(ls "$data/suite/$c/reference/"hipft_history_sol_r*.out | wc -l)
+  for kind in gpu cpu; do
+    rm -rf "$work/$kind/$c"; mkdir -p "$work/$kind/$c"; cp "$data/suite/$c/input/"* "$work/$kind/$c/"
+  done
+  tg=$(timed "$work/gpu/$c" "gpu_$c" "$bin/goft" run $gpuflag hipft.in)
+  if [ -n "$cpuhere" ]; then
+    cp "$data/cpu/$c/"* "$work/cpu/$c/"
+    tc=$(awk -v c="$c" '$1 == c {print $2}' "$data/cpu/times")
+    echo "cpu_$c $tc" >>"$work/times"
+  else
+    tc=$(timed "$work/cpu/$c" "cpu_$c" "$bin/goft" run hipft.in)
+  fi
+  th=$(awk '/Wall clock time:/ {print $4; exit}' "$data/suite/$c/reference/hipft_timing.out")
+  chk=$("$bin/gpucheck" compare -ref "$data/suite/$c/reference" -cpu "$work/cpu/$c" -gpu "$work/gpu/$c" -n "$n" -name "$c" | cut -c32-)
+  echo "$th" >>"$work/hipft_times"
+  say "$(printf '%-30s %9s %9s %9s  %s' "$c" "$th" "$tg" "$tc" "$chk")"
+done
+sumcol() { grep "^$1_" "$work/times" | awk '{s+=$2} END {printf "%.2f", s}'; }
+say "$(printf '%-30s %9s %9s %9s' 'testsuite total' "$(awk '{s+=$1} END {printf "%.2f", s}' "$work/hipft_times")" "$(sumcol gpu)" "$(sumcol cpu)")"
+say "GPU kernel line of a testsuite log: $(grep -m1 'Kernels run on' "$work/gpu/diffuse_soccer/run.log")"
+
+[ -z "$gpuflag" ] && { echo "DRY RUN: production skipped"; exit 0; }
+echo "== production-size case"
+for kind in gpu gpu2 gpuprof cpu; do
+  mkdir -p "$work/prod_$kind"
+  cp "$root/bench/production/hipft.in" "$work/prod_$kind/"
+  ln -s "$data/maps/$prodmap" "$work/prod_$kind/$prodmap"
+done
+tp=$(timed "$work/prod_gpu" prod_gpu "$bin/goft" run -gpu -q hipft.in)
+tp2=$(timed "$work/prod_gpu2" prod_gpu2 "$bin/goft" run -gpu -q hipft.in)
+GOFT_GPU_PROFILE=$out/profile-production.txt timed "$work/prod_gpuprof" prod_gpuprof "$bin/goft" run -gpu -q hipft.in >/dev/null
+tcp=$(timed "$work/prod_cpu" prod_cpu "$bin/goft" run -q hipft.in)
+chk=$("$bin/gpucheck" compare -cpu "$work/prod_cpu" -gpu "$work/prod_gpu" -n 8 -name production | cut -c32-)
+loop=$(awk '/Wall clock time:/ {w=$4} /--> Setup:/ {s=$3} END {printf "%.2f", w-s}' "$work/prod_gpu/hipft_timing.out")
+cp "$work/prod_gpu/hipft_timing.out" "$out/production-gpu-timing.out"
+cp "$work/prod_cpu/hipft_timing.out" "$out/production-cpu16-timing.out"
+say "production: GPU ${tp} s and ${tp2} s wall (time loop ${loop} s, hipft_timing.out); CPU ${tcp} s wall on $(nproc) cores; $chk"
+say "production stages: $(tail -1 "$work/prod_gpu/hipft_history_num_r000001.out" | awk '{print "N_DIFF_PER_STEP", $7, "N_DIFF_CYCLES", $8}')"
+echo "== per-kernel profile of the production case"
+cat "$out/profile-production.txt" | tee -a "$summary"
+echo
+echo "== SUMMARY"
+cat "$summary"

@@ -1,0 +1,557 @@
+package gpu
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unsafe"
+)
+
+// devPtr is a device address (CUdeviceptr).
+type devPtr uint64
+
+// device is what the backend needs from a GPU: memory, copies and kernel
+// launches, all in one stream, in order. Every method must be called
+// through run (on the device's own OS thread). The CUDA implementation is
+// *cudaDevice; tests use a fake that checks the launches.
+type device interface {
+	// run executes fn on the device's thread and returns its error.
+	run(fn func() error) error
+	alloc(bytes int) (devPtr, error) // zero-filled
+	free(p devPtr)
+	htod(dst devPtr, src unsafe.Pointer, bytes int) error
+	dtoh(dst unsafe.Pointer, src devPtr, bytes int) error
+	dtod(dst, src devPtr, bytes int) error
+	// launch runs kernel name on a (gx, gy) grid of blocks of threads
+	// threads; bytes is the memory traffic the kernel must at least move
+	// (for the profile). Arguments: devPtr, float64, int/int64 or *geo.
+	launch(name string, gx, gy, threads int, bytes float64, args ...any) error
+	info() *Info
+	close()
+}
+
+// Info describes the device a backend runs on.
+type Info struct {
+	Name          string  // e.g. "NVIDIA H200"
+	Ordinal       int     // CUDA device ordinal
+	Major, Minor  int     // compute capability
+	MemBytes      uint64  // global memory
+	SMs           int     // multiprocessors
+	Driver        int     // CUDA driver version (e.g. 13000)
+	NVRTC         string  // NVRTC version (e.g. "13.0")
+	Target        string  // what the kernels were compiled for (sm_90 or compute_XY)
+	CUDALib       string  // the driver library loaded
+	NVRTCLib      string  // the NVRTC library loaded
+	CompileTime   float64 // seconds spent compiling (0 when the cache had it)
+	CacheFile     string  // the compiled image in the cache, if any
+	LoadedFromDir bool    // the image came from the cache
+}
+
+// String is the one-line description goft logs.
+func (i *Info) String() string {
+	src := fmt.Sprintf("NVRTC %s, %s", i.NVRTC, i.Target)
+	if i.LoadedFromDir {
+		src += " (cached)"
+	}
+	return fmt.Sprintf("GPU %d: %s (compute capability %d.%d, %d SMs, %.1f GiB; CUDA driver %d.%d; %s)",
+		i.Ordinal, i.Name, i.Major, i.Minor, i.SMs, float64(i.MemBytes)/(1<<30), i.Driver/1000, (i.Driver%1000)/10, src)
+}
+
+// worker runs closures on one locked OS thread: a CUDA context is current
+// per thread, so every driver call of a device goes through its worker.
+type worker struct {
+	mu   sync.Mutex
+	req  chan func()
+	done chan struct{}
+}
+
+func newWorker() *worker {
+	w := &worker{req: make(chan func()), done: make(chan struct{})}
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread ends with the goroutine
+		for f := range w.req {
+			f()
+			w.done <- struct{}{}
+		}
+	}()
+	return w
+}
+
+// do runs fn on the worker's thread. A panic there becomes an error.
+func (w *worker) do(fn func() error) (err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.req <- func() {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("gpu: panic on the device thread: %v", p)
+			}
+		}()
+		err = fn()
+	}
+	<-w.done
+	return err
+}
+
+func (w *worker) stop() { close(w.req) }
+
+// Process-wide library state: the libraries are loaded, and cuInit
+// called, once.
+var (
+	libOnce  sync.Once
+	libCUDA  *cudaAPI
+	libNVRTC *nvrtcAPI
+	libErr   error
+	initOnce sync.Once
+	initErr  error
+)
+
+// loadLibs loads and binds the driver library and NVRTC (fast: no driver
+// initialisation).
+func loadLibs() (*cudaAPI, *nvrtcAPI, error) {
+	libOnce.Do(func() {
+		cu, err := loadCUDA(os.Getenv)
+		if err != nil {
+			libErr = err
+			return
+		}
+		nv, err := loadNVRTC(os.Getenv)
+		if err != nil {
+			libErr = err
+			return
+		}
+		libCUDA, libNVRTC = cu, nv
+	})
+	return libCUDA, libNVRTC, libErr
+}
+
+// initDriver loads the libraries and initialises the driver.
+func initDriver() (*cudaAPI, *nvrtcAPI, error) {
+	cu, nv, err := loadLibs()
+	if err != nil {
+		return nil, nil, err
+	}
+	initOnce.Do(func() {
+		if err := cu.check("cuInit", cu.cuInit(0)); err != nil {
+			initErr = fmt.Errorf("%w (is the NVIDIA kernel driver loaded and a GPU visible? see nvidia-smi)", err)
+		}
+	})
+	return cu, nv, initErr
+}
+
+// cudaDevice is a device through the CUDA driver API.
+type cudaDevice struct {
+	cu  *cudaAPI
+	w   *worker
+	dev int32
+	ctx uintptr
+	mod uintptr
+	fns map[string]uintptr
+	sig map[string]string
+	inf Info
+
+	pin  runtime.Pinner
+	args *[32]uint64         // argument values, one 8-byte slot each (pinned)
+	ptrs *[32]unsafe.Pointer // the parameter pointers cuLaunchKernel reads (pinned)
+	geo  *geo                // the Geo argument's copy (pinned)
+
+	allocs map[devPtr]int
+	prof   *profile
+}
+
+// CUDA device attributes (CUdevice_attribute).
+const (
+	attrMultiprocessors = 16
+	attrCCMajor         = 75
+	attrCCMinor         = 76
+)
+
+// openDevice initialises device ordinal, makes its primary context
+// current on a new worker thread, and compiles (or loads from the cache)
+// and loads the kernels.
+func openDevice(opts Options) (*cudaDevice, error) {
+	cu, nv, err := initDriver()
+	if err != nil {
+		return nil, err
+	}
+	d := &cudaDevice{cu: cu, w: newWorker(), allocs: map[devPtr]int{},
+		args: new([32]uint64), ptrs: new([32]unsafe.Pointer), geo: new(geo)}
+	d.pin.Pin(d.args)
+	d.pin.Pin(d.ptrs)
+	d.pin.Pin(d.geo)
+	if d.sig, err = kernelSignatures(); err != nil {
+		return nil, err
+	}
+	err = d.w.do(func() error {
+		var n int32
+		if err := cu.check("cuDeviceGetCount", cu.cuDeviceGetCount(&n)); err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("the CUDA driver (%s) found no GPU", cu.path)
+		}
+		if opts.Device < 0 || opts.Device >= int(n) {
+			return fmt.Errorf("GPU %d asked for, but the CUDA driver found %d (ordinals 0..%d)", opts.Device, n, n-1)
+		}
+		if err := cu.check("cuDeviceGet", cu.cuDeviceGet(&d.dev, int32(opts.Device))); err != nil {
+			return err
+		}
+		inf := &d.inf
+		inf.Ordinal, inf.CUDALib, inf.NVRTCLib = opts.Device, cu.path, nv.path
+		name := make([]byte, 256)
+		if err := cu.check("cuDeviceGetName", cu.cuDeviceGetName(&name[0], int32(len(name)), d.dev)); err != nil {
+			return err
+		}
+		inf.Name = cString(&name[0])
+		var v int32
+		for _, a := range []struct {
+			attr int32
+			dst  *int
+		}{{attrCCMajor, &inf.Major}, {attrCCMinor, &inf.Minor}, {attrMultiprocessors, &inf.SMs}} {
+			if err := cu.check("cuDeviceGetAttribute", cu.cuDeviceGetAttribute(&v, a.attr, d.dev)); err != nil {
+				return err
+			}
+			*a.dst = int(v)
+		}
+		if err := cu.check("cuDeviceTotalMem", cu.cuDeviceTotalMem(&inf.MemBytes, d.dev)); err != nil {
+			return err
+		}
+		if err := cu.check("cuDriverGetVersion", cu.cuDriverGetVersion(&v)); err != nil {
+			return err
+		}
+		inf.Driver = int(v)
+		if err := cu.check("cuDevicePrimaryCtxRetain", cu.cuDevicePrimaryCtxRetain(&d.ctx, d.dev)); err != nil {
+			return err
+		}
+		if err := cu.check("cuCtxSetCurrent", cu.cuCtxSetCurrent(d.ctx)); err != nil {
+			cu.cuDevicePrimaryCtxRelease(d.dev)
+			d.ctx = 0
+			return err
+		}
+		image, err := compileKernels(nv, inf, opts.CacheDir)
+		if err != nil {
+			return err
+		}
+		if err := cu.check("cuModuleLoadData ("+inf.Target+")", cu.cuModuleLoadData(&d.mod, unsafe.Pointer(&image[0]))); err != nil {
+			if inf.CacheFile != "" {
+				os.Remove(inf.CacheFile) // a stale or damaged cache entry: compile afresh next time
+			}
+			return err
+		}
+		d.fns = map[string]uintptr{}
+		for name := range d.sig {
+			var fn uintptr
+			if err := cu.check("cuModuleGetFunction("+name+")", cu.cuModuleGetFunction(&fn, d.mod, name)); err != nil {
+				return err
+			}
+			d.fns[name] = fn
+		}
+		// A first allocation finishes the context's lazy set-up now (Open
+		// runs this while the run reads its inputs).
+		p, err := d.alloc(1 << 20)
+		if err != nil {
+			return err
+		}
+		d.free(p)
+		return nil
+	})
+	if err != nil {
+		d.close()
+		return nil, fmt.Errorf("gpu: %w", err)
+	}
+	if opts.Profile != "" {
+		d.prof = newProfile(opts.Profile)
+	}
+	return d, nil
+}
+
+// compileKernels returns the kernels compiled for the device: from the
+// cache (cacheDir; "" is the user cache folder, "off" disables it) or by
+// NVRTC, for the device's own architecture (a cubin) when NVRTC knows it,
+// else as PTX for the newest architecture NVRTC supports below it.
+func compileKernels(nv *nvrtcAPI, inf *Info, cacheDir string) ([]byte, error) {
+	var major, minor int32
+	if err := nv.check("nvrtcVersion", nv.nvrtcVersion(&major, &minor)); err != nil {
+		return nil, err
+	}
+	inf.NVRTC = fmt.Sprintf("%d.%d", major, minor)
+	want := inf.Major*10 + inf.Minor
+	arch, cubin := want, nv.hasCUBIN
+	if nv.hasSupportedArchs {
+		var n int32
+		if err := nv.check("nvrtcGetNumSupportedArchs", nv.nvrtcGetNumSupportedArchs(&n)); err != nil {
+			return nil, err
+		}
+		archs := make([]int32, n)
+		if n > 0 {
+			if err := nv.check("nvrtcGetSupportedArchs", nv.nvrtcGetSupportedArchs(&archs[0])); err != nil {
+				return nil, err
+			}
+		}
+		best := -1
+		for _, a := range archs {
+			if int(a) <= want && int(a) > best {
+				best = int(a)
+			}
+		}
+		if best < 0 {
+			return nil, fmt.Errorf("NVRTC %s (%s) supports no architecture at or below the device's compute capability %d.%d", inf.NVRTC, nv.path, inf.Major, inf.Minor)
+		}
+		if best != want {
+			arch, cubin = best, false // PTX, which the driver compiles for the device
+		}
+	}
+	target := fmt.Sprintf("sm_%d", arch)
+	if !cubin {
+		target = fmt.Sprintf("compute_%d", arch)
+	}
+	inf.Target = target
+	opts := []string{"--gpu-architecture=" + target, "--fmad=false"}
+	src := kernelSource()
+
+	var cacheFile string
+	if dir := resolveCacheDir(cacheDir); dir != "" {
+		h := sha256.Sum256([]byte(src + "\x00" + strings.Join(opts, "\x00") + "\x00" + inf.NVRTC + "\x00" + nv.path))
+		cacheFile = filepath.Join(dir, "kernels-"+target+"-"+hex.EncodeToString(h[:12])+".bin")
+		if b, err := os.ReadFile(cacheFile); err == nil && len(b) > 0 {
+			inf.CacheFile, inf.LoadedFromDir = cacheFile, true
+			return b, nil
+		}
+	}
+
+	t0 := time.Now()
+	var prog uintptr
+	if err := nv.check("nvrtcCreateProgram", nv.nvrtcCreateProgram(&prog, src+"\x00", "goft_kernels.cu\x00", 0, nil, nil)); err != nil {
+		return nil, err
+	}
+	defer nv.nvrtcDestroyProgram(&prog)
+	cOpts := make([][]byte, len(opts))
+	ptrs := make([]*byte, len(opts))
+	var pin runtime.Pinner
+	defer pin.Unpin()
+	for i, o := range opts {
+		cOpts[i] = append([]byte(o), 0)
+		pin.Pin(&cOpts[i][0])
+		ptrs[i] = &cOpts[i][0]
+	}
+	res := nv.nvrtcCompileProgram(prog, int32(len(opts)), unsafe.Pointer(&ptrs[0]))
+	runtime.KeepAlive(cOpts)
+	log := programLog(nv, prog)
+	if err := nv.check("nvrtcCompileProgram("+strings.Join(opts, " ")+")", res); err != nil {
+		return nil, fmt.Errorf("%w; compiler log:\n%s", err, log)
+	}
+	var size uint64
+	var image []byte
+	if cubin {
+		if err := nv.check("nvrtcGetCUBINSize", nv.nvrtcGetCUBINSize(prog, &size)); err != nil {
+			return nil, err
+		}
+		image = make([]byte, size)
+		if err := nv.check("nvrtcGetCUBIN", nv.nvrtcGetCUBIN(prog, &image[0])); err != nil {
+			return nil, err
+		}
+	} else {
+		if err := nv.check("nvrtcGetPTXSize", nv.nvrtcGetPTXSize(prog, &size)); err != nil {
+			return nil, err
+		}
+		image = make([]byte, size+1) // NUL-terminated for cuModuleLoadData
+		if err := nv.check("nvrtcGetPTX", nv.nvrtcGetPTX(prog, &image[0])); err != nil {
+			return nil, err
+		}
+	}
+	inf.CompileTime = time.Since(t0).Seconds()
+	if cacheFile != "" {
+		if err := os.MkdirAll(filepath.Dir(cacheFile), 0o755); err == nil {
+			tmp := fmt.Sprintf("%s.%d.tmp", cacheFile, os.Getpid())
+			if os.WriteFile(tmp, image, 0o644) == nil && os.Rename(tmp, cacheFile) == nil {
+				inf.CacheFile = cacheFile
+			} else {
+				os.Remove(tmp)
+			}
+		}
+	}
+	return image, nil
+}
+
+func programLog(nv *nvrtcAPI, prog uintptr) string {
+	var n uint64
+	if nv.nvrtcGetProgramLogSize(prog, &n) != 0 || n <= 1 {
+		return ""
+	}
+	b := make([]byte, n)
+	if nv.nvrtcGetProgramLog(prog, &b[0]) != 0 {
+		return ""
+	}
+	return strings.TrimRight(string(b), "\x00\n")
+}
+
+// resolveCacheDir returns the kernel cache folder: dir, $GOFT_GPU_CACHE,
+// or the user cache folder; "" when caching is off.
+func resolveCacheDir(dir string) string {
+	if dir == "" {
+		dir = os.Getenv("GOFT_GPU_CACHE")
+	}
+	if dir == "off" {
+		return ""
+	}
+	if dir == "" {
+		c, err := os.UserCacheDir()
+		if err != nil {
+			return ""
+		}
+		dir = filepath.Join(c, "goft", "gpu")
+	}
+	return dir
+}
+
+func (d *cudaDevice) run(fn func() error) error { return d.w.do(fn) }
+func (d *cudaDevice) info() *Info               { return &d.inf }
+
+func (d *cudaDevice) alloc(bytes int) (devPtr, error) {
+	if bytes <= 0 {
+		bytes = 8
+	}
+	var p uint64
+	if err := d.cu.check(fmt.Sprintf("cuMemAlloc(%d bytes)", bytes), d.cu.cuMemAlloc(&p, uint64(bytes))); err != nil {
+		return 0, err
+	}
+	if err := d.cu.check("cuMemsetD8", d.cu.cuMemsetD8(p, 0, uint64(bytes))); err != nil {
+		d.cu.cuMemFree(p)
+		return 0, err
+	}
+	d.allocs[devPtr(p)] = bytes
+	return devPtr(p), nil
+}
+
+func (d *cudaDevice) free(p devPtr) {
+	if _, ok := d.allocs[p]; ok {
+		d.cu.cuMemFree(uint64(p))
+		delete(d.allocs, p)
+	}
+}
+
+func (d *cudaDevice) htod(dst devPtr, src unsafe.Pointer, bytes int) error {
+	if bytes == 0 {
+		return nil
+	}
+	return d.cu.check("cuMemcpyHtoD", d.cu.cuMemcpyHtoD(uint64(dst), src, uint64(bytes)))
+}
+
+func (d *cudaDevice) dtoh(dst unsafe.Pointer, src devPtr, bytes int) error {
+	if bytes == 0 {
+		return nil
+	}
+	return d.cu.check("cuMemcpyDtoH", d.cu.cuMemcpyDtoH(dst, uint64(src), uint64(bytes)))
+}
+
+func (d *cudaDevice) dtod(dst, src devPtr, bytes int) error {
+	if bytes == 0 {
+		return nil
+	}
+	return d.cu.check("cuMemcpyDtoD", d.cu.cuMemcpyDtoD(uint64(dst), uint64(src), uint64(bytes)))
+}
+
+// packArgs writes the kernel arguments into slots (one 8-byte value each;
+// the Geo struct into g) and the parameter pointers CUDA reads into ptrs,
+// checking them against the kernel's declared kinds. It allows at most one
+// Geo argument.
+func packArgs(name, kinds string, slots *[32]uint64, ptrs *[32]unsafe.Pointer, g *geo, args []any) error {
+	if len(args) != len(kinds) {
+		return fmt.Errorf("kernel %s takes %d arguments, got %d", name, len(kinds), len(args))
+	}
+	for i, a := range args {
+		var k byte
+		switch v := a.(type) {
+		case devPtr:
+			k, slots[i] = 'p', uint64(v)
+		case float64:
+			k, slots[i] = 'd', math.Float64bits(v)
+		case int:
+			k, slots[i] = 'i', uint64(int64(v))
+		case int64:
+			k, slots[i] = 'i', uint64(v)
+		case uint64:
+			k, slots[i] = 'i', v
+		case *geo:
+			k = 'g'
+			*g = *v
+			ptrs[i] = unsafe.Pointer(g)
+		default:
+			return fmt.Errorf("kernel %s argument %d: unsupported type %T", name, i, a)
+		}
+		if k != kinds[i] {
+			return fmt.Errorf("kernel %s argument %d: got kind %c, the kernel declares %c", name, i, k, kinds[i])
+		}
+		if k != 'g' {
+			ptrs[i] = unsafe.Pointer(&slots[i])
+		}
+	}
+	return nil
+}
+
+func (d *cudaDevice) launch(name string, gx, gy, threads int, bytes float64, args ...any) error {
+	fn, ok := d.fns[name]
+	if !ok {
+		return fmt.Errorf("gpu: no kernel %s", name)
+	}
+	if err := packArgs(name, d.sig[name], d.args, d.ptrs, d.geo, args); err != nil {
+		return fmt.Errorf("gpu: %w", err)
+	}
+	if gx <= 0 || gy <= 0 {
+		return nil // nothing to do
+	}
+	var ev [2]uintptr
+	if d.prof != nil {
+		ev = d.prof.start(d.cu)
+	}
+	r := d.cu.cuLaunchKernel(fn, uint32(gx), uint32(gy), 1, uint32(threads), 1, 1, 0, 0, unsafe.Pointer(&d.ptrs[0]), nil)
+	if err := d.cu.check("cuLaunchKernel("+name+")", r); err != nil {
+		return fmt.Errorf("gpu: %w", err)
+	}
+	if d.prof != nil {
+		if err := d.prof.stop(d.cu, ev, name, bytes); err != nil {
+			return fmt.Errorf("gpu: kernel %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// close frees everything the device holds and stops its thread.
+func (d *cudaDevice) close() {
+	if d.w == nil {
+		return
+	}
+	d.w.do(func() error {
+		if d.prof != nil {
+			d.prof.report(d)
+		}
+		ps := make([]devPtr, 0, len(d.allocs))
+		for p := range d.allocs {
+			ps = append(ps, p)
+		}
+		sort.Slice(ps, func(i, j int) bool { return ps[i] < ps[j] })
+		for _, p := range ps {
+			d.free(p)
+		}
+		if d.mod != 0 {
+			d.cu.cuModuleUnload(d.mod)
+			d.mod = 0
+		}
+		if d.ctx != 0 {
+			d.cu.cuDevicePrimaryCtxRelease(d.dev)
+			d.ctx = 0
+		}
+		return nil
+	})
+	d.w.stop()
+	d.w = nil
+	d.pin.Unpin()
+}

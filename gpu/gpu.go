@@ -1,0 +1,140 @@
+// Package gpu runs goft's field kernels on an NVIDIA GPU, from the same
+// pure-Go binary (no cgo, no CUDA toolkit at build time).
+//
+// At run time it loads the CUDA driver library (libcuda.so.1) and NVRTC
+// (libnvrtc.so) with purego, compiles the CUDA C kernels embedded in the
+// binary (kernels/*.cu) for the compute capability of the device it finds
+// (--fmad=false, so that every pointwise formula is rounded exactly as the
+// Go code it mirrors), keeps the compiled image in a cache folder, and
+// implements run.Backend with them: diffusion (FE, RKL2, RKG2, fixed and
+// automatic PTL subcycling), advection (all four methods, pole rows,
+// WENO3 alphas, the CFL reduction), flow attenuation, the history
+// reductions and the non-finite check. Fields stay on the device for the
+// whole run; the driver downloads them only for map output, sources,
+// assimilation and checkpoints.
+//
+// Agreement with the CPU: the pointwise kernels and the ring sums at the
+// poles (done serially, in the CPU's order) give the CPU's bits; the
+// maxima and minima (PTL, CFL) are exact reductions. What differs in the
+// last bits is the order of the history sums (a deterministic tree on the
+// device) and tanh in the attenuation (CUDA's against Go's math.Tanh).
+//
+// A CUDA context is current per OS thread, so every driver call of a
+// device runs on one goroutine locked to its thread; backend methods send
+// their device work there.
+//
+// Environment: GOFT_CUDA_LIB and GOFT_NVRTC_LIB name the libraries,
+// GOFT_GPU_DEVICE the device ordinal, GOFT_GPU_CACHE the kernel cache
+// folder ("off" disables it), GOFT_GPU_PROFILE turns on the per-kernel
+// profile ("1" to stderr, else a file name).
+package gpu
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"sync"
+
+	"goft/run"
+)
+
+// Options select the device and the backend's extras.
+type Options struct {
+	// Device is the CUDA device ordinal.
+	Device int
+	// CacheDir holds compiled kernels ("" : $GOFT_GPU_CACHE or the user
+	// cache folder; "off": no cache).
+	CacheDir string
+	// Profile, if not "", times every kernel and writes a per-kernel table
+	// when the backend closes ("1" or "stderr", or a file name).
+	Profile string
+}
+
+// DefaultOptions reads the options from the environment: GOFT_GPU_DEVICE,
+// GOFT_GPU_CACHE and GOFT_GPU_PROFILE.
+func DefaultOptions() (Options, error) {
+	o := Options{CacheDir: os.Getenv("GOFT_GPU_CACHE"), Profile: os.Getenv("GOFT_GPU_PROFILE")}
+	if s := os.Getenv("GOFT_GPU_DEVICE"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return o, fmt.Errorf("GOFT_GPU_DEVICE=%q is not a device ordinal (0, 1, ...)", s)
+		}
+		o.Device = n
+	}
+	return o, nil
+}
+
+// Factory returns a run.BackendFactory that opens the device when the run
+// creates its backend; the backend releases it on Close.
+func Factory(opts Options) run.BackendFactory {
+	return func(s *run.BackendSetup) (run.Backend, error) {
+		d, err := openDevice(opts)
+		if err != nil {
+			return nil, err
+		}
+		return newBackendOn(d, s)
+	}
+}
+
+// Open starts opening the device and returns a factory whose first
+// backend uses it (later ones open their own). The driver and NVRTC
+// libraries are loaded at once, so that a run asked to use a GPU on a
+// machine without the NVIDIA driver or NVRTC fails immediately with a
+// message naming what is missing; the driver's initialisation, the
+// context and the kernels (compiled, or loaded from the cache) are set up
+// in the background while the run reads its inputs, and an error there
+// (no device, say) is returned when the run creates its backend.
+func Open(opts Options) (run.BackendFactory, error) {
+	if _, _, err := loadLibs(); err != nil {
+		return nil, err
+	}
+	type opened struct {
+		d   *cudaDevice
+		err error
+	}
+	ch := make(chan opened, 1)
+	go func() {
+		d, err := openDevice(opts)
+		ch <- opened{d, err}
+	}()
+	var mu sync.Mutex
+	first := true
+	return func(s *run.BackendSetup) (run.Backend, error) {
+		mu.Lock()
+		wasFirst := first
+		first = false
+		mu.Unlock()
+		var d *cudaDevice
+		var err error
+		if wasFirst {
+			o := <-ch
+			d, err = o.d, o.err
+		} else {
+			d, err = openDevice(opts)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return newBackendOn(d, s)
+	}, nil
+}
+
+// Probe reports the device that Open would use, or why there is none.
+func Probe(opts Options) (*Info, error) {
+	d, err := openDevice(opts)
+	if err != nil {
+		return nil, err
+	}
+	defer d.close()
+	inf := *d.info()
+	return &inf, nil
+}
+
+func newBackendOn(d *cudaDevice, s *run.BackendSetup) (run.Backend, error) {
+	b, err := newBackend(d, s)
+	if err != nil {
+		d.close()
+		return nil, fmt.Errorf("gpu: %w", err)
+	}
+	return b, nil
+}

@@ -1,0 +1,229 @@
+package gpu
+
+import (
+	"math"
+	"math/rand"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"goft/diag"
+	"goft/mesh"
+)
+
+func TestCUDACandidates(t *testing.T) {
+	env := map[string]string{}
+	getenv := func(k string) string { return env[k] }
+	c := cudaCandidates(getenv)
+	if c[0] != "libcuda.so.1" {
+		t.Errorf("first candidate %q, want the loader's libcuda.so.1", c[0])
+	}
+	env[EnvCUDALib] = "/opt/x/libcuda.so.1"
+	if c := cudaCandidates(getenv); len(c) != 1 || c[0] != "/opt/x/libcuda.so.1" {
+		t.Errorf("with %s set: %v", EnvCUDALib, c)
+	}
+}
+
+func TestNVRTCCandidates(t *testing.T) {
+	env := map[string]string{"CUDA_HOME": "/opt/cuda"}
+	files := map[string][]string{
+		"/usr/local/cuda/lib64/libnvrtc.so*":   {"/usr/local/cuda/lib64/libnvrtc.so.12", "/usr/local/cuda/lib64/libnvrtc.so.12.4.99", "/usr/local/cuda/lib64/libnvrtc.so"},
+		"/usr/local/cuda-*/lib64/libnvrtc.so*": {"/usr/local/cuda-11.8/lib64/libnvrtc.so.11.2", "/usr/local/cuda-13.0/lib64/libnvrtc.so.13"},
+		"/opt/cuda/lib64/libnvrtc.so*":         {"/opt/cuda/lib64/libnvrtc.so.13"},
+	}
+	glob := func(p string) ([]string, error) { return files[p], nil }
+	got := nvrtcCandidates(func(k string) string { return env[k] }, glob)
+	want := []string{"libnvrtc.so", "/opt/cuda/lib64/libnvrtc.so.13",
+		"/usr/local/cuda/lib64/libnvrtc.so.12.4.99", "/usr/local/cuda/lib64/libnvrtc.so.12", "/usr/local/cuda/lib64/libnvrtc.so",
+		"/usr/local/cuda-13.0/lib64/libnvrtc.so.13", "/usr/local/cuda-11.8/lib64/libnvrtc.so.11.2"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("candidates:\n got %q\nwant %q", got, want)
+	}
+	env[EnvNVRTCLib] = "/x/libnvrtc.so.12"
+	if got := nvrtcCandidates(func(k string) string { return env[k] }, glob); !reflect.DeepEqual(got, []string{"/x/libnvrtc.so.12"}) {
+		t.Errorf("with %s set: %v", EnvNVRTCLib, got)
+	}
+}
+
+// TestMissingLibraryMessage checks that asking for a library that is not
+// there names it and the variable that overrides it.
+func TestMissingLibraryMessage(t *testing.T) {
+	_, err := loadCUDA(func(k string) string {
+		if k == EnvCUDALib {
+			return "/nonexistent/libcuda.so.1"
+		}
+		return ""
+	})
+	if err == nil {
+		t.Fatal("loading a nonexistent libcuda succeeded")
+	}
+	for _, s := range []string{"/nonexistent/libcuda.so.1", EnvCUDALib, "CUDA driver"} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error %q does not mention %q", err, s)
+		}
+	}
+	_, err = loadNVRTC(func(k string) string {
+		if k == EnvNVRTCLib {
+			return "/nonexistent/libnvrtc.so"
+		}
+		return ""
+	})
+	if err == nil || !strings.Contains(err.Error(), EnvNVRTCLib) || !strings.Contains(err.Error(), "NVRTC") {
+		t.Errorf("NVRTC error %v", err)
+	}
+}
+
+// TestGeoLayout checks that the Go packing of the kernels' Geo struct
+// follows the field order of common.cuh.
+func TestGeoLayout(t *testing.T) {
+	src, err := kernelFS.ReadFile("kernels/common.cuh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := regexp.MustCompile(`(?s)struct Geo \{(.*?)\};`).FindSubmatch(src)
+	if body == nil {
+		t.Fatal("no struct Geo in common.cuh")
+	}
+	var fields []string
+	for _, m := range regexp.MustCompile(`(?m)^\s*(long long|const double\*)\s+(\w+);`).FindAllSubmatch(body[1], -1) {
+		fields = append(fields, string(m[2]))
+	}
+	if !reflect.DeepEqual(fields, geoFields) {
+		t.Errorf("struct Geo fields %v, Go packs %v", fields, geoFields)
+	}
+	if len(geo{}) != len(geoFields) {
+		t.Errorf("geo has %d slots for %d fields", len(geo{}), len(geoFields))
+	}
+}
+
+// TestKernelSignatures checks the parser on the embedded kernels: every
+// kernel the backend launches is declared with 8-byte parameters.
+func TestKernelSignatures(t *testing.T) {
+	sigs, err := kernelSignatures()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"set_u64": "pii", "first_nonfinite": "pip",
+		"diff_pole_sums": "gppddp", "diff_fe": "gppppdp", "diff_sts_init": "gppppddpp",
+		"diff_sts_stage": "gpppppppdddddp", "diff_apply_amax": "gpppppp", "diff_ptl_min": "gppp",
+		"adv_flux": "gpppppppidpp", "adv_pole_sums": "gpddp", "adv_update": "gpppppdddip",
+		"adv_alpha": "gpppp", "adv_cfl": "gppp", "flow_atten_vt": "gpppp", "flow_atten_vp": "gpppp",
+		"diag_partial": "gppipppppppddp", "diag_final": "pip",
+	}
+	if !reflect.DeepEqual(sigs, want) {
+		t.Errorf("kernel signatures\n got %v\nwant %v", sigs, want)
+	}
+	if _, err := parseSignatures(`extern "C" __global__ void k(int n)`); err == nil {
+		t.Error("a 4-byte int parameter was accepted")
+	}
+}
+
+func TestPackArgs(t *testing.T) {
+	var slots [32]uint64
+	var ptrs [32]unsafe.Pointer
+	var g, gs geo
+	g[0] = 7
+	if err := packArgs("k", "gpdi", &slots, &ptrs, &gs, []any{&g, devPtr(0x1000), 1.5, 42}); err != nil {
+		t.Fatal(err)
+	}
+	if *(*geo)(ptrs[0]) != g || slots[1] != 0x1000 || math.Float64frombits(slots[2]) != 1.5 || slots[3] != 42 {
+		t.Errorf("packed %v", slots[:4])
+	}
+	for i := 1; i < 4; i++ {
+		if ptrs[i] != unsafe.Pointer(&slots[i]) {
+			t.Errorf("parameter pointer %d does not point at its slot", i)
+		}
+	}
+	if err := packArgs("k", "pd", &slots, &ptrs, &gs, []any{1.5, devPtr(1)}); err == nil {
+		t.Error("swapped arguments accepted")
+	}
+	if err := packArgs("k", "pd", &slots, &ptrs, &gs, []any{devPtr(1)}); err == nil {
+		t.Error("missing argument accepted")
+	}
+	if err := packArgs("k", "i", &slots, &ptrs, &gs, []any{int32(1)}); err == nil {
+		t.Error("a 4-byte argument accepted")
+	}
+}
+
+func testMesh(t *testing.T) *mesh.Mesh {
+	t.Helper()
+	m, err := mesh.Uniform(21, 41)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// hostSums reduces one realization as diag_partial does, but serially in
+// the CPU's order (so the result must equal diag.Analyzer's exactly).
+func hostSums(m *mesh.Mesh, an *diag.Analyzer, f, ref []float64) []float64 {
+	sinA, cosA, cosP, sinP := an.Tables()
+	ntm, npm := m.NThetaMain, m.NPhiMain
+	v := make([]float64, diagNV)
+	v[dMin], v[dMax], v[dAbsMin] = math.MaxFloat64, mesh.SmallValue, math.MaxFloat64
+	for k := 0; k < npm-2; k++ {
+		for j := 0; j < ntm; j++ {
+			br := f[j+ntm*k]
+			v[dMin] = math.Min(v[dMin], br)
+			v[dMax] = math.Max(v[dMax], br)
+			v[dAbsMin] = math.Min(v[dAbsMin], math.Abs(br))
+			g := br
+			if ref != nil {
+				g = ref[j+ntm*k]
+			}
+			d := br - g
+			v[dErr] += d * d
+			v[dNorm] += math.Abs(br) * math.Abs(g)
+		}
+	}
+	limS := math.Pi - an.PoleLimit
+	for k := 0; k < npm-1; k++ {
+		for j := 0; j < ntm; j++ {
+			br, dat, dap := f[j+ntm*k], m.AreaTheta[j], m.AreaPhi[k]
+			fv := br * dat * dap
+			add := func(pos, neg int) {
+				if fv > 0 {
+					v[pos] += fv
+				} else {
+					v[neg] += fv
+				}
+			}
+			add(dFluxPos, dFluxNeg)
+			if m.Theta[j] <= an.PoleLimit {
+				add(dNFluxPos, dNFluxNeg)
+				v[dNArea] += dat * dap
+			}
+			if m.Theta[j] >= limS {
+				add(dSFluxPos, dSFluxNeg)
+				v[dSArea] += dat * dap
+			}
+			v[dE1] += br * sinA[j] * cosP[k] * dat * dap
+			v[dE2] += br * sinA[j] * sinP[k] * dat * dap
+			v[dAx] += br * cosA[j] * dat * dap
+		}
+	}
+	return v
+}
+
+// TestStatsFrom checks the reduced-value layout and the final arithmetic
+// against diag.Analyzer on a random field, with and without a reference.
+func TestStatsFrom(t *testing.T) {
+	m := testMesh(t)
+	an := diag.NewAnalyzer(m, 30)
+	rng := rand.New(rand.NewSource(1))
+	f, ref := make([]float64, m.Size()), make([]float64, m.Size())
+	for i := range f {
+		f[i] = rng.NormFloat64() * 10
+		ref[i] = f[i] + rng.NormFloat64()
+	}
+	for _, r := range [][]float64{nil, ref} {
+		want := an.Analyze(f, r, 3.5)
+		got := statsFrom(m, hostSums(m, an, f, r), 3.5)
+		if got != want {
+			t.Errorf("ref %v:\n got %+v\nwant %+v", r != nil, got, want)
+		}
+	}
+}

@@ -1,0 +1,161 @@
+// A CPU emulator of the CUDA subset goft's kernels use, for testing them on
+// machines without a GPU (gpu/emu_test.go). The test compiles this file
+// with the embedded kernels and a generated kernel table (EMU_KERNELS) and
+// drives it over stdin/stdout: allocate, copy, launch. Every GPU thread of
+// a block is a ucontext coroutine; __syncthreads and warp shuffles switch
+// between them, so blocks behave as on a GPU (blocks run one after the
+// other). Kernels run in plain C++ with the host's IEEE double arithmetic
+// (compiled with -ffp-contract=off).
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+#include <ucontext.h>
+#include <algorithm>
+
+struct dim3 { unsigned x, y, z; };
+static dim3 threadIdx, blockIdx, blockDim, gridDim;
+
+#define __global__
+#define __device__
+#define __forceinline__ inline
+#define __shared__ static
+
+static ucontext_t emu_sched;
+static std::vector<ucontext_t> emu_ctx;
+static int emu_cur;
+static volatile int emu_returned; // cleared by a thread that stops at a barrier
+
+// __syncthreads: back to the scheduler, which resumes every thread of the
+// block once all have reached the barrier.
+static void __syncthreads() {
+    emu_returned = 0;
+    swapcontext(&emu_ctx[emu_cur], &emu_sched);
+}
+
+static unsigned long long emu_warp[1024];
+static unsigned long long __shfl_down_sync(unsigned, unsigned long long v, int d) {
+    emu_warp[threadIdx.x] = v;
+    __syncthreads();
+    unsigned lane = threadIdx.x & 31;
+    unsigned long long r = lane + d < 32 ? emu_warp[threadIdx.x + d] : v;
+    __syncthreads();
+    return r;
+}
+static unsigned long long atomicMax(unsigned long long* p, unsigned long long v) { unsigned long long o = *p; if (v > o) *p = v; return o; }
+static unsigned long long atomicMin(unsigned long long* p, unsigned long long v) { unsigned long long o = *p; if (v < o) *p = v; return o; }
+static long long __double_as_longlong(double x) { long long v; memcpy(&v, &x, 8); return v; }
+static double __longlong_as_double(long long x) { double v; memcpy(&v, &x, 8); return v; }
+using std::min;
+using std::fabs; using std::fmax; using std::fmin; using std::copysign; using std::tanh;
+
+#include "kernels_all.inc"
+
+template <class T> T emu_conv(uint64_t v, const Geo* g) {
+    if constexpr (std::is_same_v<T, Geo>) {
+        return *g;
+    } else if constexpr (std::is_pointer_v<T>) {
+        return reinterpret_cast<T>(v);
+    } else {
+        T x;
+        memcpy(&x, &v, sizeof x);
+        return x;
+    }
+}
+template <class... A, size_t... I> void emu_invoke(void (*f)(A...), const uint64_t* a, const Geo* g, std::index_sequence<I...>) {
+    f(emu_conv<A>(a[I], g)...);
+}
+template <class... A> void emu_call(void (*f)(A...), const uint64_t* a, const Geo* g) {
+    emu_invoke(f, a, g, std::index_sequence_for<A...>{});
+}
+
+typedef void (*emu_fn)(const uint64_t*, const Geo*);
+static std::map<std::string, emu_fn> emu_table = {
+#define K(name) {#name, [](const uint64_t* a, const Geo* g) { emu_call(name, a, g); }},
+    EMU_KERNELS
+#undef K
+};
+
+static emu_fn emu_kernel;
+static const uint64_t* emu_args;
+static const Geo* emu_geo;
+static void emu_thread() { emu_kernel(emu_args, emu_geo); }
+
+static std::vector<std::vector<char>> emu_stacks;
+static void emu_launch(emu_fn fn, unsigned gx, unsigned gy, unsigned nthreads, const uint64_t* args, const Geo* g) {
+    emu_kernel = fn; emu_args = args; emu_geo = g;
+    gridDim = {gx, gy, 1};
+    blockDim = {nthreads, 1, 1};
+    emu_ctx.resize(nthreads);
+    emu_stacks.resize(nthreads);
+    for (auto& s : emu_stacks) s.resize(64 * 1024);
+    std::vector<char> done(nthreads);
+    for (unsigned by = 0; by < gy; by++) {
+        for (unsigned bx = 0; bx < gx; bx++) {
+            blockIdx = {bx, by, 0};
+            for (unsigned t = 0; t < nthreads; t++) {
+                getcontext(&emu_ctx[t]);
+                emu_ctx[t].uc_stack.ss_sp = emu_stacks[t].data();
+                emu_ctx[t].uc_stack.ss_size = emu_stacks[t].size();
+                emu_ctx[t].uc_link = &emu_sched;
+                makecontext(&emu_ctx[t], emu_thread, 0);
+                done[t] = 0;
+            }
+            // A thread that returns comes back through uc_link with
+            // emu_returned still set; one that reaches a barrier clears it.
+            unsigned left = nthreads;
+            while (left > 0) {
+                for (unsigned t = 0; t < nthreads; t++) {
+                    if (done[t]) continue;
+                    emu_cur = t;
+                    threadIdx = {t, 0, 0};
+                    emu_returned = 1;
+                    swapcontext(&emu_sched, &emu_ctx[t]);
+                    if (emu_returned) { done[t] = 1; left--; }
+                }
+            }
+        }
+    }
+}
+
+static bool rd(void* p, size_t n) { return fread(p, 1, n, stdin) == n; }
+static void wr(const void* p, size_t n) { fwrite(p, 1, n, stdout); }
+static void ok() { uint8_t s = 0; wr(&s, 1); }
+static void fail(const std::string& m) { uint8_t s = 1; uint32_t n = m.size(); wr(&s, 1); wr(&n, 4); wr(m.data(), n); }
+
+int main() {
+    for (;;) {
+        uint8_t op;
+        if (!rd(&op, 1)) return 0;
+        if (op == 'A') {
+            uint64_t n; rd(&n, 8);
+            void* p = calloc(n ? n : 8, 1);
+            uint64_t v = (uint64_t)p; ok(); wr(&v, 8);
+        } else if (op == 'F') {
+            uint64_t p; rd(&p, 8); free((void*)p); ok();
+        } else if (op == 'H') {
+            uint64_t d, n; rd(&d, 8); rd(&n, 8); rd((void*)d, n); ok();
+        } else if (op == 'D') {
+            uint64_t s, n; rd(&s, 8); rd(&n, 8); ok(); wr((void*)s, n);
+        } else if (op == 'C') {
+            uint64_t d, s, n; rd(&d, 8); rd(&s, 8); rd(&n, 8); memmove((void*)d, (void*)s, n); ok();
+        } else if (op == 'L') {
+            uint32_t nl; rd(&nl, 4); std::string name(nl, 0); rd(&name[0], nl);
+            uint32_t gx, gy, nt, na; rd(&gx, 4); rd(&gy, 4); rd(&nt, 4); rd(&na, 4);
+            std::vector<uint64_t> a(na + 1); rd(a.data(), 8 * na);
+            Geo g; rd(&g, sizeof g);
+            auto it = emu_table.find(name);
+            if (it == emu_table.end()) { fail("no kernel " + name); }
+            else { emu_launch(it->second, gx, gy, nt, a.data(), &g); ok(); }
+        } else {
+            fail("bad op");
+            return 1;
+        }
+        fflush(stdout);
+    }
+}
