@@ -110,8 +110,8 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return fmt.Errorf("expected one map file, got %d arguments", len(pos))
 	}
-	if *sat < 0 || math.IsNaN(*sat) || math.IsInf(*sat, 0) {
-		return fmt.Errorf("-sat %g: want a positive number of Gauss, or 0 for automatic", *sat)
+	if err := checkSat(*sat); err != nil {
+		return err
 	}
 	in := pos[0]
 	m, err := analysis.ReadMap(in)
@@ -170,20 +170,9 @@ func cmdButterfly(args []string, stdout, stderr io.Writer) error {
 	sinLat := fs.Bool("sinlat", false, "draw latitude on a sine (equal-area) axis")
 	start := fs.String("start", "", "UT date of the first map, e.g. 2024-05-01T00:00:00: label the time axis with dates")
 	single := fs.Bool("single", false, "write the .h5 files in single precision")
-	pos, err := parseInterspersed(fs, args)
+	dir, st, err := runDirDateSat(fs, args, *start, *sat)
 	if err != nil {
 		return err
-	}
-	dir, err := runDirArg(fs, pos)
-	if err != nil {
-		return err
-	}
-	st, err := parseDate(*start)
-	if err != nil {
-		return err
-	}
-	if *sat < 0 || math.IsNaN(*sat) || math.IsInf(*sat, 0) {
-		return fmt.Errorf("-sat %g: want a positive number of Gauss, or 0 for automatic", *sat)
 	}
 	rf, err := analysis.OpenRun(dir)
 	if err != nil {
@@ -221,6 +210,35 @@ func cmdButterfly(args []string, stdout, stderr io.Writer) error {
 }
 
 // runDirArg returns the run folder argument (default ".").
+// runDirDateSat parses a run-folder command's arguments: flags anywhere,
+// at most one RUN_DIR, the -start date and the -sat level (Gauss, >= 0).
+func runDirDateSat(fs *flag.FlagSet, args []string, start string, sat float64) (string, time.Time, error) {
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	dir, err := runDirArg(fs, pos)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	st, err := parseDate(start)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	if err := checkSat(sat); err != nil {
+		return "", time.Time{}, err
+	}
+	return dir, st, nil
+}
+
+// checkSat checks a -sat saturation level.
+func checkSat(sat float64) error {
+	if sat < 0 || math.IsNaN(sat) || math.IsInf(sat, 0) {
+		return fmt.Errorf("-sat %g: want a positive number of Gauss, or 0 for automatic", sat)
+	}
+	return nil
+}
+
 func runDirArg(fs *flag.FlagSet, pos []string) (string, error) {
 	switch len(pos) {
 	case 0:
@@ -252,15 +270,7 @@ func cmdHistory(args []string, stdout, stderr io.Writer) error {
 			"extremes, and the validation error of validation runs.", stderr)
 	out := fs.String("o", "", "output folder (default: RUN_DIR)")
 	start := fs.String("start", "", "UT date of the first history time, e.g. 2024-05-01T00:00:00: label the time axis with dates")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	dir, err := runDirArg(fs, pos)
-	if err != nil {
-		return err
-	}
-	st, err := parseDate(*start)
+	dir, st, err := runDirDateSat(fs, args, *start, 0)
 	if err != nil {
 		return err
 	}
@@ -323,8 +333,8 @@ func cmdDiff(args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return fmt.Errorf("expected two map files, got %d arguments", len(pos))
 	}
-	if *sat < 0 || math.IsNaN(*sat) || math.IsInf(*sat, 0) {
-		return fmt.Errorf("-sat %g: want a positive number of Gauss, or 0 for automatic", *sat)
+	if err := checkSat(*sat); err != nil {
+		return err
 	}
 	a, err := analysis.ReadMap(pos[0])
 	if err != nil {
@@ -550,20 +560,9 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 	sat := fs.Float64("sat", 0, "saturation level in Gauss of the map and butterfly images (0: automatic)")
 	start := fs.String("start", "", "UT date of the run's start, e.g. 2024-05-01T00:00:00: label time axes with dates")
 	sinLat := fs.Bool("sinlat", false, "draw latitude on a sine (equal-area) axis")
-	pos, err := parseInterspersed(fs, args)
+	dir, st, err := runDirDateSat(fs, args, *start, *sat)
 	if err != nil {
 		return err
-	}
-	dir, err := runDirArg(fs, pos)
-	if err != nil {
-		return err
-	}
-	st, err := parseDate(*start)
-	if err != nil {
-		return err
-	}
-	if *sat < 0 || math.IsNaN(*sat) || math.IsInf(*sat, 0) {
-		return fmt.Errorf("-sat %g: want a positive number of Gauss, or 0 for automatic", *sat)
 	}
 	if *out == "" {
 		*out = filepath.Join(dir, "hipft_report.html")
