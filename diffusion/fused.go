@@ -122,7 +122,8 @@ func (s *Stepper) stsFused(lo, hi int) {
 		if w := op.uniform; w != nil {
 			a1, a5 := w.a1[r*npm+kk], w.a5[r*npm+kk]
 			c2, c4 := w.c2[r*ntm:(r+1)*ntm], w.c4[r*ntm:(r+1)*ntm]
-			for j := 1; j < ntm-1; j++ {
+			j0 := stageUniformVector(1, ntm-1, a1, a5, sti, c2, c4, xw, xc, xe, u0, y0, u1, u2, &a)
+			for j := j0; j < ntm-1; j++ {
 				sj := sti[j]
 				w1 := a1 * sj * sj
 				w5 := a5 * sj * sj
