@@ -22,23 +22,23 @@ func stageUniformVector(j0, j1 int, a1, a5 float64, sti, c2, c4, xw, xc, xe, u0,
 	UB, G := archsimd.BroadcastFloat64x4(a.ubtau), archsimd.BroadcastFloat64x4(a.g)
 	j := j0
 	for ; j+4 <= j1; j += 4 {
-		s := archsimd.LoadFloat64x4Slice(sti[j:])
+		s := archsimd.LoadFloat64x4((*[4]float64)(sti[j : j+4]))
 		w1 := A1.Mul(s).Mul(s)
 		w5 := A5.Mul(s).Mul(s)
-		w2 := archsimd.LoadFloat64x4Slice(c2[j:])
-		w4 := archsimd.LoadFloat64x4Slice(c4[j:])
+		w2 := archsimd.LoadFloat64x4((*[4]float64)(c2[j : j+4]))
+		w4 := archsimd.LoadFloat64x4((*[4]float64)(c4[j : j+4]))
 		w3 := w1.Add(w2).Add(w4).Add(w5).Mul(M1)
-		y := w1.Mul(archsimd.LoadFloat64x4Slice(xw[j:])).
-			Add(w2.Mul(archsimd.LoadFloat64x4Slice(xc[j-1:]))).
-			Add(w3.Mul(archsimd.LoadFloat64x4Slice(xc[j:]))).
-			Add(w4.Mul(archsimd.LoadFloat64x4Slice(xc[j+1:]))).
-			Add(w5.Mul(archsimd.LoadFloat64x4Slice(xe[j:])))
-		r := U.Mul(archsimd.LoadFloat64x4Slice(u1[j:])).
-			Add(V.Mul(archsimd.LoadFloat64x4Slice(u2[j:]))).
-			Add(W.Mul(archsimd.LoadFloat64x4Slice(u0[j:]))).
+		y := w1.Mul(archsimd.LoadFloat64x4((*[4]float64)(xw[j : j+4]))).
+			Add(w2.Mul(archsimd.LoadFloat64x4((*[4]float64)(xc[j-1 : j+3])))).
+			Add(w3.Mul(archsimd.LoadFloat64x4((*[4]float64)(xc[j : j+4])))).
+			Add(w4.Mul(archsimd.LoadFloat64x4((*[4]float64)(xc[j+1 : j+5])))).
+			Add(w5.Mul(archsimd.LoadFloat64x4((*[4]float64)(xe[j : j+4]))))
+		r := U.Mul(archsimd.LoadFloat64x4((*[4]float64)(u1[j : j+4]))).
+			Add(V.Mul(archsimd.LoadFloat64x4((*[4]float64)(u2[j : j+4])))).
+			Add(W.Mul(archsimd.LoadFloat64x4((*[4]float64)(u0[j : j+4])))).
 			Add(UB.Mul(y)).
-			Add(G.Mul(archsimd.LoadFloat64x4Slice(y0[j:])))
-		r.StoreSlice(u2[j:])
+			Add(G.Mul(archsimd.LoadFloat64x4((*[4]float64)(y0[j : j+4]))))
+		r.Store((*[4]float64)(u2[j : j+4]))
 	}
 	return j
 }
