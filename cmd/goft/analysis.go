@@ -170,7 +170,7 @@ func cmdButterfly(args []string, stdout, stderr io.Writer) error {
 	sinLat := fs.Bool("sinlat", false, "draw latitude on a sine (equal-area) axis")
 	start := fs.String("start", "", "UT date of the first map, e.g. 2024-05-01T00:00:00: label the time axis with dates")
 	single := fs.Bool("single", false, "write the .h5 files in single precision")
-	dir, st, err := runDirDateSat(fs, args, *start, *sat)
+	dir, st, err := runDirDateSat(fs, args, start, sat)
 	if err != nil {
 		return err
 	}
@@ -212,7 +212,9 @@ func cmdButterfly(args []string, stdout, stderr io.Writer) error {
 // runDirArg returns the run folder argument (default ".").
 // runDirDateSat parses a run-folder command's arguments: flags anywhere,
 // at most one RUN_DIR, the -start date and the -sat level (Gauss, >= 0).
-func runDirDateSat(fs *flag.FlagSet, args []string, start string, sat float64) (string, time.Time, error) {
+// start and sat point at the flag values (sat may be nil); they are read
+// after parsing.
+func runDirDateSat(fs *flag.FlagSet, args []string, start *string, sat *float64) (string, time.Time, error) {
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return "", time.Time{}, err
@@ -221,12 +223,14 @@ func runDirDateSat(fs *flag.FlagSet, args []string, start string, sat float64) (
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	st, err := parseDate(start)
+	st, err := parseDate(*start)
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	if err := checkSat(sat); err != nil {
-		return "", time.Time{}, err
+	if sat != nil {
+		if err := checkSat(*sat); err != nil {
+			return "", time.Time{}, err
+		}
 	}
 	return dir, st, nil
 }
@@ -270,7 +274,7 @@ func cmdHistory(args []string, stdout, stderr io.Writer) error {
 			"extremes, and the validation error of validation runs.", stderr)
 	out := fs.String("o", "", "output folder (default: RUN_DIR)")
 	start := fs.String("start", "", "UT date of the first history time, e.g. 2024-05-01T00:00:00: label the time axis with dates")
-	dir, st, err := runDirDateSat(fs, args, *start, 0)
+	dir, st, err := runDirDateSat(fs, args, start, nil)
 	if err != nil {
 		return err
 	}
@@ -560,7 +564,7 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 	sat := fs.Float64("sat", 0, "saturation level in Gauss of the map and butterfly images (0: automatic)")
 	start := fs.String("start", "", "UT date of the run's start, e.g. 2024-05-01T00:00:00: label time axes with dates")
 	sinLat := fs.Bool("sinlat", false, "draw latitude on a sine (equal-area) axis")
-	dir, st, err := runDirDateSat(fs, args, *start, *sat)
+	dir, st, err := runDirDateSat(fs, args, start, sat)
 	if err != nil {
 		return err
 	}
