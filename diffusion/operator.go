@@ -28,7 +28,8 @@ type Operator struct {
 	// east) on main-mesh interior points, stored in main-mesh order (len
 	// NThetaMain*NPhiMain*NReal; non-interior entries are 0). The centre
 	// weight -(C1+C2+C4+C5) is formed on the fly, bit for bit as HipFT
-	// stores it.
+	// stores it. They are nil when the coefficient is constant over each
+	// realization: the kernels then form the weights on the fly.
 	C1, C2, C4, C5 []float64
 	// PoleNorth and PoleSouth are 1/(pi dth^2) at the first and last theta
 	// faces: the small-cap closure factors.
@@ -50,9 +51,11 @@ type Operator struct {
 func NewOperator(m *mesh.Mesh, nReal int, coef []float64, pool *parallel.Pool) *Operator {
 	ntm, npm, nt, np := m.NThetaMain, m.NPhiMain, m.NThetaHalf, m.NPhiHalf
 	n := ntm * npm * nReal
-	op := &Operator{Mesh: m, NReal: nReal, Coef: coef, pool: pool,
-		C1: make([]float64, n), C2: make([]float64, n),
-		C4: make([]float64, n), C5: make([]float64, n)}
+	op := &Operator{Mesh: m, NReal: nReal, Coef: coef, pool: pool}
+	op.uniform = newUniformWeights(op)
+	if op.uniform == nil {
+		op.C1, op.C2, op.C4, op.C5 = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	}
 	maxEig := 0.0
 	for r := 0; r < nReal; r++ {
 		d := coef[nt*np*r : nt*np*(r+1)]
@@ -66,7 +69,9 @@ func NewOperator(m *mesh.Mesh, nReal int, coef []float64, pool *parallel.Pool) *
 				c4 := 0.5 * (dj1k + dj1k1) * m.DThetaHalfInv[j+1] * m.DThetaInv[j] * m.SinThetaInv[j] * m.SinThetaHalf[j+1]
 				c5 := 0.5 * (djk1 + dj1k1) * m.DPhiHalfInv[k+1] * m.DPhiInv[k] * m.SinThetaInv[j] * m.SinThetaInv[j]
 				c3 := -(c1 + c2 + c4 + c5)
-				op.C1[i], op.C2[i], op.C4[i], op.C5[i] = c1, c2, c4, c5
+				if op.uniform == nil {
+					op.C1[i], op.C2[i], op.C4[i], op.C5[i] = c1, c2, c4, c5
+				}
 				g := math.Abs(c1) + math.Abs(c2) + math.Abs(c3) + math.Abs(c4) + math.Abs(c5)
 				maxEig = math.Max(g, maxEig)
 			}
@@ -75,7 +80,6 @@ func NewOperator(m *mesh.Mesh, nReal int, coef []float64, pool *parallel.Pool) *
 	op.DtEuler = mesh.Safety * (2 / maxEig)
 	op.PoleNorth = mesh.InvPi * (m.DThetaHalfInv[1] * m.DThetaHalfInv[1])
 	op.PoleSouth = mesh.InvPi * (m.DThetaHalfInv[nt-2] * m.DThetaHalfInv[nt-2])
-	op.uniform = newUniformWeights(op)
 	op.applyBody = op.applyColumns
 	return op
 }

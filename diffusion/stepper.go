@@ -83,7 +83,7 @@ func NewStepper(op *Operator, method Method, subcycles int, pool *parallel.Pool)
 	if subcycles < 0 {
 		return nil, fmt.Errorf("diffusion: diffusion_subcycles must be >= 0 (got %d)", subcycles)
 	}
-	n := len(op.C1)
+	n := op.Mesh.Size() * op.NReal
 	s := &Stepper{Op: op, Method: method, Subcycles: subcycles, pool: pool,
 		u0: make([]float64, n), y0: make([]float64, n), ukm1: make([]float64, n),
 		ukm2: make([]float64, n), lbuf: make([]float64, n),
