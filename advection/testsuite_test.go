@@ -2,6 +2,7 @@ package advection
 
 import (
 	"bufio"
+	"goft/datadir"
 	"math"
 	"os"
 	"path/filepath"
@@ -16,26 +17,15 @@ import (
 	"goft/validation"
 )
 
-// testsuiteDir returns the HipFT testsuite directory: $GOFT_HIPFT_TESTSUITE,
-// or ../shared/hipft-testsuite relative to the repository root.
+// testsuiteDir returns HipFT's testsuite folder (datadir.Testsuite) and
+// skips the test when it is absent.
 func testsuiteDir(t *testing.T) string {
-	if d := os.Getenv("GOFT_HIPFT_TESTSUITE"); d != "" {
-		return d
+	t.Helper()
+	dir, ok := datadir.Testsuite()
+	if !ok {
+		t.Skip("HipFT testsuite not found (set GOFT_HIPFT_TESTSUITE or provide ../shared/hipft-testsuite)")
 	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared", "hipft-testsuite")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("repository root (go.mod) not found")
-		}
-		dir = parent
-	}
+	return dir
 }
 
 // lastHistoryLine returns the whitespace-separated values of the last line

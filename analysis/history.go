@@ -214,3 +214,16 @@ func HistoryQuantities(h *History) (*Quantities, error) {
 	}
 	return q, nil
 }
+
+// Rows returns the data lines as rows of numbers (one row per line, the
+// columns in file order).
+func (h *History) Rows() [][]float64 {
+	rows := make([][]float64, h.Len())
+	for i := range rows {
+		rows[i] = make([]float64, len(h.Cols))
+		for c, col := range h.Cols {
+			rows[i][c] = col[i]
+		}
+	}
+	return rows
+}

@@ -3,6 +3,7 @@ package fortranfmt
 import (
 	"bufio"
 	"fmt"
+	"goft/datadir"
 	"math"
 	"os"
 	"path/filepath"
@@ -93,34 +94,13 @@ func TestFormatListReal(t *testing.T) {
 	}
 }
 
-// testsuiteDir returns the HipFT testsuite directory: $GOFT_HIPFT_TESTSUITE,
-// or ../shared/hipft-testsuite, relative to the module root. It skips the
-// test when the directory is absent.
+// testsuiteDir returns HipFT's testsuite folder (datadir.Testsuite) and
+// skips the test when it is absent.
 func testsuiteDir(t *testing.T) string {
 	t.Helper()
-	dir := os.Getenv("GOFT_HIPFT_TESTSUITE")
-	if dir == "" {
-		dir = filepath.Join("..", "shared", "hipft-testsuite")
-	}
-	if !filepath.IsAbs(dir) {
-		root, err := os.Getwd()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for {
-			if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
-				break
-			}
-			parent := filepath.Dir(root)
-			if parent == root {
-				t.Skip("module root not found")
-			}
-			root = parent
-		}
-		dir = filepath.Join(root, dir)
-	}
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		t.Skipf("HipFT testsuite not found at %s", dir)
+	dir, ok := datadir.Testsuite()
+	if !ok {
+		t.Skip("HipFT testsuite not found (set GOFT_HIPFT_TESTSUITE or provide ../shared/hipft-testsuite)")
 	}
 	return dir
 }

@@ -3,6 +3,7 @@ package psihdf
 import (
 	"errors"
 	"fmt"
+	"goft/datadir"
 	"io/fs"
 	"math"
 	"math/rand"
@@ -15,22 +16,19 @@ import (
 	"github.com/scigolib/hdf5"
 )
 
-// testsuiteDir is HipFT's testsuite: $GOFT_HIPFT_TESTSUITE, by default
-// ../shared/hipft-testsuite relative to the repository root.
+// testsuiteDir is HipFT's testsuite folder (datadir.Testsuite); tests that
+// use its files skip when they are missing.
 func testsuiteDir() string {
-	dir := os.Getenv("GOFT_HIPFT_TESTSUITE")
-	if dir == "" {
-		dir = "../shared/hipft-testsuite"
-	}
-	if !filepath.IsAbs(dir) {
-		dir = filepath.Join("..", dir) // tests run in <repo>/psihdf
-	}
+	dir, _ := datadir.Testsuite()
 	return dir
 }
 
 // sharedMapsDir holds the real 1024x512 maps (../shared/maps from the
 // repository root).
-func sharedMapsDir() string { return filepath.Join("..", "..", "shared", "maps") }
+func sharedMapsDir() string {
+	dir, _ := datadir.Maps()
+	return dir
+}
 
 // realMaps lists the real input maps used by the tests.
 func realMaps() []string {

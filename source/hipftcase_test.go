@@ -1,12 +1,10 @@
 package source
 
 import (
-	"bufio"
+	"goft/analysis"
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 
 	"goft/diag"
@@ -80,28 +78,11 @@ func TestWriteHipFTSourceCase(t *testing.T) {
 
 func readHistory(t *testing.T, path string) [][]float64 {
 	t.Helper()
-	f, err := os.Open(path)
+	h, err := analysis.ReadHistory(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	var out [][]float64
-	sc := bufio.NewScanner(f)
-	for i := 0; sc.Scan(); i++ {
-		if i == 0 {
-			continue
-		}
-		var row []float64
-		for _, s := range strings.Fields(sc.Text()) {
-			v, err := strconv.ParseFloat(s, 64)
-			if err != nil {
-				t.Fatalf("%s line %d: %v", path, i+1, err)
-			}
-			row = append(row, v)
-		}
-		out = append(out, row)
-	}
-	return out
+	return h.Rows()
 }
 
 // TestHipFTSourceCase runs the case with a minimal driver following goft's

@@ -14,6 +14,7 @@ package suite
 import (
 	"bufio"
 	"fmt"
+	"goft/datadir"
 	"math"
 	"os"
 	"path/filepath"
@@ -117,28 +118,9 @@ func CompareRuns(refDir, runDir string, nReal, p int) ([]Mismatch, error) {
 }
 
 // Dir returns the HipFT testsuite directory: $GOFT_HIPFT_TESTSUITE, or
-// ../shared/hipft-testsuite relative to the module root (found by walking up
-// from the working directory to go.mod). ok is false when it does not exist.
-func Dir() (dir string, ok bool) {
-	if d := os.Getenv("GOFT_HIPFT_TESTSUITE"); d != "" {
-		_, err := os.Stat(d)
-		return d, err == nil
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return "", false
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			dir = filepath.Join(d, "..", "shared", "hipft-testsuite")
-			_, err := os.Stat(dir)
-			return dir, err == nil
-		}
-		if filepath.Dir(d) == d {
-			return "", false
-		}
-	}
-}
+// ../shared/hipft-testsuite relative to the module root. ok is false when
+// it does not exist.
+func Dir() (dir string, ok bool) { return datadir.Testsuite() }
 
 // Cases lists the seven HipFT testsuite cases.
 var Cases = []string{"advect_gaussians_phi", "advect_gaussians_theta", "advect_gaussians_phi_theta",
