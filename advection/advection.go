@@ -59,6 +59,13 @@ const (
 type wenoWeights struct {
 	cmcA, ccpA, pTA, mcTA, epsA float64
 	cmcB, ccpB, mTB, cpTB, epsB float64
+	opA, opB                    float64 // 1+cmcA and 1+ccpB
+}
+
+// vector returns w's twelve values in the order of the AVX2 kernels'
+// weight vectors (weno_amd64.s).
+func (w *wenoWeights) vector() [12]float64 {
+	return [12]float64{w.cmcA, w.ccpA, w.pTA, w.mcTA, w.epsA, w.cmcB, w.ccpB, w.mTB, w.cpTB, w.epsB, w.opA, w.opB}
 }
 
 // Advector advances Br by advection for every realization.
@@ -77,6 +84,11 @@ type Advector struct {
 
 	wT []wenoWeights // per theta face, 0..NThetaHalf-1 (faces 2..NThetaMain-2 used)
 	wP []wenoWeights // per phi face, 0..NPhiHalf-1 (faces 1..NPhiMain-2 used)
+	// wTv holds wT for the AVX2 kernel in blocks of four faces from face 2,
+	// each block twelve 4-lane vectors (lane l = face 2+4*block+l), then a
+	// block of the last four faces ntm-5..ntm-2 (nil if ntm < 7); wPv
+	// holds wP with each value repeated four times, 48 values per face.
+	wTv, wPv []float64
 
 	poleN, poleS float64 // 2/(pi dth) at the first and last interior theta faces
 
@@ -175,6 +187,7 @@ func (a *Advector) setWeights() {
 		return wenoWeights{
 			cmcA: A.cmc, ccpA: A.ccp, pTA: A.pT, mcTA: A.mcT, epsA: eps[j-1],
 			cmcB: B.cmc, ccpB: B.ccp, mTB: B.mT, cpTB: B.cpT, epsB: eps[j],
+			opA: 1 + A.cmc, opB: 1 + B.ccp,
 		}
 	}
 	a.wT = make([]wenoWeights, nt)
@@ -184,6 +197,29 @@ func (a *Advector) setWeights() {
 	a.wP = make([]wenoWeights, np)
 	for k := 1; k <= npm-2; k++ {
 		a.wP[k] = face(gp, epsP, k)
+	}
+	if nb := (ntm - 3) / 4; nb > 0 {
+		// Blocks from face 2, then one ending at the last face ntm-2.
+		a.wTv = make([]float64, 48*(nb+1))
+		for b := 0; b <= nb; b++ {
+			j0 := 2 + 4*b
+			if b == nb {
+				j0 = ntm - 5
+			}
+			for l := 0; l < 4; l++ {
+				for q, x := range a.wT[j0+l].vector() {
+					a.wTv[48*b+4*q+l] = x
+				}
+			}
+		}
+	}
+	a.wPv = make([]float64, 48*np)
+	for k := range a.wP {
+		for q, x := range a.wP[k].vector() {
+			for l := 0; l < 4; l++ {
+				a.wPv[48*k+4*q+l] = x
+			}
+		}
 	}
 }
 

@@ -23,6 +23,12 @@ func Attenuate(v *Velocity, m *mesh.Mesh, f []float64, values []float64) {
 
 // attenuator applies Attenuate over (realization, phi column) with a pool,
 // without allocating.
+//
+// The factor 1 - tanh(a_r*max(|Br|,|Br'|)) of a face is the factor of
+// whichever of its two Br points has the larger |Br|, so the kernel
+// evaluates tanh once per Br point (into tcol) rather than once per face
+// on either side of it, with the same results: the maximum is one of the
+// two values.
 type attenuator struct {
 	m      *mesh.Mesh
 	nReal  int
@@ -30,14 +36,22 @@ type attenuator struct {
 	inv    []float64 // a_r
 	v      *Velocity
 	f      []float64
-	vtBody parallel.Body
-	vpBody parallel.Body
+	blocks int       // column blocks, each with its own tcol buffers
+	tcol   []float64 // per block, two columns of 1 - tanh(a_r*|Br|)
+	body   parallel.Body
 }
 
 func newAttenuator(m *mesh.Mesh, nReal int, pool *parallel.Pool) *attenuator {
-	a := &attenuator{m: m, nReal: nReal, pool: pool, inv: make([]float64, nReal)}
-	a.vtBody = a.vtColumns
-	a.vpBody = a.vpColumns
+	nc := (m.NPhiMain - 2) * nReal
+	blocks := 1
+	if pool != nil && pool.Workers() > 1 {
+		// Several blocks per worker keep the load balanced; each block
+		// evaluates one extra column of factors.
+		blocks = min(4*pool.Workers(), nc)
+	}
+	a := &attenuator{m: m, nReal: nReal, pool: pool, inv: make([]float64, nReal),
+		blocks: blocks, tcol: make([]float64, 2*m.NThetaMain*blocks)}
+	a.body = a.columnBlocks
 	return a
 }
 
@@ -51,46 +65,66 @@ func (a *attenuator) apply(v *Velocity, f []float64, values []float64) {
 		}
 	}
 	a.v, a.f = v, f
-	a.pool.For((m.NPhiMain-2)*a.nReal, a.vtBody)
-	a.pool.For((m.NPhiHalf-2)*a.nReal, a.vpBody)
+	a.pool.For(a.blocks, a.body)
 	a.v, a.f = nil, nil
 	mesh.SetPeriodic(v.Vt, m.NThetaHalf, m.NPhiMain, a.nReal)
 	mesh.SetPeriodic(v.Vp, m.NThetaMain, m.NPhiHalf, a.nReal)
 }
 
-// vtColumns attenuates vt on columns k = 1..NPhiMain-2 of the flattened
-// (realization, k-1) range [lo, hi).
-func (a *attenuator) vtColumns(lo, hi int) {
-	m := a.m
-	ntm, nt, npm := m.NThetaMain, m.NThetaHalf, m.NPhiMain
-	nk := npm - 2
-	for c := lo; c < hi; c++ {
-		r, k := c/nk, c%nk+1
-		inv := a.inv[r]
-		fc := a.f[ntm*(k+npm*r) : ntm*(k+npm*r+1)]
-		vt := a.v.Vt[nt*(k+npm*r) : nt*(k+npm*r+1)]
-		for j := 1; j < nt-1; j++ {
-			br := max(math.Abs(fc[j-1]), math.Abs(fc[j]))
-			vt[j] = vt[j] * (1 - math.Tanh(br*inv))
-		}
+// absBits returns the bits of |x|, whose unsigned order is the order of
+// the magnitudes (an |NaN| above +Inf).
+func absBits(x float64) uint64 { return math.Float64bits(x) &^ (1 << 63) }
+
+// larger returns 1 if |y| > |x| and 0 otherwise (absBits is below 2^63,
+// so the difference of two has its sign in the top bit).
+func larger(x, y float64) int { return int((absBits(x) - absBits(y)) >> 63) }
+
+// attenuation sets t[j] = 1 - tanh(|f[j]|*inv) for every j.
+func attenuation(t, f []float64, inv float64) {
+	t = t[:len(f)]
+	for j, x := range f {
+		t[j] = 1 - math.Tanh(math.Abs(x)*inv)
 	}
 }
 
-// vpColumns attenuates vp on faces k = 1..NPhiHalf-2 of the flattened
-// (realization, k-1) range [lo, hi).
-func (a *attenuator) vpColumns(lo, hi int) {
+// columnBlocks attenuates, for the blocks [lo, hi) of the flattened
+// (realization, k-1) column range, k = 1..NPhiMain-2, vt at the interior
+// faces of column k and vp at face k (between columns k-1 and k) on every
+// row (NPhiHalf == NPhiMain, so the vp faces 1..NPhiHalf-2 are the same k).
+func (a *attenuator) columnBlocks(lo, hi int) {
 	m := a.m
-	ntm, npm, np := m.NThetaMain, m.NPhiMain, m.NPhiHalf
-	nk := np - 2
-	for c := lo; c < hi; c++ {
-		r, k := c/nk, c%nk+1
-		inv := a.inv[r]
-		fw := a.f[ntm*(k-1+npm*r) : ntm*(k+npm*r)]
-		fc := a.f[ntm*(k+npm*r) : ntm*(k+npm*r+1)]
-		vp := a.v.Vp[ntm*(k+np*r) : ntm*(k+np*r+1)]
-		for j := range vp {
-			br := max(math.Abs(fw[j]), math.Abs(fc[j]))
-			vp[j] = vp[j] * (1 - math.Tanh(br*inv))
+	ntm, nt, npm, np := m.NThetaMain, m.NThetaHalf, m.NPhiMain, m.NPhiHalf
+	nk := npm - 2
+	nc := nk * a.nReal
+	for b := lo; b < hi; b++ {
+		// buf holds two columns of factors: the current one at cur, the
+		// previous one (column k-1) at ntm-cur.
+		buf := a.tcol[2*ntm*b:][:2*ntm]
+		cur := ntm
+		for c := b * nc / a.blocks; c < (b+1)*nc/a.blocks; c++ {
+			r, k := c/nk, c%nk+1
+			inv := a.inv[r]
+			fw := a.f[ntm*(k-1+npm*r):][:ntm]
+			fc := a.f[ntm*(k+npm*r):][:ntm]
+			cur = ntm - cur
+			prev := ntm - cur
+			if c == b*nc/a.blocks || k == 1 {
+				attenuation(buf[prev:][:ntm], fw, inv)
+			}
+			attenuation(buf[cur:][:ntm], fc, inv)
+
+			// The factor of the point with the larger |Br|, chosen without
+			// branches: larger(x, y) is 1 if |y| > |x| and 0 otherwise.
+			tc := buf[cur:][:ntm]
+			vt := a.v.Vt[nt*(k+npm*r):][:ntm]
+			for j := 1; j < nt-1; j++ {
+				vt[j] = vt[j] * tc[j-1+larger(fc[j-1], fc[j])]
+			}
+			vp := a.v.Vp[ntm*(k+np*r):][:ntm]
+			d := cur - prev
+			for j := range vp {
+				vp[j] = vp[j] * buf[prev+j+(-larger(fw[j], fc[j])&d)]
+			}
 		}
 	}
 }

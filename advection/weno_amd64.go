@@ -1,0 +1,23 @@
+//go:build !purego
+
+package advection
+
+import "golang.org/x/sys/cpu"
+
+// useAVX2 selects the AVX2 kernels of weno_amd64.s. They reproduce the Go
+// code bit for bit only when the Go code is not compiled with fused
+// multiply-adds, which the compiler emits from GOAMD64=v3 on, so they are
+// used only below v3 (see fma_amd64v3.go).
+var useAVX2 = cpu.X86.HasAVX2 && !goFusesMulAdd
+
+// wenoThetaAVX2 evaluates wenoFlux at nblk blocks of four theta faces (see
+// weno_amd64.s); ft, f, vt and at point at the first face's element.
+//
+//go:noescape
+func wenoThetaAVX2(ft, f, vt, at, w *float64, nblk int)
+
+// wenoPhiAVX2 evaluates wenoFlux at nblk blocks of four rows of one phi
+// face (see weno_amd64.s).
+//
+//go:noescape
+func wenoPhiAVX2(fp, f, al, v *float64, off *[6]int, w *float64, nblk int)

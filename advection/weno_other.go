@@ -1,0 +1,15 @@
+//go:build !amd64 || purego
+
+package advection
+
+// useAVX2 is false: there are no assembly kernels on this architecture (or
+// with the purego build tag).
+var useAVX2 = false
+
+func wenoThetaAVX2(ft, f, vt, at, w *float64, nblk int) {
+	panic("advection: no AVX2 kernels")
+}
+
+func wenoPhiAVX2(fp, f, al, v *float64, off *[6]int, w *float64, nblk int) {
+	panic("advection: no AVX2 kernels")
+}
