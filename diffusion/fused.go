@@ -9,8 +9,9 @@ package diffusion
 //     same order as the stored C1..C5, so the results are bit for bit those
 //     of the stored weights, without streaming four weight arrays.
 //   - Each super-time-step stage applies the operator to the previous stage
-//     and combines the stages in one pass over memory (HipFT applies the
-//     operator, stores L, then combines).
+//     and combines the stages in one pass (HipFT applies the operator,
+//     stores L, then combines), and blocks of stages sweep the mesh together
+//     (wavefront.go).
 
 // uniformWeights holds the factored stencil weights of realizations whose
 // corner coefficient D is the same everywhere:
@@ -65,7 +66,7 @@ func (op *Operator) uniformColumn(r, k int, xw, xc, xe, yc []float64) {
 	c2, c4 := u.c2[r*ntm:(r+1)*ntm], u.c4[r*ntm:(r+1)*ntm]
 	sti := m.SinThetaInv[:ntm]
 	xw, xc, xe, yc = xw[:ntm], xc[:ntm], xe[:ntm], yc[:ntm]
-	for j := 1; j < ntm-1; j++ {
+	for j := columnUniformVector(1, ntm-1, a1, a5, sti, c2, c4, xw, xc, xe, yc); j < ntm-1; j++ {
 		s := sti[j]
 		w1 := a1 * s * s
 		w5 := a5 * s * s
@@ -77,69 +78,32 @@ func (op *Operator) uniformColumn(r, k int, xw, xc, xe, yc []float64) {
 
 // poleValues returns L(x) at the north and south pole rows of realization r.
 func (op *Operator) poleValues(x []float64, r int) (north, south float64) {
+	return op.poleNorth(x, r), op.poleSouth(x, r)
+}
+
+// poleNorth returns L(x) at the north pole row of realization r: the
+// small-cap flux balance over the ring of first interior faces, summed in
+// phi order.
+func (op *Operator) poleNorth(x []float64, r int) float64 {
+	m := op.Mesh
+	npm, nt, np := m.NPhiMain, m.NThetaHalf, m.NPhiHalf
+	d := op.Coef[nt*np*r : nt*np*(r+1)]
+	var fn float64
+	for k := 1; k < npm-1; k++ {
+		fn += (d[0+nt*k] + d[1+nt*k]) * (x[m.Index(1, k, r)] - x[m.Index(0, k, r)]) * m.DPhi[k]
+	}
+	return fn * op.PoleNorth
+}
+
+// poleSouth returns L(x) at the south pole row of realization r (see
+// poleNorth).
+func (op *Operator) poleSouth(x []float64, r int) float64 {
 	m := op.Mesh
 	ntm, npm, nt, np := m.NThetaMain, m.NPhiMain, m.NThetaHalf, m.NPhiHalf
 	d := op.Coef[nt*np*r : nt*np*(r+1)]
-	var fn, fs float64
+	var fs float64
 	for k := 1; k < npm-1; k++ {
-		fn += (d[0+nt*k] + d[1+nt*k]) * (x[m.Index(1, k, r)] - x[m.Index(0, k, r)]) * m.DPhi[k]
 		fs += (d[nt-2+nt*k] + d[nt-1+nt*k]) * (x[m.Index(ntm-1, k, r)] - x[m.Index(ntm-2, k, r)]) * m.DPhi[k]
 	}
-	return fn * op.PoleNorth, -fs * op.PoleSouth
-}
-
-// stsFused computes one STS stage for the flattened (realization, column)
-// range [lo, hi) over all columns 0..NPhiMain-1: y = L(U1) at the column
-// (the periodic image for the two ghost columns) and, point by point,
-// U2 = u*U1 + v*U2 + (1-u-v)*u0 + (ub*tau)*y + g*y0, written over U2.
-func (s *Stepper) stsFused(lo, hi int) {
-	op := s.Op
-	m := op.Mesh
-	ntm, npm := m.NThetaMain, m.NPhiMain
-	a := s.cur
-	x := s.ukm1
-	sti := m.SinThetaInv[:ntm]
-	for c := lo; c < hi; c++ {
-		r, k := c/npm, c%npm
-		kk := k // column whose L the ghost columns copy
-		if k == 0 {
-			kk = npm - 2
-		} else if k == npm-1 {
-			kk = 1
-		}
-		src := ntm * (kk + npm*r)
-		xw, xc, xe := x[src-ntm:src], x[src:src+ntm], x[src+ntm:src+2*ntm]
-		base := ntm * (k + npm*r)
-		u0, y0, u1, u2 := s.u0[base:base+ntm], s.y0[base:base+ntm], x[base:base+ntm], s.ukm2[base:base+ntm]
-		y0, u1, u2 = y0[:len(u0)], u1[:len(u0)], u2[:len(u0)]
-		for _, j := range [2]int{0, ntm - 1} {
-			yp := s.poleN[r]
-			if j > 0 {
-				yp = s.poleS[r]
-			}
-			u2[j] = a.u*u1[j] + a.v*u2[j] + a.w*u0[j] + a.ubtau*yp + a.g*y0[j]
-		}
-		if w := op.uniform; w != nil {
-			a1, a5 := w.a1[r*npm+kk], w.a5[r*npm+kk]
-			c2, c4 := w.c2[r*ntm:(r+1)*ntm], w.c4[r*ntm:(r+1)*ntm]
-			j0 := stageUniformVector(1, ntm-1, a1, a5, sti, c2, c4, xw, xc, xe, u0, y0, u1, u2, &a)
-			for j := j0; j < ntm-1; j++ {
-				sj := sti[j]
-				w1 := a1 * sj * sj
-				w5 := a5 * sj * sj
-				w2, w4 := c2[j], c4[j]
-				w3 := -(w1 + w2 + w4 + w5)
-				yj := w1*xw[j] + w2*xc[j-1] + w3*xc[j] + w4*xc[j+1] + w5*xe[j]
-				u2[j] = a.u*u1[j] + a.v*u2[j] + a.w*u0[j] + a.ubtau*yj + a.g*y0[j]
-			}
-			continue
-		}
-		c1, c2, c4, c5 := op.C1[src:src+ntm], op.C2[src:src+ntm], op.C4[src:src+ntm], op.C5[src:src+ntm]
-		for j := 1; j < ntm-1; j++ {
-			w1, w2, w4, w5 := c1[j], c2[j], c4[j], c5[j]
-			w3 := -(w1 + w2 + w4 + w5)
-			yj := w1*xw[j] + w2*xc[j-1] + w3*xc[j] + w4*xc[j+1] + w5*xe[j]
-			u2[j] = a.u*u1[j] + a.v*u2[j] + a.w*u0[j] + a.ubtau*yj + a.g*y0[j]
-		}
-	}
+	return -fs * op.PoleSouth
 }

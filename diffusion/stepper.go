@@ -50,21 +50,18 @@ type Stepper struct {
 	// Advance under automatic subcycling, else the fixed number.
 	CyclesUsed int64
 
-	// u0 holds the field at the start of a super step, y0 tau*L(u0), lbuf
-	// L of the previous stage; ukm1 and ukm2 are the last two stages. The
-	// new stage is written over ukm2 and the two are swapped, so each stage
-	// reads five arrays and writes one.
-	u0, y0, ukm1, ukm2, lbuf []float64
-	uj, vj, ubj, gj, b       []float64
+	// lbuf holds L of the field (PTL, FE, the start of a super step); the
+	// super-step stages live in the wavefront's banded arrays.
+	lbuf               []float64
+	uj, vj, ubj, gj, b []float64
 
 	pool     *parallel.Pool
 	cur      stageArgs
 	bodyInit parallel.Body
-	bodyStep parallel.Body
-	// poleN and poleS hold L(U1) at the pole rows of each realization for
-	// the fused stage.
-	poleN, poleS []float64
-	bodyFE       parallel.Body
+	bodyFE   parallel.Body
+	wave     *wavefront // blocked stages (wavefront.go)
+	bodyWave parallel.Body
+	bodyOut  parallel.Body
 }
 
 type stageArgs struct {
@@ -85,16 +82,20 @@ func NewStepper(op *Operator, method Method, subcycles int, pool *parallel.Pool)
 	}
 	n := op.Mesh.Size() * op.NReal
 	s := &Stepper{Op: op, Method: method, Subcycles: subcycles, pool: pool,
-		u0: make([]float64, n), y0: make([]float64, n), ukm1: make([]float64, n),
-		ukm2: make([]float64, n), lbuf: make([]float64, n),
+		lbuf:       make([]float64, n),
 		CyclesUsed: int64(subcycles)}
 	if method == ForwardEuler {
 		s.StagesUsed = 1
 	}
 	s.bodyInit = s.stsInit
-	s.bodyStep = s.stsFused
-	s.poleN, s.poleS = make([]float64, op.NReal), make([]float64, op.NReal)
 	s.bodyFE = s.feUpdate
+	team := 1
+	if pool != nil {
+		team = min(pool.Workers(), op.Mesh.NPhiMain)
+	}
+	s.wave = newWavefront(op.Mesh.NThetaMain, op.Mesh.NPhiMain, op.NReal, team, bandRows, blockStages)
+	s.bodyWave = s.waveWorkers
+	s.bodyOut = s.stsOut
 	return s, nil
 }
 
@@ -290,43 +291,5 @@ func fillCoefficients(method Method, n int64, uj, vj, ubj, gj, b []float64) {
 		vj[j] = -bj2 * (1/fj + 1)
 		ubj[j] = uj[j] * w
 		gj[j] = (0.5*fj*(fj+1)*b[j-1] - 1) * ubj[j]
-	}
-}
-
-// stepSTS takes one RKL2 or RKG2 super step of tau hours.
-func (s *Stepper) stepSTS(f []float64, tau float64) {
-	n := s.Stages(tau)
-	s.StagesUsed = n
-	s.loadCoefficients(n)
-	s.Op.Apply(s.y0, f)
-	s.cur = stageArgs{f: f, tau: tau, ub1: s.ubj[1]}
-	s.pool.For(len(f), s.bodyInit)
-	m := s.Op.Mesh
-	for k := int64(2); k <= n; k++ {
-		for r := range s.poleN {
-			s.poleN[r], s.poleS[r] = s.Op.poleValues(s.ukm1, r)
-		}
-		u, v := s.uj[k], s.vj[k]
-		s.cur.u, s.cur.v, s.cur.w = u, v, 1-u-v
-		s.cur.ubtau, s.cur.g = s.ubj[k]*tau, s.gj[k]
-		s.pool.For(m.NPhiMain*s.Op.NReal, s.bodyStep)
-		s.ukm1, s.ukm2 = s.ukm2, s.ukm1
-	}
-	copy(f, s.ukm1)
-	s.cur = stageArgs{}
-}
-
-// stsInit sets u0 = f, y0 = tau*L(f) and the first stage
-// U1 = f + ub1*y0; the stage before it (U0) is u0 itself.
-func (s *Stepper) stsInit(lo, hi int) {
-	f := s.cur.f[lo:hi]
-	u0, y0, u1, u2 := s.u0[lo:hi], s.y0[lo:hi], s.ukm1[lo:hi], s.ukm2[lo:hi]
-	tau, ub1 := s.cur.tau, s.cur.ub1
-	u2 = u2[:len(f)]
-	for i, v := range f {
-		u0[i] = v
-		u2[i] = v
-		y0[i] = tau * y0[i]
-		u1[i] = v + ub1*y0[i]
 	}
 }

@@ -37,3 +37,34 @@ func TestNilPoolRunsInline(t *testing.T) {
 		t.Fatalf("sum = %d, want 45", sum)
 	}
 }
+
+// TestBarrierOrdersPhases checks that no member passes phase p before every
+// member has finished the work of phase p, over many phases and team sizes
+// (including teams larger than GOMAXPROCS).
+func TestBarrierOrdersPhases(t *testing.T) {
+	for _, n := range []int{1, 2, 3, 5} {
+		p := New(n)
+		b := NewBarrier(n)
+		const phases = 2000
+		done := make([]int32, n)
+		var bad atomic.Int32
+		p.For(n, func(lo, hi int) {
+			for w := lo; w < hi; w++ {
+				for ph := int32(1); ph <= phases; ph++ {
+					atomic.StoreInt32(&done[w], ph)
+					b.Wait()
+					for v := range done {
+						if atomic.LoadInt32(&done[v]) < ph {
+							bad.Add(1)
+						}
+					}
+					b.Wait()
+				}
+			}
+		})
+		p.Close()
+		if bad.Load() != 0 {
+			t.Fatalf("team of %d: %d members passed a barrier early", n, bad.Load())
+		}
+	}
+}

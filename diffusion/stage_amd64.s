@@ -1,0 +1,213 @@
+//go:build amd64
+
+#include "textflag.h"
+
+// Register use of both kernels:
+//
+//	AX sti, BX c2, CX c4, DX xw, SI xc (at row j0-1), DI xe
+//	R12 byte offset of the current row from j0, R13 end offset (32*n),
+//	R14 scratch
+//	Y0 a1, Y1 a5 (broadcast), Y7 sign bits (negation by XOR, as Go's -x)
+//	Y8..Y12 temporaries
+//
+// WEIGHTS_Y computes y of the 4 rows at byte offset off into Y9 (offm,
+// offc, offp = off, off+8, off+16 are the offsets of the xc[j-1], xc[j],
+// xc[j+1] loads, as SI points at row j0-1). It overwrites Y8, Y10..Y12. The
+// operations and their order are those of the scalar code, with no fused
+// multiply-add:
+//
+//	w1 = (a1*s)*s; w5 = (a5*s)*s; w3 = -(((w1+w2)+w4)+w5)
+//	y  = (((w1*xw + w2*xc[j-1]) + w3*xc[j]) + w4*xc[j+1]) + w5*xe
+#define WEIGHTS_Y(off, offm, offc, offp) \
+	VMOVUPD off(AX)(R12*1), Y8; \
+	VMULPD  Y8, Y0, Y9; \
+	VMULPD  Y8, Y9, Y9; \
+	VMULPD  Y8, Y1, Y10; \
+	VMULPD  Y8, Y10, Y10; \
+	VMOVUPD off(BX)(R12*1), Y11; \
+	VMOVUPD off(CX)(R12*1), Y12; \
+	VADDPD  Y11, Y9, Y8; \
+	VADDPD  Y12, Y8, Y8; \
+	VADDPD  Y10, Y8, Y8; \
+	VXORPD  Y7, Y8, Y8; \
+	VMULPD  off(DX)(R12*1), Y9, Y9; \
+	VMULPD  offm(SI)(R12*1), Y11, Y11; \
+	VADDPD  Y11, Y9, Y9; \
+	VMULPD  offc(SI)(R12*1), Y8, Y8; \
+	VADDPD  Y8, Y9, Y9; \
+	VMULPD  offp(SI)(R12*1), Y12, Y12; \
+	VADDPD  Y12, Y9, Y9; \
+	VMULPD  off(DI)(R12*1), Y10, Y10; \
+	VADDPD  Y10, Y9, Y9
+
+// STAGE4 does 4 rows of the fused stage at byte offset off, storing
+// into u2:
+//
+//	u2 = (((u*u1 + v*u2) + w*u0) + ubtau*y) + g*y0
+//
+// with u, v, w, ubtau, g (argument gam) broadcast in Y2..Y6, and u0 in
+// R8, y0 R9, u1 R10, u2 R11.
+#define STAGE4(off, offm, offc, offp) \
+	WEIGHTS_Y(off, offm, offc, offp); \
+	VMULPD  off(R10)(R12*1), Y2, Y8; \
+	VMULPD  off(R11)(R12*1), Y3, Y10; \
+	VADDPD  Y10, Y8, Y8; \
+	VMULPD  off(R8)(R12*1), Y4, Y10; \
+	VADDPD  Y10, Y8, Y8; \
+	VMULPD  Y9, Y5, Y10; \
+	VADDPD  Y10, Y8, Y8; \
+	VMULPD  off(R9)(R12*1), Y6, Y10; \
+	VADDPD  Y10, Y8, Y8; \
+	VMOVUPD Y8, off(R11)(R12*1)
+
+// func stageAVX2(n int, sti, c2, c4, xw, xc, xe, u0, y0, u1, u2 *float64, a1, a5, u, v, w, ubtau, gam float64)
+TEXT ·stageAVX2(SB), NOSPLIT, $0-144
+	MOVQ n+0(FP), R13
+	SHLQ $5, R13
+	MOVQ sti+8(FP), AX
+	MOVQ c2+16(FP), BX
+	MOVQ c4+24(FP), CX
+	MOVQ xw+32(FP), DX
+	MOVQ xc+40(FP), SI
+	MOVQ xe+48(FP), DI
+	MOVQ u0+56(FP), R8
+	MOVQ y0+64(FP), R9
+	MOVQ u1+72(FP), R10
+	MOVQ u2+80(FP), R11
+	VBROADCASTSD a1+88(FP), Y0
+	VBROADCASTSD a5+96(FP), Y1
+	VBROADCASTSD u+104(FP), Y2
+	VBROADCASTSD v+112(FP), Y3
+	VBROADCASTSD w+120(FP), Y4
+	VBROADCASTSD ubtau+128(FP), Y5
+	VBROADCASTSD gam+136(FP), Y6
+	VPCMPEQQ Y7, Y7, Y7
+	VPSLLQ   $63, Y7, Y7
+	XORQ     R12, R12
+
+stage8:
+	LEAQ 64(R12), R14
+	CMPQ R14, R13
+	JGT  stage4
+	STAGE4(0, 0, 8, 16)
+	STAGE4(32, 32, 40, 48)
+	MOVQ R14, R12
+	JMP  stage8
+
+stage4:
+	CMPQ R12, R13
+	JGE  stagedone
+	STAGE4(0, 0, 8, 16)
+
+stagedone:
+	VZEROUPPER
+	RET
+
+// func columnAVX2(n int, sti, c2, c4, xw, xc, xe, yc *float64, a1, a5 float64)
+TEXT ·columnAVX2(SB), NOSPLIT, $0-80
+	MOVQ n+0(FP), R13
+	SHLQ $5, R13
+	MOVQ sti+8(FP), AX
+	MOVQ c2+16(FP), BX
+	MOVQ c4+24(FP), CX
+	MOVQ xw+32(FP), DX
+	MOVQ xc+40(FP), SI
+	MOVQ xe+48(FP), DI
+	MOVQ yc+56(FP), R8
+	VBROADCASTSD a1+64(FP), Y0
+	VBROADCASTSD a5+72(FP), Y1
+	VPCMPEQQ Y7, Y7, Y7
+	VPSLLQ   $63, Y7, Y7
+	XORQ     R12, R12
+
+column8:
+	LEAQ 64(R12), R14
+	CMPQ R14, R13
+	JGT  column4
+	WEIGHTS_Y(0, 0, 8, 16)
+	VMOVUPD Y9, 0(R8)(R12*1)
+	WEIGHTS_Y(32, 32, 40, 48)
+	VMOVUPD Y9, 32(R8)(R12*1)
+	MOVQ R14, R12
+	JMP  column8
+
+column4:
+	CMPQ R12, R13
+	JGE  columndone
+	WEIGHTS_Y(0, 0, 8, 16)
+	VMOVUPD Y9, 0(R8)(R12*1)
+
+columndone:
+	VZEROUPPER
+	RET
+
+// func bandAVX2(ncol, n, stride int, sti, c2, c4, x, u0, y0, out, a1s, a5s *float64, u, v, w, ubtau, gam float64)
+//
+// The fused stage on 4*n rows of ncol consecutive columns of banded arrays
+// whose column segments are stride bytes apart. x, u0, y0 and out point at
+// the first row of the first column; a1s and a5s at the first column's
+// factored weights. Per column the row loop is that of stageAVX2, with
+// xw = x - stride, xc = x - 8, xe = x + stride and u1 = x; then every
+// column pointer moves on by stride. R15 counts the columns.
+TEXT ·bandAVX2(SB), NOSPLIT, $0-136
+	MOVQ n+8(FP), R13
+	SHLQ $5, R13
+	MOVQ sti+24(FP), AX
+	MOVQ c2+32(FP), BX
+	MOVQ c4+40(FP), CX
+	MOVQ x+48(FP), R10
+	MOVQ stride+16(FP), R14
+	MOVQ R10, DX
+	SUBQ R14, DX
+	LEAQ -8(R10), SI
+	LEAQ (R10)(R14*1), DI
+	MOVQ u0+56(FP), R8
+	MOVQ y0+64(FP), R9
+	MOVQ out+72(FP), R11
+	VBROADCASTSD u+96(FP), Y2
+	VBROADCASTSD v+104(FP), Y3
+	VBROADCASTSD w+112(FP), Y4
+	VBROADCASTSD ubtau+120(FP), Y5
+	VBROADCASTSD gam+128(FP), Y6
+	VPCMPEQQ Y7, Y7, Y7
+	VPSLLQ   $63, Y7, Y7
+	XORQ     R15, R15
+
+bandcol:
+	CMPQ R15, ncol+0(FP)
+	JGE  banddone
+	MOVQ a1s+80(FP), R14
+	VBROADCASTSD (R14)(R15*8), Y0
+	MOVQ a5s+88(FP), R14
+	VBROADCASTSD (R14)(R15*8), Y1
+	XORQ R12, R12
+
+band8:
+	LEAQ 64(R12), R14
+	CMPQ R14, R13
+	JGT  band4
+	STAGE4(0, 0, 8, 16)
+	STAGE4(32, 32, 40, 48)
+	MOVQ R14, R12
+	JMP  band8
+
+band4:
+	CMPQ R12, R13
+	JGE  bandnext
+	STAGE4(0, 0, 8, 16)
+
+bandnext:
+	MOVQ stride+16(FP), R14
+	ADDQ R14, DX
+	ADDQ R14, SI
+	ADDQ R14, DI
+	ADDQ R14, R8
+	ADDQ R14, R9
+	ADDQ R14, R10
+	ADDQ R14, R11
+	INCQ R15
+	JMP  bandcol
+
+banddone:
+	VZEROUPPER
+	RET
