@@ -99,39 +99,35 @@ func (a *Analyzer) Analyze(f, ref []float64, time float64) Stats {
 	}
 
 	var fp, fm, fpn, fmn, fps, fms, an, as, e1, e2, ax float64
-	limS := math.Pi - a.PoleLimit
+	jN, jS := a.capRows()
 	for k := 0; k < npm-1; k++ {
 		dap := m.AreaPhi[k]
 		cp, sp := a.cosP[k], a.sinP[k]
 		col := f[ntm*k : ntm*(k+1)]
+		at, sinA, cosA := m.AreaTheta[:len(col)], a.sinA[:len(col)], a.cosA[:len(col)]
 		for j, v := range col {
-			dat := m.AreaTheta[j]
+			dat := at[j]
 			fv := v * dat * dap
-			if fv > 0 {
-				fp += fv
-			} else {
-				fm += fv
-			}
-			t := m.Theta[j]
-			if t <= a.PoleLimit {
-				if fv > 0 {
-					fpn += fv
-				} else {
-					fmn += fv
-				}
+			// The flux goes to the positive or the negative sum by its
+			// sign bit, without a branch: the other sum gets +0, which
+			// leaves it unchanged (a sum started at +0 is never -0), and
+			// fv = +0 adds +0 to either, as the comparison fv > 0 would.
+			pos, neg := splitSign(fv)
+			fp += pos
+			fm += neg
+			if j < jN {
+				fpn += pos
+				fmn += neg
 				an += dat * dap
 			}
-			if t >= limS {
-				if fv > 0 {
-					fps += fv
-				} else {
-					fms += fv
-				}
+			if j >= jS {
+				fps += pos
+				fms += neg
 				as += dat * dap
 			}
-			e1 += v * a.sinA[j] * cp * dat * dap
-			e2 += v * a.sinA[j] * sp * dat * dap
-			ax += v * a.cosA[j] * dat * dap
+			e1 += v * sinA[j] * cp * dat * dap
+			e2 += v * sinA[j] * sp * dat * dap
+			ax += v * cosA[j] * dat * dap
 		}
 	}
 	s.FluxPos, s.FluxNeg = mesh.RsunCm2*fp, mesh.RsunCm2*fm
@@ -186,4 +182,29 @@ func BalanceFlux(m *mesh.Mesh, f []float64) {
 // of Mesh.ThetaArea, and cos and sin of Mesh.Phi (for other backends).
 func (a *Analyzer) Tables() (sinA, cosA, cosP, sinP []float64) {
 	return a.sinA, a.cosA, a.cosP, a.sinP
+}
+
+// capRows returns the rows of the polar caps: theta <= PoleLimit for rows
+// j < jN, theta >= pi - PoleLimit for rows j >= jS (theta increases with j).
+func (a *Analyzer) capRows() (jN, jS int) {
+	m := a.Mesh
+	limS := math.Pi - a.PoleLimit
+	jS = m.NThetaMain
+	for j, t := range m.Theta[:m.NThetaMain] {
+		if t <= a.PoleLimit {
+			jN = j + 1
+		}
+		if t >= limS && j < jS {
+			jS = j
+		}
+	}
+	return jN, jS
+}
+
+// splitSign returns (x, +0) when the sign bit of x is clear and (+0, x)
+// when it is set.
+func splitSign(x float64) (pos, neg float64) {
+	b := math.Float64bits(x)
+	neg64 := uint64(int64(b) >> 63)
+	return math.Float64frombits(b &^ neg64), math.Float64frombits(b & neg64)
 }

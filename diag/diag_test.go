@@ -2,6 +2,7 @@ package diag
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"goft/mesh"
@@ -89,6 +90,41 @@ func TestBalanceFlux(t *testing.T) {
 	for k := 1; k < m.NPhiMain; k++ {
 		if f[m.NThetaMain*k] != f[0] {
 			t.Fatal("pole row no longer constant")
+		}
+	}
+}
+
+// TestAnalyzeMatchesReference checks that Analyze gives exactly the bits of
+// the branching reference, on fields of random sign with exact zeros of
+// both signs, with and without a validation reference, for several cap
+// limits.
+func TestAnalyzeMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, size := range [][2]int{{7, 12}, {91, 180}, {181, 361}} {
+		m, _ := mesh.Uniform(size[0], size[1])
+		f, ref := make([]float64, m.Size()), make([]float64, m.Size())
+		for i := range f {
+			switch rng.IntN(10) {
+			case 0:
+				f[i] = 0
+			case 1:
+				f[i] = math.Copysign(0, -1)
+			default:
+				f[i] = 1000 * (2*rng.Float64() - 1)
+			}
+			ref[i] = f[i] + rng.Float64()
+		}
+		for _, limit := range []float64{0, 30, 90, 180} {
+			a := NewAnalyzer(m, limit)
+			for _, r := range [][]float64{nil, ref} {
+				got, want := a.Analyze(f, r, 3), referenceAnalyze(a, f, r, 3)
+				gv, wv := got.Values(), want.Values()
+				for c := range gv {
+					if math.Float64bits(gv[c]) != math.Float64bits(wv[c]) {
+						t.Errorf("%dx%d, limit %v, ref %v: column %d = %v, reference %v", size[0], size[1], limit, r != nil, c, gv[c], wv[c])
+					}
+				}
+			}
 		}
 	}
 }
