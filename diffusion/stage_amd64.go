@@ -82,29 +82,29 @@ func columnAVX2(n int, sti, c2, c4, xw, xc, xe, yc *float64, a1, a5 float64)
 
 // stageBandVector is the fused STS stage with factored weights (see
 // stageUniformVector) on ncol consecutive interior columns of banded arrays
-// (column segments stride elements apart), rows 0 <= i < 4*(nrows/4) of
-// each: column c of the range uses the weights a1s[c], a5s[c] and the rows'
+// (column segments stride elements apart), rows 0 <= i < nrows of each:
+// column c of the range uses the weights a1s[c], a5s[c] and the rows'
 // sti[i], c2[i], c4[i]; its row i is element off+c*stride+i of x (u1), u0,
 // y0 and out, with the west and east neighbours stride elements before and
-// after and the north and south neighbours the elements next to it. It
-// returns the number of rows done in every column: 4*(nrows/4), or 0 when
-// AVX2 is not available. It panics if a slice is too short.
+// after and the north and south neighbours the elements next to it. Rows
+// go four at a time with AVX2, the last nrows%4 one at a time, all with the
+// scalar code's operations in the same order. It returns the number of
+// rows done in every column: nrows, or 0 when AVX2 is not available. It
+// panics if a slice is too short.
 func stageBandVector(ncol, nrows, stride int, a1s, a5s, sti, c2, c4, x, u0, y0, out []float64, off int, a *stageArgs) int {
-	n := nrows / 4
-	if !useVector || n <= 0 || ncol <= 0 {
+	if !useVector || nrows <= 0 || ncol <= 0 {
 		return 0
 	}
-	rows := 4 * n
 	last := off + (ncol-1)*stride // first row of the last column
 	// The asm trusts these bounds.
-	_, _, _ = sti[rows-1], c2[rows-1], c4[rows-1]
+	_, _, _ = sti[nrows-1], c2[nrows-1], c4[nrows-1]
 	_, _ = a1s[ncol-1], a5s[ncol-1]
 	_, _ = x[off-stride], x[off-1]
-	_, _, _, _ = x[last+stride+rows-1], x[last+rows], u0[last+rows-1], y0[last+rows-1]
-	_ = out[last+rows-1]
-	bandAVX2(ncol, n, 8*stride, &sti[0], &c2[0], &c4[0], &x[off], &u0[off], &y0[off], &out[off], &a1s[0], &a5s[0],
+	_, _, _, _ = x[last+stride+nrows-1], x[last+nrows], u0[last+nrows-1], y0[last+nrows-1]
+	_ = out[last+nrows-1]
+	bandAVX2(ncol, nrows, 8*stride, &sti[0], &c2[0], &c4[0], &x[off], &u0[off], &y0[off], &out[off], &a1s[0], &a5s[0],
 		a.u, a.v, a.w, a.ubtau, a.g)
-	return rows
+	return nrows
 }
 
 // bandAVX2 does stageBandVector's rows with stride in bytes and pointers at
@@ -112,4 +112,4 @@ func stageBandVector(ncol, nrows, stride int, a1s, a5s, sti, c2, c4, x, u0, y0, 
 // have checked that the CPU has AVX2.
 //
 //go:noescape
-func bandAVX2(ncol, n, stride int, sti, c2, c4, x, u0, y0, out, a1s, a5s *float64, u, v, w, ubtau, gam float64)
+func bandAVX2(ncol, nrows, stride int, sti, c2, c4, x, u0, y0, out, a1s, a5s *float64, u, v, w, ubtau, gam float64)

@@ -60,6 +60,44 @@
 	VADDPD  Y10, Y8, Y8; \
 	VMOVUPD Y8, off(R11)(R12*1)
 
+// WEIGHTS_1 and STAGE1 are WEIGHTS_Y and STAGE4 for the single row at
+// byte offset off, on the low lanes (scalar SD instructions, the same
+// operations in the same order).
+#define WEIGHTS_1(off, offm, offc, offp) \
+	VMOVSD  off(AX)(R12*1), X8; \
+	VMULSD  X8, X0, X9; \
+	VMULSD  X8, X9, X9; \
+	VMULSD  X8, X1, X10; \
+	VMULSD  X8, X10, X10; \
+	VMOVSD  off(BX)(R12*1), X11; \
+	VMOVSD  off(CX)(R12*1), X12; \
+	VADDSD  X11, X9, X8; \
+	VADDSD  X12, X8, X8; \
+	VADDSD  X10, X8, X8; \
+	VXORPD  X7, X8, X8; \
+	VMULSD  off(DX)(R12*1), X9, X9; \
+	VMULSD  offm(SI)(R12*1), X11, X11; \
+	VADDSD  X11, X9, X9; \
+	VMULSD  offc(SI)(R12*1), X8, X8; \
+	VADDSD  X8, X9, X9; \
+	VMULSD  offp(SI)(R12*1), X12, X12; \
+	VADDSD  X12, X9, X9; \
+	VMULSD  off(DI)(R12*1), X10, X10; \
+	VADDSD  X10, X9, X9
+
+#define STAGE1(off, offm, offc, offp) \
+	WEIGHTS_1(off, offm, offc, offp); \
+	VMULSD  off(R10)(R12*1), X2, X8; \
+	VMULSD  off(R11)(R12*1), X3, X10; \
+	VADDSD  X10, X8, X8; \
+	VMULSD  off(R8)(R12*1), X4, X10; \
+	VADDSD  X10, X8, X8; \
+	VMULSD  X9, X5, X10; \
+	VADDSD  X10, X8, X8; \
+	VMULSD  off(R9)(R12*1), X6, X10; \
+	VADDSD  X10, X8, X8; \
+	VMOVSD  X8, off(R11)(R12*1)
+
 // func stageAVX2(n int, sti, c2, c4, xw, xc, xe, u0, y0, u1, u2 *float64, a1, a5, u, v, w, ubtau, gam float64)
 TEXT ·stageAVX2(SB), NOSPLIT, $0-144
 	MOVQ n+0(FP), R13
@@ -141,16 +179,18 @@ columndone:
 	VZEROUPPER
 	RET
 
-// func bandAVX2(ncol, n, stride int, sti, c2, c4, x, u0, y0, out, a1s, a5s *float64, u, v, w, ubtau, gam float64)
+// func bandAVX2(ncol, nrows, stride int, sti, c2, c4, x, u0, y0, out, a1s, a5s *float64, u, v, w, ubtau, gam float64)
 //
-// The fused stage on 4*n rows of ncol consecutive columns of banded arrays
+// The fused stage on nrows rows (4 at a time, then the last nrows%4 one by
+// one) of ncol consecutive columns of banded arrays
 // whose column segments are stride bytes apart. x, u0, y0 and out point at
 // the first row of the first column; a1s and a5s at the first column's
 // factored weights. Per column the row loop is that of stageAVX2, with
 // xw = x - stride, xc = x - 8, xe = x + stride and u1 = x; then every
 // column pointer moves on by stride. R15 counts the columns.
 TEXT ·bandAVX2(SB), NOSPLIT, $0-136
-	MOVQ n+8(FP), R13
+	MOVQ nrows+8(FP), R13
+	SHRQ $2, R13
 	SHLQ $5, R13
 	MOVQ sti+24(FP), AX
 	MOVQ c2+32(FP), BX
@@ -193,8 +233,18 @@ band8:
 
 band4:
 	CMPQ R12, R13
-	JGE  bandnext
+	JGE  bandtail
 	STAGE4(0, 0, 8, 16)
+	ADDQ $32, R12
+
+bandtail:
+	MOVQ nrows+8(FP), R14
+	SHLQ $3, R14
+	CMPQ R12, R14
+	JGE  bandnext
+	STAGE1(0, 0, 8, 16)
+	ADDQ $8, R12
+	JMP  bandtail
 
 bandnext:
 	MOVQ stride+16(FP), R14

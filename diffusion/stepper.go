@@ -62,6 +62,12 @@ type Stepper struct {
 	wave     *wavefront // blocked stages (wavefront.go)
 	bodyWave parallel.Body
 	bodyOut  parallel.Body
+
+	// PTL scans: the field, the largest |L f|, one partial result per worker.
+	ptlF                   []float64
+	ptlAmax                float64
+	ptlPart                []float64
+	bodyPTLMax, bodyPTLMin parallel.Body
 }
 
 type stageArgs struct {
@@ -96,6 +102,8 @@ func NewStepper(op *Operator, method Method, subcycles int, pool *parallel.Pool)
 	s.wave = newWavefront(op.Mesh.NThetaMain, op.Mesh.NPhiMain, op.NReal, team, bandRows, blockStages)
 	s.bodyWave = s.waveWorkers
 	s.bodyOut = s.stsOut
+	s.ptlPart = make([]float64, team)
+	s.bodyPTLMax, s.bodyPTLMin = s.ptlMax, s.ptlMin
 	return s, nil
 }
 
@@ -155,48 +163,87 @@ func (s *Stepper) Advance(f []float64, dt float64, hook CycleHook) {
 // PTL returns HipFT's practical time-step limit for the current field: from
 // the point(s) where |L f| is largest (over all realizations), the smallest
 // -du/dA over the four neighbours, times 0.95, and never below tauIn. When
-// L f vanishes wherever |f| > 1e-14 it returns math.MaxFloat64.
+// L f vanishes wherever |f| > 1e-14 it returns math.MaxFloat64. The scans
+// run on the whole team; maxima and minima do not depend on the order.
 func (s *Stepper) PTL(f []float64, tauIn float64) float64 {
-	const fmin = 1e-14
-	op := s.Op
-	m := op.Mesh
-	af := s.lbuf
-	op.Apply(af, f)
+	s.Op.Apply(s.lbuf, f)
+	s.ptlF = f
+	team := s.wave.team
+	s.pool.For(team, s.bodyPTLMax)
 	amax := -1.0
-	for i, v := range f {
-		if math.Abs(v) > fmin {
-			if a := math.Abs(af[i]); a > amax {
-				amax = a
-			}
-		}
+	for _, v := range s.ptlPart[:team] {
+		amax = max(amax, v)
 	}
 	if !(amax > 0) {
+		s.ptlF = nil
 		return math.MaxFloat64
 	}
+	s.ptlAmax = amax
+	s.pool.For(team, s.bodyPTLMin)
+	s.ptlF = nil
 	ptl := math.MaxFloat64
-	ntm, npm := m.NThetaMain, m.NPhiMain
-	for r := 0; r < op.NReal; r++ {
-		for k := 1; k < npm-1; k++ {
-			for j := 1; j < ntm-1; j++ {
-				i := m.Index(j, k, r)
-				if math.Abs(af[i]) != amax || !(math.Abs(f[i]) > fmin) {
-					continue
-				}
-				for _, nb := range [4]int{i - 1, i + 1, i - ntm, i + ntm} {
-					du := f[i] - f[nb]
-					da := af[i] - af[nb]
-					if du*da < -fmin {
-						ptl = math.Min(-du/da, ptl)
-					}
-				}
-			}
-		}
+	for _, v := range s.ptlPart[:team] {
+		ptl = math.Min(v, ptl)
 	}
 	ptl *= 0.95
 	if ptl < tauIn {
 		ptl = tauIn
 	}
 	return ptl
+}
+
+// ptlFmin is the smallest |f| PTL looks at.
+const ptlFmin = 1e-14
+
+// ptlMax stores in ptlPart[w] the largest |L f| over worker w's share of
+// the points where |f| > ptlFmin (-1 if none), for workers [lo, hi).
+func (s *Stepper) ptlMax(lo, hi int) {
+	f, af, team := s.ptlF, s.lbuf, s.wave.team
+	for w := lo; w < hi; w++ {
+		a, b := w*len(f)/team, (w+1)*len(f)/team
+		fs, as := f[a:b], af[a:b]
+		as = as[:len(fs)]
+		amax := -1.0
+		for i, v := range fs {
+			if math.Abs(v) > ptlFmin {
+				if a := math.Abs(as[i]); a > amax {
+					amax = a
+				}
+			}
+		}
+		s.ptlPart[w] = amax
+	}
+}
+
+// ptlMin stores in ptlPart[w] the smallest -du/dA over the neighbours of
+// the interior points of worker w's columns where |L f| = ptlAmax
+// (math.MaxFloat64 if none), for workers [lo, hi).
+func (s *Stepper) ptlMin(lo, hi int) {
+	op := s.Op
+	m := op.Mesh
+	f, af, amax, team := s.ptlF, s.lbuf, s.ptlAmax, s.wave.team
+	ntm, npm := m.NThetaMain, m.NPhiMain
+	ncol := op.NReal * (npm - 2)
+	for w := lo; w < hi; w++ {
+		ptl := math.MaxFloat64
+		for c := w * ncol / team; c < (w+1)*ncol/team; c++ {
+			r, k := c/(npm-2), c%(npm-2)+1
+			for j := 1; j < ntm-1; j++ {
+				i := m.Index(j, k, r)
+				if math.Abs(af[i]) != amax || !(math.Abs(f[i]) > ptlFmin) {
+					continue
+				}
+				for _, nb := range [4]int{i - 1, i + 1, i - ntm, i + ntm} {
+					du := f[i] - f[nb]
+					da := af[i] - af[nb]
+					if du*da < -ptlFmin {
+						ptl = math.Min(-du/da, ptl)
+					}
+				}
+			}
+		}
+		s.ptlPart[w] = ptl
+	}
 }
 
 // stepFE takes ceil(tau/DtEuler) forward Euler substeps.

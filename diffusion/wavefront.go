@@ -12,11 +12,12 @@ import "goft/parallel"
 // blockStages stages sweeps the rows of a realization from pole to pole
 // together, in bands of bandRows theta rows: at wavefront time t, stage i of
 // the block advances band t-2i over the worker's columns, then the team
-// meets at a barrier. A band of stage i then finds the bands of stage i-1 it
-// needs (its own, and one row of each neighbouring band) already done at
-// t-1, and no stage overwrites data that a later stage of the block still
-// needs, so the two stage buffers are updated in place. The data of a block
-// stay in cache for all its stages.
+// meets at a barrier (a worker alone on a realization uses band t-i, see
+// sweep). A band of stage i then finds the bands of stage i-1 it needs (its
+// own, and one row of each neighbouring band) already done, and no stage
+// overwrites data that a later stage of the block still needs, so the two
+// stage buffers are updated in place. The data of a block stay in cache
+// for all its stages.
 //
 // So that a band is one contiguous stretch of memory, the stepper keeps its
 // stages in a banded layout: realization, then band, then column, then the
@@ -222,12 +223,21 @@ func (s *Stepper) waveWorker(w int) {
 // sweep advances the current block of stages on columns [kLo, kHi) of
 // realization r, band by band; with several workers on the realization,
 // barrier keeps them in step.
+//
+// A worker alone on the realization lets stage i trail stage i-1 by one
+// band: it does stage i-1's band b+1 before stage i's band b at the same
+// time t. A team needs a lag of two bands, so that everything a band reads
+// was done before the last barrier.
 func (s *Stepper) sweep(r, kLo, kHi int, barrier *parallel.Barrier) {
 	wf := s.wave
 	nb, nk := wf.nbands(), len(wf.args)
-	for t := 0; t < nb+2*(nk-1); t++ {
+	lag := 1
+	if barrier != nil {
+		lag = 2
+	}
+	for t := 0; t < nb+lag*(nk-1); t++ {
 		for i := 0; i < nk; i++ {
-			b := t - 2*i
+			b := t - lag*i
 			if b < 0 {
 				break
 			}

@@ -65,6 +65,12 @@ type cpuBackend struct {
 	diff  *diffusion.Stepper
 	an    *diag.Analyzer
 	pool  *parallel.Pool
+
+	// Arguments of the parallel Analyze body.
+	anRef   func(i int) []float64
+	anTime  float64
+	anStats []diag.Stats
+	anBody  parallel.Body
 }
 
 func (b *cpuBackend) Name() string { return "CPU" }
@@ -116,21 +122,25 @@ func (b *cpuBackend) Diffuse(dt float64, hook diffusion.CycleHook) (int64, int64
 }
 
 func (b *cpuBackend) Analyze(t float64, ref func(i int) []float64, stats []diag.Stats) error {
-	n := b.m.Size()
-	if r0 := ref(0); r0 != nil {
-		// The validation references share one scratch field: one at a time.
-		stats[0] = b.an.Analyze(b.f[:n], r0, t)
-		for i := 1; i < len(stats); i++ {
-			stats[i] = b.an.Analyze(b.f[n*i:n*(i+1)], ref(i), t)
-		}
-		return nil
+	// The first reference is formed here, before the realizations are
+	// analysed in parallel: a reference shared by every realization is then
+	// only read (Run.referenceField).
+	ref(0)
+	b.anRef, b.anTime, b.anStats = ref, t, stats
+	if b.anBody == nil {
+		b.anBody = b.analyzeRealizations
 	}
-	b.pool.For(len(stats), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			stats[i] = b.an.Analyze(b.f[n*i:n*(i+1)], nil, t)
-		}
-	})
+	b.pool.For(len(stats), b.anBody)
+	b.anRef, b.anStats = nil, nil
 	return nil
+}
+
+// analyzeRealizations computes the statistics of realizations [lo, hi).
+func (b *cpuBackend) analyzeRealizations(lo, hi int) {
+	n := b.m.Size()
+	for i := lo; i < hi; i++ {
+		b.anStats[i] = b.an.Analyze(b.f[n*i:n*(i+1)], b.anRef(i), b.anTime)
+	}
 }
 
 func (b *cpuBackend) FirstNonFinite() (int, error) {

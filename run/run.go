@@ -104,10 +104,11 @@ type Run struct {
 	stats []diag.Stats
 
 	// Validation run data.
-	soccerU0  []float64 // unaveraged u0 in map layout (validation 1)
-	vtConst   float64   // flow_vt_const after validation overrides (km/s)
-	vpOmega   float64   // flow_vp_rigid_omega after overrides (km/s)
-	ref       []float64 // scratch: one realization's reference field
+	soccerU0  []float64   // unaveraged u0 in map layout (validation 1)
+	vtConst   float64     // flow_vt_const after validation overrides (km/s)
+	vpOmega   float64     // flow_vp_rigid_omega after overrides (km/s)
+	ref       []float64   // scratch: the validation-run-2 reference field (shared by all realizations)
+	refs      [][]float64 // validation run 1: one reference per realization
 	hist      *output.Histories
 	idxHist   int64
 	idxOut    int64
@@ -241,6 +242,14 @@ func New(p *input.Params, opt Options) (*Run, error) {
 	}
 	r.stats = make([]diag.Stats, r.NReal)
 	r.ref = make([]float64, r.Mesh.Size())
+	if p.ValidationRun == 1 {
+		// One reference per realization (each has its own decay), so that
+		// the realizations can be analysed in parallel.
+		r.refs = make([][]float64, r.NReal)
+		for i := range r.refs {
+			r.refs[i] = make([]float64, r.Mesh.Size())
+		}
+	}
 	r.idxOut = p.OutputMapIdxStart - 1
 
 	idx := make([]int, r.NReal)
@@ -708,12 +717,13 @@ func (r *Run) referenceField(i int) []float64 {
 	switch p.ValidationRun {
 	case 1:
 		decay := validation.SoccerDecay(p.DiffusionCoefConstants[i], p.DiffusionCoefFactor, r.Time-p.TimeStart)
+		ref := r.refs[i]
 		for k := 0; k < m.NPhiMain-1; k++ {
 			for j := 0; j < ntm; j++ {
-				r.ref[j+ntm*k] = r.soccerU0[k+nPhi*j] * decay
+				ref[j+ntm*k] = r.soccerU0[k+nPhi*j] * decay
 			}
 		}
-		return r.ref
+		return ref
 	case 2:
 		// The same field for every realization: computed once per time.
 		if r.refValid && r.refTime == r.Time {
