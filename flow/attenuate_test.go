@@ -105,7 +105,7 @@ func TestAttenuateMatchesReference(t *testing.T) {
 			copy(v.Vt, v0.Vt)
 			copy(v.Vp, v0.Vp)
 			a := newAttenuator(m, nReal, p)
-			a.apply(v, f, values)
+			a.apply(v, v, f, values)
 			name := fmt.Sprintf("%dx%dx%d pool %d", g[0], g[1], nReal, pi)
 			for _, c := range []struct {
 				what      string
@@ -141,7 +141,7 @@ func BenchmarkAttenuate1024x512x8(b *testing.B) {
 		apply func()
 	}{
 		{"ref", func() { refAttenuate(v, m, f, values) }},
-		{"opt", func() { a.apply(v, f, values) }},
+		{"opt", func() { a.apply(v, v, f, values) }},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {

@@ -18,7 +18,7 @@ import (
 // on vt and vp.
 func Attenuate(v *Velocity, m *mesh.Mesh, f []float64, values []float64) {
 	a := newAttenuator(m, v.NReal, nil)
-	a.apply(v, f, values)
+	a.apply(v, v, f, values)
 }
 
 // attenuator applies Attenuate over (realization, phi column) with a pool,
@@ -34,7 +34,7 @@ type attenuator struct {
 	nReal  int
 	pool   *parallel.Pool
 	inv    []float64 // a_r
-	v      *Velocity
+	v, src *Velocity // the attenuated velocity is written to v from src
 	f      []float64
 	blocks int       // column blocks, each with its own tcol buffers
 	tcol   []float64 // per block, two columns of 1 - tanh(a_r*|Br|)
@@ -55,7 +55,8 @@ func newAttenuator(m *mesh.Mesh, nReal int, pool *parallel.Pool) *attenuator {
 	return a
 }
 
-func (a *attenuator) apply(v *Velocity, f []float64, values []float64) {
+// apply sets v to the attenuation of src (which may be v itself).
+func (a *attenuator) apply(v, src *Velocity, f []float64, values []float64) {
 	m := a.m
 	for r := 0; r < a.nReal; r++ {
 		if values[r] > 0 {
@@ -64,9 +65,9 @@ func (a *attenuator) apply(v *Velocity, f []float64, values []float64) {
 			a.inv[r] = math.MaxFloat64
 		}
 	}
-	a.v, a.f = v, f
+	a.v, a.src, a.f = v, src, f
 	a.pool.For(a.blocks, a.body)
-	a.v, a.f = nil, nil
+	a.v, a.src, a.f = nil, nil, nil
 	mesh.SetPeriodic(v.Vt, m.NThetaHalf, m.NPhiMain, a.nReal)
 	mesh.SetPeriodic(v.Vp, m.NThetaMain, m.NPhiHalf, a.nReal)
 }
@@ -116,14 +117,17 @@ func (a *attenuator) columnBlocks(lo, hi int) {
 			// The factor of the point with the larger |Br|, chosen without
 			// branches: larger(x, y) is 1 if |y| > |x| and 0 otherwise.
 			tc := buf[cur:][:ntm]
-			vt := a.v.Vt[nt*(k+npm*r):][:ntm]
+			vt := a.v.Vt[nt*(k+npm*r):][:nt]
+			st := a.src.Vt[nt*(k+npm*r):][:nt]
+			vt[0], vt[nt-1] = st[0], st[nt-1] // the pole faces are not attenuated
 			for j := 1; j < nt-1; j++ {
-				vt[j] = vt[j] * tc[j-1+larger(fc[j-1], fc[j])]
+				vt[j] = st[j] * tc[j-1+larger(fc[j-1], fc[j])]
 			}
 			vp := a.v.Vp[ntm*(k+np*r):][:ntm]
+			sp := a.src.Vp[ntm*(k+np*r):][:ntm]
 			d := cur - prev
 			for j := range vp {
-				vp[j] = vp[j] * buf[prev+j+(-larger(fw[j], fc[j])&d)]
+				vp[j] = sp[j] * buf[prev+j+(-larger(fw[j], fc[j])&d)]
 			}
 		}
 	}
@@ -150,6 +154,11 @@ type Flows struct {
 	stale     bool
 	everyStep bool
 	atten     *attenuator
+	// base is the sum of the models before attenuation, kept when only the
+	// attenuation changes from step to step (no TimeDependent model);
+	// baseValid is cleared by Invalidate.
+	base      *Velocity
+	baseValid bool
 }
 
 // New returns Flows for nReal realizations on m with the given models
@@ -165,10 +174,16 @@ func New(m *mesh.Mesh, nReal int, models []Model, attenuateValues []float64, poo
 		fl.everyStep = true
 		fl.atten = newAttenuator(m, nReal, pool)
 	}
+	timeDependent := false
 	for _, md := range models {
 		if td, ok := md.(TimeDependent); ok && td.TimeDependent() {
-			fl.everyStep = true
+			timeDependent = true
 		}
+	}
+	if timeDependent {
+		fl.everyStep = true
+	} else if fl.atten != nil {
+		fl.base = NewVelocity(m, nReal)
 	}
 	return fl, nil
 }
@@ -205,7 +220,7 @@ func (fl *Flows) NeedsUpdate() bool { return fl.stale }
 
 // Invalidate forces the next Update to recompute the velocity (HipFT sets
 // flow_needs_updating when a step is clipped to a flow-file time).
-func (fl *Flows) Invalidate() { fl.stale = true }
+func (fl *Flows) Invalidate() { fl.stale, fl.baseValid = true, false }
 
 // Update recomputes the velocity at time t (hours) from the field f (Gauss,
 // main-mesh layout, the field at the start of the step) if it needs
@@ -219,14 +234,21 @@ func (fl *Flows) Update(f []float64, t float64) (bool, error) {
 		return false, nil
 	}
 	fl.stale = fl.everyStep
-	fl.V.Zero()
-	for _, md := range fl.Models {
-		if err := md.Add(fl.V, fl.Mesh, t); err != nil {
-			return true, fmt.Errorf("flow: model %s at time %g h: %w", md.Name(), t, err)
+	sum := fl.V
+	if fl.base != nil {
+		sum = fl.base
+	}
+	if fl.base == nil || !fl.baseValid {
+		sum.Zero()
+		for _, md := range fl.Models {
+			if err := md.Add(sum, fl.Mesh, t); err != nil {
+				return true, fmt.Errorf("flow: model %s at time %g h: %w", md.Name(), t, err)
+			}
 		}
+		fl.baseValid = fl.base != nil
 	}
 	if fl.atten != nil {
-		fl.atten.apply(fl.V, f, fl.AttenuateValues)
+		fl.atten.apply(fl.V, sum, f, fl.AttenuateValues)
 	}
 	return true, nil
 }
