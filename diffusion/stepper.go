@@ -52,7 +52,10 @@ type Stepper struct {
 
 	// lbuf holds L of the field (PTL, FE, the start of a super step); the
 	// super-step stages live in the wavefront's banded arrays.
-	lbuf               []float64
+	lbuf []float64
+	// lbufOf is the field whose L lbuf holds, until that field changes:
+	// PTL leaves L(f) there for the super step that follows.
+	lbufOf             *float64
 	uj, vj, ubj, gj, b []float64
 
 	pool     *parallel.Pool
@@ -167,6 +170,7 @@ func (s *Stepper) Advance(f []float64, dt float64, hook CycleHook) {
 // run on the whole team; maxima and minima do not depend on the order.
 func (s *Stepper) PTL(f []float64, tauIn float64) float64 {
 	s.Op.Apply(s.lbuf, f)
+	s.lbufOf = &f[0]
 	s.ptlF = f
 	team := s.wave.team
 	s.pool.For(team, s.bodyPTLMax)
@@ -253,6 +257,7 @@ func (s *Stepper) stepFE(f []float64, tau float64) {
 	s.cur = stageArgs{f: f, hFE: tau / float64(n)}
 	for i := int64(0); i < n; i++ {
 		s.Op.Apply(s.lbuf, f)
+		s.lbufOf = nil
 		s.pool.For(len(f), s.bodyFE)
 	}
 	s.cur = stageArgs{}

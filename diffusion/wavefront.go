@@ -76,27 +76,6 @@ func (l *bandLayout) size() int { return l.nreal * l.nbands() * l.npm * l.stride
 // realization r; slot 1 holds row bands[b].
 func (l *bandLayout) segment(r, b, k int) int { return ((r*l.nbands()+b)*l.npm + k) * l.stride }
 
-// toBands copies columns [lo, hi) of the flattened (realization, column)
-// index from mesh-order src into banded dst, halos included.
-func (l *bandLayout) toBands(dst, src []float64, lo, hi int) {
-	nb := l.nbands()
-	for c := lo; c < hi; c++ {
-		r, k := c/l.npm, c%l.npm
-		col := src[l.ntm*c : l.ntm*(c+1)]
-		for b := 0; b < nb; b++ {
-			j0, j1 := l.bands[b], l.bands[b+1]
-			seg := dst[l.segment(r, b, k):]
-			if b > 0 {
-				seg[0] = col[j0-1]
-			}
-			copy(seg[1:1+j1-j0], col[j0:j1])
-			if b < nb-1 {
-				seg[j1-j0+1] = col[j1]
-			}
-		}
-	}
-}
-
 // fromBands copies columns [lo, hi) from banded src to mesh-order dst.
 func (l *bandLayout) fromBands(dst, src []float64, lo, hi int) {
 	nb := l.nbands()
@@ -144,7 +123,10 @@ func (s *Stepper) stepSTS(f []float64, tau float64) {
 	s.StagesUsed = n
 	s.loadCoefficients(n)
 	wf := s.wave
-	s.Op.Apply(s.lbuf, f)
+	if s.lbufOf != &f[0] {
+		s.Op.Apply(s.lbuf, f)
+	}
+	s.lbufOf = nil // f is about to change
 	wf.f, wf.lf, wf.tau, wf.ub1 = f, s.lbuf, tau, s.ubj[1]
 	ncol := s.Op.NReal * s.Op.Mesh.NPhiMain
 	s.pool.For(ncol, s.bodyInit)
@@ -166,23 +148,34 @@ func (s *Stepper) stepSTS(f []float64, tau float64) {
 
 // stsInit sets, on columns [lo, hi) of the flattened (realization, column)
 // index, u0 = f, y0 = tau*L(f) (L(f) given in wf.lf), the first stage
-// U1 = f + ub1*y0, and the stage before it U0 = f, all banded.
+// U1 = f + ub1*y0, and the stage before it U0 = f, all banded with their
+// halos, in one pass.
 func (s *Stepper) stsInit(lo, hi int) {
 	wf := s.wave
-	wf.toBands(wf.u0, wf.f, lo, hi)
-	wf.toBands(wf.bufs[0], wf.f, lo, hi)
-	wf.toBands(wf.y0, wf.lf, lo, hi)
 	tau, ub1 := wf.tau, wf.ub1
-	nb := wf.nbands()
+	nb, S := wf.nbands(), wf.stride
 	for c := lo; c < hi; c++ {
 		r, k := c/wf.npm, c%wf.npm
+		col := wf.f[wf.ntm*c : wf.ntm*(c+1)]
+		lcol := wf.lf[wf.ntm*c : wf.ntm*(c+1)]
+		lcol = lcol[:len(col)]
 		for b := 0; b < nb; b++ {
+			j0, j1 := wf.bands[b], wf.bands[b+1]
+			// Slot i is row j0-1+i; the halo slots exist inside the mesh.
+			i0, i1 := 0, j1-j0+2
+			if b == 0 {
+				i0 = 1
+			}
+			if b == nb-1 {
+				i1--
+			}
 			off := wf.segment(r, b, k)
-			u0, y0, u1 := wf.u0[off:off+wf.stride], wf.y0[off:off+wf.stride], wf.bufs[1][off:off+wf.stride]
-			y0, u1 = y0[:len(u0)], u1[:len(u0)]
-			for i := range u0 {
-				y0[i] = tau * y0[i]
-				u1[i] = u0[i] + ub1*y0[i]
+			u0, y0 := wf.u0[off:off+S], wf.y0[off:off+S]
+			b0, b1 := wf.bufs[0][off:off+S], wf.bufs[1][off:off+S]
+			for i := i0; i < i1; i++ {
+				v, y := col[j0-1+i], tau*lcol[j0-1+i]
+				u0[i], b0[i], y0[i] = v, v, y
+				b1[i] = v + ub1*y
 			}
 		}
 	}
@@ -203,19 +196,17 @@ func (s *Stepper) waveWorkers(lo, hi int) {
 }
 
 // waveWorker sweeps the current block over worker w's share of the mesh:
-// when the realizations divide evenly among the team, whole realizations,
-// each worker on its own (no barriers); otherwise a share of the columns of
-// every realization, in step with the team.
+// whole realizations, each worker on its own (no barriers), as long as
+// every worker gets one; then a share of the columns of each realization
+// left over, in step with the team.
 func (s *Stepper) waveWorker(w int) {
 	wf := s.wave
-	if wf.nreal%wf.team == 0 {
-		for r := w; r < wf.nreal; r += wf.team {
-			s.sweep(r, 0, wf.npm, nil)
-		}
-		return
+	solo := wf.nreal - wf.nreal%wf.team
+	for r := w; r < solo; r += wf.team {
+		s.sweep(r, 0, wf.npm, nil)
 	}
 	kLo, kHi := w*wf.npm/wf.team, (w+1)*wf.npm/wf.team
-	for r := 0; r < wf.nreal; r++ {
+	for r := solo; r < wf.nreal; r++ {
 		s.sweep(r, kLo, kHi, wf.barrier)
 	}
 }

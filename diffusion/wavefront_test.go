@@ -118,3 +118,53 @@ func TestBlockedStagesAreBitIdentical(t *testing.T) {
 		}
 	}
 }
+
+// TestAutoSubcyclesAreBitIdentical checks the automatic (PTL) subcycling,
+// where the super step reuses the L(f) that PTL computed, against the same
+// cycles taken with the unblocked reference step.
+func TestAutoSubcyclesAreBitIdentical(t *testing.T) {
+	m, err := mesh.Uniform(45, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const nr = 3
+	pool := parallel.New(2)
+	defer pool.Close()
+	op := NewOperator(m, nr, constantCoef(m, 300, 500, 900), pool)
+	f := soccerField(m, nr)
+	for i := range f {
+		f[i] += math.Sin(float64(i)) // not an eigenfunction: PTL has work to do
+	}
+	mesh.SetPeriodic(f, m.NThetaMain, m.NPhiMain, nr)
+	m.PoleAverage(f, nr)
+	want := append([]float64(nil), f...)
+	s, err := NewStepper(op, RKG2, 0, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const dt = 50.0
+	s.Advance(f, dt, nil)
+	if s.CyclesUsed < 2 {
+		t.Fatalf("only %d cycles: the test needs several", s.CyclesUsed)
+	}
+	// The reference: Advance's automatic cycles, each an unblocked step.
+	ref, _ := NewStepper(op, RKG2, 0, pool)
+	elapsed, tau := 0.0, 0.0
+	for i := 1; ; i++ {
+		tau = ref.PTL(want, tau)
+		done := elapsed+tau >= dt || i == MaxAutoCycles-1
+		if done {
+			tau = dt - elapsed
+		}
+		referenceSTS(op, RKG2, want, tau)
+		elapsed += tau
+		if done {
+			break
+		}
+	}
+	for i := range f {
+		if math.Float64bits(f[i]) != math.Float64bits(want[i]) {
+			t.Fatalf("point %d: %v, reference %v", i, f[i], want[i])
+		}
+	}
+}
