@@ -72,3 +72,27 @@ func (p *Pool) For(n int, body Body) {
 	body(0, n/chunks)
 	p.wg.Wait()
 }
+
+// Copier copies float64 slices with a pool's workers, without allocating.
+type Copier struct {
+	pool     *Pool
+	dst, src []float64
+	body     Body
+}
+
+// NewCopier returns a Copier on pool p (nil copies serially).
+func NewCopier(p *Pool) *Copier {
+	c := &Copier{pool: p}
+	c.body = c.chunk
+	return c
+}
+
+// Copy copies src into dst (len(dst) elements; src must be at least as
+// long) and returns when it is done.
+func (c *Copier) Copy(dst, src []float64) {
+	c.dst, c.src = dst, src[:len(dst)]
+	c.pool.For(len(dst), c.body)
+	c.dst, c.src = nil, nil
+}
+
+func (c *Copier) chunk(lo, hi int) { copy(c.dst[lo:hi], c.src[lo:hi]) }

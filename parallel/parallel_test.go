@@ -68,3 +68,23 @@ func TestBarrierOrdersPhases(t *testing.T) {
 		}
 	}
 }
+
+func TestCopierCopies(t *testing.T) {
+	for _, workers := range []int{1, 2, 3} {
+		p := New(workers)
+		c := NewCopier(p)
+		for _, n := range []int{0, 1, 7, 1000} {
+			src, dst := make([]float64, n+3), make([]float64, n)
+			for i := range src {
+				src[i] = float64(i) + 0.5
+			}
+			c.Copy(dst, src)
+			for i := range dst {
+				if dst[i] != src[i] {
+					t.Fatalf("workers=%d n=%d: dst[%d] = %v, want %v", workers, n, i, dst[i], src[i])
+				}
+			}
+		}
+		p.Close()
+	}
+}

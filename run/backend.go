@@ -71,6 +71,9 @@ type cpuBackend struct {
 	anTime  float64
 	anStats []diag.Stats
 	anBody  parallel.Body
+	// First NaN or Inf of each worker's share of the field.
+	nanFirst []int
+	nanBody  parallel.Body
 }
 
 func (b *cpuBackend) Name() string { return "CPU" }
@@ -144,12 +147,34 @@ func (b *cpuBackend) analyzeRealizations(lo, hi int) {
 }
 
 func (b *cpuBackend) FirstNonFinite() (int, error) {
-	for i, v := range b.f {
-		if v-v != 0 { // NaN or Inf
+	workers := b.pool.Workers()
+	if len(b.nanFirst) != workers {
+		b.nanFirst = make([]int, workers)
+		b.nanBody = b.scanNonFinite
+	}
+	b.pool.For(workers, b.nanBody)
+	for _, i := range b.nanFirst {
+		if i >= 0 {
 			return i, nil
 		}
 	}
 	return -1, nil
+}
+
+// scanNonFinite stores in nanFirst[w] the first NaN or Inf of worker w's
+// share of the field (-1 if none), for workers [lo, hi).
+func (b *cpuBackend) scanNonFinite(lo, hi int) {
+	n := len(b.f)
+	for w := lo; w < hi; w++ {
+		b.nanFirst[w] = -1
+		a := w * n / len(b.nanFirst)
+		for i, v := range b.f[a : (w+1)*n/len(b.nanFirst)] {
+			if v-v != 0 { // NaN or Inf
+				b.nanFirst[w] = a + i
+				break
+			}
+		}
+	}
 }
 
 func (b *cpuBackend) Close() {}

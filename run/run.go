@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -104,18 +105,20 @@ type Run struct {
 	stats []diag.Stats
 
 	// Validation run data.
-	soccerU0  []float64   // unaveraged u0 in map layout (validation 1)
-	vtConst   float64     // flow_vt_const after validation overrides (km/s)
-	vpOmega   float64     // flow_vp_rigid_omega after overrides (km/s)
-	ref       []float64   // scratch: the validation-run-2 reference field (shared by all realizations)
-	refs      [][]float64 // validation run 1: one reference per realization
-	hist      *output.Histories
-	idxHist   int64
-	idxOut    int64
-	outputMap bool
-	mapList   *output.AppendFile
-	flowList  *output.AppendFile
-	mapDir    string
+	soccerU0   []float64   // unaveraged u0 in map layout (validation 1)
+	soccerMesh []float64   // soccerU0 in main-mesh order, unique columns
+	soccerOnce sync.Once   // builds soccerMesh
+	vtConst    float64     // flow_vt_const after validation overrides (km/s)
+	vpOmega    float64     // flow_vp_rigid_omega after overrides (km/s)
+	ref        []float64   // scratch: the validation-run-2 reference field (shared by all realizations)
+	refs       [][]float64 // validation run 1: one reference per realization
+	hist       *output.Histories
+	idxHist    int64
+	idxOut     int64
+	outputMap  bool
+	mapList    *output.AppendFile
+	flowList   *output.AppendFile
+	mapDir     string
 
 	timing  output.Timing
 	started time.Time
@@ -125,7 +128,8 @@ type Run struct {
 	lastCheckpointWall time.Time
 	stop               atomic.Value // string: why the run was asked to stop
 	lastGood           []float64    // the field at the start of the current step
-	hookErr            error        // first error of a history write inside the diffusion loop
+	copier             *parallel.Copier
+	hookErr            error // first error of a history write inside the diffusion loop
 	// stagesNow reports the STS stages of the subcycle just taken, for a
 	// backend whose stepper is not r.diff.
 	stagesNow func() int64
@@ -483,8 +487,9 @@ func (r *Run) Advance() error {
 		// produces NaN or Inf (a device backend keeps its field on the device).
 		if r.lastGood == nil {
 			r.lastGood = make([]float64, len(r.F))
+			r.copier = parallel.NewCopier(r.pool)
 		}
-		copy(r.lastGood, r.F)
+		r.copier.Copy(r.lastGood, r.F)
 	}
 	lastGoodTime := r.Time
 	t0 := time.Now()
@@ -713,15 +718,23 @@ func (r *Run) writeHistory() error {
 func (r *Run) referenceField(i int) []float64 {
 	p := r.P
 	m := r.Mesh
-	ntm, nPhi := m.NThetaMain, m.NPhiFile
+	ntm := m.NThetaMain
 	switch p.ValidationRun {
 	case 1:
 		decay := validation.SoccerDecay(p.DiffusionCoefConstants[i], p.DiffusionCoefFactor, r.Time-p.TimeStart)
-		ref := r.refs[i]
-		for k := 0; k < m.NPhiMain-1; k++ {
-			for j := 0; j < ntm; j++ {
-				ref[j+ntm*k] = r.soccerU0[k+nPhi*j] * decay
+		// u0 in mesh order, once (realizations may ask in parallel): each
+		// reference is then one product per point in memory order.
+		r.soccerOnce.Do(func() {
+			r.soccerMesh = make([]float64, ntm*(m.NPhiMain-1))
+			for k := 0; k < m.NPhiMain-1; k++ {
+				for j := 0; j < ntm; j++ {
+					r.soccerMesh[j+ntm*k] = r.soccerU0[k+m.NPhiFile*j]
+				}
 			}
+		})
+		ref := r.refs[i]
+		for n, u := range r.soccerMesh {
+			ref[n] = u * decay
 		}
 		return ref
 	case 2:
