@@ -95,7 +95,7 @@ func BenchmarkBlockShape(b *testing.B) {
 		for i := range f {
 			f[i] = math.Sin(float64(i))
 		}
-		for _, shape := range [][2]int{{513, 1}, {32, 16}, {32, 32}, {64, 16}, {64, 32}, {128, 16}} {
+		for _, shape := range [][2]int{{513, 1}, {16, 8}, {32, 16}, {64, 8}, {64, 16}, {64, 32}} {
 			b.Run(fmt.Sprintf("nr=%d/rows=%d/stages=%d", nr, shape[0], shape[1]), func(b *testing.B) {
 				s.wave = newWavefront(m.NThetaMain, m.NPhiMain, nr, s.wave.team, shape[0], shape[1])
 				for i := 0; i < b.N; i++ {

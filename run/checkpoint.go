@@ -177,6 +177,7 @@ func (r *Run) readCheckpoint(path string) (*checkpoint, error) {
 // restore puts the run in the checkpointed state.
 func (r *Run) restore(c *checkpoint) error {
 	copy(r.F, c.F)
+	r.statsValid = false
 	if err := r.be.Upload(r.F); err != nil {
 		return err
 	}

@@ -52,6 +52,7 @@ func (r *Run) updateFlows() error {
 // advect takes one advection call of dt hours.
 func (r *Run) advect(dt float64) {
 	t0 := time.Now()
+	r.statsValid = false
 	if err := r.be.Advect(dt); err != nil {
 		r.hookErr = err
 	}

@@ -127,9 +127,13 @@ type Run struct {
 	lastCheckpointTime float64
 	lastCheckpointWall time.Time
 	stop               atomic.Value // string: why the run was asked to stop
-	lastGood           []float64    // the field at the start of the current step
-	copier             *parallel.Copier
-	hookErr            error // first error of a history write inside the diffusion loop
+	// statsValid reports that r.stats were computed from the current field
+	// at time statsTime (hours); every change to the field clears it.
+	statsValid bool
+	statsTime  float64
+	lastGood   []float64 // the field at the start of the current step
+	copier     *parallel.Copier
+	hookErr    error // first error of a history write inside the diffusion loop
 	// stagesNow reports the STS stages of the subcycle just taken, for a
 	// backend whose stepper is not r.diff.
 	stagesNow func() int64
@@ -513,6 +517,7 @@ func (r *Run) Advance() error {
 	r.Time += r.Dt
 	if next, ok := r.asmNext(); ok && r.Time >= next {
 		t0 := time.Now()
+		r.statsValid = false
 		if err := r.onHost(func() error { _, err := r.asm.Apply(r.F, r.Time); return err }); err != nil {
 			return err
 		}
@@ -642,6 +647,7 @@ func (r *Run) applySource(h float64) {
 		return
 	}
 	t0 := time.Now()
+	r.statsValid = false
 	r.onHost(func() error { r.src.Apply(r.F, h); return nil })
 	r.timing.Source += time.Since(t0)
 }
@@ -655,6 +661,7 @@ func (r *Run) diffuse(dt float64) error {
 		if p.Verbose > 1 {
 			hook = r.inLoopHistory
 		}
+		r.statsValid = false
 		stages, cycles, err := r.be.Diffuse(dt, hook)
 		if err != nil {
 			return err
@@ -671,6 +678,7 @@ func (r *Run) inLoopHistory(elapsed float64, estimate int64) {
 	if r.hookErr != nil {
 		return
 	}
+	r.statsValid = false // a subcycle has changed the field
 	saved := r.Time
 	r.Time = saved + elapsed
 	r.diffPerStep = r.diff.StagesUsed
@@ -697,8 +705,13 @@ func (r *Run) writeHistory() error {
 	if r.refFn == nil {
 		r.refFn = r.referenceField // bound once: a method value allocates
 	}
-	if err := r.be.Analyze(r.Time, r.refFn, r.stats); err != nil {
-		return err
+	// With verbose >= 2 the line after the last diffusion subcycle and the
+	// step's line describe the same field at the same time: analyse once.
+	if !r.statsValid || r.statsTime != r.Time {
+		if err := r.be.Analyze(r.Time, r.refFn, r.stats); err != nil {
+			return err
+		}
+		r.statsValid, r.statsTime = true, r.Time
 	}
 	t1 := time.Now()
 	r.timing.Analysis += t1.Sub(t0)
