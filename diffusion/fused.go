@@ -68,11 +68,13 @@ func (op *Operator) uniformColumn(r, k int, xw, xc, xe, yc []float64) {
 	xw, xc, xe, yc = xw[:ntm], xc[:ntm], xe[:ntm], yc[:ntm]
 	for j := columnUniformVector(1, ntm-1, a1, a5, sti, c2, c4, xw, xc, xe, yc); j < ntm-1; j++ {
 		s := sti[j]
-		w1 := a1 * s * s
-		w5 := a5 * s * s
+		w1 := float64(a1 * s * s)
+		w5 := float64(a5 * s * s)
 		w2, w4 := c2[j], c4[j]
 		w3 := -(w1 + w2 + w4 + w5)
-		yc[j] = w1*xw[j] + w2*xc[j-1] + w3*xc[j] + w4*xc[j+1] + w5*xe[j]
+		// Explicitly rounded products: no fused multiply-adds, as in the
+		// vector kernel that did the rows before j.
+		yc[j] = float64(w1*xw[j]) + float64(w2*xc[j-1]) + float64(w3*xc[j]) + float64(w4*xc[j+1]) + float64(w5*xe[j])
 	}
 }
 
@@ -90,7 +92,7 @@ func (op *Operator) poleNorth(x []float64, r int) float64 {
 	d := op.Coef[nt*np*r : nt*np*(r+1)]
 	var fn float64
 	for k := 1; k < npm-1; k++ {
-		fn += (d[0+nt*k] + d[1+nt*k]) * (x[m.Index(1, k, r)] - x[m.Index(0, k, r)]) * m.DPhi[k]
+		fn += float64((d[0+nt*k] + d[1+nt*k]) * (x[m.Index(1, k, r)] - x[m.Index(0, k, r)]) * m.DPhi[k])
 	}
 	return fn * op.PoleNorth
 }
@@ -103,7 +105,7 @@ func (op *Operator) poleSouth(x []float64, r int) float64 {
 	d := op.Coef[nt*np*r : nt*np*(r+1)]
 	var fs float64
 	for k := 1; k < npm-1; k++ {
-		fs += (d[nt-2+nt*k] + d[nt-1+nt*k]) * (x[m.Index(ntm-1, k, r)] - x[m.Index(ntm-2, k, r)]) * m.DPhi[k]
+		fs += float64((d[nt-2+nt*k] + d[nt-1+nt*k]) * (x[m.Index(ntm-1, k, r)] - x[m.Index(ntm-2, k, r)]) * m.DPhi[k])
 	}
 	return -fs * op.PoleSouth
 }

@@ -121,7 +121,7 @@ func (op *Operator) applyColumns(lo, hi int) {
 		for j := 1; j < ntm-1; j++ {
 			a1, a2, a4, a5 := c1[j], c2[j], c4[j], c5[j]
 			a3 := -(a1 + a2 + a4 + a5)
-			yc[j] = a1*xw[j] + a2*xc[j-1] + a3*xc[j] + a4*xc[j+1] + a5*xe[j]
+			yc[j] = float64(a1*xw[j]) + float64(a2*xc[j-1]) + float64(a3*xc[j]) + float64(a4*xc[j+1]) + float64(a5*xe[j])
 		}
 	}
 }

@@ -175,7 +175,7 @@ func (s *Stepper) stsInit(lo, hi int) {
 			for i := i0; i < i1; i++ {
 				v, y := col[j0-1+i], tau*lcol[j0-1+i]
 				u0[i], b0[i], y0[i] = v, v, y
-				b1[i] = v + ub1*y
+				b1[i] = v + float64(ub1*y) // rounded product: no fused multiply-add
 			}
 		}
 	}
@@ -261,7 +261,7 @@ func (s *Stepper) poleNorthBanded(x []float64, r int) float64 {
 	var fn float64
 	for k := 1; k < wf.npm-1; k++ {
 		off := wf.segment(r, 0, k)
-		fn += (d[0+nt*k] + d[1+nt*k]) * (x[off+2] - x[off+1]) * m.DPhi[k]
+		fn += float64((d[0+nt*k] + d[1+nt*k]) * (x[off+2] - x[off+1]) * m.DPhi[k])
 	}
 	return fn * op.PoleNorth
 }
@@ -277,7 +277,7 @@ func (s *Stepper) poleSouthBanded(x []float64, r int) float64 {
 	var fs float64
 	for k := 1; k < wf.npm-1; k++ {
 		off := wf.segment(r, b, k)
-		fs += (d[nt-2+nt*k] + d[nt-1+nt*k]) * (x[off+last] - x[off+last-1]) * m.DPhi[k]
+		fs += float64((d[nt-2+nt*k] + d[nt-1+nt*k]) * (x[off+last] - x[off+last-1]) * m.DPhi[k])
 	}
 	return -fs * op.PoleSouth
 }
@@ -349,14 +349,19 @@ func (s *Stepper) stageBand(r, b, kLo, kHi int, x, out []float64, a *stageArgs, 
 		y0, u1, u2 = y0[:len(u0)], u1[:len(u0)], u2[:len(u0)]
 		if w != nil {
 			a1, a5 := a1s[kk], a5s[kk]
+			// The products are rounded explicitly (float64), so that no
+			// compiler fuses them into multiply-adds (Go does on some
+			// targets, such as GOAMD64=v3): the ghost columns done here
+			// then have the bits of their periodic images, done by the
+			// vector kernel.
 			for i := first; i < hi; i++ {
 				sj := sti[i-lo]
-				w1 := a1 * sj * sj
-				w5 := a5 * sj * sj
+				w1 := float64(a1 * sj * sj)
+				w5 := float64(a5 * sj * sj)
 				w2, w4 := c2[i-lo], c4[i-lo]
 				w3 := -(w1 + w2 + w4 + w5)
-				yj := w1*xw[i] + w2*xc[i-1] + w3*xc[i] + w4*xc[i+1] + w5*xe[i]
-				u2[i] = a.u*u1[i] + a.v*u2[i] + a.w*u0[i] + a.ubtau*yj + a.g*y0[i]
+				yj := float64(w1*xw[i]) + float64(w2*xc[i-1]) + float64(w3*xc[i]) + float64(w4*xc[i+1]) + float64(w5*xe[i])
+				u2[i] = float64(a.u*u1[i]) + float64(a.v*u2[i]) + float64(a.w*u0[i]) + float64(a.ubtau*yj) + float64(a.g*y0[i])
 			}
 		} else {
 			cb := ntm * (kk + npm*r)
@@ -365,8 +370,8 @@ func (s *Stepper) stageBand(r, b, kLo, kHi int, x, out []float64, a *stageArgs, 
 				j := j0 - 1 + i
 				w1, w2, w4, w5 := c1[j], c2[j], c4[j], c5[j]
 				w3 := -(w1 + w2 + w4 + w5)
-				yj := w1*xw[i] + w2*xc[i-1] + w3*xc[i] + w4*xc[i+1] + w5*xe[i]
-				u2[i] = a.u*u1[i] + a.v*u2[i] + a.w*u0[i] + a.ubtau*yj + a.g*y0[i]
+				yj := float64(w1*xw[i]) + float64(w2*xc[i-1]) + float64(w3*xc[i]) + float64(w4*xc[i+1]) + float64(w5*xe[i])
+				u2[i] = float64(a.u*u1[i]) + float64(a.v*u2[i]) + float64(a.w*u0[i]) + float64(a.ubtau*yj) + float64(a.g*y0[i])
 			}
 		}
 	}
@@ -396,6 +401,6 @@ func (s *Stepper) poleRow(out, x []float64, off, n int, a *stageArgs, yp float64
 	S := wf.stride
 	u0, y0 := wf.u0, wf.y0
 	for i := off; i < off+n*S; i += S {
-		out[i] = a.u*x[i] + a.v*out[i] + a.w*u0[i] + a.ubtau*yp + a.g*y0[i]
+		out[i] = float64(a.u*x[i]) + float64(a.v*out[i]) + float64(a.w*u0[i]) + float64(a.ubtau*yp) + float64(a.g*y0[i])
 	}
 }

@@ -26,7 +26,7 @@ func referenceSTS(op *Operator, method Method, f []float64, tau float64) {
 	prev := append([]float64(nil), f...)
 	cur := make([]float64, len(f))
 	for i := range cur {
-		cur[i] = u0[i] + ubj[1]*y0[i]
+		cur[i] = u0[i] + float64(ubj[1]*y0[i])
 	}
 	y := make([]float64, len(f))
 	for k := int64(2); k <= n; k++ {
@@ -34,7 +34,8 @@ func referenceSTS(op *Operator, method Method, f []float64, tau float64) {
 		u, v := uj[k], vj[k]
 		w, ubtau, g := 1-u-v, ubj[k]*tau, gj[k]
 		for i := range prev {
-			prev[i] = u*cur[i] + v*prev[i] + w*u0[i] + ubtau*y[i] + g*y0[i]
+			// Rounded products (no fused multiply-adds), as in the kernels.
+			prev[i] = float64(u*cur[i]) + float64(v*prev[i]) + float64(w*u0[i]) + float64(ubtau*y[i]) + float64(g*y0[i])
 		}
 		prev, cur = cur, prev
 	}
