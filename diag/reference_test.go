@@ -91,4 +91,3 @@ func referenceAnalyze(a *Analyzer, f, ref []float64, time float64) Stats {
 	s.EqDipole = math.Sqrt(e1*e1 + e2*e2)
 	return s
 }
-
