@@ -9,36 +9,6 @@ import "golang.org/x/sys/cpu"
 // loops.
 var useVector = cpu.X86.HasAVX2
 
-// stageUniformVector is the fused STS stage of one column with factored
-// weights (see stsFused), four rows at a time with AVX2. For each row j with
-// j0 <= j < j0+4n, where n = (j1-j0)/4, it computes
-//
-//	s  = sti[j]
-//	w1 = (a1*s)*s, w5 = (a5*s)*s, w2 = c2[j], w4 = c4[j]
-//	w3 = -(((w1+w2)+w4)+w5)
-//	y  = (((w1*xw[j] + w2*xc[j-1]) + w3*xc[j]) + w4*xc[j+1]) + w5*xe[j]
-//	u2[j] = (((a.u*u1[j] + a.v*u2[j]) + a.w*u0[j]) + a.ubtau*y) + a.g*y0[j]
-//
-// with the scalar code's operations in the same order and no fused
-// multiply-add, so the results are the same bits as the scalar loop. It
-// returns the first row it did not do: j0 when AVX2 is not available (or
-// j1-j0 < 4), else j0+4n. Rows outside [j0, returned) are not touched. It
-// panics like the scalar loop if a slice is too short for the rows done.
-func stageUniformVector(j0, j1 int, a1, a5 float64, sti, c2, c4, xw, xc, xe, u0, y0, u1, u2 []float64, a *stageArgs) int {
-	n := (j1 - j0) / 4
-	if !useVector || n <= 0 {
-		return j0
-	}
-	e := j0 + 4*n
-	// The asm trusts these lengths: each slice covers the rows it reads.
-	sti, c2, c4, xw, xe = sti[j0:e], c2[j0:e], c4[j0:e], xw[j0:e], xe[j0:e]
-	u0, y0, u1, u2 = u0[j0:e], y0[j0:e], u1[j0:e], u2[j0:e]
-	xc = xc[j0-1 : e+1]
-	stageAVX2(n, &sti[0], &c2[0], &c4[0], &xw[0], &xc[0], &xe[0], &u0[0], &y0[0], &u1[0], &u2[0],
-		a1, a5, a.u, a.v, a.w, a.ubtau, a.g)
-	return e
-}
-
 // columnUniformVector is the operator on one column with factored weights
 // (see (*Operator).uniformColumn), four rows at a time with AVX2. For each
 // row j with j0 <= j < j0+4n, where n = (j1-j0)/4, it computes
@@ -66,31 +36,33 @@ func columnUniformVector(j0, j1 int, a1, a5 float64, sti, c2, c4, xw, xc, xe, yc
 	return e
 }
 
-// stageAVX2 does 4*n rows of stageUniformVector. Every pointer is to the
+// columnAVX2 does 4*n rows of columnUniformVector. Every pointer is to the
 // first row's element except xc, which points at the element one row before
 // it (xc[j0-1]); each array holds the 4*n rows (xc 4*n+2 elements). The
 // caller must have checked that the CPU has AVX2.
 //
 //go:noescape
-func stageAVX2(n int, sti, c2, c4, xw, xc, xe, u0, y0, u1, u2 *float64, a1, a5, u, v, w, ubtau, gam float64)
-
-// columnAVX2 does 4*n rows of columnUniformVector, with pointers as for
-// stageAVX2. The caller must have checked that the CPU has AVX2.
-//
-//go:noescape
 func columnAVX2(n int, sti, c2, c4, xw, xc, xe, yc *float64, a1, a5 float64)
 
 // stageBandVector is the fused STS stage with factored weights (see
-// stageUniformVector) on ncol consecutive interior columns of banded arrays
-// (column segments stride elements apart), rows 0 <= i < nrows of each:
-// column c of the range uses the weights a1s[c], a5s[c] and the rows'
-// sti[i], c2[i], c4[i]; its row i is element off+c*stride+i of x (u1), u0,
-// y0 and out, with the west and east neighbours stride elements before and
-// after and the north and south neighbours the elements next to it. Rows
-// go four at a time with AVX2, the last nrows%4 one at a time, all with the
-// scalar code's operations in the same order. It returns the number of
-// rows done in every column: nrows, or 0 when AVX2 is not available. It
-// panics if a slice is too short.
+// stageBand) on ncol consecutive interior columns of banded arrays (column
+// segments stride elements apart), rows 0 <= i < nrows of each. Column c
+// of the range uses the weights a1s[c], a5s[c] and the rows' sti[i],
+// c2[i], c4[i]; its row i is element n = off+c*stride+i of x (the previous
+// stage, u1), u0, y0 and out, with the west and east neighbours stride
+// elements before and after and the north and south neighbours next to it:
+//
+//	s  = sti[i]
+//	w1 = (a1*s)*s, w5 = (a5*s)*s, w2 = c2[i], w4 = c4[i]
+//	w3 = -(((w1+w2)+w4)+w5)
+//	y  = (((w1*x[n-stride] + w2*x[n-1]) + w3*x[n]) + w4*x[n+1]) + w5*x[n+stride]
+//	out[n] = (((a.u*x[n] + a.v*out[n]) + a.w*u0[n]) + a.ubtau*y) + a.g*y0[n]
+//
+// Rows go four at a time with AVX2, the last nrows%4 one at a time, all
+// with these operations in this order and no fused multiply-add, so the
+// results are the bits of the Go loop. It returns the number of rows done
+// in every column: nrows, or 0 when AVX2 is not available. It panics if a
+// slice is too short.
 func stageBandVector(ncol, nrows, stride int, a1s, a5s, sti, c2, c4, x, u0, y0, out []float64, off int, a *stageArgs) int {
 	if !useVector || nrows <= 0 || ncol <= 0 {
 		return 0

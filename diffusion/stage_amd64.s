@@ -98,49 +98,6 @@
 	VADDSD  X10, X8, X8; \
 	VMOVSD  X8, off(R11)(R12*1)
 
-// func stageAVX2(n int, sti, c2, c4, xw, xc, xe, u0, y0, u1, u2 *float64, a1, a5, u, v, w, ubtau, gam float64)
-TEXT ·stageAVX2(SB), NOSPLIT, $0-144
-	MOVQ n+0(FP), R13
-	SHLQ $5, R13
-	MOVQ sti+8(FP), AX
-	MOVQ c2+16(FP), BX
-	MOVQ c4+24(FP), CX
-	MOVQ xw+32(FP), DX
-	MOVQ xc+40(FP), SI
-	MOVQ xe+48(FP), DI
-	MOVQ u0+56(FP), R8
-	MOVQ y0+64(FP), R9
-	MOVQ u1+72(FP), R10
-	MOVQ u2+80(FP), R11
-	VBROADCASTSD a1+88(FP), Y0
-	VBROADCASTSD a5+96(FP), Y1
-	VBROADCASTSD u+104(FP), Y2
-	VBROADCASTSD v+112(FP), Y3
-	VBROADCASTSD w+120(FP), Y4
-	VBROADCASTSD ubtau+128(FP), Y5
-	VBROADCASTSD gam+136(FP), Y6
-	VPCMPEQQ Y7, Y7, Y7
-	VPSLLQ   $63, Y7, Y7
-	XORQ     R12, R12
-
-stage8:
-	LEAQ 64(R12), R14
-	CMPQ R14, R13
-	JGT  stage4
-	STAGE4(0, 0, 8, 16)
-	STAGE4(32, 32, 40, 48)
-	MOVQ R14, R12
-	JMP  stage8
-
-stage4:
-	CMPQ R12, R13
-	JGE  stagedone
-	STAGE4(0, 0, 8, 16)
-
-stagedone:
-	VZEROUPPER
-	RET
-
 // func columnAVX2(n int, sti, c2, c4, xw, xc, xe, yc *float64, a1, a5 float64)
 TEXT ·columnAVX2(SB), NOSPLIT, $0-80
 	MOVQ n+0(FP), R13
@@ -185,7 +142,7 @@ columndone:
 // one) of ncol consecutive columns of banded arrays
 // whose column segments are stride bytes apart. x, u0, y0 and out point at
 // the first row of the first column; a1s and a5s at the first column's
-// factored weights. Per column the row loop is that of stageAVX2, with
+// factored weights. Per column the row loop runs STAGE4 (then STAGE1), with
 // xw = x - stride, xc = x - 8, xe = x + stride and u1 = x; then every
 // column pointer moves on by stride. R15 counts the columns.
 TEXT ·bandAVX2(SB), NOSPLIT, $0-136

@@ -109,44 +109,46 @@ func wantDone(j0, j1 int) int {
 	return j0 + 4*((j1-j0)/4)
 }
 
-// TestStageUniformVectorBits checks the AVX2 stage kernel against the scalar
-// formula bit for bit, and that it leaves the rows it does not do alone.
-func TestStageUniformVectorBits(t *testing.T) {
+// TestStageBandVectorBits checks the AVX2 band kernel against the scalar
+// formula bit for bit on several columns of a banded array, for row counts
+// with and without a tail of single rows, and that it writes nothing but
+// the rows of out it does.
+func TestStageBandVectorBits(t *testing.T) {
 	if !useVector {
 		t.Skip("AVX2 kernels off: the CPU lacks AVX2 (or GOFT_NOVECTOR is set)")
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, c := range kernelCases() {
-		ntm, j0, j1 := c[0], c[1], c[2]
-		for trial := 0; trial < 3; trial++ {
-			sti, c2, c4 := randVec(rng, ntm), randVec(rng, ntm), randVec(rng, ntm)
-			xw, xc, xe := randVec(rng, ntm), randVec(rng, ntm), randVec(rng, ntm)
-			u0, y0, u1, u2 := randVec(rng, ntm), randVec(rng, ntm), randVec(rng, ntm), randVec(rng, ntm)
-			a1, a5 := 10*rng.Float64(), -10*rng.Float64()
+	for _, ncol := range []int{1, 2, 5} {
+		for _, nrows := range []int{1, 2, 3, 4, 5, 7, 8, 9, 16, 63, 64, 65} {
+			stride := nrows + 3
+			size := (ncol + 2) * stride
+			x, u0, y0, out := randVec(rng, size), randVec(rng, size), randVec(rng, size), randVec(rng, size)
+			sti, c2, c4 := randVec(rng, nrows), randVec(rng, nrows), randVec(rng, nrows)
+			a1s, a5s := randVec(rng, ncol), randVec(rng, ncol)
 			a := stageArgs{u: rng.NormFloat64(), v: rng.NormFloat64(), w: rng.NormFloat64(),
 				ubtau: rng.NormFloat64(), g: rng.NormFloat64()}
-			orig := append([]float64(nil), u2...)
-			ins := [][]float64{sti, c2, c4, xw, xc, xe, u0, y0, u1}
+			off := stride + 1 // row 0 of column 0 of the range; one halo row above it
+			ins := [][]float64{x, u0, y0, sti, c2, c4, a1s, a5s}
 			saved := snapshot(ins)
-			want := make([]float64, ntm)
-			for j := range want {
-				want[j] = orig[j]
-				if j >= j0 && j < j1 {
-					want[j] = refStage(j, a1, a5, sti, c2, c4, xw, xc, xe, u0, y0, u1, orig, &a)
+			orig := append([]float64(nil), out...)
+			want := append([]float64(nil), out...)
+			// The reference: refStage on each column, its slices starting one
+			// row above row 0 (so that row i is element i+1).
+			pad := func(v []float64) []float64 { return append([]float64{0}, v...) }
+			ps, p2, p4 := pad(sti), pad(c2), pad(c4)
+			for c := 0; c < ncol; c++ {
+				b := off + c*stride - 1
+				for i := 0; i < nrows; i++ {
+					want[b+1+i] = refStage(i+1, a1s[c], a5s[c], ps, p2, p4, x[b-stride:], x[b:], x[b+stride:],
+						u0[b:], y0[b:], x[b:], orig[b:], &a)
 				}
 			}
-			done := stageUniformVector(j0, j1, a1, a5, sti, c2, c4, xw, xc, xe, u0, y0, u1, u2, &a)
-			if done != wantDone(j0, j1) {
-				t.Fatalf("ntm %d rows [%d,%d): returned %d, want %d", ntm, j0, j1, done, wantDone(j0, j1))
+			if done := stageBandVector(ncol, nrows, stride, a1s, a5s, sti, c2, c4, x, u0, y0, out, off, &a); done != nrows {
+				t.Fatalf("%d columns of %d rows: returned %d", ncol, nrows, done)
 			}
-			for j := range u2 {
-				w := orig[j]
-				if j >= j0 && j < done {
-					w = want[j]
-				}
-				if !sameBits(u2[j], w) {
-					t.Fatalf("ntm %d rows [%d,%d) done %d: row %d = %v (%#x), want %v (%#x)",
-						ntm, j0, j1, done, j, u2[j], math.Float64bits(u2[j]), w, math.Float64bits(w))
+			for n := range out {
+				if !sameBits(out[n], want[n]) {
+					t.Fatalf("%d columns of %d rows: element %d = %v, want %v", ncol, nrows, n, out[n], want[n])
 				}
 			}
 			checkUnchanged(t, ins, saved)
@@ -199,8 +201,8 @@ func TestVectorKernelsOffDoNothing(t *testing.T) {
 	defer func() { useVector = saved }()
 	x := make([]float64, 40)
 	var a stageArgs
-	if got := stageUniformVector(1, 39, 1, 1, x, x, x, x, x, x, x, x, x, x, &a); got != 1 {
-		t.Errorf("stageUniformVector returned %d, want 1", got)
+	if got := stageBandVector(1, 8, 10, x, x, x, x, x, x, x, x, x, 11, &a); got != 0 {
+		t.Errorf("stageBandVector returned %d, want 0", got)
 	}
 	if got := columnUniformVector(3, 39, 1, 1, x, x, x, x, x, x, x); got != 3 {
 		t.Errorf("columnUniformVector returned %d, want 3", got)
@@ -271,8 +273,8 @@ func newKernelBenchData() *kernelBenchData {
 }
 
 // BenchmarkStageKernel times the fused STS stage on one column of 513 rows
-// (rows 1..511) with the scalar loop of stsFused and with the AVX2 kernel
-// (plus the scalar loop for the rows it leaves).
+// (rows 1..511) with the scalar loop of stageBand and with the AVX2 band
+// kernel.
 func BenchmarkStageKernel(b *testing.B) {
 	d := newKernelBenchData()
 	ntm := len(d.sti)
@@ -300,9 +302,14 @@ func BenchmarkStageKernel(b *testing.B) {
 		if !useVector {
 			b.Skip("AVX2 kernels off: the CPU lacks AVX2 (or GOFT_NOVECTOR is set)")
 		}
+		// The column between its two neighbours in one banded array.
+		x := append(append(append([]float64(nil), d.xw...), d.xc...), d.xe...)
+		u0 := append(append(append([]float64(nil), d.u0...), d.u0...), d.u0...)
+		y0 := append(append(append([]float64(nil), d.y0...), d.y0...), d.y0...)
+		out := append(append(append([]float64(nil), d.u2...), d.u2...), d.u2...)
+		a1s, a5s := []float64{d.a1}, []float64{d.a5}
 		for b.Loop() {
-			j0 := stageUniformVector(1, ntm-1, d.a1, d.a5, d.sti, d.c2, d.c4, d.xw, d.xc, d.xe, d.u0, d.y0, d.u1, d.u2, &d.a)
-			scalar(j0)
+			stageBandVector(1, ntm-2, ntm, a1s, a5s, d.sti[1:], d.c2[1:], d.c4[1:], x, u0, y0, out, ntm+1, &d.a)
 		}
 		b.ReportMetric(float64(ntm-2)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 	})

@@ -2,13 +2,6 @@
 
 package diffusion
 
-// stageUniformVector has no vector form on this architecture: it does no
-// rows and returns j0, so the caller's scalar loop does them all. (See
-// stage_amd64.go for what it computes.)
-func stageUniformVector(j0, j1 int, a1, a5 float64, sti, c2, c4, xw, xc, xe, u0, y0, u1, u2 []float64, a *stageArgs) int {
-	return j0
-}
-
 // columnUniformVector has no vector form on this architecture: it does no
 // rows and returns j0, so the caller's scalar loop does them all. (See
 // stage_amd64.go for what it computes.)
