@@ -76,29 +76,13 @@ func (a *Analyzer) Analyze(f, ref []float64, time float64) Stats {
 		// Without a reference the error sum stays 0, and so does the
 		// validation error.
 		for _, v := range f[:ntm*(npm-2)] {
-			if v < brMin {
-				brMin = v
-			}
-			if v > brMax {
-				brMax = v
-			}
-			if a := math.Abs(v); a < brAbsMin {
-				brAbsMin = a
-			}
+			brMin, brMax, brAbsMin = extremes(v, brMin, brMax, brAbsMin)
 		}
 	} else {
 		var errSum, normSum float64
 		ref = ref[:ntm*(npm-2)]
 		for i, v := range f[:len(ref)] {
-			if v < brMin {
-				brMin = v
-			}
-			if v > brMax {
-				brMax = v
-			}
-			if a := math.Abs(v); a < brAbsMin {
-				brAbsMin = a
-			}
+			brMin, brMax, brAbsMin = extremes(v, brMin, brMax, brAbsMin)
 			g := ref[i]
 			d := v - g
 			errSum += d * d
@@ -221,4 +205,19 @@ func splitSign(x float64) (pos, neg float64) {
 	b := math.Float64bits(x)
 	neg64 := uint64(int64(b) >> 63)
 	return math.Float64frombits(b &^ neg64), math.Float64frombits(b & neg64)
+}
+
+// extremes updates the running minimum, maximum and smallest magnitude with
+// v by plain comparisons (a NaN would be skipped; the run rejects them).
+func extremes(v, lo, hi, absLo float64) (float64, float64, float64) {
+	if v < lo {
+		lo = v
+	}
+	if v > hi {
+		hi = v
+	}
+	if a := math.Abs(v); a < absLo {
+		absLo = a
+	}
+	return lo, hi, absLo
 }

@@ -58,8 +58,10 @@ type Stepper struct {
 	lbufOf             *float64
 	uj, vj, ubj, gj, b []float64
 
-	pool     *parallel.Pool
-	cur      stageArgs
+	pool *parallel.Pool
+	// The field and substep (hours) of the forward Euler update.
+	feF      []float64
+	feH      float64
 	bodyInit parallel.Body
 	bodyFE   parallel.Body
 	wave     *wavefront // blocked stages (wavefront.go)
@@ -73,11 +75,10 @@ type Stepper struct {
 	bodyPTLMax, bodyPTLMin parallel.Body
 }
 
+// stageArgs are the coefficients of one STS stage: the new stage is
+// u*U1 + v*U2 + w*u0 + ubtau*L(U1) + g*tau*L(u0).
 type stageArgs struct {
-	f                 []float64
 	u, v, w, ubtau, g float64
-	tau, ub1          float64
-	hFE               float64
 }
 
 // NewStepper creates a stepper for operator op. subcycles = 0 selects the
@@ -254,17 +255,18 @@ func (s *Stepper) ptlMin(lo, hi int) {
 func (s *Stepper) stepFE(f []float64, tau float64) {
 	n := int64(math.Ceil(tau / s.Op.DtEuler))
 	s.StagesUsed = n
-	s.cur = stageArgs{f: f, hFE: tau / float64(n)}
+	s.feF, s.feH = f, tau/float64(n)
 	for i := int64(0); i < n; i++ {
 		s.Op.Apply(s.lbuf, f)
 		s.lbufOf = nil
 		s.pool.For(len(f), s.bodyFE)
 	}
-	s.cur = stageArgs{}
+	s.feF = nil
 }
 
+// feUpdate takes the Euler substep f += h*L(f) on points [lo, hi).
 func (s *Stepper) feUpdate(lo, hi int) {
-	f, l, h := s.cur.f[lo:hi], s.lbuf[lo:hi], s.cur.hFE
+	f, l, h := s.feF[lo:hi], s.lbuf[lo:hi], s.feH
 	for i := range f {
 		f[i] = f[i] + h*l[i]
 	}

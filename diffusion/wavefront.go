@@ -100,9 +100,11 @@ type wavefront struct {
 	s0      int64        // first stage of the current block
 	team    int          // number of workers
 	barrier *parallel.Barrier
-	// Input of the set-up and copy-out passes.
-	f, lf    []float64
-	tau, ub1 float64
+	// Input of the set-up and copy-out passes: the field, its L, the step
+	// (hours), the first stage's coefficient and the buffer of the last
+	// stage.
+	f, lf, last []float64
+	tau, ub1    float64
 }
 
 // newWavefront sets up blocks of stages stages over bands of rows theta
@@ -141,9 +143,9 @@ func (s *Stepper) stepSTS(f []float64, tau float64) {
 		}
 		s.pool.For(wf.team, s.bodyWave)
 	}
-	wf.s0 = n // the copy-out pass reads bufs[n%2]
+	wf.last = wf.bufs[n%2]
 	s.pool.For(ncol, s.bodyOut)
-	wf.f, wf.lf = nil, nil
+	wf.f, wf.lf, wf.last = nil, nil, nil
 }
 
 // stsInit sets, on columns [lo, hi) of the flattened (realization, column)
@@ -184,7 +186,7 @@ func (s *Stepper) stsInit(lo, hi int) {
 // stsOut copies the last stage back to the field on columns [lo, hi).
 func (s *Stepper) stsOut(lo, hi int) {
 	wf := s.wave
-	wf.fromBands(wf.f, wf.bufs[wf.s0%2], lo, hi)
+	wf.fromBands(wf.f, wf.last, lo, hi)
 }
 
 // waveWorkers runs workers [lo, hi) of the team (one each when the pool has
