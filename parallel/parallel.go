@@ -53,6 +53,10 @@ func (p *Pool) Close() { close(p.tasks) }
 // For calls body over [0, n) split into at most Workers contiguous chunks of
 // near-equal size, and returns when all chunks are done. The caller's
 // goroutine runs the first chunk. A nil pool runs body(0, n) inline.
+//
+// With n equal to Workers, body(w, w+1) runs once for each worker w, all
+// at the same time on their own goroutines: kernels that keep per-worker
+// partial results, or keep their workers in step with a Barrier, use this.
 func (p *Pool) For(n int, body Body) {
 	if n <= 0 {
 		return

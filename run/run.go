@@ -10,7 +10,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -107,7 +106,6 @@ type Run struct {
 	// Validation run data.
 	soccerU0   []float64   // unaveraged u0 in map layout (validation 1)
 	soccerMesh []float64   // soccerU0 in main-mesh order, unique columns
-	soccerOnce sync.Once   // builds soccerMesh
 	vtConst    float64     // flow_vt_const after validation overrides (km/s)
 	vpOmega    float64     // flow_vp_rigid_omega after overrides (km/s)
 	ref        []float64   // scratch: the validation-run-2 reference field (shared by all realizations)
@@ -252,10 +250,18 @@ func New(p *input.Params, opt Options) (*Run, error) {
 	r.ref = make([]float64, r.Mesh.Size())
 	if p.ValidationRun == 1 {
 		// One reference per realization (each has its own decay), so that
-		// the realizations can be analysed in parallel.
+		// the realizations can be analysed in parallel, and u0 in mesh
+		// order, so that a reference is one product per point.
 		r.refs = make([][]float64, r.NReal)
 		for i := range r.refs {
 			r.refs[i] = make([]float64, r.Mesh.Size())
+		}
+		m, ntm := r.Mesh, r.Mesh.NThetaMain
+		r.soccerMesh = make([]float64, ntm*(m.NPhiMain-1))
+		for k := 0; k < m.NPhiMain-1; k++ {
+			for j := 0; j < ntm; j++ {
+				r.soccerMesh[j+ntm*k] = r.soccerU0[k+m.NPhiFile*j]
+			}
 		}
 	}
 	r.idxOut = p.OutputMapIdxStart - 1
@@ -735,16 +741,6 @@ func (r *Run) referenceField(i int) []float64 {
 	switch p.ValidationRun {
 	case 1:
 		decay := validation.SoccerDecay(p.DiffusionCoefConstants[i], p.DiffusionCoefFactor, r.Time-p.TimeStart)
-		// u0 in mesh order, once (realizations may ask in parallel): each
-		// reference is then one product per point in memory order.
-		r.soccerOnce.Do(func() {
-			r.soccerMesh = make([]float64, ntm*(m.NPhiMain-1))
-			for k := 0; k < m.NPhiMain-1; k++ {
-				for j := 0; j < ntm; j++ {
-					r.soccerMesh[j+ntm*k] = r.soccerU0[k+m.NPhiFile*j]
-				}
-			}
-		})
 		ref := r.refs[i]
 		for n, u := range r.soccerMesh {
 			ref[n] = u * decay
