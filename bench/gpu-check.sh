@@ -140,7 +140,7 @@ say "GPU kernel line of a testsuite log: $(grep -m1 'Kernels run on' "$work/gpu/
 
 [ -z "$gpuflag" ] && { echo "DRY RUN: production skipped"; exit 0; }
 echo "== production-size case"
-for kind in gpu gpu2 gpuprof cpu; do
+for kind in gpu gpu2 gpuprof gpu1 gpu1prof cpu; do
   mkdir -p "$work/prod_$kind"
   cp "$root/bench/production/hipft.in" "$work/prod_$kind/"
   ln -s "$data/maps/$prodmap" "$work/prod_$kind/$prodmap"
@@ -148,15 +148,23 @@ done
 tp=$(timed "$work/prod_gpu" prod_gpu "$bin/goft" run -gpu -q hipft.in)
 tp2=$(timed "$work/prod_gpu2" prod_gpu2 "$bin/goft" run -gpu -q hipft.in)
 GOFT_GPU_PROFILE=$out/profile-production.txt timed "$work/prod_gpuprof" prod_gpuprof "$bin/goft" run -gpu -q hipft.in >/dev/null
+# One launch per diffusion stage (GOFT_GPU_STAGES=1), the kernels before
+# the blocked stages, for comparison; the results are the same bits.
+tp1=$(GOFT_GPU_STAGES=1 timed "$work/prod_gpu1" prod_gpu1 "$bin/goft" run -gpu -q hipft.in)
+GOFT_GPU_STAGES=1 GOFT_GPU_PROFILE=$out/profile-production-1stage.txt timed "$work/prod_gpu1prof" prod_gpu1prof "$bin/goft" run -gpu -q hipft.in >/dev/null
+same=$(cmp -s "$work/prod_gpu/hipft_history_sol_r000001.out" "$work/prod_gpu1/hipft_history_sol_r000001.out" && echo identical || echo DIFFERENT)
 tcp=$(timed "$work/prod_cpu" prod_cpu "$bin/goft" run -q hipft.in)
 chk=$("$bin/gpucheck" compare -cpu "$work/prod_cpu" -gpu "$work/prod_gpu" -n 8 -name production | cut -c32-)
 loop=$(awk '/Wall clock time:/ {w=$4} /--> Setup:/ {s=$3} END {printf "%.2f", w-s}' "$work/prod_gpu/hipft_timing.out")
 cp "$work/prod_gpu/hipft_timing.out" "$out/production-gpu-timing.out"
 cp "$work/prod_cpu/hipft_timing.out" "$out/production-cpu16-timing.out"
 say "production: GPU ${tp} s and ${tp2} s wall (time loop ${loop} s, hipft_timing.out); CPU ${tcp} s wall on $(nproc) cores; $chk"
+say "production, one launch per diffusion stage (GOFT_GPU_STAGES=1): ${tp1} s wall; histories against the blocked stages: $same"
 say "production stages: $(tail -1 "$work/prod_gpu/hipft_history_num_r000001.out" | awk '{print "N_DIFF_PER_STEP", $7, "N_DIFF_CYCLES", $8}')"
 echo "== per-kernel profile of the production case"
 cat "$out/profile-production.txt" | tee -a "$summary"
+echo "== the same with one launch per diffusion stage"
+cat "$out/profile-production-1stage.txt" | tee -a "$summary"
 echo
 echo "== SUMMARY"
 cat "$summary"

@@ -20,6 +20,17 @@ const (
 	poleThreads = 1024
 )
 
+// The blocked STS stages (diff_sts_block, kernels/diffusion.cu): at most
+// stsHalo stages per launch, tiles of stsTileJ x stsTileK points (halos
+// included) done by stsThreads threads. They mirror the kernel source's
+// STS_* definitions; a test checks that the two agree.
+const (
+	stsHalo    = 4
+	stsTileJ   = 64
+	stsTileK   = 32
+	stsThreads = 256
+)
+
 func blocks(n int) int { return (n + threads - 1) / threads }
 
 // maxBits are the bits of math.MaxFloat64, the start of minimum reductions.
@@ -54,6 +65,8 @@ type backend struct {
 	stages, cycles int64
 	sts            map[int64]*stsCoef
 	ncoef          int
+	stsBlock       int    // stages per diff_sts_block launch; 1: one launch per stage
+	s3, s4, stsCap devPtr // the blocked stages' second output pair and cap scratch
 
 	// Advection and flows.
 	adv              *advection.Advector
@@ -84,14 +97,26 @@ type backend struct {
 	pending error // an error of a method that cannot return one (FlowStableDt)
 }
 
-type stsCoef struct{ uj, vj, ubj, gj []float64 }
+// stsCoef holds the coefficients of an n-stage super step; dev, for the
+// blocked stages, is the device array of (u, v, 1-u-v, ub, g) per stage.
+type stsCoef struct {
+	uj, vj, ubj, gj []float64
+	dev             devPtr
+}
 
 // newBackend allocates the device arrays and uploads the mesh, the
 // coefficients and the setup's constant data. The driver uploads the
 // initial field.
-func newBackend(d device, s *run.BackendSetup) (*backend, error) {
+func newBackend(d device, s *run.BackendSetup, opts Options) (*backend, error) {
 	b := &backend{d: d, m: s.Mesh, nr: s.NReal, n: s.Mesh.Size() * s.NReal,
 		diff: s.Diffusion, adv: s.Advector, flows: s.Flows, an: s.Analyzer, sts: map[int64]*stsCoef{}}
+	b.stsBlock = opts.StagesPerLaunch
+	if b.stsBlock <= 0 || b.stsBlock > stsHalo {
+		b.stsBlock = stsHalo
+	}
+	if !stsBlockFits(s.Mesh) {
+		b.stsBlock = 1
+	}
 	if s.Flows != nil && s.Flows.AttenuateValues != nil {
 		var err error
 		if b.base, err = flow.New(s.Mesh, s.NReal, s.Flows.Models, nil, nil); err != nil {
@@ -172,6 +197,12 @@ func (b *backend) setup() error {
 			return err
 		}
 		b.stages, b.cycles = b.diff.StagesUsed, b.diff.CyclesUsed
+		if b.stsBlock > 1 && b.diff.Method != diffusion.ForwardEuler {
+			caps := 2 * b.nr * 3 * 2 * stsHalo * npm
+			if err := b.allocs([]*devPtr{&b.s3, &b.s4, &b.stsCap}, []int{b.n, b.n, caps}); err != nil {
+				return err
+			}
+		}
 	}
 
 	if b.adv != nil {
@@ -629,7 +660,13 @@ func (b *backend) stepSTS(tau float64) error {
 		return err
 	}
 	ukm1, ukm2 := b.s1, b.f
-	for k := int64(2); k <= n; k++ {
+	if b.stsBlock > 1 {
+		var err error
+		if ukm1, err = b.stagesBlocked(c, n, tau); err != nil {
+			return err
+		}
+	}
+	for k := int64(2); k <= n && b.stsBlock == 1; k++ {
 		if err := b.polesDiff(ukm1); err != nil {
 			return err
 		}
@@ -650,6 +687,50 @@ func (b *backend) stepSTS(tau float64) error {
 		b.f, b.s2 = b.s2, b.f
 	}
 	return nil
+}
+
+// stagesBlocked runs stages 2..n of a super step with diff_sts_block,
+// b.stsBlock stages per launch, after diff_sts_init has left U(1) in s1
+// (U(0) is the field). The launches write their two last stages
+// alternately to (s2, s3) and (s1, s4), so that no launch writes an array
+// it reads; it returns the array holding U(n), s1 or s2.
+func (b *backend) stagesBlocked(c *stsCoef, n int64, tau float64) (devPtr, error) {
+	if c.dev == 0 {
+		stc := make([]float64, 5*(n+1))
+		for k := int64(2); k <= n; k++ {
+			u, v := c.uj[k], c.vj[k]
+			copy(stc[5*k:], []float64{u, v, 1 - u - v, c.ubj[k], c.gj[k]})
+		}
+		var err error
+		if c.dev, err = b.up(stc); err != nil {
+			return 0, err
+		}
+	}
+	m := b.m
+	tilesJ := (m.NThetaMain - 2*stsHalo + stsTileJ - 2*stsHalo - 1) / (stsTileJ - 2*stsHalo)
+	tilesK := (m.NPhiMain - 2 + stsTileK - 2*stsHalo - 1) / (stsTileK - 2*stsHalo)
+	grid := 2*b.nr + b.nr*tilesJ*tilesK
+	op := b.diff.Op
+	in1, in2 := b.s1, b.f
+	outs := [2][2]devPtr{{b.s2, b.s3}, {b.s1, b.s4}}
+	for k0, i := int64(2), 0; k0 <= n; i++ {
+		ns := min(int64(b.stsBlock), n-k0+1)
+		o := outs[i%2]
+		if err := b.d.launch("diff_sts_block", grid, 1, stsThreads, 8*float64(b.ncoef+6*b.n),
+			&b.g, b.coef, b.dconst, in1, in2, b.f, b.y0, c.dev, k0, ns, tau, op.PoleNorth, op.PoleSouth,
+			b.stsCap, o[0], o[1]); err != nil {
+			return 0, err
+		}
+		in1, in2 = o[0], o[1]
+		k0 += ns
+	}
+	return in1, nil
+}
+
+// stsBlockFits reports whether diff_sts_block can run on mesh m: its
+// polar caps of 2*stsHalo rows must leave interior rows between them.
+func stsBlockFits(m *mesh.Mesh) bool {
+	return m.NThetaMain >= 4*stsHalo && m.NPhiMain >= 3
 }
 
 // Analyze implements run.Backend: the history statistics from device

@@ -290,7 +290,7 @@ func TestEmulatedMatchesCPU(t *testing.T) {
 				if err != nil {
 					return nil, err
 				}
-				b, err := newBackend(e, s)
+				b, err := newBackend(e, s, Options{})
 				if err != nil {
 					e.close()
 				}
@@ -320,4 +320,128 @@ func TestEmulatedMatchesCPU(t *testing.T) {
 			}
 		})
 	}
+}
+
+// blockedCases are diffusion runs on meshes that give diff_sts_block
+// several tiles in theta and phi (stsTileJ - 2*stsHalo = 56 own rows,
+// stsTileK - 2*stsHalo = 24 own columns), a ring narrower than one tile,
+// both STS methods, constant and varying coefficients and super steps of
+// many stage counts (so that the last launch of a step has 1..stsHalo
+// stages).
+var blockedCases = map[string]string{
+	"rkg2_tiles_3real": `res_nt = 120
+ res_np = 60
+ n_realizations = 3
+ validation_run = 1
+ time_end = 24.0
+ dt_max = 12.0
+ advance_diffusion = .true.
+ diffusion_coef_constants = 150.0, 500.0, 900.0`,
+	"rkl2_grid_narrow_ring": `res_nt = 70
+ res_np = 20
+ validation_run = 1
+ time_end = 12.0
+ dt_max = 6.0
+ advance_diffusion = .true.
+ diffusion_num_method = 2
+ diffusion_coef_grid = .true.
+ diffusion_coef_constant = 6000.0`,
+	"rkg2_fixed_subcycles": `res_nt = 64
+ res_np = 128
+ n_realizations = 2
+ validation_run = 1
+ time_end = 24.0
+ dt_max = 12.0
+ advance_diffusion = .true.
+ diffusion_subcycles = 2
+ diffusion_coef_constants = 3000.0, 9000.0`,
+}
+
+// TestEmulatedBlockedStagesAreBitIdentical runs the blocked STS stages
+// (diff_sts_block, 2..stsHalo stages per launch) on the CPU emulator and
+// requires the final field and the history files to be bit for bit those of
+// one launch per stage (diff_pole_sums + diff_sts_stage).
+func TestEmulatedBlockedStagesAreBitIdentical(t *testing.T) {
+	if os.Getenv("GOFT_GPU_EMU") == "0" {
+		t.Skip("GOFT_GPU_EMU=0")
+	}
+	if testing.Short() {
+		t.Skip("emulated kernel runs skipped in -short mode")
+	}
+	if _, err := buildEmulator(); err != nil {
+		t.Skipf("kernel emulator unavailable, test skipped: %v", err)
+	}
+	names := make([]string, 0, len(blockedCases))
+	for n := range blockedCases {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			runWith := func(perLaunch int) (string, []float64, int) {
+				launches := 0
+				be := func(s *run.BackendSetup) (run.Backend, error) {
+					e, err := newEmuDevice()
+					if err != nil {
+						return nil, err
+					}
+					b, err := newBackend(e, s, Options{StagesPerLaunch: perLaunch})
+					if err != nil {
+						e.close()
+						return nil, err
+					}
+					return &countingBackend{backend: b, emu: e, count: &launches}, nil
+				}
+				dir, f, _ := runCaseWith(t, fmt.Sprintf("%s_%d", name, perLaunch), blockedCases[name], be)
+				return dir, f, launches
+			}
+			refDir, ref, n1 := runWith(1)
+			if n1 != 0 {
+				t.Fatalf("one stage per launch used diff_sts_block %d times", n1)
+			}
+			for per := 2; per <= stsHalo; per++ {
+				dir, f, n := runWith(per)
+				if n == 0 {
+					t.Fatalf("%d stages per launch: diff_sts_block was never launched", per)
+				}
+				bad := 0
+				for i := range ref {
+					if math.Float64bits(ref[i]) != math.Float64bits(f[i]) {
+						if bad < 5 {
+							t.Errorf("%d stages per launch: point %d is %v, one stage per launch gives %v", per, i, f[i], ref[i])
+						}
+						bad++
+					}
+				}
+				if bad > 0 {
+					t.Errorf("%d stages per launch: %d of %d points differ", per, bad, len(ref))
+				}
+				hist, _ := filepath.Glob(filepath.Join(refDir, "hipft_history_*.out"))
+				if len(hist) == 0 {
+					t.Fatal("no history files")
+				}
+				for _, h := range hist {
+					a, _ := os.ReadFile(h)
+					b, err := os.ReadFile(filepath.Join(dir, filepath.Base(h)))
+					if err != nil || string(a) != string(b) {
+						t.Errorf("%d stages per launch: %s differs (%v)", per, filepath.Base(h), err)
+					}
+				}
+				t.Logf("%d stages per launch: %d diff_sts_block launches, field and histories bit-identical", per, n)
+			}
+		})
+	}
+}
+
+// countingBackend is the emulated backend; on Close it adds the launches
+// of diff_sts_block to *count.
+type countingBackend struct {
+	*backend
+	emu   *emuDevice
+	count *int
+}
+
+func (c *countingBackend) Close() {
+	*c.count += c.emu.fake.launches["diff_sts_block"]
+	c.backend.Close()
 }

@@ -269,7 +269,8 @@ func runCaseWith(t *testing.T, name, body string, be run.BackendFactory) (string
 
 // TestFakeDeviceRuns drives the backend through whole runs on the fake
 // device: every launch is checked against the kernels' declarations and
-// every pointer against the allocations.
+// every pointer against the allocations. Each case runs with the blocked
+// STS stages (the default) and with one launch per stage.
 func TestFakeDeviceRuns(t *testing.T) {
 	all := map[string]int{}
 	names := make([]string, 0, len(testCases))
@@ -277,18 +278,25 @@ func TestFakeDeviceRuns(t *testing.T) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	for _, name := range names {
-		var fd *fakeDevice
-		be := func(s *run.BackendSetup) (run.Backend, error) {
-			var err error
-			if fd, err = newFakeDevice(); err != nil {
-				return nil, err
+	for _, opts := range []Options{{}, {StagesPerLaunch: 1}} {
+		for _, name := range names {
+			var fd *fakeDevice
+			be := func(s *run.BackendSetup) (run.Backend, error) {
+				var err error
+				if fd, err = newFakeDevice(); err != nil {
+					return nil, err
+				}
+				return newBackend(fd, s, opts)
 			}
-			return newBackend(fd, s)
-		}
-		runCaseWith(t, name, testCases[name], be)
-		for k, n := range fd.launches {
-			all[k] += n
+			runCaseWith(t, name, testCases[name], be)
+			for k, n := range fd.launches {
+				all[k] += n
+			}
+			if strings.Contains(testCases[name], "advance_diffusion") && !strings.Contains(testCases[name], "diffusion_num_method = 1") {
+				if blocked := fd.launches["diff_sts_block"] > 0; blocked != (opts.StagesPerLaunch != 1) {
+					t.Errorf("%s with %d stages per launch: diff_sts_block launched %d times", name, opts.StagesPerLaunch, fd.launches["diff_sts_block"])
+				}
+			}
 		}
 	}
 	sigs, _ := kernelSignatures()

@@ -26,7 +26,8 @@
 // Environment: GOFT_CUDA_LIB and GOFT_NVRTC_LIB name the libraries,
 // GOFT_GPU_DEVICE the device ordinal, GOFT_GPU_CACHE the kernel cache
 // folder ("off" disables it), GOFT_GPU_PROFILE turns on the per-kernel
-// profile ("1" to stderr, else a file name).
+// profile ("1" to stderr, else a file name), GOFT_GPU_STAGES sets the
+// RKL2/RKG2 stages one launch advances (1 to 4; default 4).
 package gpu
 
 import (
@@ -48,10 +49,15 @@ type Options struct {
 	// Profile, if not "", times every kernel and writes a per-kernel table
 	// when the backend closes ("1" or "stderr", or a file name).
 	Profile string
+	// StagesPerLaunch is how many RKL2/RKG2 stages one kernel launch
+	// advances (diff_sts_block): 0 is the default, stsHalo; 1 launches
+	// every stage on its own (diff_pole_sums + diff_sts_stage), for
+	// comparison. The results are the same bits either way.
+	StagesPerLaunch int
 }
 
 // DefaultOptions reads the options from the environment: GOFT_GPU_DEVICE,
-// GOFT_GPU_CACHE and GOFT_GPU_PROFILE.
+// GOFT_GPU_CACHE, GOFT_GPU_PROFILE and GOFT_GPU_STAGES (stages per launch).
 func DefaultOptions() (Options, error) {
 	o := Options{CacheDir: os.Getenv("GOFT_GPU_CACHE"), Profile: os.Getenv("GOFT_GPU_PROFILE")}
 	if s := os.Getenv("GOFT_GPU_DEVICE"); s != "" {
@@ -60,6 +66,13 @@ func DefaultOptions() (Options, error) {
 			return o, fmt.Errorf("GOFT_GPU_DEVICE=%q is not a device ordinal (0, 1, ...)", s)
 		}
 		o.Device = n
+	}
+	if s := os.Getenv("GOFT_GPU_STAGES"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > stsHalo {
+			return o, fmt.Errorf("GOFT_GPU_STAGES=%q is not a number of diffusion stages per launch: give 1 to %d", s, stsHalo)
+		}
+		o.StagesPerLaunch = n
 	}
 	return o, nil
 }
@@ -72,7 +85,7 @@ func Factory(opts Options) run.BackendFactory {
 		if err != nil {
 			return nil, err
 		}
-		return newBackendOn(d, s)
+		return newBackendOn(d, s, opts)
 	}
 }
 
@@ -115,7 +128,7 @@ func Open(opts Options) (run.BackendFactory, error) {
 		if err != nil {
 			return nil, err
 		}
-		return newBackendOn(d, s)
+		return newBackendOn(d, s, opts)
 	}, nil
 }
 
@@ -130,8 +143,8 @@ func Probe(opts Options) (*Info, error) {
 	return &inf, nil
 }
 
-func newBackendOn(d *cudaDevice, s *run.BackendSetup) (run.Backend, error) {
-	b, err := newBackend(d, s)
+func newBackendOn(d *cudaDevice, s *run.BackendSetup, opts Options) (run.Backend, error) {
+	b, err := newBackend(d, s, opts)
 	if err != nil {
 		d.close()
 		return nil, fmt.Errorf("gpu: %w", err)

@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"unsafe"
@@ -112,12 +113,35 @@ func TestKernelSignatures(t *testing.T) {
 		"adv_flux": "gpppppppidpp", "adv_pole_sums": "gpddp", "adv_update": "gpppppdddip",
 		"adv_alpha": "gpppp", "adv_cfl": "gppp", "flow_atten_vt": "gpppp", "flow_atten_vp": "gpppp",
 		"diag_partial": "gppipppppppddp", "diag_final": "pip",
+		"diff_sts_block": "gpppppppiidddppp",
 	}
 	if !reflect.DeepEqual(sigs, want) {
 		t.Errorf("kernel signatures\n got %v\nwant %v", sigs, want)
 	}
 	if _, err := parseSignatures(`extern "C" __global__ void k(int n)`); err == nil {
 		t.Error("a 4-byte int parameter was accepted")
+	}
+}
+
+// TestKernelDefinesMatchGo checks that the sizes the host computes launch
+// shapes and buffers from agree with the kernels' #define values.
+func TestKernelDefinesMatchGo(t *testing.T) {
+	want := map[string]int{
+		"STS_HALO": stsHalo, "STS_TILE_J": stsTileJ, "STS_TILE_K": stsTileK, "STS_THREADS": stsThreads,
+		"DIAG_NV": diagNV, "DIAG_THREADS": threads,
+	}
+	got := map[string]int{}
+	for _, m := range regexp.MustCompile(`(?m)^#define (\w+) (\d+)\b`).FindAllStringSubmatch(kernelSource(), -1) {
+		n, _ := strconv.Atoi(m[2])
+		got[m[1]] = n
+	}
+	for name, v := range want {
+		if g, ok := got[name]; !ok || g != v {
+			t.Errorf("#define %s is %d in the kernels (present %v), the Go side uses %d", name, g, ok, v)
+		}
+	}
+	if stsThreads%stsTileJ != 0 || stsTileJ*stsTileK%stsThreads != 0 {
+		t.Errorf("a diff_sts_block thread must own whole columns of tile points: %d threads, %d x %d tiles", stsThreads, stsTileJ, stsTileK)
 	}
 }
 
