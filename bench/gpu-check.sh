@@ -159,6 +159,9 @@ loop=$(awk '/Wall clock time:/ {w=$4} /--> Setup:/ {s=$3} END {printf "%.2f", w-
 cp "$work/prod_gpu/hipft_timing.out" "$out/production-gpu-timing.out"
 cp "$work/prod_cpu/hipft_timing.out" "$out/production-cpu16-timing.out"
 say "production: GPU ${tp} s and ${tp2} s wall (time loop ${loop} s, hipft_timing.out); CPU ${tcp} s wall on $(nproc) cores; $chk"
+phases() { awk '/Run time summary/ {exit} /^ --> |^     --> / {sub(/^ *--> /, ""); printf "%s ", $0} END {print ""}' "$1" | tr -s ' '; }
+say "production GPU phases (hipft_timing.out, s): $(phases "$work/prod_gpu/hipft_timing.out")"
+say "production GPU phases, one launch per stage: $(phases "$work/prod_gpu1/hipft_timing.out")"
 say "production, one launch per diffusion stage (GOFT_GPU_STAGES=1): ${tp1} s wall; histories against the blocked stages: $same"
 say "production stages: $(tail -1 "$work/prod_gpu/hipft_history_num_r000001.out" | awk '{print "N_DIFF_PER_STEP", $7, "N_DIFF_CYCLES", $8}')"
 echo "== per-kernel profile of the production case"

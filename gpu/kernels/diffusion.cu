@@ -199,7 +199,7 @@ extern "C" __global__ void diff_sts_stage(Geo g, const double* __restrict__ coef
 #define STS_PTS (STS_TILE_J * STS_TILE_K / STS_THREADS) /* tile points per thread */
 
 // sts_cap is the cap block of realization r at the north (or south) pole.
-__device__ void sts_cap(const Geo& g, const double* __restrict__ coef, const double* __restrict__ dconst,
+__device__ __forceinline__ void sts_cap(const Geo& g, const double* __restrict__ coef, const double* __restrict__ dconst,
                         const double* __restrict__ u1, const double* __restrict__ u2, const double* __restrict__ u0,
                         const double* __restrict__ y0, const double* __restrict__ stc, int k0, int ns, double tau,
                         double pole_north, double pole_south, double* cap, double* __restrict__ out1,
@@ -281,7 +281,7 @@ __device__ void sts_cap(const Geo& g, const double* __restrict__ coef, const dou
 }
 
 // sts_tile is the tile block t (0-based, realization-major) of the interior rows.
-__device__ void sts_tile(const Geo& g, const double* __restrict__ coef, const double* __restrict__ dconst,
+__device__ __forceinline__ void sts_tile(const Geo& g, const double* __restrict__ coef, const double* __restrict__ dconst,
                          const double* __restrict__ u1, const double* __restrict__ u2, const double* __restrict__ u0,
                          const double* __restrict__ y0, const double* __restrict__ stc, int k0, int ns, double tau,
                          double* __restrict__ out1, double* __restrict__ out2, int t, double* sh) {
