@@ -11,6 +11,7 @@ import (
 	"goft/flow"
 	"goft/mesh"
 	"goft/run"
+	"goft/source"
 )
 
 // threads is the block size of the pointwise kernels; poleThreads that of
@@ -93,6 +94,13 @@ type backend struct {
 
 	accNF   devPtr
 	accHost [2]uint64
+
+	// Sources (run.SourceBackend): the step's terms, the device copies of
+	// their frames by Data slice, and a scratch sum for more than
+	// srcTermsPerLaunch terms.
+	srcTerms  []source.Term
+	srcFrames map[*float64]*srcFrame
+	srcAcc    devPtr
 
 	pending error // an error of a method that cannot return one (FlowStableDt)
 }
@@ -728,9 +736,10 @@ func (b *backend) stagesBlocked(c *stsCoef, n int64, tau float64) (devPtr, error
 }
 
 // stsBlockFits reports whether diff_sts_block can run on mesh m: its
-// polar caps of 2*stsHalo rows must leave interior rows between them.
+// polar caps of 2*stsHalo rows must leave interior rows between them, and
+// a tile must not meet the closing of the ring of interior columns twice.
 func stsBlockFits(m *mesh.Mesh) bool {
-	return m.NThetaMain >= 4*stsHalo && m.NPhiMain >= 3
+	return m.NThetaMain >= 4*stsHalo && m.NPhiMain-2 >= stsTileK
 }
 
 // Analyze implements run.Backend: the history statistics from device

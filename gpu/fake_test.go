@@ -220,6 +220,18 @@ var testCases = map[string]string{
  advance_diffusion = .true.
  diffusion_coef_grid = .true.
  diffusion_coef_constants = 200.0, 800.0`,
+	"rfe_source_diffuse": `res_nt = 21
+ res_np = 41
+ n_realizations = 2
+ time_end = 6.0
+ dt_max = 1.0
+ advance_diffusion = .true.
+ diffusion_coef_constants = 300.0, 900.0
+ advance_source = .true.
+ source_rfe_model = 1
+ source_rfe_total_unsigned_flux_per_hours = 2.0, 5.0
+ source_rfe_lifetime = 2.5
+ source_rfe_seed = 11`,
 	"atten_aft_strang": `res_nt = 21
  res_np = 41
  n_realizations = 3
@@ -240,12 +252,17 @@ var testCases = map[string]string{
 
 // runCaseWith runs namelist body in a new folder of t's temporary
 // directory with backend factory be (nil: the CPU) and returns the folder
-// and the final field.
-func runCaseWith(t *testing.T, name, body string, be run.BackendFactory) (string, []float64, *input.Params) {
+// and the final field. Each prepare function runs first, with the folder
+// (to write input files) and the run options (to set more of them).
+func runCaseWith(t *testing.T, name, body string, be run.BackendFactory, prepare ...func(dir string, o *run.Options)) (string, []float64, *input.Params) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
+	}
+	o := run.Options{Dir: dir, Backend: be}
+	for _, f := range prepare {
+		f(dir, &o)
 	}
 	nl := "&hipft_input_parameters\n " + body + "\n/\n"
 	path := filepath.Join(dir, "hipft.in")
@@ -256,7 +273,7 @@ func runCaseWith(t *testing.T, name, body string, be run.BackendFactory) (string
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	r, err := run.New(p, run.Options{Dir: dir, Backend: be})
+	r, err := run.New(p, o)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}

@@ -113,7 +113,7 @@ func TestKernelSignatures(t *testing.T) {
 		"adv_flux": "gpppppppidpp", "adv_pole_sums": "gpddp", "adv_update": "gpppppdddip",
 		"adv_alpha": "gpppp", "adv_cfl": "gppp", "flow_atten_vt": "gpppp", "flow_atten_vp": "gpppp",
 		"diag_partial": "gppipppppppddp", "diag_final": "pip",
-		"diff_sts_block": "gpppppppiidddppp",
+		"diff_sts_block": "gpppppppiidddppp", "src_apply": "ppppppddddiiiiiiidi",
 	}
 	if !reflect.DeepEqual(sigs, want) {
 		t.Errorf("kernel signatures\n got %v\nwant %v", sigs, want)

@@ -98,10 +98,15 @@ type Run struct {
 	flows *flow.Flows
 	adv   *advection.Advector
 	src   *source.Sources
-	asm   *assim.Assimilator
-	be    Backend // where the field lives and the kernels run
-	an    *diag.Analyzer
-	stats []diag.Stats
+	// srcTerm is the rate formed on the host (S, weight 1) for a
+	// SourceBackend when some source is not Framed; srcVersion counts its
+	// updates.
+	srcTerm    [1]source.Term
+	srcVersion uint64
+	asm        *assim.Assimilator
+	be         Backend // where the field lives and the kernels run
+	an         *diag.Analyzer
+	stats      []diag.Stats
 
 	// Validation run data.
 	soccerU0   []float64   // unaveraged u0 in map layout (validation 1)
@@ -509,7 +514,7 @@ func (r *Run) Advance() error {
 		}
 	}
 	if r.src != nil {
-		if err := r.src.Update(r.Time); err != nil {
+		if err := r.updateSource(); err != nil {
 			return err
 		}
 	}
@@ -624,7 +629,9 @@ func (r *Run) flowStableDt() float64 { return r.be.FlowStableDt(r.P.StrangSplitt
 func (r *Run) fluxTransport(dt float64) error {
 	p := r.P
 	if p.StrangSplitting {
-		r.applySource(dt * 0.5)
+		if err := r.applySource(dt * 0.5); err != nil {
+			return err
+		}
 		if p.AdvanceFlow {
 			r.advect(dt * 0.5)
 		}
@@ -634,8 +641,7 @@ func (r *Run) fluxTransport(dt float64) error {
 		if p.AdvanceFlow {
 			r.advect(dt * 0.5)
 		}
-		r.applySource(dt * 0.5)
-		return nil
+		return r.applySource(dt * 0.5)
 	}
 	if p.AdvanceFlow {
 		r.advect(dt)
@@ -643,19 +649,7 @@ func (r *Run) fluxTransport(dt float64) error {
 	if err := r.diffuse(dt); err != nil {
 		return err
 	}
-	r.applySource(dt)
-	return nil
-}
-
-// applySource adds h hours of the source terms (source_step).
-func (r *Run) applySource(h float64) {
-	if r.src == nil {
-		return
-	}
-	t0 := time.Now()
-	r.statsValid = false
-	r.onHost(func() error { r.src.Apply(r.F, h); return nil })
-	r.timing.Source += time.Since(t0)
+	return r.applySource(dt)
 }
 
 // diffuse takes one diffusion call of dt hours, with its subcycles.

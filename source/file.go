@@ -59,6 +59,12 @@ func FileSourceFromMap(m *mesh.Mesh, nReal int, mp *psihdf.Map, name string) (*F
 // Name returns "file".
 func (f *FileSource) Name() string { return SourceFile }
 
+// AppendTerms implements Framed: Data, weight 1, for every realization
+// (1*v is v, so the sum has Add's bits).
+func (f *FileSource) AppendTerms(dst []Term, t float64) ([]Term, error) {
+	return append(dst, Term{Data: f.Data, Weight: 1, Version: 1}), nil // Data never changes
+}
+
 // Add adds the file's rate (G/hr) to every realization of s.
 func (f *FileSource) Add(s []float64, t float64) error {
 	n := len(f.Data)

@@ -74,6 +74,10 @@ type RFE struct {
 	tPrev, tNext float64
 	// Swaps counts the frame swaps since the start.
 	Swaps int
+	// version[i] identifies the values of frames[i] (Term.Version); it
+	// changes whenever they are redrawn or restored.
+	version [2]uint64
+	drawn   uint64 // the last version handed out
 }
 
 // NewRFE prepares the RFE for nReal realizations on m and draws the first
@@ -126,6 +130,7 @@ func NewRFE(m *mesh.Mesh, nReal int, c RFEConfig, timeStart float64) (*RFE, erro
 	e.balance(e.frames[0])
 	e.balance(e.frames[1])
 	e.tPrev, e.tNext = timeStart, timeStart+c.Lifetime
+	e.version = [2]uint64{e.newVersion(), e.newVersion()}
 	return e, nil
 }
 
@@ -143,6 +148,26 @@ func (e *RFE) Frames() (r1, r2 []float64) { return e.frames[e.cur], e.frames[1-e
 // Add swaps frames if t >= t_next (once), then adds
 // (1-alpha)*R1 + alpha*R2 with alpha = (t - t_prev)/L to s.
 func (e *RFE) Add(s []float64, t float64) error {
+	alpha := e.advance(t)
+	r1, r2 := e.frames[e.cur], e.frames[1-e.cur]
+	s = s[:len(r1)]
+	for i := range s {
+		s[i] = s[i] + (1-alpha)*r1[i] + alpha*r2[i]
+	}
+	return nil
+}
+
+// AppendTerms implements Framed: R1 with weight 1-alpha and R2 with
+// weight alpha, after the same swap as Add.
+func (e *RFE) AppendTerms(dst []Term, t float64) ([]Term, error) {
+	alpha := e.advance(t)
+	c := e.cur
+	return append(dst, Term{Data: e.frames[c], Weight: 1 - alpha, Version: e.version[c]},
+		Term{Data: e.frames[1-c], Weight: alpha, Version: e.version[1-c]}), nil
+}
+
+// advance swaps the frames if t >= t_next (once) and returns alpha.
+func (e *RFE) advance(t float64) float64 {
 	if t >= e.tNext {
 		e.tPrev = e.tNext
 		e.tNext = e.tPrev + e.life
@@ -150,15 +175,15 @@ func (e *RFE) Add(s []float64, t float64) error {
 		r2 := e.frames[1-e.cur]
 		e.generate(r2)
 		e.balance(r2)
+		e.version[1-e.cur] = e.newVersion()
 		e.Swaps++
 	}
-	alpha := (t - e.tPrev) / e.life
-	r1, r2 := e.frames[e.cur], e.frames[1-e.cur]
-	s = s[:len(r1)]
-	for i := range s {
-		s[i] = s[i] + (1-alpha)*r1[i] + alpha*r2[i]
-	}
-	return nil
+	return (t - e.tPrev) / e.life
+}
+
+func (e *RFE) newVersion() uint64 {
+	e.drawn++
+	return e.drawn
 }
 
 // gaussian returns a standard normal deviate by the Marsaglia polar method,

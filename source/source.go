@@ -42,6 +42,34 @@ type Scheduled interface {
 	NextSwapTime() (next, maxDt float64)
 }
 
+// Framed is implemented by sources whose rate is a weighted sum of frames
+// that change only now and then (the file source: its map, weight 1; the
+// RFE: R1 and R2, weights 1-alpha and alpha), so that a device backend can
+// keep the frames on the device and form the rate there every step
+// instead of receiving S.
+type Framed interface {
+	// AppendTerms does what Add(s, t) does to the source's state and
+	// appends to dst, instead of adding to s, the terms whose sum Add
+	// would add: at every point i Add adds Weight*Data[i mod len(Data)]
+	// of each term, in order (s + w1*D1 + w2*D2, left to right, giving
+	// the same bits).
+	AppendTerms(dst []Term, t float64) ([]Term, error)
+}
+
+// A Term is one frame of a Framed source's rate and its weight.
+type Term struct {
+	// Data is the frame (G/hr, mesh layout): one realization, the same for
+	// every realization, or every realization. The caller must not modify
+	// it.
+	Data []float64
+	// Weight multiplies Data.
+	Weight float64
+	// Version identifies Data's values: for the same Data slice it
+	// changes whenever the values change (a new frame, a restored
+	// checkpoint), so a device copy can be kept until then.
+	Version uint64
+}
+
 // Setup is what a source factory receives.
 type Setup struct {
 	Mesh      *mesh.Mesh
@@ -127,6 +155,7 @@ type Sources struct {
 	m      *mesh.Mesh
 	nReal  int
 	models []Source
+	terms  []Term // Terms' result, reused
 }
 
 // FromConfig creates the sources cfg enables, from reg (nil:
@@ -171,6 +200,26 @@ func (s *Sources) Update(t float64) error {
 		}
 	}
 	return nil
+}
+
+// Terms is Update for a backend that forms the rate itself (on a device):
+// when every source is Framed, it advances them to time t as Update does
+// and returns their terms in order, the rate being their weighted sum (S
+// is then not updated); ok is false, and nothing is done, when some source
+// is not Framed. The returned slice is reused by the next call.
+func (s *Sources) Terms(t float64) (terms []Term, ok bool, err error) {
+	for _, md := range s.models {
+		if _, is := md.(Framed); !is {
+			return nil, false, nil
+		}
+	}
+	s.terms = s.terms[:0]
+	for _, md := range s.models {
+		if s.terms, err = md.(Framed).AppendTerms(s.terms, t); err != nil {
+			return nil, true, fmt.Errorf("source %s: %w", md.Name(), err)
+		}
+	}
+	return s.terms, true, nil
 }
 
 // Apply advances f (Gauss, every realization, mesh layout) by h hours of

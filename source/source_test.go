@@ -489,3 +489,102 @@ func TestRFEStateRoundTrip(t *testing.T) {
 		t.Error("restoring without RFE state: no error")
 	}
 }
+
+// TestTermsSumToUpdate checks Sources.Terms against Update: two twin
+// source lists (a file source and the RFE, same seed) stepped in lock
+// step, one by Update and one by Terms; at every step the terms' weighted
+// sum, added left to right as Framed documents, must be S bit for bit.
+// Term versions must change exactly when a frame's values change (a swap
+// or a restored checkpoint), and a source that is not Framed must make
+// Terms decline.
+func TestTermsSumToUpdate(t *testing.T) {
+	m := uniform(t, 15, 24)
+	mp := fileMap(m.Phi[:m.NPhiFile], m.Theta)
+	path := filepath.Join(t.TempDir(), "src.h5")
+	if err := psihdf.Write(path, mp, false); err != nil {
+		t.Fatal(err)
+	}
+	const nr = 3
+	cfg := &Config{FromFile: true, Filename: path, RFEModel: 2, RFEFluxPerHour: []float64{1, 2, 4}, RFELifetime: 0.9, RFESeed: 7}
+	mk := func() *Sources {
+		src, err := FromConfig(cfg, nil, m, nr, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return src
+	}
+	a, b := mk(), mk()
+	n := m.Size() * nr
+	sum := make([]float64, n)
+	seen := map[*float64]uint64{}
+	swaps := 0
+	for step := 0; step < 30; step++ {
+		tm := 0.25 * float64(step)
+		if err := a.Update(tm); err != nil {
+			t.Fatal(err)
+		}
+		terms, ok, err := b.Terms(tm)
+		if err != nil || !ok {
+			t.Fatalf("Terms: ok %v, %v", ok, err)
+		}
+		if len(terms) != 3 {
+			t.Fatalf("%d terms, want 3 (file, R1, R2)", len(terms))
+		}
+		for i := range sum {
+			s := 0.0
+			for _, q := range terms {
+				s = s + q.Weight*q.Data[i%len(q.Data)]
+			}
+			sum[i] = s
+		}
+		for i := range sum {
+			if math.Float64bits(sum[i]) != math.Float64bits(a.S[i]) {
+				t.Fatalf("step %d point %d: terms sum to %v, Update gives %v", step, i, sum[i], a.S[i])
+			}
+		}
+		rfe := b.Models()[1].(*RFE)
+		swapped := rfe.Swaps != swaps
+		swaps = rfe.Swaps
+		for qi, q := range terms {
+			p := &q.Data[0]
+			v, had := seen[p]
+			switch {
+			case had && v != q.Version && !(swapped && qi == 2):
+				t.Errorf("step %d: term %d's version changed without new values", step, qi)
+			case had && v == q.Version && swapped && qi == 2:
+				t.Errorf("step %d: the new frame R2 kept the version of its old values", step)
+			}
+			seen[p] = q.Version
+		}
+	}
+	if swaps < 5 {
+		t.Fatalf("only %d swaps: the test does not exercise them", swaps)
+	}
+	// A restore changes the RFE versions (the values may be new).
+	terms, _, _ := b.Terms(7.5)
+	before := [2]uint64{terms[1].Version, terms[2].Version}
+	st, err := b.State()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Restore(st); err != nil {
+		t.Fatal(err)
+	}
+	terms, _, _ = b.Terms(7.5)
+	if terms[1].Version == before[0] || terms[2].Version == before[1] || terms[1].Version == terms[2].Version {
+		t.Errorf("versions after a restore %d, %d; before %v", terms[1].Version, terms[2].Version, before)
+	}
+	// A source that is not Framed.
+	plain, err := New(m, nr, notFramed{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := plain.Terms(0); ok || err != nil {
+		t.Errorf("Terms with a source that is not Framed: ok %v, err %v", ok, err)
+	}
+}
+
+type notFramed struct{}
+
+func (notFramed) Name() string                     { return "plain" }
+func (notFramed) Add(s []float64, t float64) error { return nil }

@@ -88,6 +88,7 @@ func (e *RFE) RestoreState(data []byte) error {
 	}
 	copy(e.frames[0], s.Frames[0])
 	copy(e.frames[1], s.Frames[1])
+	e.version = [2]uint64{e.newVersion(), e.newVersion()}
 	e.cur, e.tPrev, e.tNext = s.Cur, s.TPrev, s.TNext
 	e.haveSecond, e.second, e.Swaps = s.HaveSecond, s.Second, s.Swaps
 	e.pcg = pcg

@@ -175,12 +175,10 @@ extern "C" __global__ void diff_sts_stage(Geo g, const double* __restrict__ coef
 // forms the ring sum of the pole row (thread 0 adds the terms in the CPU's
 // order), then the stage on its shrinking trapezoid of rows.
 //
-// Columns: tiles work on the ring of the npm-2 interior columns (logical
-// column q is mesh column q+1) and write the two periodic ghost columns as
-// copies of their images (column 0 of column npm-2, column npm-1 of column
-// 1), as Operator.Apply does; the caps compute every column as
-// diff_sts_stage does. Both rest on the field being periodic in phi, which
-// every operator keeps.
+// Columns: tiles work on the ring of the npm-2 interior columns (ring
+// column q is mesh column q+1) and carry the two ghost columns where the
+// ring closes (sts_tile); the caps compute every column as diff_sts_stage
+// does. Neither assumes the field periodic in phi.
 //
 // Stage coefficients: stc[5*k+0..4] = u, v, 1-u-v, ub, g of stage k (ub is
 // multiplied by tau here, as the host does for diff_sts_stage). Outputs:
@@ -280,11 +278,21 @@ __device__ __forceinline__ void sts_cap(const Geo& g, const double* __restrict__
     }
 }
 
-// sts_tile is the tile block t (0-based, realization-major) of the interior rows.
+// sts_tile is the tile block t (0-based, realization-major) of the interior
+// rows. Its columns are consecutive columns of the ring of interior
+// columns; where the ring closes (mesh column npm-2 next to column 1) the
+// tile keeps the two ghost columns beside them, in ghost[0] (column 0) and
+// ghost[1] (column npm-1), because the mesh's stencils read them there:
+// column npm-2's east neighbour is column npm-1, column 1's west neighbour
+// is column 0. Each ghost column is updated with its own values and the L
+// of the column it copies (column 0 with L at npm-2, column npm-1 with L
+// at 1), as diff_sts_stage does, so the field need not be periodic (the
+// file source leaves column npm-1 without source: HipFT's quirk). The ring
+// must be at least STS_TILE_K columns, so that a tile meets it once.
 __device__ __forceinline__ void sts_tile(const Geo& g, const double* __restrict__ coef, const double* __restrict__ dconst,
                          const double* __restrict__ u1, const double* __restrict__ u2, const double* __restrict__ u0,
                          const double* __restrict__ y0, const double* __restrict__ stc, int k0, int ns, double tau,
-                         double* __restrict__ out1, double* __restrict__ out2, int t, double* sh) {
+                         double* __restrict__ out1, double* __restrict__ out2, int t, double* sh, double (*ghost)[STS_TILE_J]) {
     const int ntm = (int)g.ntm, npm = (int)g.npm;
     const int P = npm - 2; // interior columns
     const int ntj = (ntm - 2 * STS_HALO + STS_OWN_J - 1) / STS_OWN_J;
@@ -295,29 +303,46 @@ __device__ __forceinline__ void sts_tile(const Geo& g, const double* __restrict_
     const int nown = min(STS_OWN_J, ntm - STS_HALO - a); // own rows
     const int ej0 = a - STS_HALO;                       // first tile row (>= 0)
     const int ejn = min(STS_TILE_J, ntm - ej0);         // tile rows inside the mesh
-    const int c = tk * STS_OWN_K;                       // first own logical column
+    const int c = tk * STS_OWN_K;                       // first own ring column
     const int kown = min(STS_OWN_K, P - c);             // own columns
+    const int c0 = (c - STS_HALO + P) % P;              // ring column of tile column 0
+    const int kkA = (P - 1 - c0 + P) % P;               // tile column of mesh column npm-2 (>= STS_TILE_K: absent)
+    const int kkB = (P - c0) % P;                       // tile column of mesh column 1
     const long long base = (long long)ntm * npm * r;
     const int jj = threadIdx.x % STS_TILE_J, kk0 = threadIdx.x / STS_TILE_J;
     const int kstep = STS_THREADS / STS_TILE_J;
     const int j = ej0 + jj;
+    const long long iG0 = base + j, iG1 = base + (long long)ntm * (npm - 1) + j; // the ghost points of row j
     int kp[STS_PTS];       // mesh column of each of the thread's points
     double m2[STS_PTS];    // U(s-2) at the thread's points
     double w0[STS_PTS];    // u0
     double wy[STS_PTS];    // y0
     double nw[STS_PTS];    // U(s), before it replaces U(s-1) in shared memory
+    // The ghost points of row j, kept by the thread that has column npm-2
+    // (ghost 0) or column 1 (ghost 1) of the row.
+    double gm2[2] = {0, 0}, gw0[2] = {0, 0}, gwy[2] = {0, 0}, gnw[2] = {0, 0};
 #pragma unroll
     for (int q = 0; q < STS_PTS; q++) {
         const int kk = kk0 + kstep * q;
-        int lq = (c - STS_HALO + kk) % P;
-        if (lq < 0) lq += P;
-        kp[q] = lq + 1;
+        kp[q] = (c0 + kk) % P + 1;
         if (jj < ejn) {
             const long long i = base + (long long)ntm * kp[q] + j;
             sh[kk * STS_TILE_J + jj] = u1[i];
             m2[q] = u2[i];
             w0[q] = u0[i];
             wy[q] = y0[i];
+            if (kk == kkA) {
+                ghost[0][jj] = u1[iG0];
+                gm2[0] = u2[iG0];
+                gw0[0] = u0[iG0];
+                gwy[0] = y0[iG0];
+            }
+            if (kk == kkB) {
+                ghost[1][jj] = u1[iG1];
+                gm2[1] = u2[iG1];
+                gw0[1] = u0[iG1];
+                gwy[1] = y0[iG1];
+            }
         }
     }
     __syncthreads();
@@ -332,8 +357,12 @@ __device__ __forceinline__ void sts_tile(const Geo& g, const double* __restrict_
                 double c1, c2, c3, c4, c5;
                 diff_weights(g, coef, dconst, j, kp[q], r, c1, c2, c3, c4, c5);
                 const int e = kk * STS_TILE_J + jj;
-                const double l = diff_stencil(c1, c2, c3, c4, c5, sh[e - STS_TILE_J], sh[e - 1], sh[e], sh[e + 1], sh[e + STS_TILE_J]);
+                const double west = kk == kkB ? ghost[0][jj] : sh[e - STS_TILE_J];
+                const double east = kk == kkA ? ghost[1][jj] : sh[e + STS_TILE_J];
+                const double l = diff_stencil(c1, c2, c3, c4, c5, west, sh[e - 1], sh[e], sh[e + 1], east);
                 nw[q] = sts_combine(cu, sh[e], cv, m2[q], cw, w0[q], ubtau, l, cg, wy[q]);
+                if (kk == kkA) gnw[0] = sts_combine(cu, ghost[0][jj], cv, gm2[0], cw, gw0[0], ubtau, l, cg, gwy[0]);
+                if (kk == kkB) gnw[1] = sts_combine(cu, ghost[1][jj], cv, gm2[1], cw, gw0[1], ubtau, l, cg, gwy[1]);
             }
         }
         __syncthreads();
@@ -344,6 +373,14 @@ __device__ __forceinline__ void sts_tile(const Geo& g, const double* __restrict_
                 const int e = kk * STS_TILE_J + jj;
                 m2[q] = sh[e];
                 sh[e] = nw[q];
+                if (kk == kkA) {
+                    gm2[0] = ghost[0][jj];
+                    ghost[0][jj] = gnw[0];
+                }
+                if (kk == kkB) {
+                    gm2[1] = ghost[1][jj];
+                    ghost[1][jj] = gnw[1];
+                }
             }
         }
         __syncthreads();
@@ -353,17 +390,16 @@ __device__ __forceinline__ void sts_tile(const Geo& g, const double* __restrict_
     for (int q = 0; q < STS_PTS; q++) {
         const int kk = kk0 + kstep * q;
         if (kk < STS_HALO || kk >= STS_HALO + kown) continue;
-        const double v1 = sh[kk * STS_TILE_J + jj], v2 = m2[q];
         const long long i = base + (long long)ntm * kp[q] + j;
-        out1[i] = v1;
-        out2[i] = v2;
-        if (kp[q] == npm - 2) { // the ghost column 0 is its copy
-            out1[base + j] = v1;
-            out2[base + j] = v2;
+        out1[i] = sh[kk * STS_TILE_J + jj];
+        out2[i] = m2[q];
+        if (kk == kkA) {
+            out1[iG0] = ghost[0][jj];
+            out2[iG0] = gm2[0];
         }
-        if (kp[q] == 1) { // and the ghost column npm-1
-            out1[base + (long long)ntm * (npm - 1) + j] = v1;
-            out2[base + (long long)ntm * (npm - 1) + j] = v2;
+        if (kk == kkB) {
+            out1[iG1] = ghost[1][jj];
+            out2[iG1] = gm2[1];
         }
     }
 }
@@ -375,13 +411,14 @@ extern "C" __global__ void diff_sts_block(Geo g, const double* __restrict__ coef
                                           double pole_north, double pole_south, double* cap,
                                           double* __restrict__ out1, double* __restrict__ out2) {
     __shared__ double sh[STS_TILE_J * STS_TILE_K];
+    __shared__ double ghost[2][STS_TILE_J];
     __shared__ double pole_value;
     const int ncap = 2 * (int)g.nr;
     if ((int)blockIdx.x < ncap) {
         sts_cap(g, coef, dconst, u1, u2, u0, y0, stc, (int)k0, (int)ns, tau, pole_north, pole_south, cap, out1, out2,
                 blockIdx.x / 2, (blockIdx.x & 1) == 0, sh, &pole_value);
     } else {
-        sts_tile(g, coef, dconst, u1, u2, u0, y0, stc, (int)k0, (int)ns, tau, out1, out2, blockIdx.x - ncap, sh);
+        sts_tile(g, coef, dconst, u1, u2, u0, y0, stc, (int)k0, (int)ns, tau, out1, out2, blockIdx.x - ncap, sh, ghost);
     }
 }
 
