@@ -7,11 +7,13 @@
 // (--fmad=false, so that every pointwise formula is rounded exactly as the
 // Go code it mirrors), keeps the compiled image in a cache folder, and
 // implements run.Backend with them: diffusion (FE, RKL2, RKG2, fixed and
-// automatic PTL subcycling), advection (all four methods, pole rows,
-// WENO3 alphas, the CFL reduction), flow attenuation, the history
+// automatic PTL subcycling; the RKL2/RKG2 stages several per launch),
+// advection (all four methods, pole rows, WENO3 alphas, the CFL
+// reduction), flow attenuation, the source terms (run.SourceBackend: the
+// file source's and the RFE's frames are kept on the device), the history
 // reductions and the non-finite check. Fields stay on the device for the
-// whole run; the driver downloads them only for map output, sources,
-// assimilation and checkpoints.
+// whole run; the driver downloads them only for map output, data
+// assimilation (done on the host when a map is due) and checkpoints.
 //
 // Agreement with the CPU: the pointwise kernels and the ring sums at the
 // poles (done serially, in the CPU's order) give the CPU's bits; the
