@@ -68,7 +68,6 @@ type Assimilator struct {
 	// Lat-limit rows per realization (0-based, inclusive), -1 if none.
 	latRow0, latRow1 []int
 
-	w     []float64 // weights of one realization, map layout
 	delta []float64 // increment of one realization, mesh layout
 
 	// Applied counts the maps applied so far.
@@ -109,7 +108,7 @@ func New(m *mesh.Mesh, nReal int, cfg Config) (*Assimilator, error) {
 		return nil, err
 	}
 	a := &Assimilator{m: m, nReal: nReal, cfg: cfg, entries: entries, times: MapTimes(entries),
-		w: make([]float64, m.NPhiFile*m.NThetaMain), delta: make([]float64, m.Size())}
+		delta: make([]float64, m.Size())}
 	for _, e := range entries {
 		p := a.mapPath(e)
 		if _, err := os.Stat(p); err != nil {
@@ -234,17 +233,33 @@ func (a *Assimilator) ClipDt(time, dt float64) (float64, bool) {
 // map is applied per call, as in HipFT. The driver calls it once per step,
 // after the clock has advanced.
 func (a *Assimilator) Apply(f []float64, time float64) (bool, error) {
+	b, due, err := a.Next(time)
+	if !due || err != nil {
+		return due, err
+	}
+	if len(f) != a.m.Size()*a.nReal {
+		return true, fmt.Errorf("assim: field has %d values, want %d (%d realizations of %d x %d)", len(f), a.m.Size()*a.nReal, a.nReal, a.m.NThetaMain, a.m.NPhiMain)
+	}
+	a.ApplyBlend(f, b)
+	return true, nil
+}
+
+// Next is Apply for a backend that updates its own field (a device): if a
+// map is due at time, it reads it, advances the schedule and returns the
+// map's Blend for the caller to apply (ApplyBlend gives the arithmetic);
+// due is false when no map is due.
+func (a *Assimilator) Next(time float64) (b *Blend, due bool, err error) {
 	if !a.active || time < a.next {
-		return false, nil
+		return nil, false, nil
 	}
 	e := a.entries[a.idx]
 	path := a.mapPath(e)
 	mp, err := psihdf.Read(path)
 	if err != nil {
-		return false, fmt.Errorf("assimilation map (%s line %d): %w", a.cfg.ListFile, e.Line, err)
+		return nil, true, fmt.Errorf("assimilation map (%s line %d): %w", a.cfg.ListFile, e.Line, err)
 	}
-	if err := a.ApplyMap(f, mp, path); err != nil {
-		return false, fmt.Errorf("%w (%s line %d)", err, a.cfg.ListFile, e.Line)
+	if b, err = a.Prepare(mp, path); err != nil {
+		return nil, true, fmt.Errorf("%w (%s line %d)", err, a.cfg.ListFile, e.Line)
 	}
 	a.Applied++
 	a.idx++
@@ -253,7 +268,7 @@ func (a *Assimilator) Apply(f []float64, time float64) (bool, error) {
 	} else {
 		a.next = a.times[a.idx]
 	}
-	return true, nil
+	return b, true, nil
 }
 
 // CheckMap reports whether mp is a valid assimilation map on m's grid: 3D
@@ -285,6 +300,75 @@ func CheckMap(m *mesh.Mesh, mp *psihdf.Map, name string) error {
 	return nil
 }
 
+// A Blend is one map's assimilation, prepared on the host and ready to be
+// applied to the field by any backend: the scaled observations and each
+// realization's weights, both in map layout (phi fastest, NPhiFile x
+// NThetaMain).
+type Blend struct {
+	// Obs is MultFac times the map's data layer (Gauss).
+	Obs []float64
+	// Weights holds realization r's weights; realizations with the same
+	// weights share one slice.
+	Weights [][]float64
+	// Add adds w*Obs instead of blending w*(Obs - f).
+	Add bool
+	// BalanceFlux flux-balances each realization's increment.
+	BalanceFlux bool
+}
+
+// Prepare checks mp (CheckMap) and forms its Blend (steps 1-3 of
+// ApplyMap). name is used in errors.
+func (a *Assimilator) Prepare(mp *psihdf.Map, name string) (*Blend, error) {
+	m := a.m
+	if err := CheckMap(m, mp, name); err != nil {
+		return nil, err
+	}
+	nPhi, nl := m.NPhiFile, m.NPhiFile*m.NThetaMain
+	data := mp.Data[LayerData*nl : (LayerData+1)*nl]
+	wFile := mp.Data[LayerWeight*nl : (LayerWeight+1)*nl]
+	mu := mp.Data[LayerMu*nl : (LayerMu+1)*nl]
+	cfg := &a.cfg
+	b := &Blend{Obs: make([]float64, nl), Weights: make([][]float64, a.nReal), Add: cfg.Add, BalanceFlux: cfg.BalanceFlux}
+	for q, v := range data {
+		b.Obs[q] = cfg.MultFac * v
+	}
+	// The weights depend on the realization only through these.
+	type key struct {
+		power, limit float64
+		row0, row1   int
+	}
+	made := map[key][]float64{}
+	for r := 0; r < a.nReal; r++ {
+		k := key{row0: a.latRow0[r], row1: a.latRow1[r]}
+		if cfg.CustomFromMu {
+			k.power, k.limit = cfg.MuPowers[r], cfg.MuLimits[r]
+		}
+		if w, ok := made[k]; ok {
+			b.Weights[r] = w
+			continue
+		}
+		w := make([]float64, nl)
+		if cfg.CustomFromMu {
+			for i, u := range mu {
+				if u > k.limit {
+					w[i] = math.Pow(u, k.power)
+				}
+			}
+		} else {
+			copy(w, wFile)
+		}
+		if k.row0 >= 0 {
+			clear(w[:nPhi*(k.row0+1)])
+		}
+		if k.row1 >= 0 {
+			clear(w[nPhi*k.row1:])
+		}
+		made[k] = w
+		b.Weights[r] = w
+	}
+	return b, nil
+}
+
 // ApplyMap assimilates one 3-layer map into f without touching the
 // schedule (HipFT's weight preparation and assimilate_new_data), for every
 // realization r:
@@ -300,7 +384,8 @@ func CheckMap(m *mesh.Mesh, mp *psihdf.Map, name string) error {
 //  5. with BalanceFlux, delta is flux balanced (diag.BalanceFlux);
 //  6. f += delta at every point, then f's periodic columns are reset.
 //
-// The pole rows are not re-averaged (HipFT's quirk). name is used in errors.
+// The pole rows are not re-averaged (HipFT's quirk). Steps 1-3 are
+// Prepare, steps 4-6 ApplyBlend. name is used in errors.
 func (a *Assimilator) ApplyMap(f []float64, mp *psihdf.Map, name string) error {
 	m := a.m
 	if err := CheckMap(m, mp, name); err != nil {
@@ -310,32 +395,22 @@ func (a *Assimilator) ApplyMap(f []float64, mp *psihdf.Map, name string) error {
 	if len(f) != n*a.nReal {
 		return fmt.Errorf("assim: field has %d values, want %d (%d realizations of %d x %d)", len(f), n*a.nReal, a.nReal, m.NThetaMain, m.NPhiMain)
 	}
+	b, err := a.Prepare(mp, name)
+	if err != nil {
+		return err
+	}
+	a.ApplyBlend(f, b)
+	return nil
+}
+
+// ApplyBlend applies a prepared map to f (steps 4-6 of ApplyMap), every
+// realization, on the host. f must hold the Assimilator's realizations.
+func (a *Assimilator) ApplyBlend(f []float64, b *Blend) {
+	m := a.m
+	n := m.Size()
 	ntm, nPhi, npm := m.NThetaMain, m.NPhiFile, m.NPhiMain
-	nl := nPhi * ntm
-	data := mp.Data[LayerData*nl : (LayerData+1)*nl]
-	wFile := mp.Data[LayerWeight*nl : (LayerWeight+1)*nl]
-	mu := mp.Data[LayerMu*nl : (LayerMu+1)*nl]
-	cfg := &a.cfg
 	for r := 0; r < a.nReal; r++ {
-		w := a.w
-		if cfg.CustomFromMu {
-			p, lim := cfg.MuPowers[r], cfg.MuLimits[r]
-			for i, u := range mu {
-				if u > lim {
-					w[i] = math.Pow(u, p)
-				} else {
-					w[i] = 0
-				}
-			}
-		} else {
-			copy(w, wFile)
-		}
-		if i0 := a.latRow0[r]; i0 >= 0 {
-			clear(w[:nPhi*(i0+1)])
-		}
-		if i1 := a.latRow1[r]; i1 >= 0 {
-			clear(w[nPhi*i1:])
-		}
+		w := b.Weights[r]
 		fr := f[n*r : n*(r+1)]
 		d := a.delta
 		for k := 0; k < nPhi; k++ {
@@ -343,16 +418,15 @@ func (a *Assimilator) ApplyMap(f []float64, mp *psihdf.Map, name string) error {
 			fc := fr[ntm*k : ntm*(k+1)]
 			for j := range col {
 				q := k + nPhi*j
-				obs := cfg.MultFac * data[q]
-				if cfg.Add {
-					col[j] = w[q] * obs
+				if b.Add {
+					col[j] = w[q] * b.Obs[q]
 				} else {
-					col[j] = w[q] * (obs - fc[j])
+					col[j] = w[q] * (b.Obs[q] - fc[j])
 				}
 			}
 		}
 		mesh.SetPeriodic(d, ntm, npm, 1)
-		if cfg.BalanceFlux {
+		if b.BalanceFlux {
 			diag.BalanceFlux(m, d)
 		}
 		for i, v := range d {
@@ -360,5 +434,4 @@ func (a *Assimilator) ApplyMap(f []float64, mp *psihdf.Map, name string) error {
 		}
 		mesh.SetPeriodic(fr, ntm, npm, 1)
 	}
-	return nil
 }

@@ -102,6 +102,12 @@ type backend struct {
 	srcFrames map[*float64]*srcFrame
 	srcAcc    devPtr
 
+	// Data assimilation (run.AssimBackend): the map's observations, the
+	// device arrays of its distinct weights, the increment, the new field
+	// and the flux-balance scales.
+	asmObs, asmDelta, asmOut, asmScale devPtr
+	asmWeights                         []devPtr
+
 	pending error // an error of a method that cannot return one (FlowStableDt)
 }
 

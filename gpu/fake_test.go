@@ -316,6 +316,20 @@ func TestFakeDeviceRuns(t *testing.T) {
 			}
 		}
 	}
+	// A run that assimilates maps (it needs the files of package assim's
+	// case).
+	var fd *fakeDevice
+	be := func(s *run.BackendSetup) (run.Backend, error) {
+		var err error
+		if fd, err = newFakeDevice(); err != nil {
+			return nil, err
+		}
+		return newBackend(fd, s, Options{})
+	}
+	runCaseWith(t, "assim", assimCases[0].body, be, func(dir string, o *run.Options) { copyTree(t, "../assim/testdata/hipft_da", dir) })
+	for k, n := range fd.launches {
+		all[k] += n
+	}
 	sigs, _ := kernelSignatures()
 	for k := range sigs {
 		if all[k] == 0 {

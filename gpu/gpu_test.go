@@ -114,6 +114,7 @@ func TestKernelSignatures(t *testing.T) {
 		"adv_alpha": "gpppp", "adv_cfl": "gppp", "flow_atten_vt": "gpppp", "flow_atten_vp": "gpppp",
 		"diag_partial": "gppipppppppddp", "diag_final": "pip",
 		"diff_sts_block": "gpppppppiidddppp", "src_apply": "ppppppddddiiiiiiidi",
+		"asm_delta": "gpppiip", "asm_balance": "gpppp", "asm_update": "gpppip",
 	}
 	if !reflect.DeepEqual(sigs, want) {
 		t.Errorf("kernel signatures\n got %v\nwant %v", sigs, want)

@@ -527,12 +527,9 @@ func (r *Run) Advance() error {
 	r.timing.FluxTransport += time.Since(t1)
 	r.Time += r.Dt
 	if next, ok := r.asmNext(); ok && r.Time >= next {
-		t0 := time.Now()
-		r.statsValid = false
-		if err := r.onHost(func() error { _, err := r.asm.Apply(r.F, r.Time); return err }); err != nil {
+		if err := r.assimilate(); err != nil {
 			return err
 		}
-		r.timing.DataAssim += time.Since(t0)
 	}
 	if err := r.checkFinite(); err != nil {
 		if !onHost {

@@ -38,6 +38,15 @@ __device__ __forceinline__ long long thread_index() {
     return (long long)blockIdx.x * blockDim.x + threadIdx.x;
 }
 
+// point_jkr splits a flat main-mesh index.
+__device__ __forceinline__ void point_jkr(const Geo& g, long long i, int& j, int& k, int& r) {
+    const int ntm = (int)g.ntm, npm = (int)g.npm;
+    long long c = i / ntm;
+    j = (int)(i - c * ntm);
+    r = (int)(c / npm);
+    k = (int)(c - (long long)r * npm);
+}
+
 // periodic_col maps a phi column to the interior column whose values HipFT's
 // two-point overlap copies into it (mesh.SetPeriodic): column 0 holds column
 // n-2 and column n-1 holds column 1.

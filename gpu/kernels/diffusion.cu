@@ -102,15 +102,6 @@ __device__ __forceinline__ double sts_combine(double cu, double u1, double cv, d
     return cu * u1 + cv * u2 + cw * u0 + ubtau * l + cg * y0;
 }
 
-// point_jkr splits a flat main-mesh index.
-__device__ __forceinline__ void point_jkr(const Geo& g, long long i, int& j, int& k, int& r) {
-    const int ntm = (int)g.ntm, npm = (int)g.npm;
-    long long c = i / ntm;
-    j = (int)(i - c * ntm);
-    r = (int)(c / npm);
-    k = (int)(c - (long long)r * npm);
-}
-
 // diff_fe is one forward Euler substep out = f + h*L(f) (Stepper.stepFE and
 // feUpdate); out must not alias f.
 extern "C" __global__ void diff_fe(Geo g, const double* __restrict__ coef, const double* __restrict__ dconst, const double* __restrict__ f,

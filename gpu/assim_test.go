@@ -1,0 +1,141 @@
+package gpu
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"goft/run"
+)
+
+// assimCases run the data-assimilation case of package assim
+// (assim/testdata/hipft_da: 41 x 21 maps at 0, 6, 12 and 18 h) with
+// diffusion, and variants: weights from mu with powers and limits per
+// realization, a latitude limit and flux balancing (HipFT's case as made);
+// the file's weights added rather than blended (assimilate_data_add) with
+// a data factor; blending with flux balancing under the RFE source and
+// flows.
+var assimCases = []struct{ name, body string }{
+	{"custom_mu_lat_balance", `initial_map_filename = 'br0.h5'
+ n_realizations = 2
+ time_end = 24.0
+ dt_max = 1.0
+ advance_diffusion = .true.
+ diffusion_coef_constants = 500.0, 1000.0
+ assimilate_data = .true.
+ assimilate_data_map_list_filename = 'obs/synthobs_map_list.csv'
+ assimilate_data_map_root_dir = 'obs'
+ assimilate_data_balance_flux = .true.
+ assimilate_data_custom_from_mu = .true.
+ assimilate_data_mu_powers = 2.0, 4.0
+ assimilate_data_mu_limits = 0.1, 0.2
+ assimilate_data_lat_limits = 0.0, 15.0`},
+	{"file_weights_add", `initial_map_filename = 'br0.h5'
+ n_realizations = 2
+ time_end = 20.0
+ dt_max = 1.0
+ advance_diffusion = .true.
+ diffusion_coef_constants = 500.0, 1000.0
+ assimilate_data = .true.
+ assimilate_data_map_list_filename = 'obs/synthobs_map_list.csv'
+ assimilate_data_map_root_dir = 'obs'
+ assimilate_data_add = .true.
+ assimilate_data_mult_fac = 0.9`},
+	{"balance_rfe_flow", `initial_map_filename = 'br0.h5'
+ n_realizations = 3
+ time_end = 20.0
+ dt_max = 1.0
+ advance_flow = .true.
+ flow_dr_model = 1
+ flow_mf_model = 1
+ advance_diffusion = .true.
+ diffusion_coef_constants = 300.0, 600.0, 900.0
+ advance_source = .true.
+ source_rfe_model = 1
+ source_rfe_total_unsigned_flux_per_hours = 1.0, 2.0, 3.0
+ source_rfe_lifetime = 5.0
+ source_rfe_seed = 2
+ assimilate_data = .true.
+ assimilate_data_map_list_filename = 'obs/synthobs_map_list.csv'
+ assimilate_data_map_root_dir = 'obs'
+ assimilate_data_balance_flux = .true.`},
+}
+
+// copyTree copies the files under src into dst.
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, e os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		out := filepath.Join(dst, rel)
+		if e.IsDir() {
+			return os.MkdirAll(out, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(out, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestEmulatedAssimilationMatchesCPU runs the assimilation cases on the
+// CPU and with the kernels on the emulator: the final field must be the
+// CPU's bit for bit, and the field must stay on the device.
+func TestEmulatedAssimilationMatchesCPU(t *testing.T) {
+	if os.Getenv("GOFT_GPU_EMU") == "0" {
+		t.Skip("GOFT_GPU_EMU=0")
+	}
+	if testing.Short() {
+		t.Skip("emulated kernel runs skipped in -short mode")
+	}
+	if _, err := buildEmulator(); err != nil {
+		t.Skipf("kernel emulator unavailable, test skipped: %v", err)
+	}
+	const caseDir = "../assim/testdata/hipft_da"
+	for _, c := range assimCases {
+		t.Run(c.name, func(t *testing.T) {
+			prep := func(dir string, o *run.Options) { copyTree(t, caseDir, dir) }
+			var emu *emuDevice
+			be := func(s *run.BackendSetup) (run.Backend, error) {
+				e, err := newEmuDevice()
+				if err != nil {
+					return nil, err
+				}
+				emu = e
+				b, err := newBackend(e, s, Options{})
+				if err != nil {
+					e.close()
+				}
+				return b, err
+			}
+			_, cf, _ := runCaseWith(t, c.name+"_cpu", c.body, nil, prep)
+			_, gf, _ := runCaseWith(t, c.name+"_emu", c.body, be, prep)
+			bad := 0
+			for i := range cf {
+				if math.Float64bits(cf[i]) != math.Float64bits(gf[i]) {
+					if bad < 3 {
+						t.Errorf("point %d: emulated %v, CPU %v", i, gf[i], cf[i])
+					}
+					bad++
+				}
+			}
+			if bad > 0 {
+				t.Errorf("%d of %d points differ", bad, len(cf))
+			}
+			if got := emu.dtohBytes[8*len(cf)]; got > 1 {
+				t.Errorf("the field was copied to the host %d times; assimilation must leave it on the device", got)
+			}
+			if emu.fake.launches["asm_update"] == 0 {
+				t.Error("asm_update was never launched")
+			}
+			t.Logf("%d maps assimilated on the device; field bit-identical to the CPU's: %v", emu.fake.launches["asm_update"], bad == 0)
+		})
+	}
+}
