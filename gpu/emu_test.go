@@ -17,7 +17,6 @@ import (
 	"unsafe"
 
 	"goft/run"
-	"goft/suite"
 )
 
 // emuDevice runs the embedded CUDA kernels on the CPU: testdata/emu.cpp,
@@ -270,59 +269,22 @@ func (e *emuDevice) launch(name string, gx, gy, threads int, bytes float64, args
 	return e.status()
 }
 
-// TestEmulatedMatchesCPU runs the small cases with the kernels executed by
-// the CPU emulator and compares with the CPU backend as the device test
-// does. It skips when no C++ compiler is found (set GOFT_GPU_EMU=0 to skip
-// it anyway).
+// TestEmulatedMatchesCPU runs every small case (deviceCases) with the
+// kernels executed by the CPU emulator and compares with the CPU backend as
+// the device test does; the field must also stay on the device (copied to
+// the host for the final map only). It skips when no C++ compiler is found
+// (set GOFT_GPU_EMU=0 to skip it anyway).
 func TestEmulatedMatchesCPU(t *testing.T) {
-	if os.Getenv("GOFT_GPU_EMU") == "0" {
-		t.Skip("GOFT_GPU_EMU=0")
-	}
-	if testing.Short() {
-		t.Skip("emulated kernel runs skipped in -short mode")
-	}
-	if _, err := buildEmulator(); err != nil {
-		t.Skipf("kernel emulator unavailable, test skipped: %v", err)
-	}
-	names := make([]string, 0, len(testCases))
-	for n := range testCases {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		t.Run(name, func(t *testing.T) {
-			be := func(s *run.BackendSetup) (run.Backend, error) {
-				e, err := newEmuDevice()
-				if err != nil {
-					return nil, err
-				}
-				b, err := newBackend(e, s, Options{})
-				if err != nil {
-					e.close()
-				}
-				return b, err
+	needEmulator(t)
+	for _, c := range deviceCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			var emu *emuDevice
+			cf, _ := compareWithCPU(t, c, "emu", emuFactory(Options{}, &emu))
+			if got := emu.dtohBytes[8*len(cf)]; got > 1 {
+				t.Errorf("the field was copied to the host %d times; it must stay on the device", got)
 			}
-			cpuDir, cf, p := runCaseWith(t, name+"_cpu", testCases[name], nil)
-			emuDir, gf, _ := runCaseWith(t, name+"_emu", testCases[name], be)
-			diff, scale, same := 0.0, 0.0, true
-			for i := range cf {
-				if cf[i] != gf[i] {
-					same = false
-				}
-				diff = math.Max(diff, math.Abs(cf[i]-gf[i]))
-				scale = math.Max(scale, math.Abs(cf[i]))
-			}
-			rel := diff / math.Max(scale, math.SmallestNonzeroFloat64)
-			ms, err := suite.CompareRuns(cpuDir, emuDir, p.NRealizations, 5)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Logf("%-28s field max rel diff %.2e (bit-identical %v); rule mismatches %d", name, rel, same, len(ms))
-			if !(rel <= 1e-12) {
-				t.Errorf("final field differs from the CPU's by %.3e relative", rel)
-			}
-			for _, m := range ms {
-				t.Errorf("history: %v", m)
+			if c.kernel != "" && emu.fake.launches[c.kernel] == 0 {
+				t.Errorf("%s was never launched", c.kernel)
 			}
 		})
 	}
@@ -368,15 +330,7 @@ var blockedCases = map[string]string{
 // requires the final field and the history files to be bit for bit those of
 // one launch per stage (diff_pole_sums + diff_sts_stage).
 func TestEmulatedBlockedStagesAreBitIdentical(t *testing.T) {
-	if os.Getenv("GOFT_GPU_EMU") == "0" {
-		t.Skip("GOFT_GPU_EMU=0")
-	}
-	if testing.Short() {
-		t.Skip("emulated kernel runs skipped in -short mode")
-	}
-	if _, err := buildEmulator(); err != nil {
-		t.Skipf("kernel emulator unavailable, test skipped: %v", err)
-	}
+	needEmulator(t)
 	names := make([]string, 0, len(blockedCases))
 	for n := range blockedCases {
 		names = append(names, n)
@@ -385,21 +339,10 @@ func TestEmulatedBlockedStagesAreBitIdentical(t *testing.T) {
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			runWith := func(perLaunch int) (string, []float64, int) {
-				launches := 0
-				be := func(s *run.BackendSetup) (run.Backend, error) {
-					e, err := newEmuDevice()
-					if err != nil {
-						return nil, err
-					}
-					b, err := newBackend(e, s, Options{StagesPerLaunch: perLaunch})
-					if err != nil {
-						e.close()
-						return nil, err
-					}
-					return &countingBackend{backend: b, emu: e, count: &launches}, nil
-				}
+				var emu *emuDevice
+				be := emuFactory(Options{StagesPerLaunch: perLaunch}, &emu)
 				dir, f, _ := runCaseWith(t, fmt.Sprintf("%s_%d", name, perLaunch), blockedCases[name], be)
-				return dir, f, launches
+				return dir, f, emu.fake.launches["diff_sts_block"]
 			}
 			refDir, ref, n1 := runWith(1)
 			if n1 != 0 {
@@ -410,18 +353,7 @@ func TestEmulatedBlockedStagesAreBitIdentical(t *testing.T) {
 				if n == 0 {
 					t.Fatalf("%d stages per launch: diff_sts_block was never launched", per)
 				}
-				bad := 0
-				for i := range ref {
-					if math.Float64bits(ref[i]) != math.Float64bits(f[i]) {
-						if bad < 5 {
-							t.Errorf("%d stages per launch: point %d is %v, one stage per launch gives %v", per, i, f[i], ref[i])
-						}
-						bad++
-					}
-				}
-				if bad > 0 {
-					t.Errorf("%d stages per launch: %d of %d points differ", per, bad, len(ref))
-				}
+				countBitDiffs(t, fmt.Sprintf("%d stages per launch against one", per), f, ref)
 				hist, _ := filepath.Glob(filepath.Join(refDir, "hipft_history_*.out"))
 				if len(hist) == 0 {
 					t.Fatal("no history files")
@@ -439,15 +371,58 @@ func TestEmulatedBlockedStagesAreBitIdentical(t *testing.T) {
 	}
 }
 
-// countingBackend is the emulated backend; on Close it adds the launches
-// of diff_sts_block to *count.
-type countingBackend struct {
-	*backend
-	emu   *emuDevice
-	count *int
+// needEmulator skips t when the kernel emulator cannot run: no C++
+// compiler, -short, or GOFT_GPU_EMU=0.
+func needEmulator(t *testing.T) {
+	t.Helper()
+	if os.Getenv("GOFT_GPU_EMU") == "0" {
+		t.Skip("GOFT_GPU_EMU=0")
+	}
+	if testing.Short() {
+		t.Skip("emulated kernel runs skipped in -short mode")
+	}
+	if _, err := buildEmulator(); err != nil {
+		t.Skipf("kernel emulator unavailable, test skipped: %v", err)
+	}
 }
 
-func (c *countingBackend) Close() {
-	*c.count += c.emu.fake.launches["diff_sts_block"]
-	c.backend.Close()
+// emuFactory returns a backend factory on a new emulated device with
+// opts; when dev is not nil, *dev receives the device (whose launch and
+// copy counts outlive the backend).
+func emuFactory(opts Options, dev **emuDevice) run.BackendFactory {
+	return func(s *run.BackendSetup) (run.Backend, error) {
+		e, err := newEmuDevice()
+		if err != nil {
+			return nil, err
+		}
+		if dev != nil {
+			*dev = e
+		}
+		b, err := newBackend(e, s, opts)
+		if err != nil {
+			e.close()
+			return nil, err
+		}
+		return b, nil
+	}
+}
+
+// countBitDiffs reports as errors of t (the first few by point, then the
+// count) the points where got's bits differ from want's, and returns how
+// many there are.
+func countBitDiffs(t *testing.T, label string, got, want []float64) int {
+	t.Helper()
+	bad := 0
+	for i := range want {
+		if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+			if bad < 3 {
+				t.Errorf("%s: point %d is %v, want %v", label, i, got[i], want[i])
+			}
+			bad++
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%s: %d of %d points differ", label, bad, len(want))
+	}
+	return bad
 }

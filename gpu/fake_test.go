@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"unsafe"
@@ -220,18 +219,6 @@ var testCases = map[string]string{
  advance_diffusion = .true.
  diffusion_coef_grid = .true.
  diffusion_coef_constants = 200.0, 800.0`,
-	"rfe_source_diffuse": `res_nt = 21
- res_np = 41
- n_realizations = 2
- time_end = 6.0
- dt_max = 1.0
- advance_diffusion = .true.
- diffusion_coef_constants = 300.0, 900.0
- advance_source = .true.
- source_rfe_model = 1
- source_rfe_total_unsigned_flux_per_hours = 2.0, 5.0
- source_rfe_lifetime = 2.5
- source_rfe_seed = 11`,
 	"atten_aft_strang": `res_nt = 21
  res_np = 41
  n_realizations = 3
@@ -286,17 +273,13 @@ func runCaseWith(t *testing.T, name, body string, be run.BackendFactory, prepare
 
 // TestFakeDeviceRuns drives the backend through whole runs on the fake
 // device: every launch is checked against the kernels' declarations and
-// every pointer against the allocations. Each case runs with the blocked
-// STS stages (the default) and with one launch per stage.
+// every pointer against the allocations. Each case (deviceCases) runs with
+// the blocked STS stages (the default) and with one launch per stage, and
+// together they must launch every kernel.
 func TestFakeDeviceRuns(t *testing.T) {
 	all := map[string]int{}
-	names := make([]string, 0, len(testCases))
-	for n := range testCases {
-		names = append(names, n)
-	}
-	sort.Strings(names)
 	for _, opts := range []Options{{}, {StagesPerLaunch: 1}} {
-		for _, name := range names {
+		for _, c := range deviceCases(t) {
 			var fd *fakeDevice
 			be := func(s *run.BackendSetup) (run.Backend, error) {
 				var err error
@@ -305,30 +288,16 @@ func TestFakeDeviceRuns(t *testing.T) {
 				}
 				return newBackend(fd, s, opts)
 			}
-			runCaseWith(t, name, testCases[name], be)
+			runCaseWith(t, c.name, c.body, be, c.prepare...)
 			for k, n := range fd.launches {
 				all[k] += n
 			}
-			if strings.Contains(testCases[name], "advance_diffusion") && !strings.Contains(testCases[name], "diffusion_num_method = 1") {
+			if strings.Contains(c.body, "advance_diffusion = .true.") && !strings.Contains(c.body, "diffusion_num_method = 1") {
 				if blocked := fd.launches["diff_sts_block"] > 0; blocked != (opts.StagesPerLaunch != 1) {
-					t.Errorf("%s with %d stages per launch: diff_sts_block launched %d times", name, opts.StagesPerLaunch, fd.launches["diff_sts_block"])
+					t.Errorf("%s with %d stages per launch: diff_sts_block launched %d times", c.name, opts.StagesPerLaunch, fd.launches["diff_sts_block"])
 				}
 			}
 		}
-	}
-	// A run that assimilates maps (it needs the files of package assim's
-	// case).
-	var fd *fakeDevice
-	be := func(s *run.BackendSetup) (run.Backend, error) {
-		var err error
-		if fd, err = newFakeDevice(); err != nil {
-			return nil, err
-		}
-		return newBackend(fd, s, Options{})
-	}
-	runCaseWith(t, "assim", assimCases[0].body, be, func(dir string, o *run.Options) { copyTree(t, "../assim/testdata/hipft_da", dir) })
-	for k, n := range fd.launches {
-		all[k] += n
 	}
 	sigs, _ := kernelSignatures()
 	for k := range sigs {

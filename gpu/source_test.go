@@ -2,13 +2,10 @@ package gpu
 
 import (
 	"math"
-	"os"
 	"path/filepath"
-	"testing"
 
 	"goft/mesh"
 	"goft/psihdf"
-	"goft/run"
 	"goft/source"
 )
 
@@ -153,69 +150,4 @@ func writeSourceFile(dir string) error {
 	}
 	return psihdf.Write(filepath.Join(dir, "src.h5"), &psihdf.Map{Dims: []int{len(phi), len(theta)},
 		Scales: [][]float64{phi, theta}, Data: data}, false)
-}
-
-// TestEmulatedSourcesMatchCPU runs the source cases on the CPU and with
-// the kernels on the emulator: the field stays on the device (no Download
-// during the steps) and the final field must be the CPU's bit for bit.
-func TestEmulatedSourcesMatchCPU(t *testing.T) {
-	if os.Getenv("GOFT_GPU_EMU") == "0" {
-		t.Skip("GOFT_GPU_EMU=0")
-	}
-	if testing.Short() {
-		t.Skip("emulated kernel runs skipped in -short mode")
-	}
-	if _, err := buildEmulator(); err != nil {
-		t.Skipf("kernel emulator unavailable, test skipped: %v", err)
-	}
-	for _, c := range sourceCases {
-		t.Run(c.name, func(t *testing.T) {
-			prep := func(dir string, o *run.Options) {
-				if err := writeSourceFile(dir); err != nil {
-					t.Fatal(err)
-				}
-				if c.custom {
-					o.SourceRegistry = customSources()
-				}
-			}
-			var emu *emuDevice
-			be := func(s *run.BackendSetup) (run.Backend, error) {
-				e, err := newEmuDevice()
-				if err != nil {
-					return nil, err
-				}
-				emu = e
-				b, err := newBackend(e, s, Options{})
-				if err != nil {
-					e.close()
-				}
-				return b, err
-			}
-			_, cf, _ := runCaseWith(t, c.name+"_cpu", c.body, nil, prep)
-			_, gf, _ := runCaseWith(t, c.name+"_emu", c.body, be, prep)
-			bad := 0
-			for i := range cf {
-				if math.Float64bits(cf[i]) != math.Float64bits(gf[i]) {
-					if bad < 3 {
-						t.Errorf("point %d: emulated %v, CPU %v", i, gf[i], cf[i])
-					}
-					bad++
-				}
-			}
-			if bad > 0 {
-				t.Errorf("%d of %d points differ", bad, len(cf))
-			}
-			// The field (8 bytes a point) comes back for the final map only.
-			if got := emu.dtohBytes[8*len(cf)]; got > 1 {
-				t.Errorf("the field was copied to the host %d times; the source steps must leave it on the device", got)
-			}
-			if emu.fake.launches["src_apply"] == 0 {
-				t.Error("src_apply was never launched")
-			}
-			if c.name == "five_terms" && emu.fake.launches["src_apply"] != 2*6 {
-				t.Errorf("five terms: %d src_apply launches in 6 steps, want two per step", emu.fake.launches["src_apply"])
-			}
-			t.Logf("%d src_apply launches; field bit-identical to the CPU's: %v", emu.fake.launches["src_apply"], bad == 0)
-		})
-	}
 }

@@ -10,29 +10,24 @@
 // RKL2/RKG2 stages after the first are instead advanced several at a time
 // by diff_sts_block (below), which forms the ring sums itself.
 
-// diff_pole_sums mirrors diffusion.Operator.applyPoles: block t (a grid of
-// 2*nr blocks; realization t/2, north pole if t is even) sums
-// (D0+D1)*(x1-x0)*dp over k = 1..npm-2 in the CPU's serial order and
-// stores the pole-row value of L(x) in pole[t]. The terms are formed in
-// parallel, POLE_CHUNK at a time, and added by thread 0 in order.
-extern "C" __global__ void diff_pole_sums(Geo g, const double* __restrict__ coef, const double* __restrict__ x,
-                                          double pole_north, double pole_south, double* __restrict__ pole) {
-    __shared__ double term[POLE_CHUNK];
-    const int t = blockIdx.x;
-    const int ntm = (int)g.ntm, nt = (int)g.nt, npm = (int)g.npm, np = (int)g.np;
-    const int r = t / 2;
-    const bool north = (t & 1) == 0;
-    const double* d = coef + (long long)nt * np * r;
-    const double* xr = x + (long long)ntm * npm * r;
+// ring_sum is the pole-row ring sum of diffusion.Operator.applyPoles for
+// realization coefficients d (corner array): the sum over k = 1..npm-2 of
+// (D0+D1)*(x1-x0)*dph[k], where x(j,k) = x[j + stride*k] and (x0, x1) are
+// rows (0, 1) at the north pole, (last-1, last) at the south. The terms are
+// formed by all threads, chunk at a time in term (shared), and added by
+// thread 0 in the CPU's order; the result is thread 0's.
+__device__ __forceinline__ double ring_sum(const Geo& g, const double* __restrict__ d, const double* x, long long stride,
+                                           int last, bool north, double* term, int chunk) {
+    const int nt = (int)g.nt, npm = (int)g.npm;
     double s = 0.0;
-    for (int k0 = 1; k0 < npm - 1; k0 += POLE_CHUNK) {
-        const int nk = min(POLE_CHUNK, npm - 1 - k0);
+    for (int k0 = 1; k0 < npm - 1; k0 += chunk) {
+        const int nk = min(chunk, npm - 1 - k0);
         for (int q = threadIdx.x; q < nk; q += blockDim.x) {
             const int k = k0 + q;
             if (north) {
-                term[q] = (d[0 + nt * k] + d[1 + nt * k]) * (xr[1 + ntm * k] - xr[0 + ntm * k]) * g.dph[k];
+                term[q] = (d[0 + nt * k] + d[1 + nt * k]) * (x[1 + stride * k] - x[0 + stride * k]) * g.dph[k];
             } else {
-                term[q] = (d[nt - 2 + nt * k] + d[nt - 1 + nt * k]) * (xr[ntm - 1 + ntm * k] - xr[ntm - 2 + ntm * k]) * g.dph[k];
+                term[q] = (d[nt - 2 + nt * k] + d[nt - 1 + nt * k]) * (x[last + stride * k] - x[last - 1 + stride * k]) * g.dph[k];
             }
         }
         __syncthreads();
@@ -41,6 +36,20 @@ extern "C" __global__ void diff_pole_sums(Geo g, const double* __restrict__ coef
         }
         __syncthreads();
     }
+    return s;
+}
+
+// diff_pole_sums mirrors diffusion.Operator.applyPoles: block t (a grid of
+// 2*nr blocks; realization t/2, north pole if t is even) forms the ring
+// sum of x (ring_sum) and stores the pole-row value of L(x) in pole[t].
+extern "C" __global__ void diff_pole_sums(Geo g, const double* __restrict__ coef, const double* __restrict__ x,
+                                          double pole_north, double pole_south, double* __restrict__ pole) {
+    __shared__ double term[POLE_CHUNK];
+    const int t = blockIdx.x;
+    const int ntm = (int)g.ntm, nt = (int)g.nt, npm = (int)g.npm, np = (int)g.np;
+    const int r = t / 2;
+    const bool north = (t & 1) == 0;
+    const double s = ring_sum(g, coef + (long long)nt * np * r, x + (long long)ntm * npm * r, ntm, ntm - 1, north, term, POLE_CHUNK);
     if (threadIdx.x == 0) pole[t] = north ? s * pole_north : -s * pole_south;
 }
 
@@ -211,24 +220,8 @@ __device__ __forceinline__ void sts_cap(const Geo& g, const double* __restrict__
     __syncthreads();
     const double* d = coef + (long long)nt * np * r;
     for (int s = 1; s <= ns; s++) {
-        // The ring sum of U(s-1) (diff_pole_sums, same terms, same order).
-        double sum = 0.0;
-        for (int q0 = 1; q0 < npm - 1; q0 += STS_TILE_J * STS_TILE_K) {
-            const int nq = min(STS_TILE_J * STS_TILE_K, npm - 1 - q0);
-            for (int q = threadIdx.x; q < nq; q += blockDim.x) {
-                const int k = q0 + q;
-                if (north) {
-                    sh[q] = (d[0 + nt * k] + d[1 + nt * k]) * (cur[1 + R * k] - cur[0 + R * k]) * g.dph[k];
-                } else {
-                    sh[q] = (d[nt - 2 + nt * k] + d[nt - 1 + nt * k]) * (cur[R - 1 + R * k] - cur[R - 2 + R * k]) * g.dph[k];
-                }
-            }
-            __syncthreads();
-            if (threadIdx.x == 0) {
-                for (int q = 0; q < nq; q++) sum += sh[q];
-            }
-            __syncthreads();
-        }
+        // The ring sum of U(s-1) (as diff_pole_sums).
+        const double sum = ring_sum(g, d, cur, R, R - 1, north, sh, STS_TILE_J * STS_TILE_K);
         if (threadIdx.x == 0) *pole_value = north ? sum * pole_north : -sum * pole_south;
         __syncthreads();
         const double pv = *pole_value;
