@@ -162,3 +162,31 @@ func envInt(name, value string, min int) (int, error) {
 	}
 	return v, nil
 }
+
+// localRankVars are the launchers' node-local rank variables, in the order
+// LocalRank tries them.
+var localRankVars = []string{
+	"OMPI_COMM_WORLD_LOCAL_RANK", // Open MPI
+	"MPI_LOCALRANKID",            // MPICH (Hydra) and Intel MPI
+	"SLURM_LOCALID",              // Slurm (srun)
+}
+
+// LocalRank returns the process's rank among the processes of its job on
+// the same node, from the first of Open MPI's OMPI_COMM_WORLD_LOCAL_RANK,
+// MPICH's and Intel MPI's MPI_LOCALRANKID and Slurm's SLURM_LOCALID that
+// getenv finds set, and the variable's name; ok is false when none is set.
+// A malformed value is an error naming the variable.
+func LocalRank(getenv func(string) string) (rank int, source string, ok bool, err error) {
+	for _, v := range localRankVars {
+		s := getenv(v)
+		if s == "" {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 0 {
+			return 0, v, false, fmt.Errorf("%s=%q is not a local rank (0, 1, ...)", v, s)
+		}
+		return n, v, true, nil
+	}
+	return 0, "", false, nil
+}

@@ -102,3 +102,31 @@ func TestParsePart(t *testing.T) {
 		}
 	}
 }
+
+// TestLocalRank checks the node-local rank variables, their order and
+// malformed values.
+func TestLocalRank(t *testing.T) {
+	cases := []struct {
+		env    map[string]string
+		rank   int
+		source string
+		ok     bool
+		err    bool
+	}{
+		{map[string]string{}, 0, "", false, false},
+		{map[string]string{"SLURM_LOCALID": "3"}, 3, "SLURM_LOCALID", true, false},
+		{map[string]string{"MPI_LOCALRANKID": "1", "SLURM_LOCALID": "0"}, 1, "MPI_LOCALRANKID", true, false},
+		{map[string]string{"OMPI_COMM_WORLD_LOCAL_RANK": "2", "SLURM_LOCALID": "0"}, 2, "OMPI_COMM_WORLD_LOCAL_RANK", true, false},
+		{map[string]string{"SLURM_LOCALID": "x"}, 0, "SLURM_LOCALID", false, true},
+		{map[string]string{"OMPI_COMM_WORLD_LOCAL_RANK": "-1"}, 0, "OMPI_COMM_WORLD_LOCAL_RANK", false, true},
+	}
+	for _, c := range cases {
+		rank, source, ok, err := LocalRank(func(k string) string { return c.env[k] })
+		if rank != c.rank || source != c.source || ok != c.ok || (err != nil) != c.err {
+			t.Errorf("LocalRank(%v) = %d, %q, %v, %v; want %d, %q, %v, error %v", c.env, rank, source, ok, err, c.rank, c.source, c.ok, c.err)
+		}
+		if err != nil && !strings.Contains(err.Error(), c.source) {
+			t.Errorf("error %q does not name %s", err, c.source)
+		}
+	}
+}

@@ -42,6 +42,7 @@ type device interface {
 type Info struct {
 	Name          string  // e.g. "NVIDIA H200"
 	Ordinal       int     // CUDA device ordinal
+	Chosen        string  // how the ordinal was chosen when not asked for (a local rank)
 	Major, Minor  int     // compute capability
 	MemBytes      uint64  // global memory
 	SMs           int     // multiprocessors
@@ -60,6 +61,9 @@ func (i *Info) String() string {
 	src := fmt.Sprintf("NVRTC %s, %s", i.NVRTC, i.Target)
 	if i.LoadedFromDir {
 		src += " (cached)"
+	}
+	if i.Chosen != "" {
+		src += "; chosen by " + i.Chosen
 	}
 	return fmt.Sprintf("GPU %d: %s (compute capability %d.%d, %d SMs, %.1f GiB; CUDA driver %d.%d; %s)",
 		i.Ordinal, i.Name, i.Major, i.Minor, i.SMs, float64(i.MemBytes)/(1<<30), i.Driver/1000, (i.Driver%1000)/10, src)
@@ -198,14 +202,15 @@ func openDevice(opts Options) (*cudaDevice, error) {
 		if n == 0 {
 			return fmt.Errorf("the CUDA driver (%s) found no GPU", cu.path)
 		}
-		if opts.Device < 0 || opts.Device >= int(n) {
-			return fmt.Errorf("GPU %d asked for, but the CUDA driver found %d (ordinals 0..%d)", opts.Device, n, n-1)
+		ordinal, chosen, err := pickOrdinal(opts, int(n))
+		if err != nil {
+			return err
 		}
-		if err := cu.check("cuDeviceGet", cu.cuDeviceGet(&d.dev, int32(opts.Device))); err != nil {
+		if err := cu.check("cuDeviceGet", cu.cuDeviceGet(&d.dev, int32(ordinal))); err != nil {
 			return err
 		}
 		inf := &d.inf
-		inf.Ordinal, inf.CUDALib, inf.NVRTCLib = opts.Device, cu.path, nv.path
+		inf.Ordinal, inf.Chosen, inf.CUDALib, inf.NVRTCLib = ordinal, chosen, cu.path, nv.path
 		name := make([]byte, 256)
 		if err := cu.check("cuDeviceGetName", cu.cuDeviceGetName(&name[0], int32(len(name)), d.dev)); err != nil {
 			return err
@@ -271,6 +276,22 @@ func openDevice(opts Options) (*cudaDevice, error) {
 		d.prof = newProfile(opts.Profile)
 	}
 	return d, nil
+}
+
+// pickOrdinal returns the device ordinal opts asks for among n devices,
+// and, when it follows from a local rank, how it was chosen.
+func pickOrdinal(opts Options, n int) (int, string, error) {
+	if opts.LocalRankFrom != "" {
+		if opts.LocalRank < 0 {
+			return 0, "", fmt.Errorf("local rank %d (%s) is negative", opts.LocalRank, opts.LocalRankFrom)
+		}
+		o := opts.LocalRank % n
+		return o, fmt.Sprintf("local rank %d (%s) of %d GPUs", opts.LocalRank, opts.LocalRankFrom, n), nil
+	}
+	if opts.Device < 0 || opts.Device >= n {
+		return 0, "", fmt.Errorf("GPU %d asked for, but the CUDA driver found %d (ordinals 0..%d)", opts.Device, n, n-1)
+	}
+	return opts.Device, "", nil
 }
 
 // compileKernels returns the kernels compiled for the device: from the

@@ -26,10 +26,12 @@
 // their device work there.
 //
 // Environment: GOFT_CUDA_LIB and GOFT_NVRTC_LIB name the libraries,
-// GOFT_GPU_DEVICE the device ordinal, GOFT_GPU_CACHE the kernel cache
-// folder ("off" disables it), GOFT_GPU_PROFILE turns on the per-kernel
-// profile ("1" to stderr, else a file name), GOFT_GPU_STAGES sets the
-// RKL2/RKG2 stages one launch advances (1 to 4; default 4).
+// GOFT_GPU_DEVICE the device ordinal (goft run otherwise takes a
+// launcher's node-local rank modulo the number of GPUs, Options.LocalRank),
+// GOFT_GPU_CACHE the kernel cache folder ("off" disables it),
+// GOFT_GPU_PROFILE turns on the per-kernel profile ("1" to stderr, else a
+// file name), GOFT_GPU_STAGES sets the RKL2/RKG2 stages one launch
+// advances (1 to 4; default 4).
 package gpu
 
 import (
@@ -45,6 +47,12 @@ import (
 type Options struct {
 	// Device is the CUDA device ordinal.
 	Device int
+	// LocalRank, when LocalRankFrom is not "", chooses the device instead
+	// of Device: ordinal LocalRank modulo the number of devices, so that
+	// the processes of an ensemble on one node spread over its GPUs.
+	// LocalRankFrom names where the rank came from (a launcher variable).
+	LocalRank     int
+	LocalRankFrom string
 	// CacheDir holds compiled kernels ("" : $GOFT_GPU_CACHE or the user
 	// cache folder; "off": no cache).
 	CacheDir string

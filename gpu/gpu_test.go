@@ -252,3 +252,32 @@ func TestStatsFrom(t *testing.T) {
 		}
 	}
 }
+
+// TestPickOrdinal checks the device choice: the ordinal asked for, or the
+// node-local rank modulo the number of GPUs.
+func TestPickOrdinal(t *testing.T) {
+	cases := []struct {
+		opts    Options
+		n, want int
+		chosen  bool
+		err     bool
+	}{
+		{Options{Device: 0}, 1, 0, false, false},
+		{Options{Device: 3}, 4, 3, false, false},
+		{Options{Device: 4}, 4, 0, false, true},
+		{Options{Device: -1}, 4, 0, false, true},
+		{Options{LocalRank: 5, LocalRankFrom: "SLURM_LOCALID"}, 4, 1, true, false},
+		{Options{Device: 7, LocalRank: 2, LocalRankFrom: "OMPI_COMM_WORLD_LOCAL_RANK"}, 8, 2, true, false},
+		{Options{LocalRank: 3, LocalRankFrom: "MPI_LOCALRANKID"}, 1, 0, true, false},
+		{Options{LocalRank: -1, LocalRankFrom: "X"}, 2, 0, false, true},
+	}
+	for _, c := range cases {
+		got, chosen, err := pickOrdinal(c.opts, c.n)
+		if (err != nil) != c.err || (err == nil && (got != c.want || (chosen != "") != c.chosen)) {
+			t.Errorf("pickOrdinal(%+v, %d) = %d, %q, %v; want %d (chosen %v, error %v)", c.opts, c.n, got, chosen, err, c.want, c.chosen, c.err)
+		}
+		if c.chosen && err == nil && !strings.Contains(chosen, c.opts.LocalRankFrom) {
+			t.Errorf("the choice %q does not name %s", chosen, c.opts.LocalRankFrom)
+		}
+	}
+}

@@ -133,7 +133,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	ckptMinutes := fs.Float64("checkpoint-minutes", 10, "also write a checkpoint every this many wall-clock minutes (0: off)")
 	rank := fs.Int("rank", -1, "this process's rank (0-based) in a multi-process run (default: from the Slurm or MPI environment, see docs/ensembles.md)")
 	ranks := fs.Int("ranks", 0, "number of processes in a multi-process run (with -rank)")
-	useGPU := fs.Bool("gpu", os.Getenv("GOFT_GPU") == "1", "run the field kernels on an NVIDIA GPU (CUDA driver and NVRTC loaded at run time; GOFT_GPU=1 does the same); fails if there is none")
+	useGPU := fs.Bool("gpu", os.Getenv("GOFT_GPU") == "1", "run the field kernels on an NVIDIA GPU (CUDA driver and NVRTC loaded at run time; GOFT_GPU=1 does the same); fails if there is none. GOFT_GPU_DEVICE picks the GPU; otherwise under mpirun or srun each process on a node takes GPU (local rank mod GPUs)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -169,6 +169,16 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		gopts, err := gpu.DefaultOptions()
 		if err != nil {
 			return err
+		}
+		if os.Getenv("GOFT_GPU_DEVICE") == "" {
+			// Under a launcher, each process on a node takes its own GPU.
+			lr, from, ok, err := ensemble.LocalRank(os.Getenv)
+			if err != nil {
+				return fmt.Errorf("-gpu: %w", err)
+			}
+			if ok {
+				gopts.LocalRank, gopts.LocalRankFrom = lr, from
+			}
 		}
 		if opt.Backend, err = gpu.Open(gopts); err != nil {
 			return fmt.Errorf("-gpu: no usable GPU: %w", err)
