@@ -655,8 +655,9 @@ func (b *backend) stepFE(tau float64) error {
 }
 
 // stepSTS is diffusion.Stepper.stepSTS: one RKL2/RKG2 super step. The
-// field f stays u0 (and U0) throughout; stage 2 is written to s2, later
-// stages over U(j-2); the last stage then becomes the field.
+// field f stays u0 (and U0) throughout; the stages after the first go to
+// scratch arrays (stagesBlocked or stagesOneByOne), and the last stage
+// then becomes the field.
 func (b *backend) stepSTS(tau float64) error {
 	n := b.diff.Stages(tau)
 	b.stages = n
@@ -673,16 +674,31 @@ func (b *backend) stepSTS(tau float64) error {
 		&b.g, b.coef, b.dconst, b.f, b.dpole, tau, c.ubj[1], b.y0, b.s1); err != nil {
 		return err
 	}
-	ukm1, ukm2 := b.s1, b.f
+	stages := b.stagesOneByOne
 	if b.stsBlock > 1 {
-		var err error
-		if ukm1, err = b.stagesBlocked(c, n, tau); err != nil {
-			return err
-		}
+		stages = b.stagesBlocked
 	}
-	for k := int64(2); k <= n && b.stsBlock == 1; k++ {
+	last, err := stages(c, n, tau)
+	if err != nil {
+		return err
+	}
+	if last == b.s1 {
+		b.f, b.s1 = b.s1, b.f
+	} else {
+		b.f, b.s2 = b.s2, b.f
+	}
+	return nil
+}
+
+// stagesOneByOne runs stages 2..n of a super step one launch each
+// (diff_pole_sums, then diff_sts_stage), after diff_sts_init has left U(1)
+// in s1 (U(0) is the field): stage 2 goes to s2, later stages over
+// U(j-2). It returns the array holding U(n), s1 or s2.
+func (b *backend) stagesOneByOne(c *stsCoef, n int64, tau float64) (devPtr, error) {
+	ukm1, ukm2 := b.s1, b.f
+	for k := int64(2); k <= n; k++ {
 		if err := b.polesDiff(ukm1); err != nil {
-			return err
+			return 0, err
 		}
 		out := ukm2
 		if ukm2 == b.f {
@@ -691,16 +707,11 @@ func (b *backend) stepSTS(tau float64) error {
 		u, v := c.uj[k], c.vj[k]
 		if err := b.d.launch("diff_sts_stage", blocks(b.n), 1, threads, 8*float64(b.ncoef+5*b.n),
 			&b.g, b.coef, b.dconst, ukm1, ukm2, b.f, b.y0, b.dpole, u, v, 1-u-v, c.ubj[k]*tau, c.gj[k], out); err != nil {
-			return err
+			return 0, err
 		}
 		ukm1, ukm2 = out, ukm1
 	}
-	if ukm1 == b.s1 {
-		b.f, b.s1 = b.s1, b.f
-	} else {
-		b.f, b.s2 = b.s2, b.f
-	}
-	return nil
+	return ukm1, nil
 }
 
 // stagesBlocked runs stages 2..n of a super step with diff_sts_block,
