@@ -24,8 +24,9 @@ func (r *Run) loadInitialCondition() error {
 		}
 		phi, theta = um.Phi[:um.NPhiFile], um.Theta
 		maps = make([][]float64, nr)
+		zero := make([]float64, len(phi)*len(theta))
 		for i := range maps {
-			maps[i] = make([]float64, len(phi)*len(theta))
+			maps[i] = zero
 		}
 	} else {
 		mp, err := psihdf.Read(r.path(p.InitialMapFilename))
@@ -38,7 +39,7 @@ func (r *Run) loadInitialCondition() error {
 		switch len(mp.Dims) {
 		case 2:
 			for i := range maps {
-				maps[i] = append([]float64(nil), mp.Data...)
+				maps[i] = mp.Data // read only: shared
 			}
 		case 3:
 			if mp.Dims[2] != p.NRealizations {
@@ -62,7 +63,7 @@ func (r *Run) loadInitialCondition() error {
 		}
 		r.soccerU0 = validation.SoccerBall(phi, theta)
 		for i := range maps {
-			maps[i] = append([]float64(nil), r.soccerU0...)
+			maps[i] = r.soccerU0
 		}
 		if err := r.writeMapLayout(p.OutputMapRootFilename+"_initial_0.h5", maps, phi, theta, p.OutputMap2D && p.NRealizations == 1); err != nil {
 			return err
@@ -90,11 +91,11 @@ func (r *Run) loadInitialCondition() error {
 			r.vpOmega = (mesh.TwoPi / span) / mesh.KmPerSToRsPerHr
 			r.logf("\n   WARNING:  Overriding FLOW_VP_RIGID_OMEGA from %g to %g\n", p.FlowVpRigidOmega, r.vpOmega)
 		}
-		w := p.ValidationRunWidth
+		blobs := validation.Blobs(phi, theta, validation.BlobTheta0, p.ValidationRunWidth)
 		for i := range maps {
-			maps[i] = validation.Blobs(phi, theta, validation.BlobTheta0, w)
+			maps[i] = blobs
 		}
-		final := [][]float64{validation.Blobs(phi, theta, thetaEnd, w)}
+		final := [][]float64{validation.Blobs(phi, theta, thetaEnd, p.ValidationRunWidth)}
 		if err := r.writeMapLayout(p.OutputMapRootFilename+"_final_analytic.h5", final, phi, theta, true); err != nil {
 			return err
 		}
@@ -110,7 +111,12 @@ func (r *Run) loadInitialCondition() error {
 	r.Mesh = m
 	npm := m.NPhiMain
 	r.F = make([]float64, m.Size()*nr)
+	n := m.Size()
 	for i, mp := range maps {
+		if i > 0 && len(mp) > 0 && &mp[0] == &maps[0][0] { // the same map: the same values
+			copy(r.F[n*i:n*(i+1)], r.F[:n])
+			continue
+		}
 		for j := 0; j < ntm; j++ {
 			for k := 0; k < nPhi; k++ {
 				r.F[m.Index(j, k, i)] = mp[k+nPhi*j]
@@ -123,7 +129,6 @@ func (r *Run) loadInitialCondition() error {
 		}
 	}
 	m.PoleAverage(r.F, nr)
-	n := m.Size()
 	if p.InitialMapFluxBalance {
 		for i := 0; i < nr; i++ {
 			diag.BalanceFlux(m, r.F[n*i:n*(i+1)])
