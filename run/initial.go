@@ -200,12 +200,7 @@ func (r *Run) writeMap(path string, f []float64) error {
 			diag.BalanceFlux(m, tmp)
 			src = tmp
 		}
-		dst := out.Data[nPhi*ntm*i:]
-		for k := 0; k < nPhi; k++ {
-			for j := 0; j < ntm; j++ {
-				dst[k+nPhi*j] = src[j+ntm*k]
-			}
-		}
+		transpose(out.Data[nPhi*ntm*i:nPhi*ntm*(i+1)], src, ntm, nPhi)
 	}
 	if p.OutputMap2D && p.NRealizations == 1 {
 		out.Dims = []int{nPhi, ntm}
@@ -218,4 +213,23 @@ func (r *Run) writeMap(path string, f []float64) error {
 		return fmt.Errorf("writing map %s: %w", path, err)
 	}
 	return nil
+}
+
+// transpose writes the first nPhi columns of src (theta fastest, ntm rows
+// a column) into dst in map layout (phi fastest), dst[k+nPhi*j] =
+// src[j+ntm*k], by tiles that stay in cache.
+func transpose(dst, src []float64, ntm, nPhi int) {
+	const tile = 32
+	for k0 := 0; k0 < nPhi; k0 += tile {
+		k1 := min(k0+tile, nPhi)
+		for j0 := 0; j0 < ntm; j0 += tile {
+			j1 := min(j0+tile, ntm)
+			for j := j0; j < j1; j++ {
+				row := dst[nPhi*j : nPhi*j+k1]
+				for k := k0; k < k1; k++ {
+					row[k] = src[j+ntm*k]
+				}
+			}
+		}
+	}
 }
