@@ -165,6 +165,18 @@ say "production GPU phases (hipft_timing.out, s): $(phases "$work/prod_gpu/hipft
 say "production GPU phases, one launch per stage: $(phases "$work/prod_gpu1/hipft_timing.out")"
 say "production, one launch per diffusion stage (GOFT_GPU_STAGES=1): ${tp1} s wall; histories against the blocked stages: $same"
 say "production stages: $(tail -1 "$work/prod_gpu/hipft_history_num_r000001.out" | awk '{print "N_DIFF_PER_STEP", $7, "N_DIFF_CYCLES", $8}')"
+echo "== production: shapes of the blocked diffusion stages (GOFT_GPU_STS_SHAPE, halo = stages per launch)"
+for shape in 4,64x32 2,64x32 6,64x32 8,64x64 4,64x64 4,128x32 6,128x32; do
+  d="$work/prod_shape_${shape/,/_}"
+  mkdir -p "$d"
+  cp "$root/bench/production/hipft.in" "$d/"
+  ln -s "$data/maps/$prodmap" "$d/$prodmap"
+  GOFT_GPU_STS_SHAPE=$shape timed "$d" "shape_$shape" "$bin/goft" run -gpu -q hipft.in >/dev/null # compiles the shape
+  tw=$(GOFT_GPU_STS_SHAPE=$shape timed "$d" "shape_$shape" "$bin/goft" run -gpu -q hipft.in)
+  tl=$(awk '/Wall clock time:/ {w=$4} /--> Setup:/ {s=$3} END {printf "%.3f", w-s}' "$d/hipft_timing.out")
+  same=$(cmp -s "$work/prod_gpu/hipft_history_sol_r000001.out" "$d/hipft_history_sol_r000001.out" && echo identical || echo DIFFERENT)
+  say "shape $shape: ${tw} s wall, time loop ${tl} s; histories against the default: $same"
+done
 echo "== per-kernel profile of the production case"
 cat "$out/profile-production.txt" | tee -a "$summary"
 echo "== the same with one launch per diffusion stage"

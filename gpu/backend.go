@@ -21,17 +21,6 @@ const (
 	poleThreads = 1024
 )
 
-// The blocked STS stages (diff_sts_block, kernels/diffusion.cu): at most
-// stsHalo stages per launch, tiles of stsTileJ x stsTileK points (halos
-// included) done by stsThreads threads. They mirror the kernel source's
-// STS_* definitions; a test checks that the two agree.
-const (
-	stsHalo    = 4
-	stsTileJ   = 64
-	stsTileK   = 32
-	stsThreads = 256
-)
-
 func blocks(n int) int { return (n + threads - 1) / threads }
 
 // maxBits are the bits of math.MaxFloat64, the start of minimum reductions.
@@ -66,8 +55,9 @@ type backend struct {
 	stages, cycles int64
 	sts            map[int64]*stsCoef
 	ncoef          int
-	stsBlock       int    // stages per diff_sts_block launch; 1: one launch per stage
-	s3, s4, stsCap devPtr // the blocked stages' second output pair and cap scratch
+	stsBlock       int      // stages per diff_sts_block launch; 1: one launch per stage
+	shape          stsShape // the shape diff_sts_block was compiled for
+	s3, s4, stsCap devPtr   // the blocked stages' second output pair and cap scratch
 
 	// Advection and flows.
 	adv              *advection.Advector
@@ -124,11 +114,15 @@ type stsCoef struct {
 func newBackend(d device, s *run.BackendSetup, opts Options) (*backend, error) {
 	b := &backend{d: d, m: s.Mesh, nr: s.NReal, n: s.Mesh.Size() * s.NReal,
 		diff: s.Diffusion, adv: s.Advector, flows: s.Flows, an: s.Analyzer, sts: map[int64]*stsCoef{}}
-	b.stsBlock = opts.StagesPerLaunch
-	if b.stsBlock <= 0 || b.stsBlock > stsHalo {
-		b.stsBlock = stsHalo
+	b.shape = d.info().shape
+	if b.shape == (stsShape{}) {
+		b.shape = defaultSTSShape
 	}
-	if !stsBlockFits(s.Mesh) {
+	b.stsBlock = opts.StagesPerLaunch
+	if b.stsBlock <= 0 || b.stsBlock > b.shape.halo {
+		b.stsBlock = b.shape.halo
+	}
+	if !b.shape.fits(s.Mesh) {
 		b.stsBlock = 1
 	}
 	if s.Flows != nil && s.Flows.AttenuateValues != nil {
@@ -212,7 +206,7 @@ func (b *backend) setup() error {
 		}
 		b.stages, b.cycles = b.diff.StagesUsed, b.diff.CyclesUsed
 		if b.stsBlock > 1 && b.diff.Method != diffusion.ForwardEuler {
-			caps := 2 * b.nr * 3 * 2 * stsHalo * npm
+			caps := 2 * b.nr * 3 * 2 * b.shape.halo * npm
 			if err := b.allocs([]*devPtr{&b.s3, &b.s4, &b.stsCap}, []int{b.n, b.n, caps}); err != nil {
 				return err
 			}
@@ -732,8 +726,9 @@ func (b *backend) stagesBlocked(c *stsCoef, n int64, tau float64) (devPtr, error
 		}
 	}
 	m := b.m
-	tilesJ := (m.NThetaMain - 2*stsHalo + stsTileJ - 2*stsHalo - 1) / (stsTileJ - 2*stsHalo)
-	tilesK := (m.NPhiMain - 2 + stsTileK - 2*stsHalo - 1) / (stsTileK - 2*stsHalo)
+	sh := b.shape
+	tilesJ := (m.NThetaMain - 2*sh.halo + sh.ownJ() - 1) / sh.ownJ()
+	tilesK := (m.NPhiMain - 2 + sh.ownK() - 1) / sh.ownK()
 	grid := 2*b.nr + b.nr*tilesJ*tilesK
 	op := b.diff.Op
 	in1, in2 := b.s1, b.f
@@ -750,13 +745,6 @@ func (b *backend) stagesBlocked(c *stsCoef, n int64, tau float64) (devPtr, error
 		k0 += ns
 	}
 	return in1, nil
-}
-
-// stsBlockFits reports whether diff_sts_block can run on mesh m: its
-// polar caps of 2*stsHalo rows must leave interior rows between them, and
-// a tile must not meet the closing of the ring of interior columns twice.
-func stsBlockFits(m *mesh.Mesh) bool {
-	return m.NThetaMain >= 4*stsHalo && m.NPhiMain-2 >= stsTileK
 }
 
 // Analyze implements run.Backend: the history statistics from device

@@ -54,6 +54,8 @@ type Info struct {
 	CompileTime   float64 // seconds spent compiling (0 when the cache had it)
 	CacheFile     string  // the compiled image in the cache, if any
 	LoadedFromDir bool    // the image came from the cache
+
+	shape stsShape // the blocked diffusion stages' compiled shape
 }
 
 // String is the one-line description goft logs.
@@ -241,6 +243,9 @@ func openDevice(opts Options) (*cudaDevice, error) {
 			d.ctx = 0
 			return err
 		}
+		if inf.shape, err = parseSTSShape(opts.STSShape); err != nil {
+			return err
+		}
 		image, err := compileKernels(nv, inf, opts.CacheDir)
 		if err != nil {
 			return err
@@ -335,7 +340,7 @@ func compileKernels(nv *nvrtcAPI, inf *Info, cacheDir string) ([]byte, error) {
 		target = fmt.Sprintf("compute_%d", arch)
 	}
 	inf.Target = target
-	opts := []string{"--gpu-architecture=" + target, "--fmad=false"}
+	opts := append([]string{"--gpu-architecture=" + target, "--fmad=false"}, inf.shape.defines()...)
 	src := kernelSource()
 
 	var cacheFile string

@@ -36,62 +36,71 @@ type emuDevice struct {
 	dtohBytes map[int]int
 }
 
+// emuBuilds are the emulators built by this test binary, by shape.
 var (
-	emuOnce sync.Once
-	emuBin  string
-	emuErr  error
+	emuMu     sync.Mutex
+	emuBuilds = map[stsShape]emuBuild{}
 )
 
-// buildEmulator compiles testdata/emu.cpp with the kernels (once per test
-// binary); it returns "" and an error when no C++17 compiler is found.
-func buildEmulator() (string, error) {
-	emuOnce.Do(func() {
-		cxx, err := exec.LookPath("g++")
-		if err != nil {
-			if cxx, err = exec.LookPath("clang++"); err != nil {
-				emuErr = fmt.Errorf("no C++ compiler (g++ or clang++)")
-				return
-			}
-		}
-		dir, err := os.MkdirTemp("", "goft-gpu-emu")
-		if err != nil {
-			emuErr = err
-			return
-		}
-		src := kernelSource()
-		var list strings.Builder
-		names := regexp.MustCompile(`extern "C" __global__ void (\w+)\(`).FindAllStringSubmatch(src, -1)
-		for _, n := range names {
-			fmt.Fprintf(&list, " K(%s)", n[1])
-		}
-		inc := src + "\n#define EMU_KERNELS" + list.String() + "\n"
-		if err := os.WriteFile(filepath.Join(dir, "kernels_all.inc"), []byte(inc), 0o644); err != nil {
-			emuErr = err
-			return
-		}
-		main, err := os.ReadFile("testdata/emu.cpp")
-		if err != nil {
-			emuErr = err
-			return
-		}
-		if err := os.WriteFile(filepath.Join(dir, "emu.cpp"), main, 0o644); err != nil {
-			emuErr = err
-			return
-		}
-		bin := filepath.Join(dir, "emu")
-		out, err := exec.Command(cxx, "-std=c++17", "-O1", "-ffp-contract=off", "-fno-fast-math", "-w",
-			"-o", bin, filepath.Join(dir, "emu.cpp")).CombinedOutput()
-		if err != nil {
-			emuErr = fmt.Errorf("compiling the emulator: %v\n%s", err, out)
-			return
-		}
-		emuBin = bin
-	})
-	return emuBin, emuErr
+type emuBuild struct {
+	bin string
+	err error
 }
 
-func newEmuDevice() (*emuDevice, error) {
-	bin, err := buildEmulator()
+// buildEmulator compiles testdata/emu.cpp with the kernels for the blocked
+// stages' shape (once per shape and test binary); it returns "" and an
+// error when no C++17 compiler is found.
+func buildEmulator(shape stsShape) (string, error) {
+	emuMu.Lock()
+	defer emuMu.Unlock()
+	if b, ok := emuBuilds[shape]; ok {
+		return b.bin, b.err
+	}
+	bin, err := compileEmulator(shape)
+	emuBuilds[shape] = emuBuild{bin, err}
+	return bin, err
+}
+
+func compileEmulator(shape stsShape) (string, error) {
+	cxx, err := exec.LookPath("g++")
+	if err != nil {
+		if cxx, err = exec.LookPath("clang++"); err != nil {
+			return "", fmt.Errorf("no C++ compiler (g++ or clang++)")
+		}
+	}
+	dir, err := os.MkdirTemp("", "goft-gpu-emu")
+	if err != nil {
+		return "", err
+	}
+	src := kernelSource()
+	var list strings.Builder
+	names := regexp.MustCompile(`extern "C" __global__ void (\w+)\(`).FindAllStringSubmatch(src, -1)
+	for _, n := range names {
+		fmt.Fprintf(&list, " K(%s)", n[1])
+	}
+	inc := src + "\n#define EMU_KERNELS" + list.String() + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "kernels_all.inc"), []byte(inc), 0o644); err != nil {
+		return "", err
+	}
+	main, err := os.ReadFile("testdata/emu.cpp")
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "emu.cpp"), main, 0o644); err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "emu")
+	args := append([]string{"-std=c++17", "-O1", "-ffp-contract=off", "-fno-fast-math", "-w"}, shape.defines()...)
+	out, err := exec.Command(cxx, append(args, "-o", bin, filepath.Join(dir, "emu.cpp"))...).CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("compiling the emulator: %v\n%s", err, out)
+	}
+	return bin, nil
+}
+
+// newEmuDevice starts an emulator whose kernels are compiled for shape.
+func newEmuDevice(shape stsShape) (*emuDevice, error) {
+	bin, err := buildEmulator(shape)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +108,7 @@ func newEmuDevice() (*emuDevice, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &emuDevice{fake: fd, addr: map[devPtr]uint64{}, inf: Info{Name: "CPU emulator"}}
+	e := &emuDevice{fake: fd, addr: map[devPtr]uint64{}, inf: Info{Name: "CPU emulator", shape: shape}}
 	e.cmd = exec.Command(bin)
 	if e.inRaw, err = e.cmd.StdinPipe(); err != nil {
 		return nil, err
@@ -291,11 +300,11 @@ func TestEmulatedMatchesCPU(t *testing.T) {
 }
 
 // blockedCases are diffusion runs on meshes that give diff_sts_block
-// several tiles in theta and phi (stsTileJ - 2*stsHalo = 56 own rows,
-// stsTileK - 2*stsHalo = 24 own columns; with 39 ring columns both tiles
-// meet the ring's closing, at different places), both STS methods,
-// constant and varying coefficients and super steps of many stage counts
-// (so that the last launch of a step has 1..stsHalo stages).
+// several tiles in theta and phi (the default shape has 56 own rows and
+// 24 own columns; with 39 ring columns both tiles meet the ring's closing,
+// at different places), both STS methods, constant and varying
+// coefficients and super steps of many stage counts (so that the last
+// launch of a step has fewer stages than the others).
 var blockedCases = map[string]string{
 	"rkg2_tiles_3real": `res_nt = 120
  res_np = 60
@@ -325,10 +334,19 @@ var blockedCases = map[string]string{
  diffusion_coef_constants = 3000.0, 9000.0`,
 }
 
+// blockedConfigs are the shapes and stages per launch the blocked-stage
+// test runs: the default shape (halo 4, 64 x 32 tiles) with 2, 3 and 4
+// stages per launch, and two other shapes with as many stages as their
+// halos.
+var blockedConfigs = []struct {
+	shape string
+	per   int
+}{{"", 2}, {"", 3}, {"", 4}, {"6,128x32", 6}, {"2,32x32", 2}}
+
 // TestEmulatedBlockedStagesAreBitIdentical runs the blocked STS stages
-// (diff_sts_block, 2..stsHalo stages per launch) on the CPU emulator and
-// requires the final field and the history files to be bit for bit those of
-// one launch per stage (diff_pole_sums + diff_sts_stage).
+// (diff_sts_block, blockedConfigs) on the CPU emulator and requires the
+// final field and the history files to be bit for bit those of one launch
+// per stage (diff_pole_sums + diff_sts_stage).
 func TestEmulatedBlockedStagesAreBitIdentical(t *testing.T) {
 	needEmulator(t)
 	names := make([]string, 0, len(blockedCases))
@@ -338,22 +356,23 @@ func TestEmulatedBlockedStagesAreBitIdentical(t *testing.T) {
 	sort.Strings(names)
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
-			runWith := func(perLaunch int) (string, []float64, int) {
+			runWith := func(o Options) (string, []float64, int) {
 				var emu *emuDevice
-				be := emuFactory(Options{StagesPerLaunch: perLaunch}, &emu)
-				dir, f, _ := runCaseWith(t, fmt.Sprintf("%s_%d", name, perLaunch), blockedCases[name], be)
+				dir, f, _ := runCaseWith(t, fmt.Sprintf("%s_%d_%s", name, o.StagesPerLaunch, strings.ReplaceAll(o.STSShape, ",", "_")),
+					blockedCases[name], emuFactory(o, &emu))
 				return dir, f, emu.fake.launches["diff_sts_block"]
 			}
-			refDir, ref, n1 := runWith(1)
+			refDir, ref, n1 := runWith(Options{StagesPerLaunch: 1})
 			if n1 != 0 {
 				t.Fatalf("one stage per launch used diff_sts_block %d times", n1)
 			}
-			for per := 2; per <= stsHalo; per++ {
-				dir, f, n := runWith(per)
+			for _, c := range blockedConfigs {
+				label := fmt.Sprintf("shape %q, %d stages per launch", c.shape, c.per)
+				dir, f, n := runWith(Options{StagesPerLaunch: c.per, STSShape: c.shape})
 				if n == 0 {
-					t.Fatalf("%d stages per launch: diff_sts_block was never launched", per)
+					t.Fatalf("%s: diff_sts_block was never launched", label)
 				}
-				countBitDiffs(t, fmt.Sprintf("%d stages per launch against one", per), f, ref)
+				countBitDiffs(t, label+" against one", f, ref)
 				hist, _ := filepath.Glob(filepath.Join(refDir, "hipft_history_*.out"))
 				if len(hist) == 0 {
 					t.Fatal("no history files")
@@ -362,10 +381,10 @@ func TestEmulatedBlockedStagesAreBitIdentical(t *testing.T) {
 					a, _ := os.ReadFile(h)
 					b, err := os.ReadFile(filepath.Join(dir, filepath.Base(h)))
 					if err != nil || string(a) != string(b) {
-						t.Errorf("%d stages per launch: %s differs (%v)", per, filepath.Base(h), err)
+						t.Errorf("%s: %s differs (%v)", label, filepath.Base(h), err)
 					}
 				}
-				t.Logf("%d stages per launch: %d diff_sts_block launches, field and histories bit-identical", per, n)
+				t.Logf("%s: %d diff_sts_block launches, field and histories bit-identical", label, n)
 			}
 		})
 	}
@@ -381,7 +400,7 @@ func needEmulator(t *testing.T) {
 	if testing.Short() {
 		t.Skip("emulated kernel runs skipped in -short mode")
 	}
-	if _, err := buildEmulator(); err != nil {
+	if _, err := buildEmulator(defaultSTSShape); err != nil {
 		t.Skipf("kernel emulator unavailable, test skipped: %v", err)
 	}
 }
@@ -391,7 +410,11 @@ func needEmulator(t *testing.T) {
 // copy counts outlive the backend).
 func emuFactory(opts Options, dev **emuDevice) run.BackendFactory {
 	return func(s *run.BackendSetup) (run.Backend, error) {
-		e, err := newEmuDevice()
+		shape, err := parseSTSShape(opts.STSShape)
+		if err != nil {
+			return nil, err
+		}
+		e, err := newEmuDevice(shape)
 		if err != nil {
 			return nil, err
 		}

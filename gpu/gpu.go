@@ -31,7 +31,8 @@
 // GOFT_GPU_CACHE the kernel cache folder ("off" disables it),
 // GOFT_GPU_PROFILE turns on the per-kernel profile ("1" to stderr, else a
 // file name), GOFT_GPU_STAGES sets the RKL2/RKG2 stages one launch
-// advances (1 to 4; default 4).
+// advances (1 to the halo; default the halo) and GOFT_GPU_STS_SHAPE the
+// blocked stages' shape (Options.STSShape).
 package gpu
 
 import (
@@ -60,10 +61,15 @@ type Options struct {
 	// when the backend closes ("1" or "stderr", or a file name).
 	Profile string
 	// StagesPerLaunch is how many RKL2/RKG2 stages one kernel launch
-	// advances (diff_sts_block): 0 is the default, stsHalo; 1 launches
-	// every stage on its own (diff_pole_sums + diff_sts_stage), for
-	// comparison. The results are the same bits either way.
+	// advances (diff_sts_block): 0 is the shape's halo (4 by default); 1
+	// launches every stage on its own (diff_pole_sums + diff_sts_stage),
+	// for comparison. The results are the same bits either way.
 	StagesPerLaunch int
+	// STSShape compiles diff_sts_block for another shape, "H,JxK": halo
+	// and most stages per launch H, tiles of J theta rows by K phi
+	// columns including the halos ("" is "4,64x32"). For tuning; the
+	// results are the same bits for every shape.
+	STSShape string
 }
 
 // DefaultOptions reads the options from the environment: GOFT_GPU_DEVICE,
@@ -77,10 +83,15 @@ func DefaultOptions() (Options, error) {
 		}
 		o.Device = n
 	}
+	o.STSShape = os.Getenv("GOFT_GPU_STS_SHAPE")
+	shape, err := parseSTSShape(o.STSShape)
+	if err != nil {
+		return o, fmt.Errorf("GOFT_GPU_STS_SHAPE: %w", err)
+	}
 	if s := os.Getenv("GOFT_GPU_STAGES"); s != "" {
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > stsHalo {
-			return o, fmt.Errorf("GOFT_GPU_STAGES=%q is not a number of diffusion stages per launch: give 1 to %d", s, stsHalo)
+		if err != nil || n < 1 || n > shape.halo {
+			return o, fmt.Errorf("GOFT_GPU_STAGES=%q is not a number of diffusion stages per launch: give 1 to %d (the halo of GOFT_GPU_STS_SHAPE %s)", s, shape.halo, shape)
 		}
 		o.StagesPerLaunch = n
 	}

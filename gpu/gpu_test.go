@@ -127,8 +127,9 @@ func TestKernelSignatures(t *testing.T) {
 // TestKernelDefinesMatchGo checks that the sizes the host computes launch
 // shapes and buffers from agree with the kernels' #define values.
 func TestKernelDefinesMatchGo(t *testing.T) {
+	d := defaultSTSShape
 	want := map[string]int{
-		"STS_HALO": stsHalo, "STS_TILE_J": stsTileJ, "STS_TILE_K": stsTileK, "STS_THREADS": stsThreads,
+		"STS_HALO": d.halo, "STS_TILE_J": d.tileJ, "STS_TILE_K": d.tileK, "STS_THREADS": stsThreads,
 		"DIAG_NV": diagNV, "DIAG_THREADS": threads,
 	}
 	got := map[string]int{}
@@ -141,8 +142,41 @@ func TestKernelDefinesMatchGo(t *testing.T) {
 			t.Errorf("#define %s is %d in the kernels (present %v), the Go side uses %d", name, g, ok, v)
 		}
 	}
-	if stsThreads%stsTileJ != 0 || stsTileJ*stsTileK%stsThreads != 0 {
-		t.Errorf("a diff_sts_block thread must own whole columns of tile points: %d threads, %d x %d tiles", stsThreads, stsTileJ, stsTileK)
+	if p, err := parseSTSShape(d.String()); err != nil || p != d {
+		t.Errorf("the default shape %s does not parse as itself: %v, %v", d, p, err)
+	}
+}
+
+// TestParseSTSShape checks the blocked stages' shape strings and their
+// limits.
+func TestParseSTSShape(t *testing.T) {
+	cases := []struct {
+		in   string
+		want stsShape
+		ok   bool
+	}{
+		{"", defaultSTSShape, true},
+		{"4,64x32", stsShape{4, 64, 32}, true},
+		{"6,128x32", stsShape{6, 128, 32}, true},
+		{" 2 , 32x32", stsShape{2, 32, 32}, true},
+		{"8,64x64", stsShape{8, 64, 64}, true},
+		{"4", stsShape{}, false},
+		{"4,64", stsShape{}, false},
+		{"x,64x32", stsShape{}, false},
+		{"0,64x32", stsShape{}, false},
+		{"4,48x32", stsShape{}, false},  // 48 does not divide 256
+		{"4,256x64", stsShape{}, false}, // 128 KiB of shared memory
+		{"16,32x32", stsShape{}, false}, // no own points
+		{"4,64x2", stsShape{}, false},   // 128 points for 256 threads
+	}
+	for _, c := range cases {
+		got, err := parseSTSShape(c.in)
+		if (err == nil) != c.ok || (c.ok && got != c.want) {
+			t.Errorf("parseSTSShape(%q) = %v, %v; want %v (ok %v)", c.in, got, err, c.want, c.ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), "H,JxK") {
+			t.Errorf("parseSTSShape(%q): the error %q does not give the form", c.in, err)
+		}
 	}
 }
 

@@ -188,9 +188,17 @@ extern "C" __global__ void diff_sts_stage(Geo g, const double* __restrict__ coef
 // grids of ceil((ntm-2*STS_HALO)/STS_OWN_J) x ceil((npm-2)/STS_OWN_K) tiles;
 // STS_THREADS threads each.
 
-#define STS_HALO 4      /* most stages per diff_sts_block launch; halo width */
-#define STS_TILE_J 64   /* rows (theta) of a tile with its halos */
-#define STS_TILE_K 32   /* columns (phi) of a tile with its halos */
+// The shape may be set at compile time (gpu.Options.STSShape passes -D
+// options to NVRTC); these are the defaults.
+#ifndef STS_HALO
+#define STS_HALO 4 /* most stages per diff_sts_block launch; halo width */
+#endif
+#ifndef STS_TILE_J
+#define STS_TILE_J 64 /* rows (theta) of a tile with its halos */
+#endif
+#ifndef STS_TILE_K
+#define STS_TILE_K 32 /* columns (phi) of a tile with its halos */
+#endif
 #define STS_THREADS 256 /* threads of a diff_sts_block block */
 #define STS_OWN_J (STS_TILE_J - 2 * STS_HALO)
 #define STS_OWN_K (STS_TILE_K - 2 * STS_HALO)
