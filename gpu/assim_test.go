@@ -2,7 +2,6 @@ package gpu
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 )
 
@@ -63,25 +62,10 @@ var assimCases = []struct{ name, body string }{
 // package's folder, where go test runs).
 const assimCaseDir = "../assim/testdata/hipft_da"
 
-// copyTree copies the files under src into dst.
-func copyTree(t *testing.T, src, dst string) {
+// copyCase copies package assim's assimilation case into the run folder.
+func copyCase(t *testing.T, dir string) {
 	t.Helper()
-	err := filepath.WalkDir(src, func(p string, e os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		out := filepath.Join(dst, rel)
-		if e.IsDir() {
-			return os.MkdirAll(out, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(out, b, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dir, os.DirFS(assimCaseDir)); err != nil {
 		t.Fatal(err)
 	}
 }

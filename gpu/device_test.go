@@ -62,20 +62,19 @@ func deviceCases(t *testing.T) []deviceCase {
 		cs = append(cs, deviceCase{name: n, body: testCases[n], exact: !strings.Contains(testCases[n], "flow_attenuate")})
 	}
 	for _, c := range sourceCases {
-		custom := c.custom
 		cs = append(cs, deviceCase{name: "source_" + c.name, body: c.body, exact: true, kernel: "src_apply",
 			prepare: []func(string, *run.Options){func(dir string, o *run.Options) {
 				if err := writeSourceFile(dir); err != nil {
 					t.Fatal(err)
 				}
-				if custom {
+				if c.custom {
 					o.SourceRegistry = customSources()
 				}
 			}}})
 	}
 	for _, c := range assimCases {
 		cs = append(cs, deviceCase{name: "assim_" + c.name, body: c.body, exact: true, kernel: "asm_update",
-			prepare: []func(string, *run.Options){func(dir string, o *run.Options) { copyTree(t, assimCaseDir, dir) }}})
+			prepare: []func(string, *run.Options){func(dir string, o *run.Options) { copyCase(t, dir) }}})
 	}
 	return cs
 }

@@ -104,7 +104,7 @@ func (f *fiveTerms) AppendTerms(dst []source.Term, t float64) ([]source.Term, er
 }
 
 // hostRate is a source that is not Framed: a rate that changes every step.
-type hostRate struct{ m *mesh.Mesh }
+type hostRate struct{}
 
 func (h *hostRate) Name() string { return "host" }
 
@@ -131,7 +131,7 @@ func customSources() *source.Registry {
 		}
 		return f, nil
 	})
-	reg.MustRegister(source.SourceFile, func(s *source.Setup) (source.Source, error) { return &hostRate{s.Mesh}, nil })
+	reg.MustRegister(source.SourceFile, func(s *source.Setup) (source.Source, error) { return &hostRate{}, nil })
 	return reg
 }
 

@@ -14,13 +14,13 @@ package suite
 import (
 	"bufio"
 	"fmt"
-	"goft/datadir"
 	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
+	"goft/datadir"
 	"goft/input"
 )
 
