@@ -2,6 +2,7 @@ package gpu
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -34,6 +35,7 @@ type emuDevice struct {
 	inf   Info
 	// dtohBytes counts the bytes copied to the host, by copy size.
 	dtohBytes map[int]int
+	stderr    bytes.Buffer // the emulator's messages, read once it has ended
 }
 
 // emuBuilds are the emulators built by this test binary, by shape.
@@ -98,8 +100,21 @@ func compileEmulator(shape stsShape) (string, error) {
 	return bin, nil
 }
 
-// newEmuDevice starts an emulator whose kernels are compiled for shape.
-func newEmuDevice(shape stsShape) (*emuDevice, error) {
+// emuOrder is the emulator's schedule (testdata/emu.cpp): the blocks of a
+// grid, and the threads of a block between barriers, run in a pseudo-random
+// order (seed 1) unless GOFT_GPU_EMU_ORDER says otherwise (forward,
+// reverse, shuffle:SEED). Index order would hide a race in which a lower
+// thread or block writes what a higher one reads.
+func emuOrder() string {
+	if v := os.Getenv("GOFT_GPU_EMU_ORDER"); v != "" {
+		return v
+	}
+	return "shuffle:1"
+}
+
+// newEmuDevice starts an emulator whose kernels are compiled for shape,
+// with schedule order (emuOrder).
+func newEmuDevice(shape stsShape, order string) (*emuDevice, error) {
 	bin, err := buildEmulator(shape)
 	if err != nil {
 		return nil, err
@@ -108,8 +123,8 @@ func newEmuDevice(shape stsShape) (*emuDevice, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &emuDevice{fake: fd, addr: map[devPtr]uint64{}, inf: Info{Name: "CPU emulator", shape: shape}}
-	e.cmd = exec.Command(bin)
+	e := &emuDevice{fake: fd, addr: map[devPtr]uint64{}, inf: Info{Name: "CPU emulator (" + order + ")", shape: shape}}
+	e.cmd = exec.Command(bin, order)
 	if e.inRaw, err = e.cmd.StdinPipe(); err != nil {
 		return nil, err
 	}
@@ -117,11 +132,15 @@ func newEmuDevice(shape stsShape) (*emuDevice, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.cmd.Stderr = os.Stderr
+	e.cmd.Stderr = &e.stderr
 	if err := e.cmd.Start(); err != nil {
 		return nil, err
 	}
 	e.in, e.out = bufio.NewWriter(e.inRaw), bufio.NewReader(stdout)
+	e.put(byte('P')) // the emulator answers once it has read its schedule
+	if err := e.status(); err != nil {
+		return nil, fmt.Errorf("starting the emulator with schedule %q: %w", order, err)
+	}
 	return e, nil
 }
 
@@ -147,8 +166,9 @@ func (e *emuDevice) status() error {
 		return err
 	}
 	s, err := e.out.ReadByte()
-	if err != nil {
-		return fmt.Errorf("emulator: %v", err)
+	if err != nil { // the emulator ended: say what it wrote
+		e.cmd.Wait()
+		return fmt.Errorf("emulator: %v: %s", err, strings.TrimSpace(e.stderr.String()))
 	}
 	if s == 0 {
 		return nil
@@ -299,6 +319,68 @@ func TestEmulatedMatchesCPU(t *testing.T) {
 	}
 }
 
+// TestEmulatorSchedules checks that the emulator's schedules do change
+// the order in which threads run: emu_race_demo (testdata/emu.cpp), whose
+// threads read a neighbour's shared slot without a barrier, must give the
+// index-order result under "forward", the opposite under "reverse", and
+// something else again under "shuffle:1". Every other emulated test runs
+// the kernels under emuOrder's shuffled schedule and requires the CPU's
+// bits, so a race between threads or blocks of a goft kernel fails it.
+func TestEmulatorSchedules(t *testing.T) {
+	needEmulator(t)
+	const n = 256
+	run := func(order string) []float64 {
+		e, err := newEmuDevice(defaultSTSShape, order)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer e.close()
+		out, err := e.alloc(8 * n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := "emu_race_demo"
+		slots := binary.LittleEndian.AppendUint64(nil, e.real(out))
+		e.put(byte('L'), uint32(len(name)), []byte(name), uint32(1), uint32(1), uint32(n), uint32(1), slots, make([]byte, 8*len(geo{})))
+		if err := e.status(); err != nil {
+			t.Fatalf("%s: %v", order, err)
+		}
+		got := make([]float64, n)
+		if err := e.dtoh(unsafe.Pointer(&got[0]), out, 8*n); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	fwd, rev, shuf := run("forward"), run("reverse"), run("shuffle:1")
+	for i := range n {
+		// Forward: thread i reads slot i+1 before thread i+1 writes it
+		// (still 0), except the last, which reads slot 0 (1). Reverse: the
+		// opposite.
+		wantF, wantR := 0.0, float64(i+2)
+		if i == n-1 {
+			wantF, wantR = 1, 0
+		}
+		if fwd[i] != wantF || rev[i] != wantR {
+			t.Fatalf("thread %d read %v (forward) and %v (reverse), want %v and %v", i, fwd[i], rev[i], wantF, wantR)
+		}
+	}
+	same := func(a, b []float64) bool {
+		for i := range a {
+			if a[i] != b[i] {
+				return false
+			}
+		}
+		return true
+	}
+	if same(shuf, fwd) || same(shuf, rev) {
+		t.Fatal("the shuffled schedule ran the threads in index order or its reverse")
+	}
+	_, err := newEmuDevice(defaultSTSShape, "sideways")
+	if err == nil || !strings.Contains(err.Error(), "bad schedule") {
+		t.Errorf("the schedule \"sideways\" gave error %v, want the emulator's \"bad schedule\"", err)
+	}
+}
+
 // blockedCases are diffusion runs on meshes that give diff_sts_block
 // several tiles in theta and phi (the default shape has 56 own rows and
 // 24 own columns; with 39 ring columns both tiles meet the ring's closing,
@@ -414,7 +496,7 @@ func emuFactory(opts Options, dev **emuDevice) run.BackendFactory {
 		if err != nil {
 			return nil, err
 		}
-		e, err := newEmuDevice(shape)
+		e, err := newEmuDevice(shape, emuOrder())
 		if err != nil {
 			return nil, err
 		}

@@ -6,6 +6,14 @@
 // between them, so blocks behave as on a GPU (blocks run one after the
 // other). Kernels run in plain C++ with the host's IEEE double arithmetic
 // (compiled with -ffp-contract=off).
+//
+// The schedule is the first argument: "forward" runs the blocks of a grid,
+// and the threads of a block between two barriers, in index order;
+// "reverse" in the opposite order; "shuffle:SEED" in a new pseudo-random
+// order for every grid and every barrier interval (the default,
+// "shuffle:1"). A GPU guarantees no order, so a kernel whose result
+// depends on it (a data race between threads or blocks) gives different
+// bits under different schedules.
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -86,6 +94,40 @@ static const uint64_t* emu_args;
 static const Geo* emu_geo;
 static void emu_thread() { emu_kernel(emu_args, emu_geo); }
 
+// The schedule (see the top of this file).
+enum emu_order_kind { EMU_FORWARD, EMU_REVERSE, EMU_SHUFFLE };
+static emu_order_kind emu_order = EMU_SHUFFLE;
+static uint64_t emu_rng = 1;
+
+// emu_next is splitmix64.
+static uint64_t emu_next() {
+    uint64_t z = (emu_rng += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+// emu_permute sets p to 0..n-1 in the schedule's order.
+static void emu_permute(std::vector<unsigned>& p, unsigned n) {
+    p.resize(n);
+    for (unsigned i = 0; i < n; i++) p[i] = emu_order == EMU_REVERSE ? n - 1 - i : i;
+    if (emu_order == EMU_SHUFFLE) {
+        for (unsigned i = n; i > 1; i--) std::swap(p[i - 1], p[emu_next() % i]);
+    }
+}
+
+static bool emu_set_order(const char* s) {
+    if (strcmp(s, "forward") == 0) { emu_order = EMU_FORWARD; return true; }
+    if (strcmp(s, "reverse") == 0) { emu_order = EMU_REVERSE; return true; }
+    if (strncmp(s, "shuffle:", 8) == 0) {
+        char* end;
+        emu_rng = strtoull(s + 8, &end, 10);
+        emu_order = EMU_SHUFFLE;
+        return *end == 0 && end != s + 8;
+    }
+    return false;
+}
+
 static std::vector<std::vector<char>> emu_stacks;
 static void emu_launch(emu_fn fn, unsigned gx, unsigned gy, unsigned nthreads, const uint64_t* args, const Geo* g) {
     emu_kernel = fn; emu_args = args; emu_geo = g;
@@ -95,29 +137,32 @@ static void emu_launch(emu_fn fn, unsigned gx, unsigned gy, unsigned nthreads, c
     emu_stacks.resize(nthreads);
     for (auto& s : emu_stacks) s.resize(64 * 1024);
     std::vector<char> done(nthreads);
-    for (unsigned by = 0; by < gy; by++) {
-        for (unsigned bx = 0; bx < gx; bx++) {
-            blockIdx = {bx, by, 0};
-            for (unsigned t = 0; t < nthreads; t++) {
-                getcontext(&emu_ctx[t]);
-                emu_ctx[t].uc_stack.ss_sp = emu_stacks[t].data();
-                emu_ctx[t].uc_stack.ss_size = emu_stacks[t].size();
-                emu_ctx[t].uc_link = &emu_sched;
-                makecontext(&emu_ctx[t], emu_thread, 0);
-                done[t] = 0;
-            }
-            // A thread that returns comes back through uc_link with
-            // emu_returned still set; one that reaches a barrier clears it.
-            unsigned left = nthreads;
-            while (left > 0) {
-                for (unsigned t = 0; t < nthreads; t++) {
-                    if (done[t]) continue;
-                    emu_cur = t;
-                    threadIdx = {t, 0, 0};
-                    emu_returned = 1;
-                    swapcontext(&emu_sched, &emu_ctx[t]);
-                    if (emu_returned) { done[t] = 1; left--; }
-                }
+    std::vector<unsigned> blocks, order;
+    emu_permute(blocks, gx * gy);
+    for (unsigned b : blocks) {
+        blockIdx = {b % gx, b / gx, 0};
+        for (unsigned t = 0; t < nthreads; t++) {
+            getcontext(&emu_ctx[t]);
+            emu_ctx[t].uc_stack.ss_sp = emu_stacks[t].data();
+            emu_ctx[t].uc_stack.ss_size = emu_stacks[t].size();
+            emu_ctx[t].uc_link = &emu_sched;
+            makecontext(&emu_ctx[t], emu_thread, 0);
+            done[t] = 0;
+        }
+        // Each round runs every live thread up to its next barrier (or its
+        // end), in the schedule's order. A thread that returns comes back
+        // through uc_link with emu_returned still set; one that reaches a
+        // barrier clears it.
+        unsigned left = nthreads;
+        while (left > 0) {
+            emu_permute(order, nthreads);
+            for (unsigned t : order) {
+                if (done[t]) continue;
+                emu_cur = t;
+                threadIdx = {t, 0, 0};
+                emu_returned = 1;
+                swapcontext(&emu_sched, &emu_ctx[t]);
+                if (emu_returned) { done[t] = 1; left--; }
             }
         }
     }
@@ -128,11 +173,27 @@ static void wr(const void* p, size_t n) { fwrite(p, 1, n, stdout); }
 static void ok() { uint8_t s = 0; wr(&s, 1); }
 static void fail(const std::string& m) { uint8_t s = 1; uint32_t n = m.size(); wr(&s, 1); wr(&n, 4); wr(m.data(), n); }
 
-int main() {
+// emu_race_demo is not a goft kernel: its threads read a neighbour's
+// shared slot without a barrier, so its result depends on the schedule (the
+// test of the schedules launches it).
+__global__ void emu_race_demo(double* out) {
+    __shared__ double slot[1024];
+    slot[threadIdx.x] = threadIdx.x + 1;
+    out[threadIdx.x] = slot[(threadIdx.x + 1) % blockDim.x];
+}
+
+int main(int argc, char** argv) {
+    if (argc > 1 && !emu_set_order(argv[1])) {
+        fprintf(stderr, "emu: bad schedule %s (forward, reverse or shuffle:SEED)\n", argv[1]);
+        return 2;
+    }
+    emu_table["emu_race_demo"] = [](const uint64_t* a, const Geo* g) { emu_call(emu_race_demo, a, g); };
     for (;;) {
         uint8_t op;
-        if (!rd(&op, 1)) return 0;
-        if (op == 'A') {
+        if (!rd(&op, 1) || op == 'Q') return 0;
+        if (op == 'P') {
+            ok();
+        } else if (op == 'A') {
             uint64_t n; rd(&n, 8);
             void* p = calloc(n ? n : 8, 1);
             uint64_t v = (uint64_t)p; ok(); wr(&v, 8);
