@@ -45,25 +45,40 @@ var (
 )
 
 type emuBuild struct {
-	bin string
-	err error
+	bin  string
+	note string // how it was built, when not as asked
+	err  error
 }
 
+// emuSanitizers are the compiler options that make the emulator stop with
+// a report at the first out-of-bounds access to device or shared memory
+// (AddressSanitizer) or undefined behaviour such as an integer index
+// overflow (UndefinedBehaviorSanitizer) in a kernel.
+var emuSanitizers = []string{"-fsanitize=address,undefined", "-fno-sanitize-recover=undefined", "-fno-omit-frame-pointer", "-g"}
+
 // buildEmulator compiles testdata/emu.cpp with the kernels for the blocked
-// stages' shape (once per shape and test binary); it returns "" and an
-// error when no C++17 compiler is found.
-func buildEmulator(shape stsShape) (string, error) {
+// stages' shape (once per shape and test binary), with emuSanitizers unless
+// GOFT_GPU_EMU_SANITIZE=0 or the compiler cannot build them (note then
+// says so). It returns an error when no C++17 compiler is found.
+func buildEmulator(shape stsShape) (emuBuild, error) {
 	emuMu.Lock()
 	defer emuMu.Unlock()
 	if b, ok := emuBuilds[shape]; ok {
-		return b.bin, b.err
+		return b, b.err
 	}
-	bin, err := compileEmulator(shape)
-	emuBuilds[shape] = emuBuild{bin, err}
-	return bin, err
+	var b emuBuild
+	if os.Getenv("GOFT_GPU_EMU_SANITIZE") == "0" {
+		b.note = "emulator built without sanitizers (GOFT_GPU_EMU_SANITIZE=0)"
+		b.bin, b.err = compileEmulator(shape, nil)
+	} else if b.bin, b.err = compileEmulator(shape, emuSanitizers); b.err != nil {
+		b.note = fmt.Sprintf("emulator built without sanitizers, which failed: %v", b.err)
+		b.bin, b.err = compileEmulator(shape, nil)
+	}
+	emuBuilds[shape] = b
+	return b, b.err
 }
 
-func compileEmulator(shape stsShape) (string, error) {
+func compileEmulator(shape stsShape, extra []string) (string, error) {
 	cxx, err := exec.LookPath("g++")
 	if err != nil {
 		if cxx, err = exec.LookPath("clang++"); err != nil {
@@ -92,10 +107,11 @@ func compileEmulator(shape stsShape) (string, error) {
 		return "", err
 	}
 	bin := filepath.Join(dir, "emu")
-	args := append([]string{"-std=c++17", "-O1", "-ffp-contract=off", "-fno-fast-math", "-w"}, shape.defines()...)
+	args := append([]string{"-std=c++17", "-O1", "-ffp-contract=off", "-fno-fast-math", "-w"}, extra...)
+	args = append(args, shape.defines()...)
 	out, err := exec.Command(cxx, append(args, "-o", bin, filepath.Join(dir, "emu.cpp"))...).CombinedOutput()
 	if err != nil {
-		return "", fmt.Errorf("compiling the emulator: %v\n%s", err, out)
+		return "", fmt.Errorf("compiling the emulator (%s %s): %v\n%s", filepath.Base(cxx), strings.Join(extra, " "), err, out)
 	}
 	return bin, nil
 }
@@ -115,7 +131,7 @@ func emuOrder() string {
 // newEmuDevice starts an emulator whose kernels are compiled for shape,
 // with schedule order (emuOrder).
 func newEmuDevice(shape stsShape, order string) (*emuDevice, error) {
-	bin, err := buildEmulator(shape)
+	b, err := buildEmulator(shape)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +140,9 @@ func newEmuDevice(shape stsShape, order string) (*emuDevice, error) {
 		return nil, err
 	}
 	e := &emuDevice{fake: fd, addr: map[devPtr]uint64{}, inf: Info{Name: "CPU emulator (" + order + ")", shape: shape}}
-	e.cmd = exec.Command(bin, order)
+	e.cmd = exec.Command(b.bin, order)
+	// Allocations left at the end are the backend's to free, not leaks to report.
+	e.cmd.Env = append(os.Environ(), "ASAN_OPTIONS=detect_leaks=0")
 	if e.inRaw, err = e.cmd.StdinPipe(); err != nil {
 		return nil, err
 	}
@@ -162,13 +180,18 @@ func (e *emuDevice) put(vs ...any) {
 }
 
 func (e *emuDevice) status() error {
-	if err := e.in.Flush(); err != nil {
-		return err
-	}
-	s, err := e.out.ReadByte()
-	if err != nil { // the emulator ended: say what it wrote
+	// A failed write or read means that the emulator ended: say what it
+	// wrote.
+	ended := func(err error) error {
 		e.cmd.Wait()
 		return fmt.Errorf("emulator: %v: %s", err, strings.TrimSpace(e.stderr.String()))
+	}
+	if err := e.in.Flush(); err != nil {
+		return ended(err)
+	}
+	s, err := e.out.ReadByte()
+	if err != nil {
+		return ended(err)
 	}
 	if s == 0 {
 		return nil
@@ -482,8 +505,12 @@ func needEmulator(t *testing.T) {
 	if testing.Short() {
 		t.Skip("emulated kernel runs skipped in -short mode")
 	}
-	if _, err := buildEmulator(defaultSTSShape); err != nil {
+	b, err := buildEmulator(defaultSTSShape)
+	if err != nil {
 		t.Skipf("kernel emulator unavailable, test skipped: %v", err)
+	}
+	if b.note != "" {
+		t.Log(b.note)
 	}
 }
 

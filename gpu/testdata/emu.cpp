@@ -13,7 +13,9 @@
 // order for every grid and every barrier interval (the default,
 // "shuffle:1"). A GPU guarantees no order, so a kernel whose result
 // depends on it (a data race between threads or blocks) gives different
-// bits under different schedules.
+// bits under different schedules. The test builds it with AddressSanitizer
+// and UndefinedBehaviorSanitizer where the compiler can, so that an
+// out-of-bounds access in a kernel stops the emulator with a report.
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
