@@ -404,6 +404,34 @@ func TestEmulatorSchedules(t *testing.T) {
 	}
 }
 
+// TestEmulatedProductionMesh runs the production case's mesh (1024 x 512,
+// two realizations, AFT flows, RKG2 diffusion with blocked stages, two
+// steps) on the emulator and requires the CPU's bits: index arithmetic and
+// bounds at full size, under the sanitizers. It takes about three minutes,
+// so it runs only with GOFT_GPU_EMU_LARGE=1.
+func TestEmulatedProductionMesh(t *testing.T) {
+	if os.Getenv("GOFT_GPU_EMU_LARGE") != "1" {
+		t.Skip("about three minutes: set GOFT_GPU_EMU_LARGE=1 to run it")
+	}
+	needEmulator(t)
+	c := deviceCase{name: "production_mesh", exact: true, kernel: "diff_sts_block", body: `res_nt = 512
+ res_np = 1024
+ n_realizations = 2
+ validation_run = 1
+ time_end = 0.5
+ dt_max = 0.25
+ advance_flow = .true.
+ flow_dr_model = 1
+ flow_mf_model = 1
+ advance_diffusion = .true.
+ diffusion_coef_constants = 100.0, 300.0`}
+	var emu *emuDevice
+	compareWithCPU(t, c, "emu", emuFactory(Options{}, &emu))
+	if emu.fake.launches[c.kernel] == 0 {
+		t.Errorf("%s was never launched", c.kernel)
+	}
+}
+
 // blockedCases are diffusion runs on meshes that give diff_sts_block
 // several tiles in theta and phi (the default shape has 56 own rows and
 // 24 own columns; with 39 ring columns both tiles meet the ring's closing,
