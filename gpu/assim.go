@@ -26,7 +26,7 @@ func (b *backend) Assimilate(bl *assim.Blend) error {
 		}
 	}
 	size := m.Size()
-	return b.d.run(func() error {
+	return b.d.run(func(b *backend) error {
 		if b.asmObs == 0 {
 			ps := []*devPtr{&b.asmObs, &b.asmDelta, &b.asmOut, &b.asmScale}
 			if err := b.allocs(ps, []int{nl, b.n, b.n, 2 * b.nr}); err != nil {
@@ -63,21 +63,21 @@ func (b *backend) Assimilate(bl *assim.Blend) error {
 				dev[&w[0]] = p
 			}
 			if err := b.d.launch("asm_delta", blocks(size), 1, threads, 8*float64(3*size),
-				&b.g, b.f, b.asmObs, p, r, boolInt(bl.Add), b.asmDelta); err != nil {
+				b.args().geom(&b.g).ptr(b.f, b.asmObs, p).ints(r, boolInt(bl.Add)).ptr(b.asmDelta)); err != nil {
 				return err
 			}
 		}
 		if bl.BalanceFlux {
 			if err := b.d.launch("asm_balance", b.nr, 1, poleThreads, 8*float64(b.n),
-				&b.g, b.asmDelta, b.areaT, b.areaP, b.asmScale); err != nil {
+				b.args().geom(&b.g).ptr(b.asmDelta, b.areaT, b.areaP, b.asmScale)); err != nil {
 				return err
 			}
 		}
 		if err := b.d.launch("asm_update", blocks(b.n), 1, threads, 8*float64(3*b.n),
-			&b.g, b.f, b.asmDelta, b.asmScale, boolInt(bl.BalanceFlux), b.asmOut); err != nil {
+			b.args().geom(&b.g).ptr(b.f, b.asmDelta, b.asmScale).ints(boolInt(bl.BalanceFlux)).ptr(b.asmOut)); err != nil {
 			return err
 		}
 		b.f, b.asmOut = b.asmOut, b.f
 		return nil
-	})
+	}, b)
 }

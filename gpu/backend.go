@@ -99,7 +99,32 @@ type backend struct {
 	asmWeights                         []devPtr
 
 	pending error // an error of a method that cannot return one (FlowStableDt)
+
+	// karg is the argument list being built for the next launch (args).
+	karg kernelArgs
+	// call holds the arguments of the method running on the device thread
+	// (see device.run).
+	call deviceCall
 }
+
+// deviceCall holds the arguments a backend method passes to its part that
+// runs on the device thread.
+type deviceCall struct {
+	host     []float64 // Upload, Download: the host field
+	changed  bool      // UpdateFlows: the model velocity changed
+	dt       float64   // Advect, Diffuse: the step (hours)
+	tau      float64   // Diffuse: the subcycle (hours; the PTL's lower bound when automatic)
+	elapsed  float64   // Diffuse: the time done of dt (hours)
+	cycle    int       // Diffuse: the subcycle's number, from 1
+	auto     bool      // Diffuse: automatic subcycles (PTL)
+	done     bool      // Diffuse: the subcycle ends the step
+	estimate int64     // Diffuse: the estimated number of subcycles
+	hasRef   int       // Analyze: validation references were uploaded
+	h        float64   // ApplySource: the step (hours)
+}
+
+// args returns the backend's launch argument list, emptied.
+func (b *backend) args() *kernelArgs { return b.karg.reset() }
 
 // stsCoef holds the coefficients of an n-stage super step; dev, for the
 // blocked stages, is the device array of (u, v, 1-u-v, ub, g) per stage.
@@ -131,7 +156,7 @@ func newBackend(d device, s *run.BackendSetup, opts Options) (*backend, error) {
 			return nil, err
 		}
 	}
-	if err := d.run(b.setup); err != nil {
+	if err := d.run((*backend).setup, b); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -321,7 +346,9 @@ func (b *backend) Upload(f []float64) error {
 	if len(f) != b.n {
 		return fmt.Errorf("gpu: Upload: field has %d values, want %d", len(f), b.n)
 	}
-	return b.d.run(func() error { return b.htod(b.f, f) })
+	b.call.host = f
+	defer func() { b.call.host = nil }()
+	return b.d.run(func(b *backend) error { return b.htod(b.f, b.call.host) }, b)
 }
 
 // Download implements run.Backend.
@@ -329,7 +356,9 @@ func (b *backend) Download(f []float64) error {
 	if len(f) != b.n {
 		return fmt.Errorf("gpu: Download: field has %d values, want %d", len(f), b.n)
 	}
-	return b.d.run(func() error { return b.dtoh(f, b.f) })
+	b.call.host = f
+	defer func() { b.call.host = nil }()
+	return b.d.run(func(b *backend) error { return b.dtoh(b.call.host, b.f) }, b)
 }
 
 // UpdateFlows implements run.Backend. The models are evaluated on the
@@ -348,15 +377,7 @@ func (b *backend) UpdateFlows(t float64) (bool, error) {
 		if err != nil || !changed {
 			return changed, err
 		}
-		return true, b.d.run(func() error {
-			if err := b.htod(b.vt, b.flows.V.Vt); err != nil {
-				return err
-			}
-			if err := b.htod(b.vp, b.flows.V.Vp); err != nil {
-				return err
-			}
-			return b.alphas()
-		})
+		return true, b.d.run((*backend).uploadFlows, b)
 	}
 	if !b.flows.NeedsUpdate() {
 		return false, nil
@@ -365,23 +386,41 @@ func (b *backend) UpdateFlows(t float64) (bool, error) {
 	if err != nil {
 		return true, err
 	}
-	return true, b.d.run(func() error {
-		if changed {
-			if err := b.htod(b.vt0, b.base.V.Vt); err != nil {
-				return err
-			}
-			if err := b.htod(b.vp0, b.base.V.Vp); err != nil {
-				return err
-			}
-		}
-		if err := b.d.launch("flow_atten_vt", blocks(b.nvt), 1, threads, 8*float64(2*b.nvt+b.n), &b.g, b.vt0, b.f, b.inv, b.vt); err != nil {
+	b.call.changed = changed
+	return true, b.d.run((*backend).attenuateFlows, b)
+}
+
+// uploadFlows (on the device thread) copies the flows' velocity to the
+// device.
+func (b *backend) uploadFlows() error {
+	if err := b.htod(b.vt, b.flows.V.Vt); err != nil {
+		return err
+	}
+	if err := b.htod(b.vp, b.flows.V.Vp); err != nil {
+		return err
+	}
+	return b.alphas()
+}
+
+// attenuateFlows (on the device thread) copies the model velocity to the
+// device when it has changed (call.changed) and attenuates it by the
+// current field.
+func (b *backend) attenuateFlows() error {
+	if b.call.changed {
+		if err := b.htod(b.vt0, b.base.V.Vt); err != nil {
 			return err
 		}
-		if err := b.d.launch("flow_atten_vp", blocks(b.nvp), 1, threads, 8*float64(2*b.nvp+b.n), &b.g, b.vp0, b.f, b.inv, b.vp); err != nil {
+		if err := b.htod(b.vp0, b.base.V.Vp); err != nil {
 			return err
 		}
-		return b.alphas()
-	})
+	}
+	if err := b.d.launch("flow_atten_vt", blocks(b.nvt), 1, threads, 8*float64(2*b.nvt+b.n), b.args().geom(&b.g).ptr(b.vt0, b.f, b.inv, b.vt)); err != nil {
+		return err
+	}
+	if err := b.d.launch("flow_atten_vp", blocks(b.nvp), 1, threads, 8*float64(2*b.nvp+b.n), b.args().geom(&b.g).ptr(b.vp0, b.f, b.inv, b.vp)); err != nil {
+		return err
+	}
+	return b.alphas()
 }
 
 // alphas recomputes the Lax-Friedrichs speeds (WENO3 only).
@@ -389,7 +428,7 @@ func (b *backend) alphas() error {
 	if !b.weno {
 		return nil
 	}
-	return b.d.launch("adv_alpha", blocks(b.n), 1, threads, 8*float64(b.nvt+b.nvp+2*b.n), &b.g, b.vt, b.vp, b.at, b.ap)
+	return b.d.launch("adv_alpha", blocks(b.n), 1, threads, 8*float64(b.nvt+b.nvp+2*b.n), b.args().geom(&b.g).ptr(b.vt, b.vp, b.at, b.ap))
 }
 
 // Velocity implements run.Backend: the current (attenuated) velocity,
@@ -399,12 +438,12 @@ func (b *backend) Velocity() (*flow.Velocity, error) {
 		return nil, fmt.Errorf("gpu: Velocity: the run has no flows")
 	}
 	v := b.flows.V
-	err := b.d.run(func() error {
+	err := b.d.run(func(b *backend) error {
 		if err := b.dtoh(v.Vt, b.vt); err != nil {
 			return err
 		}
 		return b.dtoh(v.Vp, b.vp)
-	})
+	}, b)
 	return v, err
 }
 
@@ -417,7 +456,7 @@ func (b *backend) RestoreVelocity(v *flow.Velocity) error {
 		copy(b.flows.V.Vt, v.Vt)
 		copy(b.flows.V.Vp, v.Vp)
 	}
-	return b.d.run(func() error {
+	return b.d.run(func(b *backend) error {
 		if err := b.htod(b.vt, v.Vt); err != nil {
 			return err
 		}
@@ -425,7 +464,7 @@ func (b *backend) RestoreVelocity(v *flow.Velocity) error {
 			return err
 		}
 		return b.alphas()
-	})
+	}, b)
 }
 
 // FlowStableDt implements run.Backend (advection.Advector.StableDt). An
@@ -435,15 +474,7 @@ func (b *backend) FlowStableDt(strang bool) float64 {
 	if b.adv == nil {
 		return math.MaxFloat64
 	}
-	err := b.d.run(func() error {
-		if err := b.d.launch("set_u64", 1, 1, 32, 0, b.accCFL, maxBits, uint64(0)); err != nil {
-			return err
-		}
-		if err := b.d.launch("adv_cfl", blocks(b.n), 1, threads, 8*float64(b.nvt+b.nvp), &b.g, b.vt, b.vp, b.accCFL); err != nil {
-			return err
-		}
-		return b.d.dtoh(unsafe.Pointer(&b.accHost[0]), b.accCFL, 8)
-	})
+	err := b.d.run((*backend).cfl, b)
 	if err != nil {
 		if b.pending == nil {
 			b.pending = err
@@ -460,6 +491,18 @@ func (b *backend) FlowStableDt(strang bool) float64 {
 	return dt
 }
 
+// cfl (on the device thread) leaves the velocity's largest stable step
+// (advection.Advector.StableDt without the safety factor) in accHost[0].
+func (b *backend) cfl() error {
+	if err := b.d.launch("set_u64", 1, 1, 32, 0, b.args().ptr(b.accCFL).u64(maxBits, 0)); err != nil {
+		return err
+	}
+	if err := b.d.launch("adv_cfl", blocks(b.n), 1, threads, 8*float64(b.nvt+b.nvp), b.args().geom(&b.g).ptr(b.vt, b.vp, b.accCFL)); err != nil {
+		return err
+	}
+	return b.d.dtoh(unsafe.Pointer(&b.accHost[0]), b.accCFL, 8)
+}
+
 // Advect implements run.Backend (advection.Advector.Step).
 func (b *backend) Advect(dt float64) error {
 	if b.pending != nil {
@@ -468,35 +511,38 @@ func (b *backend) Advect(dt float64) error {
 	if b.adv == nil {
 		return fmt.Errorf("gpu: Advect: the run has no advection")
 	}
-	return b.d.run(func() error {
-		f, f1 := b.f, b.f1
-		var steps []advStage
-		switch b.adv.TimeMethod {
-		case advection.FE:
-			steps = []advStage{{f, f, f, 0, 0, 0, dt}}
-		case advection.SSPRK33:
-			steps = []advStage{
-				{f, f1, f, 0, 0, 0, dt},
-				{f1, f1, f, f1, 0.75, 0.25, 0.25 * dt},
-				{f1, f, f, f1, third, twoThird, twoThird * dt},
-			}
-		case advection.SSPRK43:
-			steps = []advStage{
-				{f, f1, f, 0, 0, 0, 0.5 * dt},
-				{f1, f1, f1, 0, 0, 0, 0.5 * dt},
-				{f1, f1, f, f1, twoThird, third, sixth * dt},
-				{f1, f, f1, 0, 0, 0, 0.5 * dt},
-			}
-		default:
-			return fmt.Errorf("gpu: unknown advection time method %d", b.adv.TimeMethod)
+	b.call.dt = dt
+	return b.d.run((*backend).advect, b)
+}
+
+// advect (on the device thread) is one advection step of call.dt.
+func (b *backend) advect() error {
+	f, f1, dt := b.f, b.f1, b.call.dt
+	var steps [4]advStage
+	var n int
+	switch b.adv.TimeMethod {
+	case advection.FE:
+		steps[0], n = advStage{f, f, f, 0, 0, 0, dt}, 1
+	case advection.SSPRK33:
+		steps[0] = advStage{f, f1, f, 0, 0, 0, dt}
+		steps[1] = advStage{f1, f1, f, f1, 0.75, 0.25, 0.25 * dt}
+		steps[2] = advStage{f1, f, f, f1, third, twoThird, twoThird * dt}
+		n = 3
+	case advection.SSPRK43:
+		steps[0] = advStage{f, f1, f, 0, 0, 0, 0.5 * dt}
+		steps[1] = advStage{f1, f1, f1, 0, 0, 0, 0.5 * dt}
+		steps[2] = advStage{f1, f1, f, f1, twoThird, third, sixth * dt}
+		steps[3] = advStage{f1, f, f1, 0, 0, 0, 0.5 * dt}
+		n = 4
+	default:
+		return fmt.Errorf("gpu: unknown advection time method %d", b.adv.TimeMethod)
+	}
+	for _, s := range steps[:n] {
+		if err := b.advStage(s); err != nil {
+			return err
 		}
-		for _, s := range steps {
-			if err := b.advStage(s); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // advStage is one call of advection.Advector.stage: out = x - c*A(in), or
@@ -520,15 +566,15 @@ func (b *backend) advStage(s advStage) error {
 		fluxBytes += 8 * float64(2*b.n)
 	}
 	if err := b.d.launch("adv_flux", blocks(nflux), 1, threads, fluxBytes,
-		&b.g, s.in, b.vt, b.vp, b.at, b.ap, b.wT, b.wP, weno, b.adv.UpwindCoef, b.fluxT, b.fluxP); err != nil {
+		b.args().geom(&b.g).ptr(s.in, b.vt, b.vp, b.at, b.ap, b.wT, b.wP).ints(weno).f64(b.adv.UpwindCoef).ptr(b.fluxT, b.fluxP)); err != nil {
 		return err
 	}
 	if err := b.d.launch("adv_pole_sums", 2*b.nr, 1, poleThreads, 8*float64(2*b.nr*b.m.NPhiMain),
-		&b.g, b.fluxT, b.poleN, b.poleS, b.apole); err != nil {
+		b.args().geom(&b.g).ptr(b.fluxT).f64(b.poleN, b.poleS).ptr(b.apole)); err != nil {
 		return err
 	}
 	return b.d.launch("adv_update", blocks(b.n), 1, threads, 8*float64(b.nvt+b.nvp+(2+kind2)*b.n),
-		&b.g, b.fluxT, b.fluxP, b.apole, s.x, y, s.ca, s.cb, s.c, kind2, s.out)
+		b.args().geom(&b.g).ptr(b.fluxT, b.fluxP, b.apole, s.x, y).f64(s.ca, s.cb, s.c).ints(kind2).ptr(s.out))
 }
 
 // Diffuse implements run.Backend: diffusion.Stepper.Advance with the
@@ -542,76 +588,79 @@ func (b *backend) Diffuse(dt float64, hook diffusion.CycleHook) (int64, int64, e
 		return 0, 0, fmt.Errorf("gpu: Diffuse: the run has no diffusion")
 	}
 	sub := b.diff.Subcycles
-	auto := sub == 0
-	var tau float64
-	if !auto {
-		tau = dt / float64(sub)
+	c := &b.call
+	*c = deviceCall{dt: dt, auto: sub == 0, estimate: int64(sub)}
+	if !c.auto {
+		c.tau = dt / float64(sub)
 	}
-	elapsed := 0.0
-	estimate := int64(sub)
-	for i := 1; ; i++ {
-		done := false
-		err := b.d.run(func() error {
-			if auto {
-				ptl, err := b.ptl(tau)
-				if err != nil {
-					return err
-				}
-				tau = ptl
-				if elapsed+tau >= dt {
-					tau = dt - elapsed
-					done = true
-				}
-				if i == diffusion.MaxAutoCycles-1 {
-					tau = dt - elapsed
-					done = true
-				}
-				estimate = int64(math.Ceil((dt - elapsed) / tau))
-			}
-			if b.diff.Method == diffusion.ForwardEuler {
-				return b.stepFE(tau)
-			}
-			return b.stepSTS(tau)
-		})
-		if err != nil {
+	for c.cycle = 1; ; c.cycle++ {
+		c.done = false
+		if err := b.d.run((*backend).diffuseCycle, b); err != nil {
 			return b.stages, b.cycles, err
 		}
-		elapsed += tau
+		c.elapsed += c.tau
 		if hook != nil {
-			hook(elapsed, estimate)
+			hook(c.elapsed, c.estimate)
 		}
-		if !auto && i == sub {
-			done = true
+		if !c.auto && c.cycle == sub {
+			c.done = true
 		}
-		if done {
-			if auto {
-				b.cycles = int64(i)
+		if c.done {
+			if c.auto {
+				b.cycles = int64(c.cycle)
 			}
 			return b.stages, b.cycles, nil
 		}
 	}
 }
 
+// diffuseCycle (on the device thread) is subcycle call.cycle of Diffuse:
+// with automatic subcycles it first sets call.tau from the PTL (and
+// call.done when the subcycle ends the step).
+func (b *backend) diffuseCycle() error {
+	c := &b.call
+	if c.auto {
+		ptl, err := b.ptl(c.tau)
+		if err != nil {
+			return err
+		}
+		c.tau = ptl
+		if c.elapsed+c.tau >= c.dt {
+			c.tau = c.dt - c.elapsed
+			c.done = true
+		}
+		if c.cycle == diffusion.MaxAutoCycles-1 {
+			c.tau = c.dt - c.elapsed
+			c.done = true
+		}
+		c.estimate = int64(math.Ceil((c.dt - c.elapsed) / c.tau))
+	}
+	if b.diff.Method == diffusion.ForwardEuler {
+		return b.stepFE(c.tau)
+	}
+	return b.stepSTS(c.tau)
+}
+
 // polesDiff launches diff_pole_sums for x.
 func (b *backend) polesDiff(x devPtr) error {
 	op := b.diff.Op
 	return b.d.launch("diff_pole_sums", 2*b.nr, 1, poleThreads, 8*float64(8*b.nr*b.m.NPhiMain),
-		&b.g, b.coef, x, op.PoleNorth, op.PoleSouth, b.dpole)
+		b.args().geom(&b.g).ptr(b.coef, x).f64(op.PoleNorth, op.PoleSouth).ptr(b.dpole))
 }
 
 // ptl is diffusion.Stepper.PTL on the device field.
 func (b *backend) ptl(tauIn float64) (float64, error) {
-	if err := b.d.launch("set_u64", 1, 1, 32, 0, b.accPTL, uint64(0), maxBits); err != nil {
+	if err := b.d.launch("set_u64", 1, 1, 32, 0, b.args().ptr(b.accPTL).u64(0, maxBits)); err != nil {
 		return 0, err
 	}
 	if err := b.polesDiff(b.f); err != nil {
 		return 0, err
 	}
 	if err := b.d.launch("diff_apply_amax", blocks(b.n), 1, threads, 8*float64(b.ncoef+2*b.n),
-		&b.g, b.coef, b.dconst, b.f, b.dpole, b.af, b.accPTL); err != nil {
+		b.args().geom(&b.g).ptr(b.coef, b.dconst, b.f, b.dpole, b.af, b.accPTL)); err != nil {
 		return 0, err
 	}
-	if err := b.d.launch("diff_ptl_min", blocks(b.n), 1, threads, 8*float64(2*b.n), &b.g, b.f, b.af, b.accPTL); err != nil {
+	if err := b.d.launch("diff_ptl_min", blocks(b.n), 1, threads, 8*float64(2*b.n), b.args().geom(&b.g).ptr(b.f, b.af, b.accPTL)); err != nil {
 		return 0, err
 	}
 	if err := b.d.dtoh(unsafe.Pointer(&b.accHost[0]), b.accPTL, 16); err != nil {
@@ -640,7 +689,7 @@ func (b *backend) stepFE(tau float64) error {
 			return err
 		}
 		if err := b.d.launch("diff_fe", blocks(b.n), 1, threads, 8*float64(b.ncoef+2*b.n),
-			&b.g, b.coef, b.dconst, b.f, b.dpole, h, b.s1); err != nil {
+			b.args().geom(&b.g).ptr(b.coef, b.dconst, b.f, b.dpole).f64(h).ptr(b.s1)); err != nil {
 			return err
 		}
 		b.f, b.s1 = b.s1, b.f
@@ -665,7 +714,7 @@ func (b *backend) stepSTS(tau float64) error {
 		return err
 	}
 	if err := b.d.launch("diff_sts_init", blocks(b.n), 1, threads, 8*float64(b.ncoef+3*b.n),
-		&b.g, b.coef, b.dconst, b.f, b.dpole, tau, c.ubj[1], b.y0, b.s1); err != nil {
+		b.args().geom(&b.g).ptr(b.coef, b.dconst, b.f, b.dpole).f64(tau, c.ubj[1]).ptr(b.y0, b.s1)); err != nil {
 		return err
 	}
 	stages := b.stagesOneByOne
@@ -700,7 +749,7 @@ func (b *backend) stagesOneByOne(c *stsCoef, n int64, tau float64) (devPtr, erro
 		}
 		u, v := c.uj[k], c.vj[k]
 		if err := b.d.launch("diff_sts_stage", blocks(b.n), 1, threads, 8*float64(b.ncoef+5*b.n),
-			&b.g, b.coef, b.dconst, ukm1, ukm2, b.f, b.y0, b.dpole, u, v, 1-u-v, c.ubj[k]*tau, c.gj[k], out); err != nil {
+			b.args().geom(&b.g).ptr(b.coef, b.dconst, ukm1, ukm2, b.f, b.y0, b.dpole).f64(u, v, 1-u-v, c.ubj[k]*tau, c.gj[k]).ptr(out)); err != nil {
 			return 0, err
 		}
 		ukm1, ukm2 = out, ukm1
@@ -737,8 +786,8 @@ func (b *backend) stagesBlocked(c *stsCoef, n int64, tau float64) (devPtr, error
 		ns := min(int64(b.stsBlock), n-k0+1)
 		o := outs[i%2]
 		if err := b.d.launch("diff_sts_block", grid, 1, stsThreads, 8*float64(b.ncoef+6*b.n),
-			&b.g, b.coef, b.dconst, in1, in2, b.f, b.y0, c.dev, k0, ns, tau, op.PoleNorth, op.PoleSouth,
-			b.stsCap, o[0], o[1]); err != nil {
+			b.args().geom(&b.g).ptr(b.coef, b.dconst, in1, in2, b.f, b.y0, c.dev).ints(int(k0), int(ns)).f64(tau, op.PoleNorth, op.PoleSouth).
+				ptr(b.stsCap, o[0], o[1])); err != nil {
 			return 0, err
 		}
 		in1, in2 = o[0], o[1]
@@ -771,41 +820,8 @@ func (b *backend) Analyze(t float64, ref func(i int) []float64, stats []diag.Sta
 		b.refSet[i] = true
 		hasRef = 1
 	}
-	err := b.d.run(func() error {
-		if hasRef != 0 {
-			if b.ref == 0 {
-				var err error
-				if b.ref, err = b.d.alloc(8 * b.n); err != nil {
-					return err
-				}
-			}
-			if err := b.htod(b.ref, b.refHost); err != nil {
-				return err
-			}
-			for i, set := range b.refSet {
-				if !set { // no reference: compare the field with itself, as a nil ref does
-					off := devPtr(8 * i * size)
-					if err := b.d.dtod(b.ref+off, b.f+off, 8*size); err != nil {
-						return err
-					}
-				}
-			}
-		}
-		ref := b.ref
-		if hasRef == 0 {
-			ref = b.f
-		}
-		limS := math.Pi - b.an.PoleLimit
-		if err := b.d.launch("diag_partial", b.nb, b.nr, threads, 8*float64((1+hasRef)*b.n),
-			&b.g, b.f, ref, hasRef, b.areaT, b.areaP, b.theta, b.sinA, b.cosA, b.cosP, b.sp,
-			b.an.PoleLimit, limS, b.partial); err != nil {
-			return err
-		}
-		if err := b.d.launch("diag_final", b.nr, 1, threads, 8*float64(b.nb*b.nr*diagNV), b.partial, b.nb, b.sums); err != nil {
-			return err
-		}
-		return b.dtoh(b.sumsHost, b.sums)
-	})
+	b.call.hasRef = hasRef
+	err := b.d.run((*backend).analyze, b)
 	for i := range b.refSet {
 		b.refSet[i] = false
 	}
@@ -818,27 +834,70 @@ func (b *backend) Analyze(t float64, ref func(i int) []float64, stats []diag.Sta
 	return nil
 }
 
+// analyze (on the device thread) reduces the field (and the validation
+// references uploaded when call.hasRef is 1) to the history sums in
+// sumsHost.
+func (b *backend) analyze() error {
+	size, hasRef := b.m.Size(), b.call.hasRef
+	if hasRef != 0 {
+		if b.ref == 0 {
+			var err error
+			if b.ref, err = b.d.alloc(8 * b.n); err != nil {
+				return err
+			}
+		}
+		if err := b.htod(b.ref, b.refHost); err != nil {
+			return err
+		}
+		for i, set := range b.refSet {
+			if !set { // no reference: compare the field with itself, as a nil ref does
+				off := devPtr(8 * i * size)
+				if err := b.d.dtod(b.ref+off, b.f+off, 8*size); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	ref := b.ref
+	if hasRef == 0 {
+		ref = b.f
+	}
+	limS := math.Pi - b.an.PoleLimit
+	if err := b.d.launch("diag_partial", b.nb, b.nr, threads, 8*float64((1+hasRef)*b.n),
+		b.args().geom(&b.g).ptr(b.f, ref).ints(hasRef).ptr(b.areaT, b.areaP, b.theta, b.sinA, b.cosA, b.cosP, b.sp).
+			f64(b.an.PoleLimit, limS).ptr(b.partial)); err != nil {
+		return err
+	}
+	if err := b.d.launch("diag_final", b.nr, 1, threads, 8*float64(b.nb*b.nr*diagNV), b.args().ptr(b.partial).ints(b.nb).ptr(b.sums)); err != nil {
+		return err
+	}
+	return b.dtoh(b.sumsHost, b.sums)
+}
+
 // FirstNonFinite implements run.Backend.
 func (b *backend) FirstNonFinite() (int, error) {
 	if b.pending != nil {
 		return -1, b.pending
 	}
-	err := b.d.run(func() error {
-		if err := b.d.launch("set_u64", 1, 1, 32, 0, b.accNF, uint64(b.n), uint64(0)); err != nil {
-			return err
-		}
-		if err := b.d.launch("first_nonfinite", blocks(b.n), 1, threads, 8*float64(b.n), b.f, b.n, b.accNF); err != nil {
-			return err
-		}
-		return b.d.dtoh(unsafe.Pointer(&b.accHost[0]), b.accNF, 8)
-	})
-	if err != nil {
+	if err := b.d.run((*backend).firstNonFinite, b); err != nil {
 		return -1, err
 	}
 	if i := b.accHost[0]; i < uint64(b.n) {
 		return int(i), nil
 	}
 	return -1, nil
+}
+
+// firstNonFinite (on the device thread) leaves the index of the field's
+// first non-finite value, or b.n, in accHost[0].
+func (b *backend) firstNonFinite() error {
+	if err := b.d.launch("set_u64", 1, 1, 32, 0, b.args().ptr(b.accNF).u64(uint64(b.n), 0)); err != nil {
+		return err
+	}
+	if err := b.d.launch("first_nonfinite", blocks(b.n), 1, threads, 8*float64(b.n), b.args().ptr(b.f).ints(b.n).ptr(b.accNF)); err != nil {
+		return err
+	}
+	return b.d.dtoh(unsafe.Pointer(&b.accHost[0]), b.accNF, 8)
 }
 
 // Close implements run.Backend: it frees the device arrays and releases

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -23,17 +22,21 @@ type devPtr uint64
 // through run (on the device's own OS thread). The CUDA implementation is
 // *cudaDevice; tests use a fake that checks the launches.
 type device interface {
-	// run executes fn on the device's thread and returns its error.
-	run(fn func() error) error
+	// run executes call(b) on the device's thread and returns its error.
+	// Backend methods pass a method expression, e.g.
+	// d.run((*backend).advect, b), with their arguments in b.call,
+	// so that the time loop allocates nothing.
+	run(call func(*backend) error, b *backend) error
 	alloc(bytes int) (devPtr, error) // zero-filled
 	free(p devPtr)
 	htod(dst devPtr, src unsafe.Pointer, bytes int) error
 	dtoh(dst unsafe.Pointer, src devPtr, bytes int) error
 	dtod(dst, src devPtr, bytes int) error
 	// launch runs kernel name on a (gx, gy) grid of blocks of threads
-	// threads; bytes is the memory traffic the kernel must at least move
-	// (for the profile). Arguments: devPtr, float64, int/int64 or *geo.
-	launch(name string, gx, gy, threads int, bytes float64, args ...any) error
+	// threads with arguments a (checked against the kernel's declared
+	// kinds); bytes is the memory traffic the kernel must at least move
+	// (for the profile).
+	launch(name string, gx, gy, threads int, bytes float64, a *kernelArgs) error
 	info() *Info
 	close()
 }
@@ -71,40 +74,53 @@ func (i *Info) String() string {
 		i.Ordinal, i.Name, i.Major, i.Minor, i.SMs, float64(i.MemBytes)/(1<<30), i.Driver/1000, (i.Driver%1000)/10, src)
 }
 
-// worker runs closures on one locked OS thread: a CUDA context is current
+// worker runs jobs on one locked OS thread: a CUDA context is current
 // per thread, so every driver call of a device goes through its worker.
 type worker struct {
 	mu   sync.Mutex
-	req  chan func()
-	done chan struct{}
+	req  chan job
+	done chan error
+}
+
+// job is one call on the worker's thread: call(b), or fn when call is nil.
+// A backend method passes a method expression and its backend (no
+// closure, so the time loop allocates nothing); set-up passes closures.
+type job struct {
+	call func(*backend) error
+	b    *backend
+	fn   func() error
+}
+
+// run runs j and turns a panic into an error.
+func (j job) run() (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("gpu: panic on the device thread: %v", p)
+		}
+	}()
+	if j.call != nil {
+		return j.call(j.b)
+	}
+	return j.fn()
 }
 
 func newWorker() *worker {
-	w := &worker{req: make(chan func()), done: make(chan struct{})}
+	w := &worker{req: make(chan job), done: make(chan error)}
 	go func() {
 		runtime.LockOSThread() // never unlocked: the thread ends with the goroutine
-		for f := range w.req {
-			f()
-			w.done <- struct{}{}
+		for j := range w.req {
+			w.done <- j.run()
 		}
 	}()
 	return w
 }
 
-// do runs fn on the worker's thread. A panic there becomes an error.
-func (w *worker) do(fn func() error) (err error) {
+// do runs j on the worker's thread and returns its error.
+func (w *worker) do(j job) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.req <- func() {
-		defer func() {
-			if p := recover(); p != nil {
-				err = fmt.Errorf("gpu: panic on the device thread: %v", p)
-			}
-		}()
-		err = fn()
-	}
-	<-w.done
-	return err
+	w.req <- j
+	return <-w.done
 }
 
 func (w *worker) stop() { close(w.req) }
@@ -165,9 +181,9 @@ type cudaDevice struct {
 	inf Info
 
 	pin  runtime.Pinner
-	args *[32]uint64         // argument values, one 8-byte slot each (pinned)
-	ptrs *[32]unsafe.Pointer // the parameter pointers cuLaunchKernel reads (pinned)
-	geo  *geo                // the Geo argument's copy (pinned)
+	args *[maxKernelArgs]uint64         // argument values, one 8-byte slot each (pinned)
+	ptrs *[maxKernelArgs]unsafe.Pointer // the parameter pointers cuLaunchKernel reads (pinned)
+	geo  *geo                           // the Geo argument's copy (pinned)
 
 	allocs map[devPtr]int
 	prof   *profile
@@ -189,14 +205,14 @@ func openDevice(opts Options) (*cudaDevice, error) {
 		return nil, err
 	}
 	d := &cudaDevice{cu: cu, w: newWorker(), allocs: map[devPtr]int{},
-		args: new([32]uint64), ptrs: new([32]unsafe.Pointer), geo: new(geo)}
+		args: new([maxKernelArgs]uint64), ptrs: new([maxKernelArgs]unsafe.Pointer), geo: new(geo)}
 	d.pin.Pin(d.args)
 	d.pin.Pin(d.ptrs)
 	d.pin.Pin(d.geo)
 	if d.sig, err = kernelSignatures(); err != nil {
 		return nil, err
 	}
-	err = d.w.do(func() error {
+	err = d.w.do(job{fn: func() error {
 		var n int32
 		if err := cu.check("cuDeviceGetCount", cu.cuDeviceGetCount(&n)); err != nil {
 			return err
@@ -272,7 +288,7 @@ func openDevice(opts Options) (*cudaDevice, error) {
 		}
 		d.free(p)
 		return nil
-	})
+	}})
 	if err != nil {
 		d.close()
 		return nil, fmt.Errorf("gpu: %w", err)
@@ -438,8 +454,10 @@ func resolveCacheDir(dir string) string {
 	return dir
 }
 
-func (d *cudaDevice) run(fn func() error) error { return d.w.do(fn) }
-func (d *cudaDevice) info() *Info               { return &d.inf }
+func (d *cudaDevice) run(call func(*backend) error, b *backend) error {
+	return d.w.do(job{call: call, b: b})
+}
+func (d *cudaDevice) info() *Info { return &d.inf }
 
 func (d *cudaDevice) alloc(bytes int) (devPtr, error) {
 	if bytes <= 0 {
@@ -485,52 +503,29 @@ func (d *cudaDevice) dtod(dst, src devPtr, bytes int) error {
 	return d.cu.check("cuMemcpyDtoD", d.cu.cuMemcpyDtoD(uint64(dst), uint64(src), uint64(bytes)))
 }
 
-// packArgs writes the kernel arguments into slots (one 8-byte value each;
-// the Geo struct into g) and the parameter pointers CUDA reads into ptrs,
-// checking them against the kernel's declared kinds. It allows at most one
-// Geo argument.
-func packArgs(name, kinds string, slots *[32]uint64, ptrs *[32]unsafe.Pointer, g *geo, args []any) error {
-	if len(args) != len(kinds) {
-		return fmt.Errorf("kernel %s takes %d arguments, got %d", name, len(kinds), len(args))
-	}
-	for i, a := range args {
-		var k byte
-		switch v := a.(type) {
-		case devPtr:
-			k, slots[i] = 'p', uint64(v)
-		case float64:
-			k, slots[i] = 'd', math.Float64bits(v)
-		case int:
-			k, slots[i] = 'i', uint64(int64(v))
-		case int64:
-			k, slots[i] = 'i', uint64(v)
-		case uint64:
-			k, slots[i] = 'i', v
-		case *geo:
-			k = 'g'
-			*g = *v
+// packArgs copies a's values into slots (the Geo struct into g) and
+// points ptrs, the parameter pointers CUDA reads, at them.
+func packArgs(a *kernelArgs, slots *[maxKernelArgs]uint64, ptrs *[maxKernelArgs]unsafe.Pointer, g *geo) {
+	for i := 0; i < a.n; i++ {
+		if a.kinds[i] == 'g' {
+			*g = *a.geo
 			ptrs[i] = unsafe.Pointer(g)
-		default:
-			return fmt.Errorf("kernel %s argument %d: unsupported type %T", name, i, a)
+			continue
 		}
-		if k != kinds[i] {
-			return fmt.Errorf("kernel %s argument %d: got kind %c, the kernel declares %c", name, i, k, kinds[i])
-		}
-		if k != 'g' {
-			ptrs[i] = unsafe.Pointer(&slots[i])
-		}
+		slots[i] = a.slots[i]
+		ptrs[i] = unsafe.Pointer(&slots[i])
 	}
-	return nil
 }
 
-func (d *cudaDevice) launch(name string, gx, gy, threads int, bytes float64, args ...any) error {
+func (d *cudaDevice) launch(name string, gx, gy, threads int, bytes float64, a *kernelArgs) error {
 	fn, ok := d.fns[name]
 	if !ok {
 		return fmt.Errorf("gpu: no kernel %s", name)
 	}
-	if err := packArgs(name, d.sig[name], d.args, d.ptrs, d.geo, args); err != nil {
+	if err := a.check(name, d.sig[name]); err != nil {
 		return fmt.Errorf("gpu: %w", err)
 	}
+	packArgs(a, d.args, d.ptrs, d.geo)
 	if gx <= 0 || gy <= 0 {
 		return nil // nothing to do
 	}
@@ -555,7 +550,7 @@ func (d *cudaDevice) close() {
 	if d.w == nil {
 		return
 	}
-	d.w.do(func() error {
+	d.w.do(job{fn: func() error {
 		if d.prof != nil {
 			d.prof.report(d)
 		}
@@ -576,7 +571,7 @@ func (d *cudaDevice) close() {
 			d.ctx = 0
 		}
 		return nil
-	})
+	}})
 	d.w.stop()
 	d.w = nil
 	d.pin.Unpin()

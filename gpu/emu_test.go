@@ -213,8 +213,8 @@ func (e *emuDevice) real(p devPtr) uint64 {
 	return 0
 }
 
-func (e *emuDevice) run(fn func() error) error { return fn() }
-func (e *emuDevice) info() *Info               { return &e.inf }
+func (e *emuDevice) run(call func(*backend) error, b *backend) error { return call(b) }
+func (e *emuDevice) info() *Info                                     { return &e.inf }
 
 func (e *emuDevice) close() {
 	e.put(byte('Q'))
@@ -281,29 +281,21 @@ func (e *emuDevice) dtod(dst, src devPtr, n int) error {
 	return e.status()
 }
 
-func (e *emuDevice) launch(name string, gx, gy, threads int, bytes float64, args ...any) error {
-	if err := e.fake.launch(name, gx, gy, threads, bytes, args...); err != nil {
+func (e *emuDevice) launch(name string, gx, gy, threads int, bytes float64, a *kernelArgs) error {
+	if err := e.fake.launch(name, gx, gy, threads, bytes, a); err != nil {
 		return err
 	}
 	var g geo
-	slots := make([]byte, 0, 8*len(args))
-	for _, a := range args {
-		var v uint64
-		switch x := a.(type) {
-		case devPtr:
-			if x != 0 {
-				v = e.real(x)
+	slots := make([]byte, 0, 8*a.n)
+	for i := 0; i < a.n; i++ {
+		v := a.slots[i]
+		switch a.kinds[i] {
+		case 'p':
+			if v != 0 {
+				v = e.real(devPtr(v))
 			}
-		case float64:
-			v = math.Float64bits(x)
-		case int:
-			v = uint64(x)
-		case int64:
-			v = uint64(x)
-		case uint64:
-			v = x
-		case *geo:
-			g = *x
+		case 'g':
+			g = *a.geo
 			for q := 5; q < len(g); q++ {
 				g[q] = e.real(devPtr(g[q]))
 			}
@@ -317,7 +309,7 @@ func (e *emuDevice) launch(name string, gx, gy, threads int, bytes float64, args
 	// Coroutines are costly: blocks of more than 256 threads (the pole-sum
 	// kernels, whose loops stride by blockDim) run with 256.
 	threads = min(threads, 256)
-	e.put(byte('L'), uint32(len(name)), []byte(name), uint32(gx), uint32(gy), uint32(threads), uint32(len(args)), slots, gb)
+	e.put(byte('L'), uint32(len(name)), []byte(name), uint32(gx), uint32(gy), uint32(threads), uint32(a.n), slots, gb)
 	return e.status()
 }
 

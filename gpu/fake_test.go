@@ -35,10 +35,10 @@ func newFakeDevice() (*fakeDevice, error) {
 		inf: Info{Name: "fake"}}, nil
 }
 
-func (f *fakeDevice) run(fn func() error) error { return fn() }
-func (f *fakeDevice) info() *Info               { return &f.inf }
-func (f *fakeDevice) close()                    {}
-func (f *fakeDevice) free(p devPtr)             { delete(f.mem, p) }
+func (f *fakeDevice) run(call func(*backend) error, b *backend) error { return call(b) }
+func (f *fakeDevice) info() *Info                                     { return &f.inf }
+func (f *fakeDevice) close()                                          {}
+func (f *fakeDevice) free(p devPtr)                                   { delete(f.mem, p) }
 
 func (f *fakeDevice) alloc(n int) (devPtr, error) {
 	if n <= 0 {
@@ -91,29 +91,26 @@ func (f *fakeDevice) dtod(dst, src devPtr, n int) error {
 	return nil
 }
 
-func (f *fakeDevice) launch(name string, gx, gy, threads int, bytes float64, args ...any) error {
+func (f *fakeDevice) launch(name string, gx, gy, threads int, bytes float64, a *kernelArgs) error {
 	kinds, ok := f.sig[name]
 	if !ok {
 		return fmt.Errorf("no kernel %s", name)
 	}
-	var slots [32]uint64
-	var ptrs [32]unsafe.Pointer
-	var g geo
-	if err := packArgs(name, kinds, &slots, &ptrs, &g, args); err != nil {
+	if err := a.check(name, kinds); err != nil {
 		return err
 	}
-	for i, a := range args {
-		switch v := a.(type) {
-		case devPtr:
-			if v == 0 { // unused (upwind's alphas and weights)
+	for i := 0; i < a.n; i++ {
+		switch a.kinds[i] {
+		case 'p':
+			if a.slots[i] == 0 { // unused (upwind's alphas and weights)
 				continue
 			}
-			if _, err := f.span(v, 8); err != nil {
+			if _, err := f.span(devPtr(a.slots[i]), 8); err != nil {
 				return fmt.Errorf("kernel %s argument %d: %w", name, i, err)
 			}
-		case *geo:
+		case 'g':
 			for q := 5; q < len(geoFields); q++ {
-				if _, err := f.span(devPtr(v[q]), 8); err != nil {
+				if _, err := f.span(devPtr(a.geo[q]), 8); err != nil {
 					return fmt.Errorf("kernel %s Geo.%s: %w", name, geoFields[q], err)
 				}
 			}
@@ -124,24 +121,14 @@ func (f *fakeDevice) launch(name string, gx, gy, threads int, bytes float64, arg
 	}
 	f.launches[name]++
 	if name == "set_u64" {
-		b, err := f.span(args[0].(devPtr), 16)
+		b, err := f.span(devPtr(a.slots[0]), 16)
 		if err != nil {
 			return err
 		}
-		binary.LittleEndian.PutUint64(b, toU64(args[1]))
-		binary.LittleEndian.PutUint64(b[8:], toU64(args[2]))
+		binary.LittleEndian.PutUint64(b, a.slots[1])
+		binary.LittleEndian.PutUint64(b[8:], a.slots[2])
 	}
 	return nil
-}
-
-func toU64(a any) uint64 {
-	switch v := a.(type) {
-	case uint64:
-		return v
-	case int:
-		return uint64(v)
-	}
-	panic(fmt.Sprintf("set_u64 argument %T", a))
 }
 
 // Namelists of small runs that together use every kernel and code path of

@@ -181,29 +181,49 @@ func TestParseSTSShape(t *testing.T) {
 }
 
 func TestPackArgs(t *testing.T) {
-	var slots [32]uint64
-	var ptrs [32]unsafe.Pointer
+	var a kernelArgs
+	var slots [maxKernelArgs]uint64
+	var ptrs [maxKernelArgs]unsafe.Pointer
 	var g, gs geo
 	g[0] = 7
-	if err := packArgs("k", "gpdi", &slots, &ptrs, &gs, []any{&g, devPtr(0x1000), 1.5, 42}); err != nil {
+	a.reset().geom(&g).ptr(0x1000).f64(1.5).ints(-42).u64(maxBits)
+	if err := a.check("k", "gpdii"); err != nil {
 		t.Fatal(err)
 	}
-	if *(*geo)(ptrs[0]) != g || slots[1] != 0x1000 || math.Float64frombits(slots[2]) != 1.5 || slots[3] != 42 {
-		t.Errorf("packed %v", slots[:4])
+	packArgs(&a, &slots, &ptrs, &gs)
+	if *(*geo)(ptrs[0]) != g || ptrs[0] != unsafe.Pointer(&gs) {
+		t.Error("the Geo parameter does not point at the copy of the Geo struct")
 	}
-	for i := 1; i < 4; i++ {
+	if slots[1] != 0x1000 || math.Float64frombits(slots[2]) != 1.5 || int64(slots[3]) != -42 || slots[4] != maxBits {
+		t.Errorf("packed %v", slots[1:5])
+	}
+	for i := 1; i < 5; i++ {
 		if ptrs[i] != unsafe.Pointer(&slots[i]) {
 			t.Errorf("parameter pointer %d does not point at its slot", i)
 		}
 	}
-	if err := packArgs("k", "pd", &slots, &ptrs, &gs, []any{1.5, devPtr(1)}); err == nil {
-		t.Error("swapped arguments accepted")
+	many := make([]devPtr, maxKernelArgs+1)
+	for _, c := range []struct {
+		name  string
+		build func(*kernelArgs)
+		kinds string
+		want  string // in the error
+	}{
+		{"swapped", func(a *kernelArgs) { a.f64(1.5).ptr(1) }, "pd", "argument 0: got kind d"},
+		{"missing", func(a *kernelArgs) { a.ptr(1) }, "pd", "takes 2 arguments, got 1"},
+		{"extra", func(a *kernelArgs) { a.ptr(1, 2, 3) }, "pd", "takes 2 arguments, got 3"},
+		{"two Geo", func(a *kernelArgs) { a.geom(&g).geom(&g) }, "gg", "more than one Geo"},
+		{"too many", func(a *kernelArgs) { a.ptr(many...) }, strings.Repeat("p", maxKernelArgs+1), "more than 32 arguments"},
+	} {
+		c.build(a.reset())
+		err := a.check("k", c.kinds)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: check gave %v, want an error with %q", c.name, err, c.want)
+		}
 	}
-	if err := packArgs("k", "pd", &slots, &ptrs, &gs, []any{devPtr(1)}); err == nil {
-		t.Error("missing argument accepted")
-	}
-	if err := packArgs("k", "i", &slots, &ptrs, &gs, []any{int32(1)}); err == nil {
-		t.Error("a 4-byte argument accepted")
+	a.reset().ptr(1).f64(2)
+	if err := a.check("k", "pd"); err != nil {
+		t.Errorf("reset did not empty the list: %v", err)
 	}
 }
 
