@@ -32,8 +32,9 @@ var maxBits = math.Float64bits(math.MaxFloat64)
 // and receives only the reduced history values, the time-step reductions
 // and the non-finite check.
 //
-// Every method sends its device work to the device's thread as one closure;
-// the host-side logic (subcycling decisions, coefficients) stays on the
+// Every method sends its device work to the device's thread as one call
+// (a method expression with its arguments in b.call, see device.run); the
+// host-side logic (subcycling decisions, coefficients) stays on the
 // caller's goroutine where it calls back into the driver (the diffusion
 // hook).
 type backend struct {
