@@ -10,10 +10,11 @@
 // automatic PTL subcycling; the RKL2/RKG2 stages several per launch),
 // advection (all four methods, pole rows, WENO3 alphas, the CFL
 // reduction), flow attenuation, the source terms (run.SourceBackend: the
-// file source's and the RFE's frames are kept on the device), the history
-// reductions and the non-finite check. Fields stay on the device for the
-// whole run; the driver downloads them only for map output, data
-// assimilation (done on the host when a map is due) and checkpoints.
+// file source's and the RFE's frames are kept on the device), data
+// assimilation (run.AssimBackend: the host reads and prepares each map, the
+// device applies it), the history reductions and the non-finite check.
+// Fields stay on the device for the whole run; the driver downloads them
+// only for map output and checkpoints.
 //
 // Agreement with the CPU: the pointwise kernels and the ring sums at the
 // poles (done serially, in the CPU's order) give the CPU's bits; the
@@ -23,7 +24,21 @@
 //
 // A CUDA context is current per OS thread, so every driver call of a
 // device runs on one goroutine locked to its thread; backend methods send
-// their device work there.
+// their device work there. A time step allocates nothing (kernel
+// arguments are built in place).
+//
+// Testing without a GPU: a fake device checks every launch (kernel,
+// argument kinds, pointers inside allocations) and copy; a CPU emulator
+// (testdata/emu.cpp, built by the host's C++ compiler with AddressSanitizer
+// and UBSan) runs the kernels with one coroutine per GPU thread, blocks and
+// threads in a shuffled order so that races change the result, and the
+// tests require the CPU's bits; clang compiles the kernels as CUDA device
+// code for several architectures. GOFT_GPU_EMU=0 skips the emulator,
+// GOFT_GPU_EMU_ORDER sets its schedule (forward, reverse, shuffle:SEED),
+// GOFT_GPU_EMU_SANITIZE=0 builds it without sanitizers and
+// GOFT_GPU_EMU_LARGE=1 adds a run on the production mesh (minutes). On a
+// machine with a GPU the Device tests compare it with the CPU, and
+// bench/gpu-check.sh runs the checks and timings of issue #8.
 //
 // Environment: GOFT_CUDA_LIB and GOFT_NVRTC_LIB name the libraries,
 // GOFT_GPU_DEVICE the device ordinal (goft run otherwise takes a
