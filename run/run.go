@@ -252,7 +252,9 @@ func New(p *input.Params, opt Options) (*Run, error) {
 		return nil, err
 	}
 	r.stats = make([]diag.Stats, r.NReal)
-	r.ref = make([]float64, r.Mesh.Size())
+	if p.ValidationRun == 2 {
+		r.ref = make([]float64, r.Mesh.Size())
+	}
 	if p.ValidationRun == 1 {
 		// One reference per realization (each has its own decay), so that
 		// the realizations can be analysed in parallel, and u0 in mesh
