@@ -396,6 +396,32 @@ func TestEmulatorSchedules(t *testing.T) {
 	}
 }
 
+// TestEmulatorBarrierGuard checks the emulator's plain-call mode: a kernel
+// whose first launch reached no barrier runs its threads as plain calls
+// afterwards, and if it then reaches a barrier (emu_barrier_later with 1)
+// the emulator must stop and say so rather than run on.
+func TestEmulatorBarrierGuard(t *testing.T) {
+	needEmulator(t)
+	e, err := newEmuDevice(defaultSTSShape, emuOrder())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.close()
+	name := "emu_barrier_later"
+	launch := func(sync uint64) error {
+		e.put(byte('L'), uint32(len(name)), []byte(name), uint32(2), uint32(1), uint32(64), uint32(1),
+			binary.LittleEndian.AppendUint64(nil, sync), make([]byte, 8*len(geo{})))
+		return e.status()
+	}
+	if err := launch(0); err != nil {
+		t.Fatal(err)
+	}
+	err = launch(1)
+	if err == nil || !strings.Contains(err.Error(), "reached a barrier") {
+		t.Fatalf("a barrier in plain-call mode gave %v, want the emulator to stop with \"reached a barrier\"", err)
+	}
+}
+
 // TestEmulatedProductionMesh runs the production case's mesh (1024 x 512,
 // two realizations, AFT flows, RKG2 diffusion with blocked stages, two
 // steps) on the emulator and requires the CPU's bits: index arithmetic and

@@ -30,9 +30,9 @@
 // Testing without a GPU: a fake device checks every launch (kernel,
 // argument kinds, pointers inside allocations) and copy; a CPU emulator
 // (testdata/emu.cpp, built by the host's C++ compiler with AddressSanitizer
-// and UBSan) runs the kernels with one coroutine per GPU thread, blocks and
-// threads in a shuffled order so that races change the result, and the
-// tests require the CPU's bits; clang compiles the kernels as CUDA device
+// and UBSan) runs the kernels thread by thread (coroutines switched at the
+// barriers), blocks and threads in a shuffled order so that races change
+// the result, and the tests require the CPU's bits; clang compiles the kernels as CUDA device
 // code for several architectures. GOFT_GPU_EMU=0 skips the emulator,
 // GOFT_GPU_EMU_ORDER sets its schedule (forward, reverse, shuffle:SEED),
 // GOFT_GPU_EMU_SANITIZE=0 builds it without sanitizers and

@@ -4,7 +4,8 @@
 // drives it over stdin/stdout: allocate, copy, launch. Every GPU thread of
 // a block is a ucontext coroutine; __syncthreads and warp shuffles switch
 // between them, so blocks behave as on a GPU (blocks run one after the
-// other). Kernels run in plain C++ with the host's IEEE double arithmetic
+// other). A kernel whose first launch reached no barrier runs its threads
+// as plain calls from then on (emu_barrier_free). Kernels run in plain C++ with the host's IEEE double arithmetic
 // (compiled with -ffp-contract=off).
 //
 // The schedule is the first argument: "forward" runs the blocks of a grid,
@@ -43,7 +44,19 @@ static volatile int emu_returned; // cleared by a thread that stops at a barrier
 
 // __syncthreads: back to the scheduler, which resumes every thread of the
 // block once all have reached the barrier.
+// emu_direct: the kernel running is known to have no barrier, and its
+// threads are plain calls (see emu_launch); emu_barrier_seen: a thread of
+// the launch has reached a barrier.
+static bool emu_direct, emu_barrier_seen;
+static const char* emu_kernel_name = "";
+
 static void __syncthreads() {
+    if (emu_direct) {
+        fprintf(stderr, "emu: kernel %s reached a barrier, though its first launch did not; "
+                        "the emulator cannot run it as plain calls\n", emu_kernel_name);
+        abort();
+    }
+    emu_barrier_seen = true;
     emu_returned = 0;
     swapcontext(&emu_ctx[emu_cur], &emu_sched);
 }
@@ -130,16 +143,39 @@ static bool emu_set_order(const char* s) {
     return false;
 }
 
+// emu_barrier_free records, by kernel name, whether the kernel's first
+// launch reached no barrier: later launches of such a kernel run each
+// thread as a plain call, in the schedule's order, without the coroutines'
+// context switches (a barrier reached then stops the emulator).
+static std::map<std::string, bool> emu_barrier_free;
+
 static std::vector<std::vector<char>> emu_stacks;
-static void emu_launch(emu_fn fn, unsigned gx, unsigned gy, unsigned nthreads, const uint64_t* args, const Geo* g) {
+static void emu_launch(const std::string& name, emu_fn fn, unsigned gx, unsigned gy, unsigned nthreads, const uint64_t* args, const Geo* g) {
     emu_kernel = fn; emu_args = args; emu_geo = g;
+    emu_kernel_name = name.c_str();
     gridDim = {gx, gy, 1};
     blockDim = {nthreads, 1, 1};
+    std::vector<unsigned> blocks, order;
+    auto known = emu_barrier_free.find(name);
+    if (known != emu_barrier_free.end() && known->second) {
+        emu_direct = true;
+        emu_permute(blocks, gx * gy);
+        for (unsigned b : blocks) {
+            blockIdx = {b % gx, b / gx, 0};
+            emu_permute(order, nthreads);
+            for (unsigned t : order) {
+                threadIdx = {t, 0, 0};
+                emu_thread();
+            }
+        }
+        emu_direct = false;
+        return;
+    }
+    emu_barrier_seen = false;
     emu_ctx.resize(nthreads);
     emu_stacks.resize(nthreads);
     for (auto& s : emu_stacks) s.resize(64 * 1024);
     std::vector<char> done(nthreads);
-    std::vector<unsigned> blocks, order;
     emu_permute(blocks, gx * gy);
     for (unsigned b : blocks) {
         blockIdx = {b % gx, b / gx, 0};
@@ -168,6 +204,7 @@ static void emu_launch(emu_fn fn, unsigned gx, unsigned gy, unsigned nthreads, c
             }
         }
     }
+    if (known == emu_barrier_free.end()) emu_barrier_free[name] = !emu_barrier_seen;
 }
 
 static bool rd(void* p, size_t n) { return fread(p, 1, n, stdin) == n; }
@@ -184,12 +221,20 @@ __global__ void emu_race_demo(double* out) {
     out[threadIdx.x] = slot[(threadIdx.x + 1) % blockDim.x];
 }
 
+// emu_barrier_later is not a goft kernel either: it reaches a barrier only
+// when sync is 1, so a launch with 1 after one with 0 must stop the
+// emulator (the test of the plain-call mode launches it).
+__global__ void emu_barrier_later(long long sync) {
+    if (sync) __syncthreads();
+}
+
 int main(int argc, char** argv) {
     if (argc > 1 && !emu_set_order(argv[1])) {
         fprintf(stderr, "emu: bad schedule %s (forward, reverse or shuffle:SEED)\n", argv[1]);
         return 2;
     }
     emu_table["emu_race_demo"] = [](const uint64_t* a, const Geo* g) { emu_call(emu_race_demo, a, g); };
+    emu_table["emu_barrier_later"] = [](const uint64_t* a, const Geo* g) { emu_call(emu_barrier_later, a, g); };
     for (;;) {
         uint8_t op;
         if (!rd(&op, 1) || op == 'Q') return 0;
@@ -214,7 +259,7 @@ int main(int argc, char** argv) {
             Geo g; rd(&g, sizeof g);
             auto it = emu_table.find(name);
             if (it == emu_table.end()) { fail("no kernel " + name); }
-            else { emu_launch(it->second, gx, gy, nt, a.data(), &g); ok(); }
+            else { emu_launch(name, it->second, gx, gy, nt, a.data(), &g); ok(); }
         } else {
             fail("bad op");
             return 1;
