@@ -134,12 +134,47 @@ type stsCoef struct {
 	dev             devPtr
 }
 
-// newBackend allocates the device arrays and uploads the mesh, the
-// coefficients and the setup's constant data. The driver uploads the
-// initial field.
+// newBackend prepares a backend on the host (prepareBackend) and sets it
+// up on d (attach). The driver uploads the initial field.
 func newBackend(d device, s *run.BackendSetup, opts Options) (*backend, error) {
-	b := &backend{d: d, m: s.Mesh, nr: s.NReal, n: s.Mesh.Size() * s.NReal,
+	b, err := prepareBackend(s)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.attach(d, opts); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// prepareBackend does the part of the backend's set-up that needs no
+// device, so that Open's factory can do it while the device starts: with
+// attenuation, the flow models' velocity (unattenuated) is kept apart, and
+// when no model depends on time it is computed here, once (setup uploads
+// it).
+func prepareBackend(s *run.BackendSetup) (*backend, error) {
+	b := &backend{m: s.Mesh, nr: s.NReal, n: s.Mesh.Size() * s.NReal,
 		diff: s.Diffusion, adv: s.Advector, flows: s.Flows, an: s.Analyzer, sts: map[int64]*stsCoef{}}
+	if s.Flows != nil && s.Flows.AttenuateValues != nil {
+		var err error
+		if b.base, err = flow.New(s.Mesh, s.NReal, s.Flows.Models, nil, nil); err != nil {
+			return nil, err
+		}
+		if !b.base.EveryStep() {
+			if _, err := b.base.Update(nil, s.Params.TimeStart); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return b, nil
+}
+
+// attach sets b up on device d: the blocked stages' shape (the one d's
+// kernels were compiled for), then setup on d's thread, which allocates the
+// device arrays and uploads the mesh, the coefficients and the constant
+// data.
+func (b *backend) attach(d device, opts Options) error {
+	b.d = d
 	b.shape = d.info().shape
 	if b.shape == (stsShape{}) {
 		b.shape = defaultSTSShape
@@ -148,19 +183,10 @@ func newBackend(d device, s *run.BackendSetup, opts Options) (*backend, error) {
 	if b.stsBlock <= 0 || b.stsBlock > b.shape.halo {
 		b.stsBlock = b.shape.halo
 	}
-	if !b.shape.fits(s.Mesh) {
+	if !b.shape.fits(b.m) {
 		b.stsBlock = 1
 	}
-	if s.Flows != nil && s.Flows.AttenuateValues != nil {
-		var err error
-		if b.base, err = flow.New(s.Mesh, s.NReal, s.Flows.Models, nil, nil); err != nil {
-			return nil, err
-		}
-	}
-	if err := d.run((*backend).setup, b); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return d.run((*backend).setup, b)
 }
 
 // up allocates a device copy of x.
@@ -264,6 +290,14 @@ func (b *backend) setup() error {
 	if b.base != nil {
 		if err := b.allocs([]*devPtr{&b.vt0, &b.vp0}, []int{b.nvt, b.nvp}); err != nil {
 			return err
+		}
+		if !b.base.NeedsUpdate() { // computed by prepareBackend
+			if err := b.htod(b.vt0, b.base.V.Vt); err != nil {
+				return err
+			}
+			if err := b.htod(b.vp0, b.base.V.Vp); err != nil {
+				return err
+			}
 		}
 		inv := make([]float64, b.nr)
 		for r := range inv {

@@ -50,7 +50,7 @@ type deviceCase struct {
 	kernel string
 }
 
-// deviceCases are testCases, sourceCases and assimCases.
+// deviceCases are testCases, flowFilesCase, sourceCases and assimCases.
 func deviceCases(t *testing.T) []deviceCase {
 	var cs []deviceCase
 	names := make([]string, 0, len(testCases))
@@ -72,6 +72,12 @@ func deviceCases(t *testing.T) []deviceCase {
 				}
 			}}})
 	}
+	cs = append(cs, deviceCase{name: "flow_files_atten", body: flowFilesCase, kernel: "flow_atten_vt",
+		prepare: []func(string, *run.Options){func(dir string, o *run.Options) {
+			if err := writeFlowFiles(dir); err != nil {
+				t.Fatal(err)
+			}
+		}}})
 	for _, c := range assimCases {
 		cs = append(cs, deviceCase{name: "assim_" + c.name, body: c.body, exact: true, kernel: "asm_update",
 			prepare: []func(string, *run.Options){func(dir string, o *run.Options) { copyCase(t, dir) }}})

@@ -117,11 +117,15 @@ func DefaultOptions() (Options, error) {
 // creates its backend; the backend releases it on Close.
 func Factory(opts Options) run.BackendFactory {
 	return func(s *run.BackendSetup) (run.Backend, error) {
+		b, err := prepareBackend(s)
+		if err != nil {
+			return nil, fmt.Errorf("gpu: %w", err)
+		}
 		d, err := openDevice(opts)
 		if err != nil {
 			return nil, err
 		}
-		return newBackendOn(d, s, opts)
+		return attachTo(b, d, opts)
 	}
 }
 
@@ -131,8 +135,9 @@ func Factory(opts Options) run.BackendFactory {
 // machine without the NVIDIA driver or NVRTC fails immediately with a
 // message naming what is missing; the driver's initialisation, the
 // context and the kernels (compiled, or loaded from the cache) are set up
-// in the background while the run reads its inputs, and an error there
-// (no device, say) is returned when the run creates its backend.
+// in the background while the run reads its inputs and the factory does the
+// backend's host work (prepareBackend), and an error there (no device,
+// say) is returned when the run creates its backend.
 func Open(opts Options) (run.BackendFactory, error) {
 	if _, _, err := loadLibs(); err != nil {
 		return nil, err
@@ -153,8 +158,18 @@ func Open(opts Options) (run.BackendFactory, error) {
 		wasFirst := first
 		first = false
 		mu.Unlock()
+		b, err := prepareBackend(s)
+		if err != nil {
+			if wasFirst { // the device being opened is not needed
+				go func() {
+					if o := <-ch; o.d != nil {
+						o.d.close()
+					}
+				}()
+			}
+			return nil, fmt.Errorf("gpu: %w", err)
+		}
 		var d *cudaDevice
-		var err error
 		if wasFirst {
 			o := <-ch
 			d, err = o.d, o.err
@@ -164,7 +179,7 @@ func Open(opts Options) (run.BackendFactory, error) {
 		if err != nil {
 			return nil, err
 		}
-		return newBackendOn(d, s, opts)
+		return attachTo(b, d, opts)
 	}, nil
 }
 
@@ -179,9 +194,9 @@ func Probe(opts Options) (*Info, error) {
 	return &inf, nil
 }
 
-func newBackendOn(d *cudaDevice, s *run.BackendSetup, opts Options) (run.Backend, error) {
-	b, err := newBackend(d, s, opts)
-	if err != nil {
+// attachTo sets the prepared backend b up on d, closing d on failure.
+func attachTo(b *backend, d *cudaDevice, opts Options) (run.Backend, error) {
+	if err := b.attach(d, opts); err != nil {
 		d.close()
 		return nil, fmt.Errorf("gpu: %w", err)
 	}
