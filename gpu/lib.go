@@ -106,7 +106,11 @@ func dlopenFirst(what, env string, candidates []string) (uintptr, string, error)
 		if err == nil {
 			return h, c, nil
 		}
-		why = append(why, fmt.Sprintf("%s: %v", c, err))
+		msg := err.Error()
+		if !strings.HasPrefix(msg, c+":") { // dlerror usually names the file itself
+			msg = c + ": " + msg
+		}
+		why = append(why, msg)
 	}
 	return 0, "", fmt.Errorf("cannot load %s; set %s to its path if it is elsewhere. Tried:\n  %s", what, env, strings.Join(why, "\n  "))
 }
