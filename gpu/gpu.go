@@ -32,8 +32,8 @@
 // (testdata/emu.cpp, built by the host's C++ compiler with AddressSanitizer
 // and UBSan) runs the kernels thread by thread (coroutines switched at the
 // barriers), blocks and threads in a shuffled order so that races change
-// the result, and the tests require the CPU's bits; clang compiles the kernels as CUDA device
-// code for several architectures. GOFT_GPU_EMU=0 skips the emulator,
+// the result, and the tests require the CPU's bits; clang compiles the
+// kernels as CUDA device code for several architectures. GOFT_GPU_EMU=0 skips the emulator,
 // GOFT_GPU_EMU_ORDER sets its schedule (forward, reverse, shuffle:SEED),
 // GOFT_GPU_EMU_SANITIZE=0 builds it without sanitizers and
 // GOFT_GPU_EMU_LARGE=1 adds a run on the production mesh (minutes). On a
@@ -158,28 +158,23 @@ func Open(opts Options) (run.BackendFactory, error) {
 		wasFirst := first
 		first = false
 		mu.Unlock()
+		if !wasFirst {
+			return Factory(opts)(s)
+		}
 		b, err := prepareBackend(s)
 		if err != nil {
-			if wasFirst { // the device being opened is not needed
-				go func() {
-					if o := <-ch; o.d != nil {
-						o.d.close()
-					}
-				}()
-			}
+			go func() { // the device being opened is not needed
+				if o := <-ch; o.d != nil {
+					o.d.close()
+				}
+			}()
 			return nil, fmt.Errorf("gpu: %w", err)
 		}
-		var d *cudaDevice
-		if wasFirst {
-			o := <-ch
-			d, err = o.d, o.err
-		} else {
-			d, err = openDevice(opts)
+		o := <-ch
+		if o.err != nil {
+			return nil, o.err
 		}
-		if err != nil {
-			return nil, err
-		}
-		return attachTo(b, d, opts)
+		return attachTo(b, o.d, opts)
 	}, nil
 }
 

@@ -5,8 +5,8 @@
 // a block is a ucontext coroutine; __syncthreads and warp shuffles switch
 // between them, so blocks behave as on a GPU (blocks run one after the
 // other). A kernel whose first launch reached no barrier runs its threads
-// as plain calls from then on (emu_barrier_free). Kernels run in plain C++ with the host's IEEE double arithmetic
-// (compiled with -ffp-contract=off).
+// as plain calls from then on (emu_barrier_free). Kernels run in plain C++
+// with the host's IEEE double arithmetic (compiled with -ffp-contract=off).
 //
 // The schedule is the first argument: "forward" runs the blocks of a grid,
 // and the threads of a block between two barriers, in index order;
@@ -42,14 +42,14 @@ static std::vector<ucontext_t> emu_ctx;
 static int emu_cur;
 static volatile int emu_returned; // cleared by a thread that stops at a barrier
 
-// __syncthreads: back to the scheduler, which resumes every thread of the
-// block once all have reached the barrier.
 // emu_direct: the kernel running is known to have no barrier, and its
 // threads are plain calls (see emu_launch); emu_barrier_seen: a thread of
 // the launch has reached a barrier.
 static bool emu_direct, emu_barrier_seen;
 static const char* emu_kernel_name = "";
 
+// __syncthreads: back to the scheduler, which resumes every thread of the
+// block once all have reached the barrier.
 static void __syncthreads() {
     if (emu_direct) {
         fprintf(stderr, "emu: kernel %s reached a barrier, though its first launch did not; "
