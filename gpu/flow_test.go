@@ -39,13 +39,13 @@ func writeFlowFiles(dir string) error {
 	for q := range 4 {
 		vt, vp := fmt.Sprintf("vt%d.h5", q), fmt.Sprintf("vp%d.h5", q)
 		amp := 15 + 5*float64(q)
-		err := writeFlowMap(filepath.Join(dir, vt), m.Phi[:m.NPhiFile], m.ThetaHalf, func(p, th float64) float64 {
+		err := writeMapFunc(filepath.Join(dir, vt), m.Phi[:m.NPhiFile], m.ThetaHalf, func(p, th float64) float64 {
 			return amp * math.Sin(2*th) * (1 + 0.2*math.Cos(p+float64(q)))
 		})
 		if err != nil {
 			return err
 		}
-		err = writeFlowMap(filepath.Join(dir, vp), m.PhiHalf, m.Theta, func(p, th float64) float64 {
+		err = writeMapFunc(filepath.Join(dir, vp), m.PhiHalf, m.Theta, func(p, th float64) float64 {
 			return (40 + 3*float64(q)) * math.Sin(th) * (1 - 0.1*math.Sin(p))
 		})
 		if err != nil {
@@ -56,8 +56,9 @@ func writeFlowFiles(dir string) error {
 	return os.WriteFile(filepath.Join(dir, "flows.csv"), []byte(list), 0o644)
 }
 
-// writeFlowMap writes a flow component map with value v(phi, theta).
-func writeFlowMap(path string, phi, theta []float64, v func(p, th float64) float64) error {
+// writeMapFunc writes a 2D map on the (phi, theta) points with value
+// v(phi, theta).
+func writeMapFunc(path string, phi, theta []float64, v func(p, th float64) float64) error {
 	data := make([]float64, len(phi)*len(theta))
 	for j, th := range theta {
 		for k, p := range phi {

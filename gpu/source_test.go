@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 
 	"goft/mesh"
-	"goft/psihdf"
 	"goft/source"
 )
 
@@ -141,13 +140,7 @@ func writeSourceFile(dir string) error {
 	if err != nil {
 		return err
 	}
-	phi, theta := m.Phi[:m.NPhiFile], m.Theta
-	data := make([]float64, len(phi)*len(theta))
-	for j, th := range theta {
-		for k, p := range phi {
-			data[k+len(phi)*j] = 0.02*math.Sin(th)*math.Sin(th)*math.Cos(2*p) + 0.001
-		}
-	}
-	return psihdf.Write(filepath.Join(dir, "src.h5"), &psihdf.Map{Dims: []int{len(phi), len(theta)},
-		Scales: [][]float64{phi, theta}, Data: data}, false)
+	return writeMapFunc(filepath.Join(dir, "src.h5"), m.Phi[:m.NPhiFile], m.Theta, func(p, th float64) float64 {
+		return 0.02*math.Sin(th)*math.Sin(th)*math.Cos(2*p) + 0.001
+	})
 }
