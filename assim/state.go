@@ -6,8 +6,8 @@ import "fmt"
 type State struct {
 	Next    int     // 0-based index of the next map
 	NextT   float64 // its time (hours)
-	Active  bool
-	Applied int
+	Active  bool    // assimilation is on (it stops after the last map)
+	Applied int     // maps assimilated so far
 }
 
 // State captures the schedule for a checkpoint.

@@ -18,9 +18,9 @@ type Stats struct {
 	BrAbsMin           float64 // Gauss
 	FluxPos, FluxNeg   float64 // Mx
 	NPoleFluxPos       float64 // Mx, rows with theta <= pole_flux_lat_limit
-	NPoleFluxNeg       float64
+	NPoleFluxNeg       float64 // Mx (a negative number)
 	SPoleFluxPos       float64 // Mx, rows with theta >= pi - limit
-	SPoleFluxNeg       float64
+	SPoleFluxNeg       float64 // Mx (a negative number)
 	NPoleArea          float64 // cm^2
 	SPoleArea          float64 // cm^2
 	EqDipole, AxDipole float64 // Gauss
@@ -37,7 +37,7 @@ func (s *Stats) Values() [15]float64 {
 // Analyzer computes Stats on one mesh. It precomputes the trigonometric
 // weights so that Analyze does not allocate.
 type Analyzer struct {
-	Mesh *mesh.Mesh
+	Mesh *mesh.Mesh // the mesh the fields are on
 	// PoleLimit is pole_flux_lat_limit in radians of colatitude.
 	PoleLimit  float64
 	sinA, cosA []float64 // sin and cos of Mesh.ThetaArea

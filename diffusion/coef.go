@@ -25,7 +25,7 @@ type CoefSpec struct {
 // CoefFile is a coefficient map: Data indexed [iPhi + len(Phi)*iTheta].
 type CoefFile struct {
 	Phi, Theta []float64 // radians
-	Data       []float64
+	Data       []float64 // same units as CoefSpec.Constants
 }
 
 // CornerCoef evaluates the coefficient D(j,k,r) in Rs^2/hr on the corner

@@ -18,8 +18,8 @@ import (
 
 // Operator is the discrete diffusion operator L of every realization.
 type Operator struct {
-	Mesh  *mesh.Mesh
-	NReal int // number of realizations
+	Mesh  *mesh.Mesh // the mesh the fields are on
+	NReal int        // number of realizations
 
 	// Coef holds the corner diffusion coefficient D(j,k,r) in Rs^2/hr on the
 	// (theta half, phi half) mesh, theta fastest, len NThetaHalf*NPhiHalf*NReal.

@@ -37,8 +37,8 @@ const MaxAutoCycles = 60
 // Stepper advances fields under diffusion for a given time, subcycling as
 // HipFT does. It owns its scratch arrays; Advance does not allocate.
 type Stepper struct {
-	Op     *Operator
-	Method Method
+	Op     *Operator // the operator it advances
+	Method Method    // the time stepper (diffusion_num_method)
 	// Subcycles is the fixed number of subcycles; 0 selects automatic PTL
 	// subcycling.
 	Subcycles int

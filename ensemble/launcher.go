@@ -23,7 +23,7 @@ import (
 // Place is where one process sits in a multi-process job: rank Rank
 // (0-based) of Ranks, and the flags or environment variables that said so.
 type Place struct {
-	Rank, Ranks int
+	Rank, Ranks int // this process (0-based) and the number of processes
 	// Source names what gave the place, e.g. "OMPI_COMM_WORLD_RANK/_SIZE"
 	// or "--rank/--ranks"; "no launcher" for a lone process.
 	Source string

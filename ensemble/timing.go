@@ -30,7 +30,7 @@ var timingRows = []struct{ detail, summary string }{
 // its per-processor block (as printed, 2 decimals) and of its run time
 // summary average (3 decimals), in the order of HipFT's file.
 type PartTiming struct {
-	Detail, Summary [11]float64
+	Detail, Summary [11]float64 // seconds
 }
 
 // ReadPartTiming parses a one-processor hipft_timing.out as goft run

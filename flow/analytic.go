@@ -18,7 +18,7 @@ import (
 // at every theta face (ghosts included) and phi point. The coefficients are
 // in m/s, one per realization.
 type MeridionalAFT struct {
-	P1, P3, P5 []float64
+	P1, P3, P5 []float64 // m/s, one per realization
 }
 
 // Name implements Model.
@@ -55,7 +55,7 @@ func (f *MeridionalAFT) Add(v *Velocity, m *mesh.Mesh, _ float64) error {
 // cos t = 1 at both poles. The coefficients are in m/s, one per
 // realization.
 type DiffRotationAFT struct {
-	P0, P2, P4 []float64
+	P0, P2, P4 []float64 // m/s, one per realization
 }
 
 // Name implements Model.

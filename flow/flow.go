@@ -91,9 +91,9 @@ type Scheduled interface {
 
 // Setup is what a model factory receives.
 type Setup struct {
-	Mesh      *mesh.Mesh
-	NReal     int
-	TimeStart float64 // hours (time_start)
+	Mesh      *mesh.Mesh // the mesh of the run
+	NReal     int        // number of realizations
+	TimeStart float64    // hours (time_start)
 	// Config holds the HipFT flow parameters of the run. Built-in models read
 	// their coefficients from it; user models may ignore it.
 	Config *Config

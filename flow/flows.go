@@ -143,10 +143,10 @@ func (a *attenuator) columnBlocks(lo, hi int) {
 //
 // and after a step was clipped to NextFileTime, call Invalidate.
 type Flows struct {
-	Mesh   *mesh.Mesh
-	NReal  int
-	V      *Velocity // the current velocity (Rs/hr)
-	Models []Model   // contributions, in the order they are added
+	Mesh   *mesh.Mesh // the mesh of the run
+	NReal  int        // number of realizations
+	V      *Velocity  // the current velocity (Rs/hr)
+	Models []Model    // contributions, in the order they are added
 	// AttenuateValues holds flow_attenuate_values (Gauss, one per
 	// realization); nil turns attenuation off.
 	AttenuateValues []float64

@@ -16,9 +16,9 @@ type Stateful interface {
 // State is what a checkpoint keeps of the flows: the current velocity,
 // whether it must be recomputed, and every stateful model's state.
 type State struct {
-	Vt, Vp []float64
-	Stale  bool
-	Models map[string][]byte
+	Vt, Vp []float64         // Velocity.Vt and Vp (Rs/hr)
+	Stale  bool              // the velocity must be recomputed before use
+	Models map[string][]byte // each stateful model's state, by model name
 }
 
 // State captures the flows for a checkpoint.

@@ -67,8 +67,8 @@ type Options struct {
 	// of Device: ordinal LocalRank modulo the number of devices, so that
 	// the processes of an ensemble on one node spread over its GPUs.
 	// LocalRankFrom names where the rank came from (a launcher variable).
-	LocalRank     int
-	LocalRankFrom string
+	LocalRank     int    // this process's rank on its node (0-based)
+	LocalRankFrom string // the launcher variable that gave LocalRank
 	// CacheDir holds compiled kernels ("" : $GOFT_GPU_CACHE or the user
 	// cache folder; "off": no cache).
 	CacheDir string

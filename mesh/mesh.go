@@ -59,13 +59,13 @@ type Mesh struct {
 	PhiHalf   []float64 // ph_k, half mesh, len NPhiHalf
 
 	DThetaHalf    []float64 // dth_j = t_j - t_{j-1} at half points, len NThetaHalf
-	DThetaHalfInv []float64
+	DThetaHalfInv []float64 // 1/DThetaHalf
 	DTheta        []float64 // dt_j = th_{j+1} - th_j, main cell widths, len NThetaMain
-	DThetaInv     []float64
+	DThetaInv     []float64 // 1/DTheta
 	DPhiHalf      []float64 // dph_k = p_k - p_{k-1} at half points, len NPhiHalf
-	DPhiHalfInv   []float64
+	DPhiHalfInv   []float64 // 1/DPhiHalf
 	DPhi          []float64 // dp_k = ph_{k+1} - ph_k, main cell widths, len NPhiMain
-	DPhiInv       []float64
+	DPhiInv       []float64 // 1/DPhi
 
 	SinTheta        []float64 // st: sin t, exactly 0 at the poles
 	CosTheta        []float64 // ct: cos t, exactly +1 at both poles (HipFT quirk)

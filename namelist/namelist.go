@@ -64,7 +64,7 @@ const (
 
 // Token is one value of a namelist entry.
 type Token struct {
-	Kind Kind
+	Kind Kind   // how the value was written (bare or quoted)
 	Text string // the value text (for Quoted: unquoted, doubled quotes undone)
 	Line int    // line where the value appears
 }

@@ -53,7 +53,7 @@ func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
 // AppendFile is a text file that receives whole lines: each Line call is a
 // single write of the complete line, so a crash never leaves half a line.
 type AppendFile struct {
-	Path string
+	Path string // the file's path
 	f    *os.File
 	buf  []byte
 }

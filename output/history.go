@@ -12,7 +12,7 @@ import (
 // NumRecord is one line of hipft_history_num: the time-step bookkeeping
 // shared by all realizations.
 type NumRecord struct {
-	Step         int64
+	Step         int64   // STEP: steps taken
 	Time         float64 // hours
 	Dt           float64 // DTIME: the step, hours
 	DtAdvStable  float64 // DTIME_ADV_STB: flow CFL limit, hours

@@ -10,6 +10,10 @@ import (
 // Timing accumulates wall-clock time per phase of a run, as HipFT's
 // hipft_timing.out reports it.
 type Timing struct {
+	// Total is the whole run; Setup, Update (flows, source updates and the time step),
+	// DataAssim, FluxTransport (advection, diffusion and sources together),
+	// Analysis (history statistics) and IO are its phases, as HipFT names
+	// them; Advection, Diffusion and Source split FluxTransport.
 	Total, Setup, Update, DataAssim, FluxTransport time.Duration
 	Advection, Diffusion, Source, Analysis, IO     time.Duration
 }

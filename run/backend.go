@@ -184,15 +184,15 @@ func (b *cpuBackend) Close() {}
 // driver prepared (nil where the physics is off), from which a backend
 // takes its coefficients.
 type BackendSetup struct {
-	Mesh      *mesh.Mesh
-	NReal     int
-	Params    *input.Params // this process's share (per-realization slices cut)
-	Field     []float64     // the initial field, host layout
-	Flows     *flow.Flows
-	Advector  *advection.Advector
-	Diffusion *diffusion.Stepper
-	Analyzer  *diag.Analyzer
-	Pool      *parallel.Pool
+	Mesh      *mesh.Mesh          // the run's mesh
+	NReal     int                 // realizations of this process
+	Params    *input.Params       // this process's share (per-realization slices cut)
+	Field     []float64           // the initial field, host layout
+	Flows     *flow.Flows         // flow models and the current velocity
+	Advector  *advection.Advector // advection method and its settings
+	Diffusion *diffusion.Stepper  // diffusion method, coefficients, subcycling
+	Analyzer  *diag.Analyzer      // history statistics
+	Pool      *parallel.Pool      // the CPU workers, for host-side work
 }
 
 // BackendFactory creates a backend for a run.

@@ -56,8 +56,8 @@ type checkpoint struct {
 // clean stop): every SimHours of simulated time and/or every WallClock of
 // elapsed time. Zero values turn that trigger off.
 type CheckpointPolicy struct {
-	SimHours  float64
-	WallClock time.Duration
+	SimHours  float64       // simulated hours between checkpoints (0: off)
+	WallClock time.Duration // wall-clock time between checkpoints (0: off)
 	// Path is the checkpoint file ("" means CheckpointName in the run
 	// folder, with the part suffix in multi-process runs).
 	Path string

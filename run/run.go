@@ -67,8 +67,8 @@ var ErrStopped = errors.New("run stopped by STOPRUN file")
 // Run is the state of one HipFT-style run: the mesh, the field of every
 // realization, the clock and the time-step bookkeeping.
 type Run struct {
-	P    *input.Params
-	Mesh *mesh.Mesh
+	P    *input.Params // this process's parameters (per-realization lists cut to its share)
+	Mesh *mesh.Mesh    // the mesh of the initial map
 	// NReal is the number of realizations this process runs.
 	NReal int
 	// Offset is the 0-based global index of the first of them.
@@ -348,12 +348,13 @@ func (r *Run) Stop(reason string) { r.stop.Store(reason) }
 
 // Interrupted is returned by Execute when Stop was called.
 type Interrupted struct {
-	Reason     string
-	Step       int64
+	Reason     string  // what asked for the stop (e.g. a signal's name)
+	Step       int64   // the last step completed
 	Time       float64 // hours
-	Checkpoint string
+	Checkpoint string  // the checkpoint file written
 }
 
+// Error says where the run stopped and how to continue it.
 func (e *Interrupted) Error() string {
 	return fmt.Sprintf("stopped by %s after step %d (time %g h); outputs and checkpoint %s written; continue with 'goft run -resume'",
 		e.Reason, e.Step, e.Time, e.Checkpoint)

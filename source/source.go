@@ -72,9 +72,9 @@ type Term struct {
 
 // Setup is what a source factory receives.
 type Setup struct {
-	Mesh      *mesh.Mesh
-	NReal     int
-	TimeStart float64 // hours (time_start): the RFE clock starts here
+	Mesh      *mesh.Mesh // the mesh of the run
+	NReal     int        // number of realizations
+	TimeStart float64    // hours (time_start): the RFE clock starts here
 	// Config holds HipFT's source parameters; built-ins read them, user
 	// sources may ignore it.
 	Config *Config

@@ -18,7 +18,7 @@ type Stateful interface {
 // State is what a checkpoint keeps of the sources: every stateful
 // source's state by name (S itself is rebuilt by the next Update).
 type State struct {
-	Models map[string][]byte
+	Models map[string][]byte // each stateful source's state, by name
 }
 
 // State captures the sources for a checkpoint.

@@ -34,11 +34,12 @@ var ColumnNames = []string{"STEP", "TIME", "BR_MIN", "BR_MAX", "BR_ABS_MIN", "FL
 
 // Mismatch is one failed comparison.
 type Mismatch struct {
-	Realization int
-	Column      string
-	Ref, Run    string
+	Realization int    // 1-based, as in the history file names
+	Column      string // the column's name (ColumnNames)
+	Ref, Run    string // the two values as written in the files
 }
 
+// String describes the mismatch on one line.
 func (m Mismatch) String() string {
 	return fmt.Sprintf("realization %d %s: reference %s, run %s", m.Realization, m.Column, m.Ref, m.Run)
 }

@@ -15,7 +15,7 @@ import (
 
 // RunMap is one entry of a run's hipft_output_map_list.out.
 type RunMap struct {
-	Index int
+	Index int // the map's index (IDX column)
 	// Time is the map's model time (hours).
 	Time float64
 	// Path is the map file (run folder, map folder and listed name joined).
