@@ -44,6 +44,22 @@ func NewVelocity(m *mesh.Mesh, nReal int) *Velocity {
 	}
 }
 
+// firstNonFinite returns the component ("vt" or "vp") and index of the
+// first NaN or infinite value of v; bad is false when there is none.
+func (v *Velocity) firstNonFinite() (comp string, i int, bad bool) {
+	for i, x := range v.Vt {
+		if x-x != 0 { // NaN or ±Inf
+			return "vt", i, true
+		}
+	}
+	for i, x := range v.Vp {
+		if x-x != 0 {
+			return "vp", i, true
+		}
+	}
+	return "", 0, false
+}
+
 // VtIndex returns the index in Vt of the theta face j (0..NThetaHalf-1),
 // phi main point k and realization r.
 func (v *Velocity) VtIndex(j, k, r int) int { return j + v.nt*(k+v.npm*r) }

@@ -374,3 +374,56 @@ func TestRegistry(t *testing.T) {
 		t.Error("empty registration accepted")
 	}
 }
+
+// badModel adds a finite velocity everywhere except one vp value.
+type badModel struct{ bad float64 }
+
+func (*badModel) Name() string { return "bad" }
+func (b *badModel) Add(v *Velocity, m *mesh.Mesh, _ float64) error {
+	for i := range v.Vt {
+		v.Vt[i] += 1e-3
+	}
+	v.Vp[v.VpIndex(3, 5, v.NReal-1)] = b.bad
+	return nil
+}
+
+// TestUpdateRejectsNonFiniteVelocity checks that Flows.Update stops with
+// an error naming the model, the point and, for flow_rigid_omega, the fix,
+// instead of handing a NaN velocity to the advection.
+func TestUpdateRejectsNonFiniteVelocity(t *testing.T) {
+	m := testMesh(t)
+	aft := &MeridionalAFT{P1: []float64{22, 15}, P3: []float64{11, -3}, P5: []float64{-28, 7}}
+	for _, c := range []struct {
+		name   string
+		models []Model
+		atten  []float64
+		want   []string // in the error; none: no error
+	}{
+		{"aft", []Model{aft}, nil, nil},
+		{"rotated rigid", []Model{aft, &RotatedRigidRotation{Omega: 0.3}}, nil, []string{"flow model rigid_rotated", "set flow_rigid_omega = 0", "at time 0 h"}},
+		{"nan, attenuated", []Model{aft, &badModel{math.NaN()}}, []float64{10, 20}, []string{"flow model bad", "vp = NaN at theta point 3", "phi face 5", "realization 2"}},
+		{"inf", []Model{&badModel{math.Inf(-1)}}, nil, []string{"flow model bad", "vp = -Inf"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			fl, err := New(m, 2, c.models, c.atten, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = fl.Update(make([]float64, m.Size()*2), 0)
+			if c.want == nil {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("no error for a non-finite velocity")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+}

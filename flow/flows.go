@@ -245,12 +245,70 @@ func (fl *Flows) Update(f []float64, t float64) (bool, error) {
 				return true, fmt.Errorf("flow: model %s at time %g h: %w", md.Name(), t, err)
 			}
 		}
+		if err := fl.checkFinite(sum, t); err != nil {
+			return true, err
+		}
 		fl.baseValid = fl.base != nil
 	}
 	if fl.atten != nil {
 		fl.atten.apply(fl.V, sum, f, fl.AttenuateValues)
 	}
 	return true, nil
+}
+
+// NonFiniteError is Update's error when the models' velocity sum is NaN
+// or infinite somewhere (a field advected by it would turn to NaN at the
+// first step).
+type NonFiniteError struct {
+	// Model is the name of the first model whose own velocity is not
+	// finite, "" when only their sum is not.
+	Model string
+	Time  float64 // hours
+	// Where describes the first non-finite value: component, point and
+	// realization.
+	Where string
+}
+
+// Error names the model, the point and, for flow_rigid_omega, the fix.
+func (e *NonFiniteError) Error() string {
+	who, hint := "the sum of the flow models", ""
+	if e.Model != "" {
+		who = "flow model " + e.Model
+	}
+	if e.Model == ModelRotatedRigid {
+		hint = "; HipFT's rotated rigid rotation takes square roots of negative numbers on almost every mesh (HipFT documents flow_rigid_omega as highly likely not working, and its runs fill Br with NaN): set flow_rigid_omega = 0"
+	}
+	return fmt.Sprintf("flow: %s gives a velocity that is not finite at time %g h, first %s%s", who, e.Time, e.Where, hint)
+}
+
+// checkFinite returns a *NonFiniteError if the models' velocity sum is not
+// finite.
+func (fl *Flows) checkFinite(sum *Velocity, t float64) error {
+	comp, i, bad := sum.firstNonFinite()
+	if !bad {
+		return nil
+	}
+	m := fl.Mesh
+	e := &NonFiniteError{Time: t}
+	if comp == "vt" {
+		j, k, r := i%m.NThetaHalf, i/m.NThetaHalf%m.NPhiMain, i/(m.NThetaHalf*m.NPhiMain)
+		e.Where = fmt.Sprintf("vt = %g at theta face %d (colatitude %.4g rad), phi point %d (%.4g rad), realization %d", sum.Vt[i], j, m.ThetaHalf[j], k, m.Phi[k], r+1)
+	} else {
+		j, k, r := i%m.NThetaMain, i/m.NThetaMain%m.NPhiHalf, i/(m.NThetaMain*m.NPhiHalf)
+		e.Where = fmt.Sprintf("vp = %g at theta point %d (colatitude %.4g rad), phi face %d (%.4g rad), realization %d", sum.Vp[i], j, m.Theta[j], k, m.PhiHalf[k], r+1)
+	}
+	// Find the model that gives it (this error path may recompute them).
+	for _, md := range fl.Models {
+		one := NewVelocity(m, fl.NReal)
+		if md.Add(one, m, t) != nil {
+			continue
+		}
+		if _, _, b := one.firstNonFinite(); b {
+			e.Model = md.Name()
+			break
+		}
+	}
+	return e
 }
 
 // NextFileTime returns the time (hours) at which the next flow file pair

@@ -208,7 +208,7 @@ func (r *Run) newBackend() error {
 	be, err := r.opt.Backend(&BackendSetup{Mesh: r.Mesh, NReal: r.NReal, Params: r.P, Field: r.F,
 		Flows: r.flows, Advector: r.adv, Diffusion: r.diff, Analyzer: r.an, Pool: r.pool})
 	if err != nil {
-		return err
+		return r.flowError(err)
 	}
 	r.be = be
 	if sn, ok := be.(interface{ StagesNow() int64 }); ok {

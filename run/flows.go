@@ -1,6 +1,7 @@
 package run
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -41,12 +42,31 @@ func (r *Run) loadFlows() error {
 func (r *Run) updateFlows() error {
 	changed, err := r.be.UpdateFlows(r.Time)
 	if err != nil {
-		return err
+		return r.flowError(err)
 	}
 	if changed {
 		r.tsu, r.fcu = true, true
 	}
 	return nil
+}
+
+// flowModelParams names the input parameter behind each built-in flow
+// model, for messages.
+var flowModelParams = map[string]string{
+	flow.ModelFiles: "use_flow_from_files", flow.ModelMeridional: "flow_mf_model", flow.ModelDiffRotation: "flow_dr_model",
+	flow.ModelRigidRotation: "flow_vp_rigid_omega", flow.ModelConstVt: "flow_vt_const", flow.ModelRotatedRigid: "flow_rigid_omega",
+}
+
+// flowError puts the input file and line of the parameter behind a flow
+// model in front of a *flow.NonFiniteError about it.
+func (r *Run) flowError(err error) error {
+	var nf *flow.NonFiniteError
+	if errors.As(err, &nf) {
+		if name, ok := flowModelParams[nf.Model]; ok {
+			return fmt.Errorf("%s: %s: %w", r.P.Where(name), name, err)
+		}
+	}
+	return err
 }
 
 // advect takes one advection call of dt hours.

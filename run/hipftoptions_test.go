@@ -1,0 +1,356 @@
+package run
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"goft/input"
+	"goft/mesh"
+	"goft/psihdf"
+)
+
+// optionCasesDir holds small runs, each setting HipFT options that the
+// seven testsuite cases leave at their defaults (every advection and
+// diffusion method, fixed subcycles, Strang splitting, coefficient maps,
+// rigid and file flows, attenuation, time windows, flux balance, cadences),
+// with HipFT 1.19.3's history files of each in <case>/reference. The
+// inputs (map, coefficient map, flow files) are made by
+// writeOptionInputs, so only the namelists and HipFT's histories are
+// stored. To remake the references:
+//
+//	GOFT_WRITE_HIPFT_CASE=/tmp/opts go test -run TestWriteHipFTOptionCases ./run/
+//	cd /tmp/opts/CASE && mpirun --allow-run-as-root -np 1 /work/hipft-bin/hipft-serial hipft.in
+//	cp hipft_history_sol_r*.out hipft_history_num_r000001.out <goft>/run/testdata/hipft_options/CASE/reference/
+//
+// (for each CASE). The first command also rewrites every case's hipft.in
+// here from optionCases.
+const optionCasesDir = "testdata/hipft_options"
+
+// optionBase is the namelist every option case starts from: a 61 x 31
+// map, two realizations, AFT flows and diffusion for five days.
+var optionBase = []string{
+	"initial_map_filename = 'br0.h5'",
+	"output_single_precision = .false.",
+	"n_realizations = 2",
+	"time_end = 120.0",
+	"dt_max = 2.0",
+	"output_history_time_cadence = 6.0",
+	"advance_flow = .true.",
+	"flow_dr_model = 1",
+	"flow_mf_model = 1",
+	"flow_dr_coef_p0_values = 46.0, 52.0",
+	"flow_mf_coef_p1_values = 22.0, 30.0",
+	"advance_diffusion = .true.",
+	"diffusion_coef_constants = 150.0, 400.0",
+}
+
+// optionCases change or add namelist lines of optionBase. A case with
+// wantErr is one where HipFT's history turns to NaN after step 0 and goft
+// must stop with an error containing wantErr instead.
+var optionCases = []struct {
+	name    string
+	lines   []string
+	wantErr string
+}{
+	{"flow_fe_upwind", []string{"flow_num_method = 1"}, ""},
+	{"flow_ssprk33_upwind", []string{"flow_num_method = 2"}, ""},
+	{"flow_ssprk33_central", []string{"flow_num_method = 2", "upwind = 0.0", "time_end = 24.0"}, ""},
+	{"flow_ssprk33_weno3", []string{"flow_num_method = 3"}, ""},
+	{"diffusion_euler", []string{"diffusion_num_method = 1"}, ""},
+	{"diffusion_rkl2", []string{"diffusion_num_method = 2"}, ""},
+	{"diffusion_subcycles", []string{"diffusion_subcycles = 3"}, ""},
+	{"diffusion_rkl2_subcycles", []string{"diffusion_num_method = 2", "diffusion_subcycles = 2"}, ""},
+	{"diffusion_euler_subcycles", []string{"diffusion_num_method = 1", "diffusion_subcycles = 40"}, ""},
+	{"strang", []string{"strang_splitting = .true."}, ""},
+	{"coef_grid", []string{"diffusion_coef_grid = .true.", "diffusion_coef_constants = 0.0, 0.01", "diffusion_coef_factor = 1.0e-4"}, ""},
+	{"coef_file", []string{"diffusion_coef_filename = 'coef.h5'"}, ""},
+	{"rigid_flows", []string{"flow_dr_model = 0", "flow_mf_model = 0", "flow_vp_rigid_omega = 0.5", "flow_vt_const = 0.005"}, ""},
+	{"rigid_theta", []string{"flow_rigid_omega = 0.3"}, "hipft.in:15: flow_rigid_omega: flow: flow model rigid_rotated"},
+	{"attenuate", []string{"flow_attenuate = .true.", "flow_attenuate_values = 20.0, 80.0"}, ""},
+	{"flow_files", []string{"flow_dr_model = 0", "flow_mf_model = 0", "use_flow_from_files = .true.", "flow_list_filename = 'flows.csv'"}, ""},
+	{"time_window", []string{"time_start = 30.0", "time_end = 100.0", "dt_max = 3.0", "output_history_time_cadence = 0.0"}, ""},
+	{"flux_balance", []string{"initial_map_flux_balance = .true.", "initial_map_mult_fac = 1.5", "pole_flux_lat_limit = 20.0"}, ""},
+	{"diffusion_only", []string{"advance_flow = .false.", "dt_max = 10.0", "time_end = 400.0", "output_history_time_cadence = 20.0"}, ""},
+	{"flow_only", []string{"advance_diffusion = .false.", "flow_attenuate = .true."}, ""},
+	{"output_maps", []string{"output_single_precision = .true.", "output_map_time_cadence = 24.0", "output_map_flux_balance = .true."}, ""},
+}
+
+// optionNamelist is the namelist of one option case.
+func optionNamelist(lines []string) string {
+	all := append([]string(nil), optionBase...)
+	for _, l := range lines {
+		key := strings.TrimSpace(strings.SplitN(l, "=", 2)[0])
+		replaced := false
+		for i, b := range all {
+			if strings.TrimSpace(strings.SplitN(b, "=", 2)[0]) == key {
+				all[i], replaced = l, true
+			}
+		}
+		if !replaced {
+			all = append(all, l)
+		}
+	}
+	return "&hipft_input_parameters\n  " + strings.Join(all, "\n  ") + "\n/\n"
+}
+
+// writeOptionInputs writes the option cases' input files into dir: the
+// initial map br0.h5 (61 x 31 points: a dipole, two tilted bipoles and a
+// weak non-axisymmetric field), a diffusion coefficient map coef.h5
+// (km^2/s, on its own 25 x 25 grid: HipFT 1.19.3 transposes a
+// coefficient file's array in place and crashes on a grid that is not
+// square) and four pairs of flow files (m/s,
+// one every 30 hours) with their list flows.csv.
+func writeOptionInputs(dir string) error {
+	grid := func(np, nt int) (phi, theta []float64) {
+		phi = make([]float64, np)
+		theta = make([]float64, nt)
+		for i := range phi {
+			phi[i] = float64(2*i) * math.Pi / float64(np-1)
+		}
+		for j := range theta {
+			theta[j] = float64(j) * math.Pi / float64(nt-1)
+		}
+		return phi, theta
+	}
+	write := func(name string, phi, theta []float64, v func(p, t float64) float64) error {
+		data := make([]float64, len(phi)*len(theta))
+		for j, t := range theta {
+			for k, p := range phi {
+				data[k+len(phi)*j] = v(p, t)
+			}
+		}
+		return psihdf.Write(filepath.Join(dir, name), &psihdf.Map{Dims: []int{len(phi), len(theta)}, Scales: [][]float64{phi, theta}, Data: data}, false)
+	}
+	// blob is a Gaussian spot of width w (radians) at (p0, t0).
+	blob := func(p, t, p0, t0, w float64) float64 {
+		d := math.Sin(t)*math.Sin(t0)*math.Cos(p-p0) + math.Cos(t)*math.Cos(t0)
+		return math.Exp((d - 1) / (w * w))
+	}
+	phi, theta := grid(61, 31)
+	err := write("br0.h5", phi, theta, func(p, t float64) float64 {
+		return 5*math.Cos(t) + 0.4*math.Sin(t)*math.Sin(t)*math.Cos(3*p+0.5) +
+			40*(blob(p, t, 1.0, 1.1, 0.12)-blob(p, t, 1.3, 1.0, 0.12)) +
+			25*(blob(p, t, 4.0, 2.0, 0.15)-blob(p, t, 3.7, 2.1, 0.15))
+	})
+	if err != nil {
+		return err
+	}
+	cp, ct := grid(25, 25)
+	if err := write("coef.h5", cp, ct, func(p, t float64) float64 { return 200 + 150*math.Sin(t)*(1+math.Cos(p)) }); err != nil {
+		return err
+	}
+	m, err := mesh.New(phi, theta)
+	if err != nil {
+		return err
+	}
+	list := "time,vt_file,vp_file\n"
+	for q := range 4 {
+		vt, vp := fmt.Sprintf("vt%d.h5", q), fmt.Sprintf("vp%d.h5", q)
+		amp := 15 + 5*float64(q)
+		if err := write(vt, m.Phi[:m.NPhiFile], m.ThetaHalf, func(p, th float64) float64 {
+			return amp * math.Sin(2*th) * (1 + 0.2*math.Cos(p+float64(q)))
+		}); err != nil {
+			return err
+		}
+		if err := write(vp, m.PhiHalf, m.Theta, func(p, th float64) float64 {
+			return (400 + 30*float64(q)) * math.Sin(th) * (1 - 0.1*math.Sin(p))
+		}); err != nil {
+			return err
+		}
+		list += fmt.Sprintf("%11.5f,%-11s,%-11s\n", 1.25*float64(q), vt, vp)
+	}
+	return os.WriteFile(filepath.Join(dir, "flows.csv"), []byte(list), 0o644)
+}
+
+// TestWriteHipFTOptionCases writes every option case's hipft.in into
+// optionCasesDir and, with its inputs, into the folder named by
+// GOFT_WRITE_HIPFT_CASE, ready for HipFT.
+func TestWriteHipFTOptionCases(t *testing.T) {
+	out := os.Getenv("GOFT_WRITE_HIPFT_CASE")
+	if out == "" {
+		t.Skip("set GOFT_WRITE_HIPFT_CASE to a folder to write the HipFT option cases there")
+	}
+	for _, c := range optionCases {
+		text := optionNamelist(c.lines)
+		for _, d := range []string{filepath.Join(optionCasesDir, c.name), filepath.Join(out, c.name)} {
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(d, "hipft.in"), []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := writeOptionInputs(filepath.Join(out, c.name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestHipFTOptionCases runs every option case and compares every line of
+// every realization's history with HipFT's by HipFT's rule at precision 5
+// (all columns), and the time-step history (time, step lengths, stages and
+// subcycles) line by line.
+func TestHipFTOptionCases(t *testing.T) {
+	for _, c := range optionCases {
+		t.Run(c.name, func(t *testing.T) {
+			ref := filepath.Join(optionCasesDir, c.name)
+			b := readOrFatal(t, filepath.Join(ref, "hipft.in"))
+			if string(b) != optionNamelist(c.lines) {
+				t.Fatalf("%s/hipft.in differs from optionCases: rewrite it and HipFT's reference (see optionCasesDir)", ref)
+			}
+			work := t.TempDir()
+			if err := writeOptionInputs(work); err != nil {
+				t.Fatal(err)
+			}
+			p, err := input.ParseWith(strings.NewReader(string(b)), filepath.Join(ref, "hipft.in"), input.Options{SkipFileChecks: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.wantErr != "" {
+				sol := strings.Split(string(readOrFatal(t, filepath.Join(ref, "reference", "hipft_history_sol_r000001.out"))), "\n")
+				if len(sol) < 3 || !strings.Contains(sol[2], "NaN") {
+					t.Fatalf("HipFT's history has no NaN after step 0; the case expects one")
+				}
+				r, err := New(p, Options{Dir: work})
+				if err == nil {
+					err = r.Execute()
+					r.Close()
+				}
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("error %v, want one containing %q", err, c.wantErr)
+				}
+				return
+			}
+			r, err := New(p, Options{Dir: work})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			if err := r.Execute(); err != nil {
+				t.Fatal(err)
+			}
+			files := []string{"hipft_history_num_r000001.out"}
+			for i := 1; i <= p.NRealizations; i++ {
+				files = append(files, fmt.Sprintf("hipft_history_sol_r%06d.out", i))
+			}
+			for _, f := range files {
+				compareHistoryFiles(t, filepath.Join(ref, "reference", f), filepath.Join(work, f))
+			}
+			compareOutputMaps(t, filepath.Join(ref, "reference"), work)
+		})
+	}
+}
+
+// compareHistoryFiles compares every line and column of two history
+// files: each value within 1e-9 of the largest magnitude of its column in
+// HipFT's file (so that round-off near zero, e.g. in a dipole, does not
+// count), which is closer than HipFT's rule at precision 5.
+func compareHistoryFiles(t *testing.T, refPath, runPath string) {
+	t.Helper()
+	read := func(p string) (names []string, rows [][]float64) {
+		b := readOrFatal(t, p)
+		lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+		names = strings.Fields(lines[0])
+		for i, l := range lines[1:] {
+			f := strings.Fields(l)
+			if len(f) != len(names) {
+				t.Fatalf("%s line %d: %d values, %d names", p, i+2, len(f), len(names))
+			}
+			row := make([]float64, len(f))
+			for c, v := range f {
+				var err error
+				if row[c], err = strconv.ParseFloat(v, 64); err != nil {
+					t.Fatalf("%s line %d: %v", p, i+2, err)
+				}
+			}
+			rows = append(rows, row)
+		}
+		return names, rows
+	}
+	names, ref := read(refPath)
+	_, got := read(runPath)
+	name := filepath.Base(runPath)
+	if len(ref) != len(got) {
+		t.Errorf("%s: %d lines, HipFT's %d", name, len(got), len(ref))
+	}
+	scale := make([]float64, len(names))
+	for _, row := range ref {
+		for c, v := range row {
+			scale[c] = math.Max(scale[c], math.Abs(v))
+		}
+	}
+	bad, worst := 0, 0.0
+	for i := range min(len(ref), len(got)) {
+		for c := range names {
+			d := math.Abs(got[i][c] - ref[i][c])
+			if scale[c] > 0 {
+				worst = math.Max(worst, d/scale[c])
+			}
+			if d > 1e-9*scale[c] {
+				if bad++; bad <= 5 {
+					t.Errorf("%s line %d (step %g) %s: HipFT %.15e, goft %.15e", name, i+2, ref[i][0], names[c], ref[i][c], got[i][c])
+				}
+			}
+		}
+	}
+	if bad > 5 {
+		t.Errorf("%s: %d mismatches in all", name, bad)
+	}
+	t.Logf("%s: largest difference %.2g of its column's scale", name, worst)
+}
+
+// compareOutputMaps compares the map list of refDir, if it has one,
+// byte for byte with the run's, and each map in its output_maps folder
+// with the run's within two float32 roundings of the largest |Br|.
+func compareOutputMaps(t *testing.T, refDir, runDir string) {
+	t.Helper()
+	list := "hipft_output_map_list.out"
+	if _, err := os.Stat(filepath.Join(refDir, list)); err != nil {
+		return
+	}
+	if a, b := readOrFatal(t, filepath.Join(refDir, list)), readOrFatal(t, filepath.Join(runDir, list)); string(a) != string(b) {
+		t.Errorf("%s differs from HipFT's:\n%s\nHipFT's:\n%s", list, b, a)
+	}
+	maps, _ := filepath.Glob(filepath.Join(refDir, "output_maps", "*.h5"))
+	if len(maps) == 0 {
+		t.Fatalf("%s has a map list but no output_maps/*.h5", refDir)
+	}
+	for _, path := range maps {
+		name := filepath.Join("output_maps", filepath.Base(path))
+		want, err := psihdf.Read(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := psihdf.Read(filepath.Join(runDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(got.Dims) != fmt.Sprint(want.Dims) {
+			t.Fatalf("%s: dimensions %v, HipFT's %v", name, got.Dims, want.Dims)
+		}
+		scale, worst := 0.0, 0.0
+		for _, v := range want.Data {
+			scale = math.Max(scale, math.Abs(v))
+		}
+		for i, v := range want.Data {
+			worst = math.Max(worst, math.Abs(got.Data[i]-v))
+		}
+		if worst > 2*0x1p-24*scale {
+			t.Errorf("%s: largest difference %.3g G, over two float32 roundings of max |Br| %.4g G", name, worst, scale)
+		}
+	}
+}
+
+func readOrFatal(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
