@@ -77,6 +77,8 @@ var optionCases = []struct {
 	{"flux_balance", []string{"initial_map_flux_balance = .true.", "initial_map_mult_fac = 1.5", "pole_flux_lat_limit = 20.0"}, ""},
 	{"diffusion_only", []string{"advance_flow = .false.", "dt_max = 10.0", "time_end = 400.0", "output_history_time_cadence = 20.0"}, ""},
 	{"flow_only", []string{"advance_diffusion = .false.", "flow_attenuate = .true."}, ""},
+	{"nonuniform_mesh", []string{"initial_map_filename = 'br_nu.h5'"}, ""},
+	{"nonuniform_mesh_upwind", []string{"initial_map_filename = 'br_nu.h5'", "flow_num_method = 2", "diffusion_num_method = 2", "strang_splitting = .true."}, ""},
 	{"output_maps", []string{"output_single_precision = .true.", "output_map_time_cadence = 24.0", "output_map_flux_balance = .true."}, ""},
 }
 
@@ -100,7 +102,8 @@ func optionNamelist(lines []string) string {
 
 // writeOptionInputs writes the option cases' input files into dir: the
 // initial map br0.h5 (61 x 31 points: a dipole, two tilted bipoles and a
-// weak non-axisymmetric field), a diffusion coefficient map coef.h5
+// weak non-axisymmetric field), the same field on a non-uniform mesh
+// br_nu.h5, a diffusion coefficient map coef.h5
 // (km^2/s, on its own 25 x 25 grid: HipFT 1.19.3 transposes a
 // coefficient file's array in place and crashes on a grid that is not
 // square) and four pairs of flow files (m/s,
@@ -132,12 +135,27 @@ func writeOptionInputs(dir string) error {
 		return math.Exp((d - 1) / (w * w))
 	}
 	phi, theta := grid(61, 31)
-	err := write("br0.h5", phi, theta, func(p, t float64) float64 {
+	br0 := func(p, t float64) float64 {
 		return 5*math.Cos(t) + 0.4*math.Sin(t)*math.Sin(t)*math.Cos(3*p+0.5) +
 			40*(blob(p, t, 1.0, 1.1, 0.12)-blob(p, t, 1.3, 1.0, 0.12)) +
 			25*(blob(p, t, 4.0, 2.0, 0.15)-blob(p, t, 3.7, 2.1, 0.15))
-	})
-	if err != nil {
+	}
+	if err := write("br0.h5", phi, theta, br0); err != nil {
+		return err
+	}
+	// The same field on a non-uniform mesh: theta uniform in cos(theta)
+	// (sine latitude, as many synoptic maps), phi stretched by 10%.
+	_, ctheta := grid(2, 31)
+	for j := range ctheta {
+		ctheta[j] = math.Acos(1 - 2*float64(j)/30)
+	}
+	ctheta[0], ctheta[30] = 0, math.Pi
+	sphi, _ := grid(61, 2)
+	for k, p := range sphi {
+		sphi[k] = p + 0.1*math.Sin(p)
+	}
+	sphi[60] = 2 * math.Pi
+	if err := write("br_nu.h5", sphi, ctheta, br0); err != nil {
 		return err
 	}
 	cp, ct := grid(25, 25)
