@@ -85,3 +85,38 @@ func stageBandVector(ncol, nrows, stride int, a1s, a5s, sti, c2, c4, x, u0, y0, 
 //
 //go:noescape
 func bandAVX2(ncol, nrows, stride int, sti, c2, c4, x, u0, y0, out, a1s, a5s *float64, u, v, w, ubtau, gam float64)
+
+// stageBandStoredVector is stageBandVector for an operator with stored
+// weights (a coefficient that varies in space): column c of the range and
+// its row i use the weights w1, w2, w4, w5 = c1[q], c2[q], c4[q], c5[q] at
+// q = woff+c*wstride+i instead of the factored ones,
+//
+//	w3 = -(((w1+w2)+w4)+w5)
+//	y  = (((w1*x[n-stride] + w2*x[n-1]) + w3*x[n]) + w4*x[n+1]) + w5*x[n+stride]
+//	out[n] = (((a.u*x[n] + a.v*out[n]) + a.w*u0[n]) + a.ubtau*y) + a.g*y0[n]
+//
+// with the bits of the Go loop. It returns nrows, or 0 when AVX2 is not
+// available, and panics if a slice is too short.
+func stageBandStoredVector(ncol, nrows, stride, wstride int, c1, c2, c4, c5 []float64, woff int, x, u0, y0, out []float64, off int, a *stageArgs) int {
+	if !useVector || nrows <= 0 || ncol <= 0 {
+		return 0
+	}
+	last := off + (ncol-1)*stride // first row of the last column
+	wlast := woff + (ncol-1)*wstride
+	// The asm trusts these bounds.
+	_, _, _, _ = c1[woff], c2[woff], c4[woff], c5[woff]
+	_, _, _, _ = c1[wlast+nrows-1], c2[wlast+nrows-1], c4[wlast+nrows-1], c5[wlast+nrows-1]
+	_, _ = x[off-stride], x[off-1]
+	_, _, _, _ = x[last+stride+nrows-1], x[last+nrows], u0[last+nrows-1], y0[last+nrows-1]
+	_ = out[last+nrows-1]
+	bandStoredAVX2(ncol, nrows, 8*stride, 8*wstride, &c1[woff], &c2[woff], &c4[woff], &c5[woff], &x[off], &u0[off], &y0[off], &out[off],
+		a.u, a.v, a.w, a.ubtau, a.g)
+	return nrows
+}
+
+// bandStoredAVX2 does stageBandStoredVector's rows with stride and wstride
+// in bytes (see stage_amd64.s). The caller must have checked that the CPU
+// has AVX2.
+//
+//go:noescape
+func bandStoredAVX2(ncol, nrows, stride, wstride int, c1, c2, c4, c5, x, u0, y0, out *float64, u, v, w, ubtau, gam float64)

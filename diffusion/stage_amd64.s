@@ -218,3 +218,158 @@ bandnext:
 banddone:
 	VZEROUPPER
 	RET
+
+// WEIGHTS_S and STAGE_S are WEIGHTS_Y and STAGE4 with stored weights: w1,
+// w2, w4, w5 are loaded from AX, BX, CX, R10 (the operator's C1, C2, C4,
+// C5 at the current column), and u1 is the centre of xc (offc(SI)):
+//
+//	w3 = -(((w1+w2)+w4)+w5)
+//	y  = (((w1*xw + w2*xc[j-1]) + w3*xc[j]) + w4*xc[j+1]) + w5*xe
+//	u2 = (((u*u1 + v*u2) + w*u0) + ubtau*y) + g*y0
+#define WEIGHTS_S(off, offm, offc, offp) \
+	VMOVUPD off(AX)(R12*1), Y9; \
+	VMOVUPD off(BX)(R12*1), Y11; \
+	VMOVUPD off(CX)(R12*1), Y12; \
+	VMOVUPD off(R10)(R12*1), Y10; \
+	VADDPD  Y11, Y9, Y8; \
+	VADDPD  Y12, Y8, Y8; \
+	VADDPD  Y10, Y8, Y8; \
+	VXORPD  Y7, Y8, Y8; \
+	VMULPD  off(DX)(R12*1), Y9, Y9; \
+	VMULPD  offm(SI)(R12*1), Y11, Y11; \
+	VADDPD  Y11, Y9, Y9; \
+	VMULPD  offc(SI)(R12*1), Y8, Y8; \
+	VADDPD  Y8, Y9, Y9; \
+	VMULPD  offp(SI)(R12*1), Y12, Y12; \
+	VADDPD  Y12, Y9, Y9; \
+	VMULPD  off(DI)(R12*1), Y10, Y10; \
+	VADDPD  Y10, Y9, Y9
+
+#define STAGE_S(off, offm, offc, offp) \
+	WEIGHTS_S(off, offm, offc, offp); \
+	VMULPD  offc(SI)(R12*1), Y2, Y8; \
+	VMULPD  off(R11)(R12*1), Y3, Y10; \
+	VADDPD  Y10, Y8, Y8; \
+	VMULPD  off(R8)(R12*1), Y4, Y10; \
+	VADDPD  Y10, Y8, Y8; \
+	VMULPD  Y9, Y5, Y10; \
+	VADDPD  Y10, Y8, Y8; \
+	VMULPD  off(R9)(R12*1), Y6, Y10; \
+	VADDPD  Y10, Y8, Y8; \
+	VMOVUPD Y8, off(R11)(R12*1)
+
+// WEIGHTS_S1 and STAGE_S1 are WEIGHTS_S and STAGE_S for the single row at
+// byte offset off (scalar SD instructions, the same operations in the same
+// order).
+#define WEIGHTS_S1(off, offm, offc, offp) \
+	VMOVSD  off(AX)(R12*1), X9; \
+	VMOVSD  off(BX)(R12*1), X11; \
+	VMOVSD  off(CX)(R12*1), X12; \
+	VMOVSD  off(R10)(R12*1), X10; \
+	VADDSD  X11, X9, X8; \
+	VADDSD  X12, X8, X8; \
+	VADDSD  X10, X8, X8; \
+	VXORPD  X7, X8, X8; \
+	VMULSD  off(DX)(R12*1), X9, X9; \
+	VMULSD  offm(SI)(R12*1), X11, X11; \
+	VADDSD  X11, X9, X9; \
+	VMULSD  offc(SI)(R12*1), X8, X8; \
+	VADDSD  X8, X9, X9; \
+	VMULSD  offp(SI)(R12*1), X12, X12; \
+	VADDSD  X12, X9, X9; \
+	VMULSD  off(DI)(R12*1), X10, X10; \
+	VADDSD  X10, X9, X9
+
+#define STAGE_S1(off, offm, offc, offp) \
+	WEIGHTS_S1(off, offm, offc, offp); \
+	VMULSD  offc(SI)(R12*1), X2, X8; \
+	VMULSD  off(R11)(R12*1), X3, X10; \
+	VADDSD  X10, X8, X8; \
+	VMULSD  off(R8)(R12*1), X4, X10; \
+	VADDSD  X10, X8, X8; \
+	VMULSD  X9, X5, X10; \
+	VADDSD  X10, X8, X8; \
+	VMULSD  off(R9)(R12*1), X6, X10; \
+	VADDSD  X10, X8, X8; \
+	VMOVSD  X8, off(R11)(R12*1)
+
+// func bandStoredAVX2(ncol, nrows, stride, wstride int, c1, c2, c4, c5, x, u0, y0, out *float64, u, v, w, ubtau, gam float64)
+//
+// bandAVX2 with stored weights: c1, c2, c4, c5 point at the first column's
+// weights of the first row, and move on by wstride bytes a column (the
+// data pointers by stride). Registers as bandAVX2's, except AX, BX, CX,
+// R10 hold the weight pointers (u1 is read through SI).
+TEXT ·bandStoredAVX2(SB), NOSPLIT, $0-136
+	MOVQ nrows+8(FP), R13
+	SHRQ $2, R13
+	SHLQ $5, R13
+	MOVQ c1+32(FP), AX
+	MOVQ c2+40(FP), BX
+	MOVQ c4+48(FP), CX
+	MOVQ c5+56(FP), R10
+	MOVQ x+64(FP), SI
+	MOVQ stride+16(FP), R14
+	MOVQ SI, DX
+	SUBQ R14, DX
+	LEAQ (SI)(R14*1), DI
+	LEAQ -8(SI), SI
+	MOVQ u0+72(FP), R8
+	MOVQ y0+80(FP), R9
+	MOVQ out+88(FP), R11
+	VBROADCASTSD u+96(FP), Y2
+	VBROADCASTSD v+104(FP), Y3
+	VBROADCASTSD w+112(FP), Y4
+	VBROADCASTSD ubtau+120(FP), Y5
+	VBROADCASTSD gam+128(FP), Y6
+	VPCMPEQQ Y7, Y7, Y7
+	VPSLLQ   $63, Y7, Y7
+	XORQ     R15, R15
+
+storedcol:
+	CMPQ R15, ncol+0(FP)
+	JGE  storeddone
+	XORQ R12, R12
+
+stored8:
+	LEAQ 64(R12), R14
+	CMPQ R14, R13
+	JGT  stored4
+	STAGE_S(0, 0, 8, 16)
+	STAGE_S(32, 32, 40, 48)
+	MOVQ R14, R12
+	JMP  stored8
+
+stored4:
+	CMPQ R12, R13
+	JGE  storedtail
+	STAGE_S(0, 0, 8, 16)
+	ADDQ $32, R12
+
+storedtail:
+	MOVQ nrows+8(FP), R14
+	SHLQ $3, R14
+	CMPQ R12, R14
+	JGE  storednext
+	STAGE_S1(0, 0, 8, 16)
+	ADDQ $8, R12
+	JMP  storedtail
+
+storednext:
+	MOVQ stride+16(FP), R14
+	ADDQ R14, DX
+	ADDQ R14, SI
+	ADDQ R14, DI
+	ADDQ R14, R8
+	ADDQ R14, R9
+	ADDQ R14, R11
+	MOVQ wstride+24(FP), R14
+	ADDQ R14, AX
+	ADDQ R14, BX
+	ADDQ R14, CX
+	ADDQ R14, R10
+	INCQ R15
+	JMP  storedcol
+
+storeddone:
+	VZEROUPPER
+	RET

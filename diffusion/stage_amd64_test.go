@@ -156,6 +156,61 @@ func TestStageBandVectorBits(t *testing.T) {
 	}
 }
 
+func refStoredStage(n, q, stride int, c1, c2, c4, c5, x, u0, y0, out []float64, a *stageArgs) float64 {
+	w1, w2, w4, w5 := c1[q], c2[q], c4[q], c5[q]
+	w3 := -float64(float64(float64(w1+w2)+w4) + w5)
+	y := float64(w1 * x[n-stride])
+	y = float64(y + float64(w2*x[n-1]))
+	y = float64(y + float64(w3*x[n]))
+	y = float64(y + float64(w4*x[n+1]))
+	y = float64(y + float64(w5*x[n+stride]))
+	r := float64(a.u * x[n])
+	r = float64(r + float64(a.v*out[n]))
+	r = float64(r + float64(a.w*u0[n]))
+	r = float64(r + float64(a.ubtau*y))
+	return float64(r + float64(a.g*y0[n]))
+}
+
+// TestStageBandStoredVectorBits checks the AVX2 band kernel with stored
+// weights against the scalar formula bit for bit, as
+// TestStageBandVectorBits does for factored weights, with the weights in
+// their own layout (wstride apart, not the data's stride).
+func TestStageBandStoredVectorBits(t *testing.T) {
+	if !useVector {
+		t.Skip("AVX2 kernels off: the CPU lacks AVX2 (or GOFT_NOVECTOR is set)")
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, ncol := range []int{1, 2, 5} {
+		for _, nrows := range []int{1, 2, 3, 4, 5, 7, 8, 9, 16, 63, 64, 65} {
+			stride, wstride, woff := nrows+3, nrows+6, 2
+			size, wsize := (ncol+2)*stride, woff+ncol*wstride
+			x, u0, y0, out := randVec(rng, size), randVec(rng, size), randVec(rng, size), randVec(rng, size)
+			c1, c2, c4, c5 := randVec(rng, wsize), randVec(rng, wsize), randVec(rng, wsize), randVec(rng, wsize)
+			a := stageArgs{u: rng.NormFloat64(), v: rng.NormFloat64(), w: rng.NormFloat64(),
+				ubtau: rng.NormFloat64(), g: rng.NormFloat64()}
+			off := stride + 1
+			ins := [][]float64{x, u0, y0, c1, c2, c4, c5}
+			saved := snapshot(ins)
+			want := append([]float64(nil), out...)
+			for c := 0; c < ncol; c++ {
+				for i := 0; i < nrows; i++ {
+					n := off + c*stride + i
+					want[n] = refStoredStage(n, woff+c*wstride+i, stride, c1, c2, c4, c5, x, u0, y0, out, &a)
+				}
+			}
+			if done := stageBandStoredVector(ncol, nrows, stride, wstride, c1, c2, c4, c5, woff, x, u0, y0, out, off, &a); done != nrows {
+				t.Fatalf("%d columns of %d rows: returned %d", ncol, nrows, done)
+			}
+			for n := range out {
+				if !sameBits(out[n], want[n]) {
+					t.Fatalf("%d columns of %d rows: element %d = %v, want %v", ncol, nrows, n, out[n], want[n])
+				}
+			}
+			checkUnchanged(t, ins, saved)
+		}
+	}
+}
+
 // TestColumnUniformVectorBits checks the AVX2 operator column kernel
 // against the scalar formula of uniformColumn bit for bit, and that it
 // leaves the rows it does not do alone.
@@ -204,13 +259,18 @@ func TestVectorKernelsOffDoNothing(t *testing.T) {
 	if got := stageBandVector(1, 8, 10, x, x, x, x, x, x, x, x, x, 11, &a); got != 0 {
 		t.Errorf("stageBandVector returned %d, want 0", got)
 	}
+	if got := stageBandStoredVector(1, 8, 10, 10, x, x, x, x, 0, x, x, x, x, 11, &a); got != 0 {
+		t.Errorf("stageBandStoredVector returned %d, want 0", got)
+	}
 	if got := columnUniformVector(3, 39, 1, 1, x, x, x, x, x, x, x); got != 3 {
 		t.Errorf("columnUniformVector returned %d, want 3", got)
 	}
 }
 
 // TestVectorStageIsBitIdentical compares RKG2 and RKL2 steps with and
-// without the AVX2 kernels: every value must have the same bits.
+// without the AVX2 kernels, with a constant coefficient (factored weights)
+// and one that varies in space (stored weights): every value must have the
+// same bits.
 func TestVectorStageIsBitIdentical(t *testing.T) {
 	if !useVector {
 		t.Skip("AVX2 kernels off: the CPU lacks AVX2 (or GOFT_NOVECTOR is set)")
@@ -218,7 +278,11 @@ func TestVectorStageIsBitIdentical(t *testing.T) {
 	// 65 and 69 interior rows: 8-row body only, and 8-row body, one 4-row
 	// group and a scalar row.
 	for _, nt := range []int{67, 71} {
-		for _, method := range []Method{RKL2, RKG2} {
+		for _, c := range []struct {
+			method  Method
+			varying bool
+		}{{RKL2, false}, {RKG2, false}, {RKL2, true}, {RKG2, true}} {
+			method, varying := c.method, c.varying
 			m, err := mesh.Uniform(nt, 129)
 			if err != nil {
 				t.Fatal(err)
@@ -228,7 +292,16 @@ func TestVectorStageIsBitIdentical(t *testing.T) {
 				saved := useVector
 				useVector = vector
 				defer func() { useVector = saved }()
-				op := NewOperator(m, nr, constantCoef(m, 100, 0, 900), nil)
+				coef := constantCoef(m, 100, 0, 900)
+				if varying {
+					for i := range coef {
+						coef[i] *= 1 + 0.5*math.Sin(0.37*float64(i))
+					}
+				}
+				op := NewOperator(m, nr, coef, nil)
+				if (op.uniform == nil) != varying {
+					t.Fatalf("varying coefficient %v: stored weights %v", varying, op.uniform == nil)
+				}
 				s, err := NewStepper(op, method, 0, nil)
 				if err != nil {
 					t.Fatal(err)
@@ -244,7 +317,7 @@ func TestVectorStageIsBitIdentical(t *testing.T) {
 			a, b := run(false), run(true)
 			for i := range a {
 				if !sameBits(a[i], b[i]) {
-					t.Fatalf("nt %d method %d: index %d: scalar %v, vector %v", nt, method, i, a[i], b[i])
+					t.Fatalf("nt %d method %d varying coefficient %v: index %d: scalar %v, vector %v", nt, method, varying, i, a[i], b[i])
 				}
 			}
 		}

@@ -14,3 +14,9 @@ func columnUniformVector(j0, j1 int, a1, a5 float64, sti, c2, c4, xw, xc, xe, yc
 func stageBandVector(ncol, nrows, stride int, a1s, a5s, sti, c2, c4, x, u0, y0, out []float64, off int, a *stageArgs) int {
 	return 0
 }
+
+// stageBandStoredVector has no vector form on this architecture: it does
+// no rows and returns 0. (See stage_amd64.go for what it computes.)
+func stageBandStoredVector(ncol, nrows, stride, wstride int, c1, c2, c4, c5 []float64, woff int, x, u0, y0, out []float64, off int, a *stageArgs) int {
+	return 0
+}

@@ -103,7 +103,15 @@ func NewStepper(op *Operator, method Method, subcycles int, pool *parallel.Pool)
 	if pool != nil {
 		team = min(pool.Workers(), op.Mesh.NPhiMain)
 	}
-	s.wave = newWavefront(op.Mesh.NThetaMain, op.Mesh.NPhiMain, op.NReal, team, bandRows, blockStages)
+	rows, stages := bandRows, blockStages
+	if op.uniform == nil {
+		// Stored weights (a coefficient that varies in space) double the
+		// data of a stage: a blocked sweep of a production mesh then no
+		// longer fits the cache, and the unblocked stages, which stream,
+		// are about twice as fast (BenchmarkBlockShape, "grid").
+		rows, stages = op.Mesh.NThetaMain, 1
+	}
+	s.wave = newWavefront(op.Mesh.NThetaMain, op.Mesh.NPhiMain, op.NReal, team, rows, stages)
 	s.bodyWave = s.waveWorkers
 	s.bodyOut = s.stsOut
 	s.ptlPart = make([]float64, team)

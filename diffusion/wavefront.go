@@ -315,13 +315,17 @@ func (s *Stepper) stageBand(r, b, kLo, kHi int, x, out []float64, a *stageArgs, 
 	// Interior columns with factored weights, as many rows as the vector
 	// kernel does in one call.
 	done := 0
+	kA, kB := max(kLo, 1), min(kHi, npm-1)
 	if w != nil {
 		a1s, a5s = w.a1[r*npm:(r+1)*npm], w.a5[r*npm:(r+1)*npm]
 		c2, c4 = w.c2[r*ntm+j0-1+lo:r*ntm+j0-1+hi], w.c4[r*ntm+j0-1+lo:r*ntm+j0-1+hi]
-		if kA, kB := max(kLo, 1), min(kHi, npm-1); kA < kB {
+		if kA < kB {
 			done = stageBandVector(kB-kA, hi-lo, S, a1s[kA:kB], a5s[kA:kB], sti, c2, c4,
 				x, wf.u0, wf.y0, out, wf.segment(r, b, kA)+lo, a)
 		}
+	} else if kA < kB {
+		done = stageBandStoredVector(kB-kA, hi-lo, S, ntm, op.C1, op.C2, op.C4, op.C5, ntm*(kA+npm*r)+j0-1+lo,
+			x, wf.u0, wf.y0, out, wf.segment(r, b, kA)+lo, a)
 	}
 	// The pole rows, in every column.
 	if j0 == 0 {
@@ -331,8 +335,8 @@ func (s *Stepper) stageBand(r, b, kLo, kHi int, x, out []float64, a *stageArgs, 
 		s.poleRow(out, x, wf.segment(r, b, kLo)+rows, kHi-kLo, a, ps)
 	}
 	// Only the ghost columns need the per-column loop unless the vector
-	// kernel left rows or the weights are stored.
-	allColumns := w == nil || lo+done < hi
+	// kernel left rows.
+	allColumns := lo+done < hi
 	for k := kLo; k < kHi; k++ {
 		if !allColumns && k != 0 && k != npm-1 {
 			continue
@@ -368,7 +372,7 @@ func (s *Stepper) stageBand(r, b, kLo, kHi int, x, out []float64, a *stageArgs, 
 		} else {
 			cb := ntm * (kk + npm*r)
 			c1, c2, c4, c5 := op.C1[cb:cb+ntm], op.C2[cb:cb+ntm], op.C4[cb:cb+ntm], op.C5[cb:cb+ntm]
-			for i := lo; i < hi; i++ {
+			for i := first; i < hi; i++ {
 				j := j0 - 1 + i
 				w1, w2, w4, w5 := c1[j], c2[j], c4[j], c5[j]
 				w3 := -(w1 + w2 + w4 + w5)
