@@ -8,8 +8,11 @@
 # as "mpirun --allow-run-as-root --bind-to none -np 1 HIPFT_EXE hipft.in"
 # (set HIPFT_LAUNCH to change that). Cases default to all testsuite cases
 # plus "production". Prints one line per run and, per case, the median
-# times and the ratio HipFT/goft. Testsuite data: $GOFT_HIPFT_TESTSUITE or
-# ../shared/hipft-testsuite; maps: $GOFT_MAPS or ../shared/maps.
+# times and the ratio HipFT/goft. "smooth" is HipFT's smooth_magnetogram
+# example (run/testdata/hipft_smooth_magnetogram: a 1024x512 map smoothed
+# with the grid diffusion coefficient), run only when named. Testsuite
+# data: $GOFT_HIPFT_TESTSUITE or ../shared/hipft-testsuite; maps: $GOFT_MAPS
+# or ../shared/maps.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -33,6 +36,9 @@ prepare() { # case dir
   if [ "$1" = production ]; then
     cp "$here/production/hipft.in" "$2/"
     ln -s "$maps/br_hmi_synoptic_mr_polfil_720s_cr2252_pslt_flxbal_remeshed.h5" "$2/"
+  elif [ "$1" = smooth ]; then
+    cp "$root/run/testdata/hipft_smooth_magnetogram/hipft.in" "$2/"
+    ln -s "$maps/hmi_synoptic_mr_polfil_720s_cr2255_pslt_pt_1024x512.h5" "$2/"
   else
     cp "$suite/$1/input/"* "$2/"
   fi
