@@ -128,3 +128,26 @@ func TestDeviceMatchesCPU(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { compareWithCPU(t, c, "gpu", Factory(o)) })
 	}
 }
+
+// TestDeviceOpen runs two cases through Open's factory, as goft run -gpu
+// does: the first backend on the device opened in the background while the
+// run set itself up (with attenuated AFT flows, whose model velocity is
+// computed before the device is waited for), the second handed to Factory.
+func TestDeviceOpen(t *testing.T) {
+	o := needDevice(t)
+	f, err := Open(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]deviceCase{}
+	for _, c := range deviceCases(t) {
+		cases[c.name] = c
+	}
+	for _, name := range []string{"atten_aft_strang", "advect_weno_ssprk43"} {
+		c, ok := cases[name]
+		if !ok {
+			t.Fatalf("no device case %s", name)
+		}
+		t.Run(name, func(t *testing.T) { compareWithCPU(t, c, "gpu_open", f) })
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -79,10 +80,17 @@ func buildEmulator(shape stsShape) (emuBuild, error) {
 }
 
 func compileEmulator(shape stsShape, extra []string) (string, error) {
+	return compileEmuSource(shape, "emu.cpp", "emu", extra)
+}
+
+// compileEmuSource compiles testdata/<main> (emu.cpp, or a file that
+// includes it) with the kernels for shape and options extra into <out> in
+// a new temporary folder, and returns its path.
+func compileEmuSource(shape stsShape, main, out string, extra []string) (string, error) {
 	cxx, err := exec.LookPath("g++")
 	if err != nil {
 		if cxx, err = exec.LookPath("clang++"); err != nil {
-			return "", fmt.Errorf("no C++ compiler (g++ or clang++)")
+			return "", errNoCXX
 		}
 	}
 	dir, err := os.MkdirTemp("", "goft-gpu-emu")
@@ -99,22 +107,27 @@ func compileEmulator(shape stsShape, extra []string) (string, error) {
 	if err := os.WriteFile(filepath.Join(dir, "kernels_all.inc"), []byte(inc), 0o644); err != nil {
 		return "", err
 	}
-	main, err := os.ReadFile("testdata/emu.cpp")
-	if err != nil {
-		return "", err
+	for _, name := range []string{"emu.cpp", main} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			return "", err
+		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, "emu.cpp"), main, 0o644); err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "emu")
+	bin := filepath.Join(dir, out)
 	args := append([]string{"-std=c++17", "-O1", "-ffp-contract=off", "-fno-fast-math", "-w"}, extra...)
 	args = append(args, shape.defines()...)
-	out, err := exec.Command(cxx, append(args, "-o", bin, filepath.Join(dir, "emu.cpp"))...).CombinedOutput()
+	msg, err := exec.Command(cxx, append(args, "-o", bin, filepath.Join(dir, main))...).CombinedOutput()
 	if err != nil {
-		return "", fmt.Errorf("compiling the emulator (%s %s): %v\n%s", filepath.Base(cxx), strings.Join(extra, " "), err, out)
+		return "", fmt.Errorf("compiling %s (%s %s): %v\n%s", main, filepath.Base(cxx), strings.Join(extra, " "), err, msg)
 	}
 	return bin, nil
 }
+
+// errNoCXX is compileEmuSource's error when there is no C++ compiler.
+var errNoCXX = errors.New("no C++ compiler (g++ or clang++)")
 
 // emuOrder is the emulator's schedule (testdata/emu.cpp): the blocks of a
 // grid, and the threads of a block between barriers, run in a pseudo-random
@@ -552,8 +565,11 @@ func needEmulator(t *testing.T) {
 		t.Skip("emulated kernel runs skipped in -short mode")
 	}
 	b, err := buildEmulator(defaultSTSShape)
-	if err != nil {
+	if errors.Is(err, errNoCXX) {
 		t.Skipf("kernel emulator unavailable, test skipped: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 	if b.note != "" {
 		t.Log(b.note)

@@ -32,8 +32,11 @@
 // (testdata/emu.cpp, built by the host's C++ compiler with AddressSanitizer
 // and UBSan) runs the kernels thread by thread (coroutines switched at the
 // barriers), blocks and threads in a shuffled order so that races change
-// the result, and the tests require the CPU's bits; clang compiles the
-// kernels as CUDA device code for several architectures. GOFT_GPU_EMU=0 skips the emulator,
+// the result, and the tests require the CPU's bits; a fake CUDA driver
+// (testdata/fakecuda.cpp: the driver and NVRTC functions over host memory
+// and the emulator) runs the Device tests through the real driver path;
+// clang compiles the kernels as CUDA device code for several
+// architectures. GOFT_GPU_EMU=0 skips the emulator,
 // GOFT_GPU_EMU_ORDER sets its schedule (forward, reverse, shuffle:SEED),
 // GOFT_GPU_EMU_SANITIZE=0 builds it without sanitizers and
 // GOFT_GPU_EMU_LARGE=1 adds a run on the production mesh (minutes). On a

@@ -207,6 +207,7 @@ static void emu_launch(const std::string& name, emu_fn fn, unsigned gx, unsigned
     if (known == emu_barrier_free.end()) emu_barrier_free[name] = !emu_barrier_seen;
 }
 
+#ifndef EMU_SHARED_LIB // the pipe-driven program (fakecuda.cpp builds a library instead)
 static bool rd(void* p, size_t n) { return fread(p, 1, n, stdin) == n; }
 static void wr(const void* p, size_t n) { fwrite(p, 1, n, stdout); }
 static void ok() { uint8_t s = 0; wr(&s, 1); }
@@ -267,3 +268,4 @@ int main(int argc, char** argv) {
         fflush(stdout);
     }
 }
+#endif // EMU_SHARED_LIB
