@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 	"unsafe"
+
+	"github.com/ebitengine/purego"
 )
 
 // devPtr is a device address (CUdeviceptr).
@@ -187,6 +189,8 @@ type cudaDevice struct {
 
 	allocs map[devPtr]int
 	prof   *profile
+	// sys holds the arguments of a raw driver call (syscall).
+	sys []uintptr
 }
 
 // CUDA device attributes (CUdevice_attribute).
@@ -204,7 +208,7 @@ func openDevice(opts Options) (*cudaDevice, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &cudaDevice{cu: cu, w: newWorker(), allocs: map[devPtr]int{},
+	d := &cudaDevice{cu: cu, w: newWorker(), allocs: map[devPtr]int{}, sys: make([]uintptr, 11),
 		args: new([maxKernelArgs]uint64), ptrs: new([maxKernelArgs]unsafe.Pointer), geo: new(geo)}
 	d.pin.Pin(d.args)
 	d.pin.Pin(d.ptrs)
@@ -482,25 +486,40 @@ func (d *cudaDevice) free(p devPtr) {
 	}
 }
 
+// syscall calls the driver function at fn with the arguments d.sys[:n]
+// (on the device thread). Unlike the registered functions it allocates
+// nothing; the caller keeps any Go memory an argument points to alive.
+func (d *cudaDevice) syscall(fn uintptr, n int) cuResult {
+	r, _, _ := purego.SyscallN(fn, d.sys[:n]...)
+	return cuResult(int32(r))
+}
+
 func (d *cudaDevice) htod(dst devPtr, src unsafe.Pointer, bytes int) error {
 	if bytes == 0 {
 		return nil
 	}
-	return d.cu.check("cuMemcpyHtoD", d.cu.cuMemcpyHtoD(uint64(dst), src, uint64(bytes)))
+	d.sys[0], d.sys[1], d.sys[2] = uintptr(dst), uintptr(src), uintptr(bytes)
+	r := d.syscall(d.cu.symHtoD, 3)
+	runtime.KeepAlive(src)
+	return d.cu.check("cuMemcpyHtoD", r)
 }
 
 func (d *cudaDevice) dtoh(dst unsafe.Pointer, src devPtr, bytes int) error {
 	if bytes == 0 {
 		return nil
 	}
-	return d.cu.check("cuMemcpyDtoH", d.cu.cuMemcpyDtoH(dst, uint64(src), uint64(bytes)))
+	d.sys[0], d.sys[1], d.sys[2] = uintptr(dst), uintptr(src), uintptr(bytes)
+	r := d.syscall(d.cu.symDtoH, 3)
+	runtime.KeepAlive(dst)
+	return d.cu.check("cuMemcpyDtoH", r)
 }
 
 func (d *cudaDevice) dtod(dst, src devPtr, bytes int) error {
 	if bytes == 0 {
 		return nil
 	}
-	return d.cu.check("cuMemcpyDtoD", d.cu.cuMemcpyDtoD(uint64(dst), uint64(src), uint64(bytes)))
+	d.sys[0], d.sys[1], d.sys[2] = uintptr(dst), uintptr(src), uintptr(bytes)
+	return d.cu.check("cuMemcpyDtoD", d.syscall(d.cu.symDtoD, 3))
 }
 
 // packArgs copies a's values into slots (the Geo struct into g) and
@@ -533,9 +552,13 @@ func (d *cudaDevice) launch(name string, gx, gy, threads int, bytes float64, a *
 	if d.prof != nil {
 		ev = d.prof.start(d.cu)
 	}
-	r := d.cu.cuLaunchKernel(fn, uint32(gx), uint32(gy), 1, uint32(threads), 1, 1, 0, 0, unsafe.Pointer(&d.ptrs[0]), nil)
-	if err := d.cu.check("cuLaunchKernel("+name+")", r); err != nil {
-		return fmt.Errorf("gpu: %w", err)
+	// cuLaunchKernel(fn, grid gx x gy x 1, block threads x 1 x 1, no dynamic
+	// shared memory, the default stream, the parameter pointers, no extra).
+	s := d.sys
+	s[0], s[1], s[2], s[3], s[4], s[5], s[6] = fn, uintptr(uint32(gx)), uintptr(uint32(gy)), 1, uintptr(uint32(threads)), 1, 1
+	s[7], s[8], s[9], s[10] = 0, 0, uintptr(unsafe.Pointer(&d.ptrs[0])), 0
+	if r := d.syscall(d.cu.symLaunch, 11); r != 0 {
+		return fmt.Errorf("gpu: %w", d.cu.check("cuLaunchKernel("+name+")", r))
 	}
 	if d.prof != nil {
 		if err := d.prof.stop(d.cu, ev, name, bytes); err != nil {

@@ -14,7 +14,8 @@ const fakeDriverChild = "GOFT_GPU_FAKE_DRIVER_CHILD"
 
 // TestFakeDriver runs the device tests (TestDeviceProbe,
 // TestDeviceMatchesCPU, every small case against the CPU, and
-// TestDeviceOpen, goft run -gpu's way of opening the device) in a child test
+// TestDeviceOpen, goft run -gpu's way of opening the device, and
+// TestDeviceStepIsAllocationFree) in a child test
 // process whose CUDA driver and NVRTC are testdata/fakecuda.cpp: a shared
 // library, loaded through GOFT_CUDA_LIB and GOFT_NVRTC_LIB, that keeps
 // device memory on the host and runs the kernels on the emulator. So the
@@ -44,7 +45,7 @@ func TestFakeDriver(t *testing.T) {
 	// The per-kernel profile (CUDA events) is on, written by each case's
 	// backend to the same file.
 	prof := filepath.Join(t.TempDir(), "profile.txt")
-	cmd := exec.Command(os.Args[0], "-test.run", "^(TestDeviceProbe|TestDeviceMatchesCPU|TestDeviceOpen)$", "-test.v", "-test.count=1")
+	cmd := exec.Command(os.Args[0], "-test.run", "^(TestDeviceProbe|TestDeviceMatchesCPU|TestDeviceOpen|TestDeviceStepIsAllocationFree)$", "-test.v", "-test.count=1")
 	cmd.Env = append(os.Environ(), EnvCUDALib+"="+lib, EnvNVRTCLib+"="+lib, "GOFT_GPU_CACHE=off", "GOFT_GPU_DEVICE=",
 		"GOFT_GPU_PROFILE="+prof, fakeDriverChild+"=1")
 	out, err := cmd.CombinedOutput()
@@ -52,7 +53,8 @@ func TestFakeDriver(t *testing.T) {
 	if err != nil {
 		t.Fatalf("device tests on the fake driver: %v\n%s", err, text)
 	}
-	for _, want := range []string{"--- PASS: TestDeviceProbe", "--- PASS: TestDeviceMatchesCPU", "--- PASS: TestDeviceOpen", "goft fake CUDA device"} {
+	for _, want := range []string{"--- PASS: TestDeviceProbe", "--- PASS: TestDeviceMatchesCPU", "--- PASS: TestDeviceOpen",
+		"--- PASS: TestDeviceStepIsAllocationFree", "goft fake CUDA device"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the child run's output lacks %q:\n%s", want, text)
 		}

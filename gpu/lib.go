@@ -168,6 +168,12 @@ type cudaAPI struct {
 	cuEventElapsedTime        func(ms *float32, start, end uintptr) cuResult
 	cuGetErrorString          func(res cuResult, s **byte) cuResult
 	cuGetErrorName            func(res cuResult, s **byte) cuResult
+
+	// The time loop's calls as raw symbols, for purego.SyscallN with a
+	// reused argument slice (cudaDevice.syscall): a function registered
+	// with purego.RegisterFunc boxes every argument, an allocation per
+	// argument and call.
+	symLaunch, symHtoD, symDtoH, symDtoD uintptr
 }
 
 // loadCUDA opens the driver library and binds its functions.
@@ -209,6 +215,14 @@ func loadCUDA(getenv func(string) string) (*cudaAPI, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	for _, s := range []struct {
+		name string
+		p    *uintptr
+	}{{"cuLaunchKernel", &a.symLaunch}, {"cuMemcpyHtoD_v2", &a.symHtoD}, {"cuMemcpyDtoH_v2", &a.symDtoH}, {"cuMemcpyDtoD_v2", &a.symDtoD}} {
+		if *s.p, err = purego.Dlsym(h, s.name); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
 	}
 	return a, nil
 }
