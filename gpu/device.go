@@ -458,8 +458,14 @@ func resolveCacheDir(dir string) string {
 	return dir
 }
 
+// run runs call(b) on the device thread. Its errors, such as a failed
+// copy, say that they come from the GPU.
 func (d *cudaDevice) run(call func(*backend) error, b *backend) error {
-	return d.w.do(job{call: call, b: b})
+	err := d.w.do(job{call: call, b: b})
+	if err != nil && !strings.HasPrefix(err.Error(), "gpu: ") {
+		err = fmt.Errorf("gpu: %w", err)
+	}
+	return err
 }
 func (d *cudaDevice) info() *Info { return &d.inf }
 

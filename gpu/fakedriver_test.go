@@ -7,6 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ebitengine/purego"
+
+	"goft/input"
+	"goft/run"
 )
 
 // fakeDriverChild marks the child test process of TestFakeDriver.
@@ -14,8 +19,9 @@ const fakeDriverChild = "GOFT_GPU_FAKE_DRIVER_CHILD"
 
 // TestFakeDriver runs the device tests (TestDeviceProbe,
 // TestDeviceMatchesCPU, every small case against the CPU, and
-// TestDeviceOpen, goft run -gpu's way of opening the device, and
-// TestDeviceStepIsAllocationFree) in a child test
+// TestDeviceOpen, goft run -gpu's way of opening the device,
+// TestDeviceStepIsAllocationFree, and TestDeviceErrors with injected
+// driver and NVRTC failures) in a child test
 // process whose CUDA driver and NVRTC are testdata/fakecuda.cpp: a shared
 // library, loaded through GOFT_CUDA_LIB and GOFT_NVRTC_LIB, that keeps
 // device memory on the host and runs the kernels on the emulator. So the
@@ -45,7 +51,7 @@ func TestFakeDriver(t *testing.T) {
 	// The per-kernel profile (CUDA events) is on, written by each case's
 	// backend to the same file.
 	prof := filepath.Join(t.TempDir(), "profile.txt")
-	cmd := exec.Command(os.Args[0], "-test.run", "^(TestDeviceProbe|TestDeviceMatchesCPU|TestDeviceOpen|TestDeviceStepIsAllocationFree)$", "-test.v", "-test.count=1")
+	cmd := exec.Command(os.Args[0], "-test.run", "^(TestDeviceProbe|TestDeviceMatchesCPU|TestDeviceOpen|TestDeviceStepIsAllocationFree|TestDeviceErrors)$", "-test.v", "-test.count=1")
 	cmd.Env = append(os.Environ(), EnvCUDALib+"="+lib, EnvNVRTCLib+"="+lib, "GOFT_GPU_CACHE=off", "GOFT_GPU_DEVICE=",
 		"GOFT_GPU_PROFILE="+prof, fakeDriverChild+"=1")
 	out, err := cmd.CombinedOutput()
@@ -54,7 +60,7 @@ func TestFakeDriver(t *testing.T) {
 		t.Fatalf("device tests on the fake driver: %v\n%s", err, text)
 	}
 	for _, want := range []string{"--- PASS: TestDeviceProbe", "--- PASS: TestDeviceMatchesCPU", "--- PASS: TestDeviceOpen",
-		"--- PASS: TestDeviceStepIsAllocationFree", "goft fake CUDA device"} {
+		"--- PASS: TestDeviceStepIsAllocationFree", "--- PASS: TestDeviceErrors", "goft fake CUDA device"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the child run's output lacks %q:\n%s", want, text)
 		}
@@ -69,5 +75,95 @@ func TestFakeDriver(t *testing.T) {
 	t.Logf("%d device cases passed on the fake driver (%s)", passed, lib)
 	if passed == 0 {
 		t.Error("no device case ran")
+	}
+}
+
+// fakeFail returns the fake driver's fault injector (goft_fake_fail in
+// testdata/fakecuda.cpp), or nil when the driver library is not the fake.
+func fakeFail() func(name string, nth, code int32) {
+	lib := os.Getenv(EnvCUDALib)
+	if lib == "" {
+		return nil
+	}
+	h, err := purego.Dlopen(lib, purego.RTLD_NOW|purego.RTLD_GLOBAL)
+	if err != nil {
+		return nil
+	}
+	sym, err := purego.Dlsym(h, "goft_fake_fail")
+	if err != nil {
+		return nil
+	}
+	var f func(name string, nth, code int32)
+	purego.RegisterFunc(&f, sym)
+	return f
+}
+
+// TestDeviceErrors makes driver and NVRTC calls fail (with the fake
+// driver's fault injection; it skips on a real GPU) and checks that goft
+// stops with an error naming the call, the driver's error name and its
+// description: an allocation at set-up, a kernel launch and a copy back in
+// the time loop, loading the module, and compiling the kernels (whose
+// compiler log must be in the message).
+func TestDeviceErrors(t *testing.T) {
+	o := needDevice(t)
+	fail := fakeFail()
+	if fail == nil {
+		t.Skip("needs the fake driver's fault injection (TestFakeDriver runs this test)")
+	}
+	defer fail("", 0, 0)
+	const body = `&hipft_input_parameters
+  res_nt = 21
+  res_np = 41
+  n_realizations = 2
+  validation_run = 1
+  time_end = 10.0
+  dt_max = 1.0
+  advance_flow = .true.
+  flow_dr_model = 1
+  advance_diffusion = .true.
+  diffusion_coef_constants = 300.0, 900.0
+/
+`
+	for _, c := range []struct {
+		call      string
+		nth, code int32
+		open      bool // the failure is in opening the device
+		want      []string
+	}{
+		{"cuMemAlloc_v2", 4, 2, false, []string{"cuMemAlloc(", "CUDA_ERROR_OUT_OF_MEMORY (2): out of memory"}},
+		{"cuLaunchKernel", 40, 700, false, []string{"cuLaunchKernel(", "CUDA_ERROR_ILLEGAL_ADDRESS (700): an illegal memory access was encountered"}},
+		{"cuMemcpyDtoH_v2", 3, 700, false, []string{"gpu: cuMemcpyDtoH failed: CUDA_ERROR_ILLEGAL_ADDRESS"}},
+		{"cuModuleLoadData", 1, 200, true, []string{"cuModuleLoadData (sm_90) failed: CUDA_ERROR_INVALID_IMAGE (200): device kernel image is invalid"}},
+		{"nvrtcCompileProgram", 1, 6, true, []string{"nvrtcCompileProgram(--gpu-architecture=sm_90", "NVRTC_ERROR_COMPILATION", "injected by goft_fake_fail"}},
+	} {
+		t.Run(c.call, func(t *testing.T) {
+			fail(c.call, c.nth, c.code)
+			defer fail("", 0, 0)
+			var err error
+			if c.open {
+				oo := o
+				oo.CacheDir = "off"
+				_, err = Probe(oo)
+			} else {
+				p, perr := input.ParseWith(strings.NewReader(body), "errors.in", input.Options{SkipFileChecks: true})
+				if perr != nil {
+					t.Fatal(perr)
+				}
+				var r *run.Run
+				if r, err = run.New(p, run.Options{Dir: t.TempDir(), Backend: Factory(o)}); err == nil {
+					err = r.Execute()
+					r.Close()
+				}
+			}
+			if err == nil {
+				t.Fatalf("no error with %s failing", c.call)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+			t.Logf("%s: %v", c.call, err)
+		})
 	}
 }

@@ -38,7 +38,25 @@ static std::atomic<int> fk_launches;
 static const std::string fk_shape = std::to_string(STS_HALO) + "," + std::to_string(STS_TILE_J) + "x" + std::to_string(STS_TILE_K);
 static const std::string fk_image = "goft fake CUDA image " + fk_shape;
 
+// Fault injection (goft_fake_fail): the nth call of the named function
+// from then on returns code instead of doing its work.
+static std::string fk_fail_name;
+static int fk_fail_nth, fk_fail_code, fk_fail_count;
+static int fk_fail(const char* name) {
+    if (fk_fail_name == name && ++fk_fail_count == fk_fail_nth) return fk_fail_code;
+    return 0;
+}
+
 extern "C" {
+
+// goft_fake_fail makes the nth call of function name (a driver or NVRTC
+// symbol, e.g. "cuMemAlloc_v2") fail with code; name "" turns it off.
+void goft_fake_fail(const char* name, int nth, int code) {
+    fk_fail_name = name;
+    fk_fail_nth = nth;
+    fk_fail_code = code;
+    fk_fail_count = 0;
+}
 
 CUresult cuInit(unsigned) { return CUDA_SUCCESS; }
 CUresult cuDriverGetVersion(int* v) { *v = 12040; return CUDA_SUCCESS; }
@@ -60,17 +78,19 @@ CUresult cuDevicePrimaryCtxRelease_v2(int) { return CUDA_SUCCESS; }
 CUresult cuCtxSetCurrent(uintptr_t ctx) { return ctx == 1 ? CUDA_SUCCESS : CUDA_ERROR_INVALID_HANDLE; }
 CUresult cuCtxSynchronize() { return CUDA_SUCCESS; }
 CUresult cuMemAlloc_v2(uintptr_t* p, size_t n) {
+    if (int e = fk_fail("cuMemAlloc_v2")) return e;
     void* q = calloc(n ? n : 8, 1);
     if (!q) return CUDA_ERROR_OUT_OF_MEMORY;
     *p = (uintptr_t)q;
     return CUDA_SUCCESS;
 }
 CUresult cuMemFree_v2(uintptr_t p) { free((void*)p); return CUDA_SUCCESS; }
-CUresult cuMemcpyHtoD_v2(uintptr_t d, const void* s, size_t n) { memcpy((void*)d, s, n); return CUDA_SUCCESS; }
-CUresult cuMemcpyDtoH_v2(void* d, uintptr_t s, size_t n) { memcpy(d, (const void*)s, n); return CUDA_SUCCESS; }
+CUresult cuMemcpyHtoD_v2(uintptr_t d, const void* s, size_t n) { if (int e = fk_fail("cuMemcpyHtoD_v2")) return e; memcpy((void*)d, s, n); return CUDA_SUCCESS; }
+CUresult cuMemcpyDtoH_v2(void* d, uintptr_t s, size_t n) { if (int e = fk_fail("cuMemcpyDtoH_v2")) return e; memcpy(d, (const void*)s, n); return CUDA_SUCCESS; }
 CUresult cuMemcpyDtoD_v2(uintptr_t d, uintptr_t s, size_t n) { memmove((void*)d, (const void*)s, n); return CUDA_SUCCESS; }
 CUresult cuMemsetD8_v2(uintptr_t d, unsigned char v, size_t n) { memset((void*)d, v, n); return CUDA_SUCCESS; }
 CUresult cuModuleLoadData(uintptr_t* mod, const void* image) {
+    if (int e = fk_fail("cuModuleLoadData")) return e;
     if (fk_image != (const char*)image) return CUDA_ERROR_INVALID_IMAGE;
     *mod = 1;
     return CUDA_SUCCESS;
@@ -85,6 +105,7 @@ CUresult cuModuleGetFunction(uintptr_t* fn, uintptr_t mod, const char* name) {
 }
 CUresult cuLaunchKernel(uintptr_t fn, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
                         unsigned shmem, uintptr_t stream, void** params, void** extra) {
+    if (int e = fk_fail("cuLaunchKernel")) return e;
     if (fn == 0 || fn > fk_kernels.size()) return CUDA_ERROR_INVALID_HANDLE;
     if (gz != 1 || by != 1 || bz != 1 || bx == 0 || bx > 1024 || gx == 0 || gy == 0 || extra != nullptr) return CUDA_ERROR_INVALID_VALUE;
     const fk_kernel& k = fk_kernels[fn - 1];
@@ -99,14 +120,34 @@ CUresult cuEventDestroy_v2(uintptr_t ev) { free((void*)ev); return CUDA_SUCCESS;
 CUresult cuEventRecord(uintptr_t ev, uintptr_t) { *(int*)ev = fk_launches; return CUDA_SUCCESS; }
 CUresult cuEventSynchronize(uintptr_t) { return CUDA_SUCCESS; }
 CUresult cuEventElapsedTime(float* ms, uintptr_t a, uintptr_t b) { *ms = 0.001f * (*(int*)b - *(int*)a); return CUDA_SUCCESS; }
-CUresult cuGetErrorString(CUresult r, const char** s) { *s = r == 0 ? "no error" : "fake driver error"; return CUDA_SUCCESS; }
-CUresult cuGetErrorName(CUresult r, const char** s) { *s = r == 0 ? "CUDA_SUCCESS" : "CUDA_ERROR_FAKE"; return CUDA_SUCCESS; }
+// The driver's names and descriptions of the codes the fake returns.
+static const std::map<int, std::pair<const char*, const char*>> fk_errors = {
+    {0, {"CUDA_SUCCESS", "no error"}},
+    {1, {"CUDA_ERROR_INVALID_VALUE", "invalid argument"}},
+    {2, {"CUDA_ERROR_OUT_OF_MEMORY", "out of memory"}},
+    {200, {"CUDA_ERROR_INVALID_IMAGE", "device kernel image is invalid"}},
+    {400, {"CUDA_ERROR_INVALID_HANDLE", "invalid resource handle"}},
+    {500, {"CUDA_ERROR_NOT_FOUND", "named symbol not found"}},
+    {700, {"CUDA_ERROR_ILLEGAL_ADDRESS", "an illegal memory access was encountered"}},
+};
+CUresult cuGetErrorString(CUresult r, const char** s) {
+    auto it = fk_errors.find(r);
+    if (it == fk_errors.end()) return CUDA_ERROR_INVALID_VALUE;
+    *s = it->second.second;
+    return CUDA_SUCCESS;
+}
+CUresult cuGetErrorName(CUresult r, const char** s) {
+    auto it = fk_errors.find(r);
+    if (it == fk_errors.end()) return CUDA_ERROR_INVALID_VALUE;
+    *s = it->second.first;
+    return CUDA_SUCCESS;
+}
 
 // NVRTC: a program holds its options' check and log; its "cubin" is
 // fk_image.
 struct fk_prog { std::string log; bool compiled; };
 int nvrtcVersion(int* major, int* minor) { *major = 12; *minor = 4; return 0; }
-const char* nvrtcGetErrorString(int r) { return r == 0 ? "NVRTC_SUCCESS" : "NVRTC_ERROR_COMPILATION (fake)"; }
+const char* nvrtcGetErrorString(int r) { return r == 0 ? "NVRTC_SUCCESS" : r == 6 ? "NVRTC_ERROR_COMPILATION" : "NVRTC_ERROR (fake)"; }
 int nvrtcCreateProgram(fk_prog** p, const char* src, const char*, int, const char* const*, const char* const*) {
     if (!strstr(src, "diff_sts_block")) return 3; // NVRTC_ERROR_INVALID_INPUT
     *p = new fk_prog{"", false};
@@ -114,6 +155,7 @@ int nvrtcCreateProgram(fk_prog** p, const char* src, const char*, int, const cha
 }
 int nvrtcDestroyProgram(fk_prog** p) { delete *p; *p = nullptr; return 0; }
 int nvrtcCompileProgram(fk_prog* p, int n, const char* const* opts) {
+    if (int e = fk_fail("nvrtcCompileProgram")) { p->log = "goft_kernels.cu(1): error: injected by goft_fake_fail"; return e; }
     std::string want[] = {"-DSTS_HALO=" + std::to_string(STS_HALO), "-DSTS_TILE_J=" + std::to_string(STS_TILE_J),
                           "-DSTS_TILE_K=" + std::to_string(STS_TILE_K), "--gpu-architecture=sm_90", "--fmad=false"};
     for (auto& w : want) {
