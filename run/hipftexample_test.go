@@ -41,12 +41,7 @@ func TestHipFTSmoothMagnetogramExample(t *testing.T) {
 	if err := os.Symlink(filepath.Join(maps, p.InitialMapFilename), filepath.Join(work, p.InitialMapFilename)); err != nil {
 		t.Fatal(err)
 	}
-	r, err := New(p, Options{Dir: work})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	if err := r.Execute(); err != nil {
+	if err := runIn(p, work); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{"hipft_history_num_r000001.out", "hipft_history_sol_r000001.out"} {

@@ -234,22 +234,12 @@ func TestHipFTOptionCases(t *testing.T) {
 				if len(sol) < 3 || !strings.Contains(sol[2], "NaN") {
 					t.Fatalf("HipFT's history has no NaN after step 0; the case expects one")
 				}
-				r, err := New(p, Options{Dir: work})
-				if err == nil {
-					err = r.Execute()
-					r.Close()
-				}
-				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+				if err := runIn(p, work); err == nil || !strings.Contains(err.Error(), c.wantErr) {
 					t.Fatalf("error %v, want one containing %q", err, c.wantErr)
 				}
 				return
 			}
-			r, err := New(p, Options{Dir: work})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer r.Close()
-			if err := r.Execute(); err != nil {
+			if err := runIn(p, work); err != nil {
 				t.Fatal(err)
 			}
 			files := []string{"hipft_history_num_r000001.out"}
@@ -376,6 +366,16 @@ func compareOutputMaps(t *testing.T, refDir, runDir string) {
 			t.Errorf("%s: largest difference %.3g G, over two float32 roundings of max |Br| %.4g G", name, worst, scale)
 		}
 	}
+}
+
+// runIn runs p to its end in folder dir.
+func runIn(p *input.Params, dir string) error {
+	r, err := New(p, Options{Dir: dir})
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	return r.Execute()
 }
 
 func readOrFatal(t *testing.T, path string) []byte {
