@@ -8,11 +8,13 @@
 # as "mpirun --allow-run-as-root --bind-to none -np 1 HIPFT_EXE hipft.in"
 # (set HIPFT_LAUNCH to change that). Cases default to all testsuite cases
 # plus "production". Prints one line per run and, per case, the median
-# times and the ratio HipFT/goft. "smooth" is HipFT's smooth_magnetogram
-# example (run/testdata/hipft_smooth_magnetogram: a 1024x512 map smoothed
-# with the grid diffusion coefficient), run only when named. Testsuite
-# data: $GOFT_HIPFT_TESTSUITE or ../shared/hipft-testsuite; maps: $GOFT_MAPS
-# or ../shared/maps.
+# times, the ratio HipFT/goft and how the histories agree (goft compare:
+# realizations passing HipFT's rule at precision 5, largest difference).
+# "smooth" is HipFT's smooth_magnetogram example
+# (run/testdata/hipft_smooth_magnetogram: a 1024x512 map smoothed with the
+# grid diffusion coefficient), run only when named. Testsuite data:
+# $GOFT_HIPFT_TESTSUITE or ../shared/hipft-testsuite; maps: $GOFT_MAPS or
+# ../shared/maps.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -61,7 +63,12 @@ for c in "${cases[@]}"; do
   if [ -n "$hipft" ]; then
     mh=$(printf '%s\n' "${h[@]}" | median)
     th=$(echo "$th + $mh" | bc)
-    printf '%-30s goft %8.2f s   HipFT %8.2f s   HipFT/goft %5.2f\n' "$c" "$mg" "$mh" "$(echo "$mh / $mg" | bc -l)"
+    # Agreement of the last runs' histories (goft compare): realizations
+    # passing HipFT's rule at precision 5, and the largest difference over
+    # every line and column relative to the column's scale.
+    res=$("$bin" compare -p 5 "$work/h" "$work/g" 2>/dev/null)
+    agree=$(echo "$res" | awk '$2 == "PASS" {p++} $2 == "PASS" || $2 == "FAIL" {n++} $2 == "PASS" || $2 == "FAIL" || $2 == "-" {if ($3 + 0 > m) m = $3 + 0} END {printf "rule %d/%d, largest %.1e", p, n, m}')
+    printf '%-30s goft %8.2f s   HipFT %8.2f s   HipFT/goft %5.2f   %s\n' "$c" "$mg" "$mh" "$(echo "$mh / $mg" | bc -l)" "$agree"
   else
     printf '%-30s goft %8.2f s\n' "$c" "$mg"
   fi

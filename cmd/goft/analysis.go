@@ -18,6 +18,7 @@ import (
 	"goft/plot"
 	"goft/psihdf"
 	"goft/report"
+	"goft/suite"
 )
 
 // parseInterspersed parses flags that may come before, between or after
@@ -583,5 +584,114 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "goft report: wrote %s\n", *out)
+	return nil
+}
+
+// cmdCompare compares the histories of two runs of the same case (goft's
+// hipft_compare_run_diags.py).
+func cmdCompare(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("compare", "goft compare [flags] REF_RUN_DIR RUN_DIR",
+		"Compares the histories of two runs of the same case, realization by\n"+
+			"realization, RUN_DIR against the reference REF_RUN_DIR (e.g. goft against\n"+
+			"HipFT, or a GPU run against a CPU one):\n"+
+			"  RULE     HipFT's testsuite rule (its bin/hipft_compare_run_diags.py): on\n"+
+			"           the last line, BR_MIN, BR_MAX, BR_ABS_MIN, FLUX_POSITIVE,\n"+
+			"           FLUX_NEGATIVE and VALIDATION_ERR_HHabs agree on their first\n"+
+			"           P+3 characters (values of magnitude 1e-64 or less pass)\n"+
+			"  LARGEST  the largest difference over every line and column, relative to\n"+
+			"           the column's largest magnitude in the reference (for BR_ABS_MIN\n"+
+			"           and the dipoles, which can be near zero, at least the field's),\n"+
+			"           and where it is\n"+
+			"The time steps (hipft_history_num_r000001.out) are compared the same way.\n"+
+			"It exits with status 1 when a realization fails the rule.", stderr)
+	prec := fs.Int("p", 6, "precision of the rule, in decimal places (HipFT's testsuite uses 5)")
+	verbose := fs.Bool("v", false, "also print the compared last-line values of every realization")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		fs.Usage()
+		return fmt.Errorf("expected two run folders, got %d arguments", len(pos))
+	}
+	if *prec < 1 || *prec > 16 {
+		return fmt.Errorf("-p %d: the precision must be 1 to 16 decimal places", *prec)
+	}
+	refDir, runDir := pos[0], pos[1]
+	refs, _ := filepath.Glob(filepath.Join(refDir, "hipft_history_sol_r*.out"))
+	if len(refs) == 0 {
+		return fmt.Errorf("%s has no hipft_history_sol_r*.out: is it a run folder?", refDir)
+	}
+	if runs, _ := filepath.Glob(filepath.Join(runDir, "hipft_history_sol_r*.out")); len(runs) != len(refs) {
+		return fmt.Errorf("%s has %d realizations' histories and %s %d", refDir, len(refs), runDir, len(runs))
+	}
+	largest := func(name string) (string, error) {
+		a, err := analysis.ReadHistory(filepath.Join(refDir, name))
+		if err != nil {
+			return "", err
+		}
+		b, err := analysis.ReadHistory(filepath.Join(runDir, name))
+		if err != nil {
+			return "", err
+		}
+		d, err := analysis.DiffHistories(a, b)
+		if err != nil {
+			return "", err
+		}
+		return d.String(), nil
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "HISTORY\tRULE (p=%d)\tLARGEST DIFFERENCE\n", *prec)
+	failed := 0
+	var details []string
+	for _, ref := range refs {
+		name := filepath.Base(ref)
+		a, err := suite.LastLine(ref)
+		if err != nil {
+			return err
+		}
+		b, err := suite.LastLine(filepath.Join(runDir, name))
+		if err != nil {
+			return err
+		}
+		ms, err := suite.CompareLines(a, b, *prec)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		verdict := "PASS"
+		if len(ms) > 0 {
+			verdict = "FAIL"
+			failed++
+		}
+		for _, m := range ms {
+			details = append(details, fmt.Sprintf("%s: %s: reference %s, run %s", name, m.Column, m.Ref, m.Run))
+		}
+		if *verbose {
+			rf, uf := strings.Fields(a), strings.Fields(b)
+			for _, c := range suite.ComparedColumns {
+				details = append(details, fmt.Sprintf("%s: %s: reference %s, run %s", name, suite.ColumnNames[c], rf[c], uf[c]))
+			}
+		}
+		l, err := largest(name)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", name, verdict, l)
+	}
+	num := "hipft_history_num_r000001.out"
+	if l, err := largest(num); err == nil {
+		fmt.Fprintf(tw, "%s\t-\t%s\n", num, l)
+	} else {
+		fmt.Fprintf(tw, "%s\t-\t%v\n", num, err)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, d := range details {
+		fmt.Fprintln(stdout, d)
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d realizations fail HipFT's rule at precision %d", failed, len(refs), *prec)
+	}
 	return nil
 }

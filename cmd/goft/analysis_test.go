@@ -397,3 +397,58 @@ func TestHelpExplainsEveryFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestCompare checks goft compare on HipFT's histories of an option case
+// (run/testdata/hipft_options/strang): against a copy of themselves every
+// realization passes with identical numbers; a last-line BR_MAX changed in
+// its sixth digit fails the rule at the default precision (6) but passes
+// at 3 (the rule's P+3 characters of a positive value hold P+1 decimals),
+// and a missing run folder is named.
+func TestCompare(t *testing.T) {
+	ref := filepath.Join("..", "..", "run", "testdata", "hipft_options", "strang", "reference")
+	run := t.TempDir()
+	files, _ := filepath.Glob(filepath.Join(ref, "hipft_history_*.out"))
+	if len(files) != 3 {
+		t.Fatalf("%d history files in %s", len(files), ref)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(run, filepath.Base(f)), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rc, stdout, stderr := goft(t, "compare", ref, run)
+	if rc != 0 || strings.Count(stdout, "PASS") != 2 || strings.Count(stdout, "identical numbers") != 3 {
+		t.Fatalf("identical runs: rc %d\n%s%s", rc, stdout, stderr)
+	}
+	// BR_MAX (field 3) of realization 2's last line, 3.3571793066051750E+001
+	// or so, gets a changed sixth digit.
+	p := filepath.Join(run, "hipft_history_sol_r000002.out")
+	b, _ := os.ReadFile(p)
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	f := strings.Fields(lines[len(lines)-1])
+	v, err := strconv.ParseFloat(f[3], 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f[3] = strconv.FormatFloat(v*(1+3e-6), 'E', 15, 64)
+	lines[len(lines)-1] = strings.Join(f, "  ")
+	if err := os.WriteFile(p, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rc, stdout, stderr = goft(t, "compare", ref, run)
+	if rc == 0 || !strings.Contains(stderr, "1 of 2 realizations fail HipFT's rule at precision 6") ||
+		!strings.Contains(stdout, "hipft_history_sol_r000002.out: BR_MAX: reference") {
+		t.Fatalf("changed BR_MAX: rc %d\n%s%s", rc, stdout, stderr)
+	}
+	if rc, stdout, stderr = goft(t, "compare", "-p", "3", ref, run); rc != 0 {
+		t.Fatalf("precision 3: rc %d\n%s%s", rc, stdout, stderr)
+	}
+	missing := filepath.Join(run, "nothing")
+	if rc, _, stderr = goft(t, "compare", missing, run); rc == 0 || !strings.Contains(stderr, missing) {
+		t.Fatalf("missing folder: rc %d, %s", rc, stderr)
+	}
+}

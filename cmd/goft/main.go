@@ -48,6 +48,7 @@ func commands() []command {
 		{"butterfly", "goft butterfly [flags] [RUN_DIR]", "butterfly diagram of a run's output maps (.h5 and .png per realization)", cmdButterfly},
 		{"history", "goft history [flags] [RUN_DIR]", "plot a run's history files (fluxes, polar fields, dipoles) as PNGs", cmdHistory},
 		{"diff", "goft diff [flags] A.h5 B.h5", "compare two maps: RMSD, max |A-B| and HHabs per realization", cmdDiff},
+		{"compare", "goft compare [flags] REF_RUN_DIR RUN_DIR", "compare two runs' histories: HipFT's testsuite rule and the largest difference", cmdCompare},
 		{"realization", "goft realization extract|pack [flags]", "split a 3D map into 2D maps, or pack 2D maps into a 3D map", cmdRealization},
 		{"report", "goft report [flags] [RUN_DIR]", "write a self-contained HTML report of a run", cmdReport},
 		{"synth-obs", "goft synth-obs -run DIR | -map FILE", "synthetic magnetograph observations of maps, as a HipFT data-assimilation data set", cmdSynthObs},

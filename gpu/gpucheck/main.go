@@ -18,15 +18,14 @@
 package main
 
 import (
-	"bufio"
 	"flag"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
+	"goft/analysis"
 	"goft/gpu"
 	"goft/psihdf"
 	"goft/suite"
@@ -108,79 +107,27 @@ func compare(args []string) int {
 	return status
 }
 
-// readHistory returns the numeric rows of a history_sol file.
-func readHistory(path string) ([][]float64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var rows [][]float64
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<16), 1<<20)
-	for sc.Scan() {
-		fl := strings.Fields(sc.Text())
-		if len(fl) == 0 {
-			continue
-		}
-		if _, err := strconv.ParseFloat(fl[0], 64); err != nil {
-			continue // header
-		}
-		row := make([]float64, len(fl))
-		for i, s := range fl {
-			if row[i], err = strconv.ParseFloat(s, 64); err != nil {
-				return nil, fmt.Errorf("%s: %v", path, err)
-			}
-		}
-		rows = append(rows, row)
-	}
-	return rows, sc.Err()
-}
-
-// historyDiff returns the largest |gpu-cpu| over every history value,
-// relative to the largest magnitude of its column in the CPU file. Columns
-// in Gauss (the field statistics and dipoles) are scaled by at least
-// 1e-12 of the largest |Br|: a dipole of a symmetric field is round-off
-// noise (1e-17) whose digits depend on the order of the sums.
+// historyDiff returns the largest |gpu-cpu| over every history value of
+// the n realizations, relative to its column's scale in the CPU file
+// (analysis.DiffHistories), and where it is.
 func historyDiff(cpu, gpuDir string, n int) (float64, string, error) {
 	worst, where := 0.0, ""
 	for r := 1; r <= n; r++ {
 		name := fmt.Sprintf("hipft_history_sol_r%06d.out", r)
-		c, err := readHistory(filepath.Join(cpu, name))
+		c, err := analysis.ReadHistory(filepath.Join(cpu, name))
 		if err != nil {
 			return 0, "", err
 		}
-		g, err := readHistory(filepath.Join(gpuDir, name))
+		g, err := analysis.ReadHistory(filepath.Join(gpuDir, name))
 		if err != nil {
 			return 0, "", err
 		}
-		if len(c) != len(g) {
-			return 0, "", fmt.Errorf("%s: CPU has %d lines, GPU %d", name, len(c), len(g))
+		d, err := analysis.DiffHistories(c, g)
+		if err != nil {
+			return 0, "", err
 		}
-		if len(c) == 0 {
-			continue
-		}
-		br := 0.0
-		for _, row := range c {
-			br = math.Max(br, math.Max(math.Abs(row[2]), math.Abs(row[3])))
-		}
-		for col := 1; col < len(c[0]); col++ {
-			scale := 0.0
-			for _, row := range c {
-				scale = math.Max(scale, math.Abs(row[col]))
-			}
-			if n := suite.ColumnNames[col]; n == "EQ_DIPOLE" || n == "AX_DIPOLE" || n == "BR_ABS_MIN" {
-				scale = math.Max(scale, 1e-12*br)
-			}
-			if scale == 0 {
-				continue
-			}
-			for i := range c {
-				if d := math.Abs(g[i][col]-c[i][col]) / scale; d > worst {
-					worst = d
-					where = fmt.Sprintf(" (r%d line %d %s)", r, i+1, suite.ColumnNames[col])
-				}
-			}
+		if d.Rel > worst {
+			worst, where = d.Rel, fmt.Sprintf(" (r%d line %d %s)", r, d.Line, d.Column)
 		}
 	}
 	return worst, where, nil
