@@ -35,6 +35,10 @@ func TestCheckMap(t *testing.T) {
 	tooBig := &psihdf.Map{Dims: []int{2, 2}, Scales: [][]float64{{0, 7}, {0, 1}}, Data: make([]float64, 4)}
 	descending := &psihdf.Map{Dims: []int{2, 2}, Scales: [][]float64{{1, 0}, {0, 1}}, Data: make([]float64, 4)}
 	oneD := &psihdf.Map{Dims: []int{2}, Scales: [][]float64{{0, 1}}, Data: make([]float64, 2)}
+	// A vt flow map: theta on the half mesh, one ghost beyond each pole.
+	h := math.Pi / 4
+	flow := &psihdf.Map{Dims: []int{5, 6}, Scales: [][]float64{good.Scales[0], {-h / 2, h / 2, 3 * h / 2, 5 * h / 2, 7 * h / 2, 9 * h / 2}}, Data: make([]float64, 30)}
+	twoGhosts := &psihdf.Map{Dims: []int{5, 3}, Scales: [][]float64{good.Scales[0], {-2 * h, -h, 0.1}}, Data: make([]float64, 15)}
 	for _, tc := range []struct {
 		name string
 		m    *psihdf.Map
@@ -45,6 +49,8 @@ func TestCheckMap(t *testing.T) {
 		{"phi beyond 2pi", tooBig, "dim1 (longitude phi) runs from 0 to 7"},
 		{"descending", descending, "not ascending"},
 		{"1D", oneD, "1 dimensions"},
+		{"flow map ghosts", flow, ""},
+		{"beyond the ghost", twoGhosts, "dim2 (colatitude theta) runs from"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := analysis.CheckMap(tc.m)

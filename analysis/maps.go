@@ -31,7 +31,9 @@ func ReadMap(path string) (*psihdf.Map, error) {
 // realizations as the third dimension; dim1 the longitude phi and dim2 the
 // colatitude theta, each with at least two ascending points, phi within
 // [0, 2pi] and theta within [0, pi] (radians, with a little tolerance for
-// single precision).
+// single precision), or one cell beyond either end where that cell is at
+// most a quarter of the range: the ghost points of HipFT's flow maps
+// (hipft_flow_vt/vp_idx*.h5), whose meshes are the staggered half meshes.
 func CheckMap(m *psihdf.Map) error {
 	if len(m.Dims) != 2 && len(m.Dims) != 3 {
 		return fmt.Errorf("not a HipFT map: it has %d dimensions, want 2 (phi, theta) or 3 (phi, theta, realization)", len(m.Dims))
@@ -54,7 +56,17 @@ func CheckMap(m *psihdf.Map) error {
 				return fmt.Errorf("not a HipFT map: %s is not ascending at point %d (%g after %g)", s.name, k+1, sc[k], sc[k-1])
 			}
 		}
-		if sc[0] < -tol || sc[len(sc)-1] > s.max+tol {
+		// A ghost point one cell beyond either end (HipFT's flow maps, on
+		// the staggered half meshes) is allowed when that cell is at most
+		// a quarter of the range.
+		lo, hi := -tol, s.max+tol
+		if d := sc[1] - sc[0]; d <= s.max/4 {
+			lo -= d
+		}
+		if d := sc[len(sc)-1] - sc[len(sc)-2]; d <= s.max/4 {
+			hi += d
+		}
+		if sc[0] < lo || sc[len(sc)-1] > hi {
 			return fmt.Errorf("not a HipFT map: %s runs from %g to %g, want values within 0..%s radians (is the map stored as theta, phi instead of phi, theta?)", s.name, sc[0], sc[len(sc)-1], s.unit)
 		}
 	}

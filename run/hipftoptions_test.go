@@ -17,7 +17,8 @@ import (
 // optionCasesDir holds small runs, each setting HipFT options that the
 // seven testsuite cases leave at their defaults (every advection and
 // diffusion method, fixed subcycles, Strang splitting, coefficient maps,
-// rigid and file flows, attenuation, time windows, flux balance, cadences),
+// rigid and file flows, attenuation, time windows, flux balance, cadenced
+// output maps and flows),
 // with HipFT 1.19.3's history files of each in <case>/reference. The
 // inputs (map, coefficient map, flow files) are made by
 // writeOptionInputs, so only the namelists and HipFT's histories are
@@ -80,6 +81,8 @@ var optionCases = []struct {
 	{"nonuniform_mesh", []string{"initial_map_filename = 'br_nu.h5'"}, ""},
 	{"nonuniform_mesh_upwind", []string{"initial_map_filename = 'br_nu.h5'", "flow_num_method = 2", "diffusion_num_method = 2", "strang_splitting = .true."}, ""},
 	{"output_maps", []string{"output_single_precision = .true.", "output_map_time_cadence = 24.0", "output_map_flux_balance = .true."}, ""},
+	{"output_flows", []string{"n_realizations = 1", "flow_dr_coef_p0_values = 46.0", "flow_mf_coef_p1_values = 22.0", "diffusion_coef_constants = 150.0",
+		"flow_attenuate = .true.", "output_map_time_cadence = 48.0", "output_flows = .true."}, ""},
 }
 
 // optionNamelist is the namelist of one option case.
@@ -277,44 +280,51 @@ func compareHistoryFiles(t *testing.T, refPath, runPath string) {
 	t.Logf("%s: largest difference %v", filepath.Base(runPath), d)
 }
 
-// compareOutputMaps compares the map list of refDir, if it has one,
-// byte for byte with the run's, and each map in its output_maps folder
-// with the run's within two float32 roundings of the largest |Br|.
+// compareOutputMaps compares the map and flow lists of refDir, where it
+// has them, byte for byte with the run's, and each map in its
+// output_maps and output_flows folders with the run's: within two float32
+// roundings of the largest magnitude for single-precision files, 1e-12 of
+// it for double.
 func compareOutputMaps(t *testing.T, refDir, runDir string) {
 	t.Helper()
-	list := "hipft_output_map_list.out"
-	if _, err := os.Stat(filepath.Join(refDir, list)); err != nil {
-		return
-	}
-	if a, b := readOrFatal(t, filepath.Join(refDir, list)), readOrFatal(t, filepath.Join(runDir, list)); string(a) != string(b) {
-		t.Errorf("%s differs from HipFT's:\n%s\nHipFT's:\n%s", list, b, a)
-	}
-	maps, _ := filepath.Glob(filepath.Join(refDir, "output_maps", "*.h5"))
-	if len(maps) == 0 {
-		t.Fatalf("%s has a map list but no output_maps/*.h5", refDir)
-	}
-	for _, path := range maps {
-		name := filepath.Join("output_maps", filepath.Base(path))
-		want, err := psihdf.Read(path)
-		if err != nil {
-			t.Fatal(err)
+	for _, o := range []struct{ list, dir string }{{"hipft_output_map_list.out", "output_maps"}, {"hipft_output_flow_list.out", "output_flows"}} {
+		if _, err := os.Stat(filepath.Join(refDir, o.list)); err != nil {
+			continue
 		}
-		got, err := psihdf.Read(filepath.Join(runDir, name))
-		if err != nil {
-			t.Fatal(err)
+		if a, b := readOrFatal(t, filepath.Join(refDir, o.list)), readOrFatal(t, filepath.Join(runDir, o.list)); string(a) != string(b) {
+			t.Errorf("%s differs from HipFT's:\n%s\nHipFT's:\n%s", o.list, b, a)
 		}
-		if fmt.Sprint(got.Dims) != fmt.Sprint(want.Dims) {
-			t.Fatalf("%s: dimensions %v, HipFT's %v", name, got.Dims, want.Dims)
+		maps, _ := filepath.Glob(filepath.Join(refDir, o.dir, "*.h5"))
+		if len(maps) == 0 {
+			t.Fatalf("%s has %s but no %s/*.h5", refDir, o.list, o.dir)
 		}
-		scale, worst := 0.0, 0.0
-		for _, v := range want.Data {
-			scale = math.Max(scale, math.Abs(v))
-		}
-		for i, v := range want.Data {
-			worst = math.Max(worst, math.Abs(got.Data[i]-v))
-		}
-		if worst > 2*0x1p-24*scale {
-			t.Errorf("%s: largest difference %.3g G, over two float32 roundings of max |Br| %.4g G", name, worst, scale)
+		for _, path := range maps {
+			name := filepath.Join(o.dir, filepath.Base(path))
+			want, err := psihdf.Read(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := psihdf.Read(filepath.Join(runDir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(got.Dims) != fmt.Sprint(want.Dims) {
+				t.Fatalf("%s: dimensions %v, HipFT's %v", name, got.Dims, want.Dims)
+			}
+			scale, worst := 0.0, 0.0
+			for _, v := range want.Data {
+				scale = math.Max(scale, math.Abs(v))
+			}
+			for i, v := range want.Data {
+				worst = math.Max(worst, math.Abs(got.Data[i]-v))
+			}
+			tol := 1e-12
+			if want.Float32 {
+				tol = 2 * 0x1p-24
+			}
+			if worst > tol*scale {
+				t.Errorf("%s: largest difference %.3g, over %.3g of the largest magnitude %.4g", name, worst, tol, scale)
+			}
 		}
 	}
 }
