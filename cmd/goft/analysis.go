@@ -95,14 +95,16 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 			"right, latitude with north up, a red (positive) / blue (negative) colour scale\n"+
 			"symmetric about zero with a colour bar in Gauss. A 3D map (several\n"+
 			"realizations) is drawn as a grid of panels, one per realization, unless -r\n"+
-			"picks some.", stderr)
+			"picks some. HipFT's flow maps (output_flows: hipft_flow_vt_idx*.h5 and\n"+
+			"hipft_flow_vp_idx*.h5, on the staggered meshes) are drawn in m/s.", stderr)
 	out := fs.String("o", "", "output PNG file (default: the map's base name with .png, in the current folder)")
-	sat := fs.Float64("sat", 0, "saturation level in Gauss: the colour scale runs from -sat to +sat (0: automatic, the 98th percentile of |Br| by area, rounded up)")
+	sat := fs.Float64("sat", 0, "saturation level in Gauss (m/s for a flow map): the colour scale runs from -sat to +sat (0: automatic, the 98th percentile of |values| by area, rounded up)")
 	sinLat := fs.Bool("sinlat", false, "draw latitude on a sine (equal-area) axis")
 	real := fs.String("r", "", "realization(s) of a 3D map to draw, e.g. 2 or 1,3 or 2-4 (default: all)")
 	title := fs.String("title", "", "title above the map (default: the file name)")
 	cols := fs.Int("cols", 0, "panels per row when drawing several realizations (0: automatic)")
 	width := fs.Int("width", 0, "width of one panel in pixels (0: 1000 for one map, 640 in a grid)")
+	label := fs.String("label", "", "colour-bar label (default: Br (Gauss), or the velocity of a flow map)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -110,6 +112,10 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	if len(pos) != 1 {
 		fs.Usage()
 		return fmt.Errorf("expected one map file, got %d arguments", len(pos))
+	}
+	quantity, unit := mapQuantity(pos[0])
+	if *label != "" {
+		quantity = *label
 	}
 	if err := checkSat(*sat); err != nil {
 		return err
@@ -144,7 +150,7 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	if *title == "" {
 		*title = filepath.Base(in)
 	}
-	png, used, err := plot.MapPNG(panels, plot.MapOptions{Sat: *sat, SinLat: *sinLat, Title: *title, Cols: *cols, PanelWidth: *width})
+	png, used, err := plot.MapPNG(panels, plot.MapOptions{Sat: *sat, SinLat: *sinLat, Title: *title, Label: quantity, Cols: *cols, PanelWidth: *width})
 	if err != nil {
 		return fmt.Errorf("%s: %w", in, err)
 	}
@@ -154,8 +160,22 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	if err := os.WriteFile(*out, png, 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "goft plot: wrote %s (%d panel(s), colour scale +-%g G)\n", *out, len(panels), used)
+	fmt.Fprintf(stdout, "goft plot: wrote %s (%d panel(s), colour scale +-%g %s)\n", *out, len(panels), used, unit)
 	return nil
+}
+
+// mapQuantity returns the colour-bar label and unit of the map file at
+// path: the theta or phi velocity (m/s) for HipFT's flow maps, else Br
+// (Gauss).
+func mapQuantity(path string) (label, unit string) {
+	base := filepath.Base(path)
+	switch {
+	case strings.Contains(base, "_flow_vt"):
+		return "vt, theta velocity (m/s, + southward)", "m/s"
+	case strings.Contains(base, "_flow_vp"):
+		return "vp, phi velocity (m/s)", "m/s"
+	}
+	return "Br (Gauss)", "G"
 }
 
 func cmdButterfly(args []string, stdout, stderr io.Writer) error {

@@ -452,3 +452,20 @@ func TestCompare(t *testing.T) {
 		t.Fatalf("missing folder: rc %d, %s", rc, stderr)
 	}
 }
+
+// TestPlotFlowMaps draws HipFT's flow maps (the output_flows option case's
+// reference, on the staggered meshes with ghost points): they are
+// accepted and labelled in m/s.
+func TestPlotFlowMaps(t *testing.T) {
+	dir := filepath.Join("..", "..", "run", "testdata", "hipft_options", "output_flows", "reference", "output_flows")
+	for _, name := range []string{"hipft_flow_vt_idx000002.h5", "hipft_flow_vp_idx000003.h5"} {
+		out := filepath.Join(t.TempDir(), "flow.png")
+		rc, stdout, stderr := goft(t, "plot", filepath.Join(dir, name), "-o", out)
+		if rc != 0 || !strings.Contains(stdout, " m/s)") {
+			t.Fatalf("%s: rc %d\n%s%s", name, rc, stdout, stderr)
+		}
+		if fi, err := os.Stat(out); err != nil || fi.Size() == 0 {
+			t.Fatalf("%s: no image: %v", name, err)
+		}
+	}
+}
