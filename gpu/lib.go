@@ -153,14 +153,10 @@ type cudaAPI struct {
 	cuCtxSynchronize          func() cuResult
 	cuMemAlloc                func(p *uint64, bytes uint64) cuResult
 	cuMemFree                 func(p uint64) cuResult
-	cuMemcpyHtoD              func(dst uint64, src unsafe.Pointer, bytes uint64) cuResult
-	cuMemcpyDtoH              func(dst unsafe.Pointer, src uint64, bytes uint64) cuResult
-	cuMemcpyDtoD              func(dst, src uint64, bytes uint64) cuResult
 	cuMemsetD8                func(dst uint64, v uint8, n uint64) cuResult
 	cuModuleLoadData          func(mod *uintptr, image unsafe.Pointer) cuResult
 	cuModuleUnload            func(mod uintptr) cuResult
 	cuModuleGetFunction       func(fn *uintptr, mod uintptr, name string) cuResult
-	cuLaunchKernel            func(fn uintptr, gx, gy, gz, bx, by, bz, shmem uint32, stream uintptr, params unsafe.Pointer, extra unsafe.Pointer) cuResult
 	cuEventCreate             func(ev *uintptr, flags uint32) cuResult
 	cuEventDestroy            func(ev uintptr) cuResult
 	cuEventRecord             func(ev uintptr, stream uintptr) cuResult
@@ -169,10 +165,11 @@ type cudaAPI struct {
 	cuGetErrorString          func(res cuResult, s **byte) cuResult
 	cuGetErrorName            func(res cuResult, s **byte) cuResult
 
-	// The time loop's calls as raw symbols, for purego.SyscallN with a
-	// reused argument slice (cudaDevice.syscall): a function registered
-	// with purego.RegisterFunc boxes every argument, an allocation per
-	// argument and call.
+	// The time loop's calls (cuLaunchKernel, cuMemcpyHtoD_v2,
+	// cuMemcpyDtoH_v2, cuMemcpyDtoD_v2) as raw symbols, for
+	// purego.SyscallN with a reused argument slice (cudaDevice.syscall):
+	// a function registered with purego.RegisterFunc boxes every
+	// argument, an allocation per argument and call.
 	symLaunch, symHtoD, symDtoH, symDtoD uintptr
 }
 
@@ -197,14 +194,10 @@ func loadCUDA(getenv func(string) string) (*cudaAPI, error) {
 		"cuCtxSynchronize":             &a.cuCtxSynchronize,
 		"cuMemAlloc_v2":                &a.cuMemAlloc,
 		"cuMemFree_v2":                 &a.cuMemFree,
-		"cuMemcpyHtoD_v2":              &a.cuMemcpyHtoD,
-		"cuMemcpyDtoH_v2":              &a.cuMemcpyDtoH,
-		"cuMemcpyDtoD_v2":              &a.cuMemcpyDtoD,
 		"cuMemsetD8_v2":                &a.cuMemsetD8,
 		"cuModuleLoadData":             &a.cuModuleLoadData,
 		"cuModuleUnload":               &a.cuModuleUnload,
 		"cuModuleGetFunction":          &a.cuModuleGetFunction,
-		"cuLaunchKernel":               &a.cuLaunchKernel,
 		"cuEventCreate":                &a.cuEventCreate,
 		"cuEventDestroy_v2":            &a.cuEventDestroy,
 		"cuEventRecord":                &a.cuEventRecord,
@@ -220,8 +213,8 @@ func loadCUDA(getenv func(string) string) (*cudaAPI, error) {
 		name string
 		p    *uintptr
 	}{{"cuLaunchKernel", &a.symLaunch}, {"cuMemcpyHtoD_v2", &a.symHtoD}, {"cuMemcpyDtoH_v2", &a.symDtoH}, {"cuMemcpyDtoD_v2", &a.symDtoD}} {
-		if *s.p, err = purego.Dlsym(h, s.name); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+		if *s.p, err = purego.Dlsym(h, s.name); err != nil || *s.p == 0 {
+			return nil, fmt.Errorf("%s has no function %s (too old a version?)", path, s.name)
 		}
 	}
 	return a, nil
