@@ -7,18 +7,20 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"goft/analysis"
 	"goft/input"
 	"goft/mesh"
 	"goft/psihdf"
+	"goft/synthobs"
 )
 
 // optionCasesDir holds small runs, each setting HipFT options that the
 // seven testsuite cases leave at their defaults (every advection and
 // diffusion method, fixed subcycles, Strang splitting, coefficient maps,
-// rigid and file flows, attenuation, time windows, flux balance, cadenced
-// output maps and flows),
+// rigid and file flows, attenuation, time windows, flux balance, data
+// assimilation, cadenced output maps and flows),
 // with HipFT 1.19.3's history files of each in <case>/reference. The
 // inputs (map, coefficient map, flow files) are made by
 // writeOptionInputs, so only the namelists and HipFT's histories are
@@ -80,6 +82,11 @@ var optionCases = []struct {
 	{"flow_only", []string{"advance_diffusion = .false.", "flow_attenuate = .true."}, ""},
 	{"nonuniform_mesh", []string{"initial_map_filename = 'br_nu.h5'"}, ""},
 	{"nonuniform_mesh_upwind", []string{"initial_map_filename = 'br_nu.h5'", "flow_num_method = 2", "diffusion_num_method = 2", "strang_splitting = .true."}, ""},
+	{"assim", []string{"assimilate_data = .true.", "assimilate_data_map_list_filename = 'obs/synthobs_map_list.csv'", "assimilate_data_map_root_dir = 'obs'"}, ""},
+	{"assim_balance_mult_lat", []string{"assimilate_data = .true.", "assimilate_data_map_list_filename = 'obs/synthobs_map_list.csv'", "assimilate_data_map_root_dir = 'obs'",
+		"assimilate_data_balance_flux = .true.", "assimilate_data_mult_fac = 1.2", "assimilate_data_lat_limits = 0.0, 20.0"}, ""},
+	{"assim_add", []string{"assimilate_data = .true.", "assimilate_data_map_list_filename = 'obs/synthobs_map_list.csv'", "assimilate_data_map_root_dir = 'obs'",
+		"assimilate_data_add = .true."}, ""},
 	{"output_maps", []string{"output_single_precision = .true.", "output_map_time_cadence = 24.0", "output_map_flux_balance = .true."}, ""},
 	{"output_flows", []string{"n_realizations = 1", "flow_dr_coef_p0_values = 46.0", "flow_mf_coef_p1_values = 22.0", "diffusion_coef_constants = 150.0",
 		"flow_attenuate = .true.", "output_map_time_cadence = 48.0", "output_flows = .true."}, ""},
@@ -109,8 +116,9 @@ func optionNamelist(lines []string) string {
 // br_nu.h5, a diffusion coefficient map coef.h5
 // (km^2/s, on its own 25 x 25 grid: HipFT 1.19.3 transposes a
 // coefficient file's array in place and crashes on a grid that is not
-// square) and four pairs of flow files (m/s,
-// one every 30 hours) with their list flows.csv.
+// square), four pairs of flow files (m/s,
+// one every 30 hours) with their list flows.csv, and a data-assimilation
+// data set obs/ (four maps 12 hours apart).
 func writeOptionInputs(dir string) error {
 	grid := func(np, nt int) (phi, theta []float64) {
 		phi = make([]float64, np)
@@ -167,6 +175,26 @@ func writeOptionInputs(dir string) error {
 	}
 	m, err := mesh.New(phi, theta)
 	if err != nil {
+		return err
+	}
+	// A data-assimilation data set: a "truth" field (br0 with its bipoles
+	// moved and a stronger dipole) seen by an Earth-based magnetograph
+	// every 12 hours (goft synth-obs: B0 = 5 degrees, 0.5 G of noise,
+	// float32 maps with the mu^4 weights above mu = 0.1).
+	truth := make([]float64, len(phi)*len(theta))
+	for j, t := range theta {
+		for k, p := range phi {
+			truth[k+len(phi)*j] = 8*math.Cos(t) + 30*(blob(p, t, 2.0, 1.2, 0.15)-blob(p, t, 2.4, 1.1, 0.15)) + 20*(blob(p, t, 5.0, 1.9, 0.12)-blob(p, t, 4.7, 2.0, 0.12))
+		}
+	}
+	frames, err := synthobs.StaticFrames(&psihdf.Map{Dims: []int{len(phi), len(theta)}, Scales: [][]float64{phi, theta}, Data: truth}, 1, []float64{0, 12, 24, 36}, "truth")
+	if err != nil {
+		return err
+	}
+	o := synthobs.DefaultOptions()
+	o.StartJD = synthobs.JulianDate(time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC))
+	o.Lon0, o.B0, o.Noise, o.Seed, o.Single = 0, 5, 0.5, 3, true
+	if _, err := synthobs.Write(filepath.Join(dir, "obs"), 4, frames, &o); err != nil {
 		return err
 	}
 	list := "time,vt_file,vp_file\n"
