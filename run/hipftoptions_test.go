@@ -88,6 +88,7 @@ var optionCases = []struct {
 	{"assim_add", []string{"assimilate_data = .true.", "assimilate_data_map_list_filename = 'obs/synthobs_map_list.csv'", "assimilate_data_map_root_dir = 'obs'",
 		"assimilate_data_add = .true."}, ""},
 	{"output_maps", []string{"output_single_precision = .true.", "output_map_time_cadence = 24.0", "output_map_flux_balance = .true."}, ""},
+	{"output_idx_names", []string{"output_map_idx_cadence = 7", "output_map_root_filename = 'br'", "output_map_directory = 'maps_out'", "time_end = 60.0"}, ""},
 	{"output_flows", []string{"n_realizations = 1", "flow_dr_coef_p0_values = 46.0", "flow_mf_coef_p1_values = 22.0", "diffusion_coef_constants = 150.0",
 		"flow_attenuate = .true.", "output_map_time_cadence = 48.0", "output_flows = .true."}, ""},
 }
@@ -308,51 +309,55 @@ func compareHistoryFiles(t *testing.T, refPath, runPath string) {
 	t.Logf("%s: largest difference %v", filepath.Base(runPath), d)
 }
 
-// compareOutputMaps compares the map and flow lists of refDir, where it
-// has them, byte for byte with the run's, and each map in its
-// output_maps and output_flows folders with the run's: within two float32
-// roundings of the largest magnitude for single-precision files, 1e-12 of
-// it for double.
+// compareOutputMaps compares the output lists of refDir
+// (hipft_output_*_list.out) byte for byte with the run's, and every map in
+// it or its folders (final maps, the output map and flow folders) with the
+// run's map of the same path: within two float32 roundings of the largest magnitude for
+// single-precision files, 1e-12 of it for double.
 func compareOutputMaps(t *testing.T, refDir, runDir string) {
 	t.Helper()
-	for _, o := range []struct{ list, dir string }{{"hipft_output_map_list.out", "output_maps"}, {"hipft_output_flow_list.out", "output_flows"}} {
-		if _, err := os.Stat(filepath.Join(refDir, o.list)); err != nil {
-			continue
+	lists, _ := filepath.Glob(filepath.Join(refDir, "hipft_output_*list.out"))
+	for _, l := range lists {
+		name := filepath.Base(l)
+		if a, b := readOrFatal(t, l), readOrFatal(t, filepath.Join(runDir, name)); string(a) != string(b) {
+			t.Errorf("%s differs from HipFT's:\n%s\nHipFT's:\n%s", name, b, a)
 		}
-		if a, b := readOrFatal(t, filepath.Join(refDir, o.list)), readOrFatal(t, filepath.Join(runDir, o.list)); string(a) != string(b) {
-			t.Errorf("%s differs from HipFT's:\n%s\nHipFT's:\n%s", o.list, b, a)
+	}
+	maps, _ := filepath.Glob(filepath.Join(refDir, "*.h5"))
+	inFolders, _ := filepath.Glob(filepath.Join(refDir, "*", "*.h5"))
+	maps = append(maps, inFolders...)
+	if len(lists) > 0 && len(maps) == 0 {
+		t.Fatalf("%s has output lists but no maps in a folder", refDir)
+	}
+	for _, path := range maps {
+		name, err := filepath.Rel(refDir, path)
+		if err != nil {
+			t.Fatal(err)
 		}
-		maps, _ := filepath.Glob(filepath.Join(refDir, o.dir, "*.h5"))
-		if len(maps) == 0 {
-			t.Fatalf("%s has %s but no %s/*.h5", refDir, o.list, o.dir)
+		want, err := psihdf.Read(path)
+		if err != nil {
+			t.Fatal(err)
 		}
-		for _, path := range maps {
-			name := filepath.Join(o.dir, filepath.Base(path))
-			want, err := psihdf.Read(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := psihdf.Read(filepath.Join(runDir, name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if fmt.Sprint(got.Dims) != fmt.Sprint(want.Dims) {
-				t.Fatalf("%s: dimensions %v, HipFT's %v", name, got.Dims, want.Dims)
-			}
-			scale, worst := 0.0, 0.0
-			for _, v := range want.Data {
-				scale = math.Max(scale, math.Abs(v))
-			}
-			for i, v := range want.Data {
-				worst = math.Max(worst, math.Abs(got.Data[i]-v))
-			}
-			tol := 1e-12
-			if want.Float32 {
-				tol = 2 * 0x1p-24
-			}
-			if worst > tol*scale {
-				t.Errorf("%s: largest difference %.3g, over %.3g of the largest magnitude %.4g", name, worst, tol, scale)
-			}
+		got, err := psihdf.Read(filepath.Join(runDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(got.Dims) != fmt.Sprint(want.Dims) {
+			t.Fatalf("%s: dimensions %v, HipFT's %v", name, got.Dims, want.Dims)
+		}
+		scale, worst := 0.0, 0.0
+		for _, v := range want.Data {
+			scale = math.Max(scale, math.Abs(v))
+		}
+		for i, v := range want.Data {
+			worst = math.Max(worst, math.Abs(got.Data[i]-v))
+		}
+		tol := 1e-12
+		if want.Float32 {
+			tol = 2 * 0x1p-24
+		}
+		if worst > tol*scale {
+			t.Errorf("%s: largest difference %.3g, over %.3g of the largest magnitude %.4g", name, worst, tol, scale)
 		}
 	}
 }
