@@ -97,6 +97,9 @@ func compileEmuSource(shape stsShape, main, out string, extra []string) (string,
 	if err != nil {
 		return "", err
 	}
+	emuDirsMu.Lock()
+	emuDirs = append(emuDirs, dir)
+	emuDirsMu.Unlock()
 	src := kernelSource()
 	var list strings.Builder
 	names := regexp.MustCompile(`extern "C" __global__ void (\w+)\(`).FindAllStringSubmatch(src, -1)
@@ -124,6 +127,23 @@ func compileEmuSource(shape stsShape, main, out string, extra []string) (string,
 		return "", fmt.Errorf("compiling %s (%s %s): %v\n%s", main, filepath.Base(cxx), strings.Join(extra, " "), err, msg)
 	}
 	return bin, nil
+}
+
+// emuDirs are the folders compileEmuSource made; TestMain removes them.
+var (
+	emuDirsMu sync.Mutex
+	emuDirs   []string
+)
+
+// TestMain runs the tests, then removes the emulators' build folders.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	emuDirsMu.Lock()
+	for _, d := range emuDirs {
+		os.RemoveAll(d)
+	}
+	emuDirsMu.Unlock()
+	os.Exit(code)
 }
 
 // errNoCXX is compileEmuSource's error when there is no C++ compiler.
