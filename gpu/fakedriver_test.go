@@ -17,20 +17,18 @@ import (
 // fakeDriverChild marks the child test process of TestFakeDriver.
 const fakeDriverChild = "GOFT_GPU_FAKE_DRIVER_CHILD"
 
-// TestFakeDriver runs the device tests (TestDeviceProbe,
-// TestDeviceMatchesCPU, every small case against the CPU, and
-// TestDeviceOpen, goft run -gpu's way of opening the device,
-// TestDeviceStepIsAllocationFree, and TestDeviceErrors with injected
-// driver and NVRTC failures) in a child test
-// process whose CUDA driver and NVRTC are testdata/fakecuda.cpp: a shared
-// library, loaded through GOFT_CUDA_LIB and GOFT_NVRTC_LIB, that keeps
-// device memory on the host and runs the kernels on the emulator. So the
-// real driver path, which the emulated tests replace (library loading and
-// binding, the device thread, kernel compilation options and the module,
-// argument packing into cuLaunchKernel's parameter array, copies, the
-// profile's events),
-// runs on machines without a GPU. It skips with GOFT_GPU_EMU=0, in -short
-// mode, or without a C++ compiler.
+// TestFakeDriver runs the device tests in a child test process whose CUDA
+// driver and NVRTC are testdata/fakecuda.cpp: a shared library, loaded
+// through GOFT_CUDA_LIB and GOFT_NVRTC_LIB, that keeps device memory on
+// the host and runs the kernels on the emulator. The tests are
+// TestDeviceProbe, TestDeviceMatchesCPU (every small case against the
+// CPU), TestDeviceOpen (goft run -gpu's way of opening the device),
+// TestDeviceStepIsAllocationFree and TestDeviceErrors (injected driver and
+// NVRTC failures). So the real driver path, which the emulated tests
+// replace, runs on machines without a GPU: library loading and binding,
+// the device thread, compile options and the module, argument packing for
+// cuLaunchKernel, copies and the profile's events. It skips with
+// GOFT_GPU_EMU=0, in -short mode, or without a C++ compiler.
 func TestFakeDriver(t *testing.T) {
 	if os.Getenv(fakeDriverChild) != "" {
 		t.Skip("the child run of TestFakeDriver")
