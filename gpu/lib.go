@@ -221,7 +221,7 @@ func loadCUDA(getenv func(string) string) (*cudaAPI, error) {
 }
 
 // check turns a driver status into an error naming the call, the status
-// and the driver's description of it.
+// and the driver's description of it, with a hint for a kernel fault.
 func (a *cudaAPI) check(call string, r cuResult) error {
 	if r == 0 {
 		return nil
@@ -235,7 +235,13 @@ func (a *cudaAPI) check(call string, r cuResult) error {
 	if a.cuGetErrorString(r, &s) == 0 && s != nil {
 		desc = cString(s)
 	}
-	return fmt.Errorf("%s failed: %s (%d): %s", call, name, int(r), desc)
+	hint := ""
+	switch r {
+	case 700, 702, 714, 715, 716, 717, 718, 719: // a kernel faulted: the context is lost
+		hint = "; a kernel failed on the GPU, possibly one launched before this call (kernels run asynchronously): " +
+			"GOFT_GPU_PROFILE=1 waits for every kernel and so names the one that fails. This is a bug in goft's GPU code; please report it with that output"
+	}
+	return fmt.Errorf("%s failed: %s (%d): %s%s", call, name, int(r), desc, hint)
 }
 
 // nvrtcAPI holds the NVRTC functions goft calls.
