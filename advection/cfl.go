@@ -96,8 +96,9 @@ func (a *Advector) cflColumns(lo, hi int) {
 		dpi := m.DPhiInv[k]
 		kmax := mesh.SmallValue
 		for j := 1; j < ntm-1; j++ {
-			kv := math.Float64frombits(max(absBits(vt[j]), absBits(vt[j+1])))*dti[j] +
-				math.Float64frombits(max(absBits(vpw[j]), absBits(vpe[j])))*sti[j]*dpi
+			// Rounded products (float64): no fused multiply-add.
+			kv := float64(math.Float64frombits(max(absBits(vt[j]), absBits(vt[j+1])))*dti[j]) +
+				float64(math.Float64frombits(max(absBits(vpw[j]), absBits(vpe[j])))*sti[j]*dpi)
 			kmax = max(kmax, kv)
 		}
 		a.colMin[c] = 0.5 / kmax

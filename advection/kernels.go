@@ -8,12 +8,16 @@ import (
 
 // Every expression below is written in HipFT's order of evaluation
 // (Fortran evaluates a*b*c as (a*b)*c and a+b+c as (a+b)+c, as Go does).
+// A product that is added to something is rounded explicitly (float64),
+// so that no compiler fuses them into a multiply-add (Go does on arm64 and
+// with GOAMD64=v3): every CPU, and the GPU kernels (compiled with
+// --fmad=false), then give the same bits.
 
 // upwindFlux is the donor-cell flux v*0.5*((1-c)*fc + (1+c)*fm) with
 // c = sign(upwind, v), where fc is the value after the face and fm before.
 func upwindFlux(v, fc, fm, upwind float64) float64 {
 	c := math.Copysign(upwind, v)
-	return v * 0.5 * ((1-c)*fc + (1+c)*fm)
+	return v * 0.5 * (float64((1-c)*fc) + float64((1+c)*fm))
 }
 
 // wenoFlux is the CS-WENO3 flux at a face from the split fluxes LN (cells
@@ -21,19 +25,22 @@ func upwindFlux(v, fc, fm, upwind float64) float64 {
 // cell after the face. The AVX2 kernels (weno_amd64.s) perform the same
 // operations in the same order.
 func wenoFlux(w *wenoWeights, nm2, nm1, n0, pm1, p0, pp1 float64) float64 {
-	p0m := w.opA*nm1 - w.cmcA*nm2
-	p1m := w.cmcB*nm1 + w.ccpA*n0
-	p0p := w.opB*p0 - w.ccpB*pp1
-	p1p := w.ccpA*p0 + w.cmcB*pm1
+	// The split fluxes are products: rounded here, they are not fused
+	// into the differences below (the conversion holds across inlining).
+	nm2, nm1, n0, pm1, p0, pp1 = float64(nm2), float64(nm1), float64(n0), float64(pm1), float64(p0), float64(pp1)
+	p0m := float64(w.opA*nm1) - float64(w.cmcA*nm2)
+	p1m := float64(w.cmcB*nm1) + float64(w.ccpA*n0)
+	p0p := float64(w.opB*p0) - float64(w.ccpB*pp1)
+	p1p := float64(w.ccpA*p0) + float64(w.cmcB*pm1)
 
 	b := w.cmcA * (nm1 - nm2)
-	b0m := 4 * (b * b)
+	b0m := float64(4 * (b * b))
 	b = w.ccpA * (n0 - nm1)
-	b1m := 4 * (b * b)
+	b1m := float64(4 * (b * b))
 	b = w.ccpB * (pp1 - p0)
-	b0p := 4 * (b * b)
+	b0p := float64(4 * (b * b))
 	b = w.cmcB * (p0 - pm1)
-	b1p := 4 * (b * b)
+	b1p := float64(4 * (b * b))
 
 	// The nonlinear weights w = lin/(eps+beta)^2 are normalised and
 	// applied as (w0*p0 + w1*p1)/(w0 + w1); multiplying through by both
@@ -43,14 +50,14 @@ func wenoFlux(w *wenoWeights, nm2, nm1, n0, pm1, p0, pp1 float64) float64 {
 	q0 *= q0
 	q1 := w.epsA + b1m
 	q1 *= q1
-	a0, a1 := w.pTA*q1, w.mcTA*q0
-	um := (a0*p0m + a1*p1m) / (a0 + a1)
+	a0, a1 := float64(w.pTA*q1), float64(w.mcTA*q0)
+	um := (float64(a0*p0m) + float64(a1*p1m)) / (a0 + a1)
 	q0 = w.epsB + b0p
 	q0 *= q0
 	q1 = w.epsB + b1p
 	q1 *= q1
-	a0, a1 = w.mTB*q1, w.cpTB*q0
-	up := (a0*p0p + a1*p1p) / (a0 + a1)
+	a0, a1 = float64(w.mTB*q1), float64(w.cpTB*q0)
+	up := (float64(a0*p0p) + float64(a1*p1p)) / (a0 + a1)
 	return up + um
 }
 
@@ -219,7 +226,7 @@ func (a *Advector) operatorColumns(lo, hi int) {
 		if a.out == nil || k == 1 || k == npm-2 {
 			aop := a.aop[base:][:ntm]
 			for j := 1; j < ntm-1; j++ {
-				aop[j] = (sth[j+1]*ft[j+1]-sth[j]*ft[j])*sti[j]*dti[j] + (fpe[j]-fpw[j])*sti[j]*dpi
+				aop[j] = float64((float64(sth[j+1]*ft[j+1])-float64(sth[j]*ft[j]))*sti[j]*dti[j]) + float64((fpe[j]-fpw[j])*sti[j]*dpi)
 			}
 			if a.out != nil {
 				a.update(base+1, base+ntm-1)
@@ -230,16 +237,16 @@ func (a *Advector) operatorColumns(lo, hi int) {
 		cc := a.cc
 		if !a.kind2 {
 			for j := 1; j < ntm-1; j++ {
-				A := (sth[j+1]*ft[j+1]-sth[j]*ft[j])*sti[j]*dti[j] + (fpe[j]-fpw[j])*sti[j]*dpi
-				out[j] = x[j] - cc*A
+				A := float64((float64(sth[j+1]*ft[j+1])-float64(sth[j]*ft[j]))*sti[j]*dti[j]) + float64((fpe[j]-fpw[j])*sti[j]*dpi)
+				out[j] = x[j] - float64(cc*A)
 			}
 			continue
 		}
 		y := a.y[base:][:ntm]
 		ca, cb := a.ca, a.cb
 		for j := 1; j < ntm-1; j++ {
-			A := (sth[j+1]*ft[j+1]-sth[j]*ft[j])*sti[j]*dti[j] + (fpe[j]-fpw[j])*sti[j]*dpi
-			out[j] = ca*x[j] + cb*y[j] - cc*A
+			A := float64((float64(sth[j+1]*ft[j+1])-float64(sth[j]*ft[j]))*sti[j]*dti[j]) + float64((fpe[j]-fpw[j])*sti[j]*dpi)
+			out[j] = float64(ca*x[j]) + float64(cb*y[j]) - float64(cc*A)
 		}
 	}
 }
@@ -250,7 +257,7 @@ func (a *Advector) update(lo, hi int) {
 	c := a.cc
 	if !a.kind2 {
 		for i := range out {
-			out[i] = x[i] - c*aop[i]
+			out[i] = x[i] - float64(c*aop[i])
 		}
 		return
 	}
@@ -258,7 +265,7 @@ func (a *Advector) update(lo, hi int) {
 	ca, cb := a.ca, a.cb
 	x, y, aop = x[:len(out)], y[:len(out)], aop[:len(out)]
 	for i := range out {
-		out[i] = ca*x[i] + cb*y[i] - c*aop[i]
+		out[i] = float64(ca*x[i]) + float64(cb*y[i]) - float64(c*aop[i])
 	}
 }
 
@@ -273,8 +280,8 @@ func (a *Advector) poleRealizations(lo, hi int) {
 		var fn, fs float64
 		for k := 1; k < npm-1; k++ {
 			ft := a.fluxT[nt*(k+npm*r):]
-			fn = fn + ft[1]*m.DPhi[k]
-			fs = fs + ft[nt-2]*m.DPhi[k]
+			fn = fn + float64(ft[1]*m.DPhi[k])
+			fs = fs + float64(ft[nt-2]*m.DPhi[k])
 		}
 		an, as := fn*a.poleN, -fs*a.poleS
 		for k := 1; k < npm-1; k++ {

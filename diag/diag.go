@@ -85,8 +85,8 @@ func (a *Analyzer) Analyze(f, ref []float64, time float64) Stats {
 			brMin, brMax, brAbsMin = extremes(v, brMin, brMax, brAbsMin)
 			g := ref[i]
 			d := v - g
-			errSum += d * d
-			normSum += math.Abs(v) * math.Abs(g)
+			errSum += float64(d * d)
+			normSum += float64(math.Abs(v) * math.Abs(g))
 		}
 		if normSum == 0 {
 			s.ValidationErr = math.Sqrt(errSum / float64(ntm*(npm-1)))
@@ -116,16 +116,16 @@ func (a *Analyzer) Analyze(f, ref []float64, time float64) Stats {
 			if j < jN {
 				fpn += pos
 				fmn += neg
-				an += dat * dap
+				an += float64(dat * dap)
 			}
 			if j >= jS {
 				fps += pos
 				fms += neg
-				as += dat * dap
+				as += float64(dat * dap)
 			}
-			e1 += v * sinA[j] * cp * dat * dap
-			e2 += v * sinA[j] * sp * dat * dap
-			ax += v * cosA[j] * dat * dap
+			e1 += float64(v * sinA[j] * cp * dat * dap)
+			e2 += float64(v * sinA[j] * sp * dat * dap)
+			ax += float64(v * cosA[j] * dat * dap)
 		}
 	}
 	s.FluxPos, s.FluxNeg = mesh.RsunCm2*fp, mesh.RsunCm2*fm
@@ -135,7 +135,7 @@ func (a *Analyzer) Analyze(f, ref []float64, time float64) Stats {
 	const c = 0.75 * mesh.InvPi
 	s.AxDipole = c * ax
 	e1, e2 = c*e1, c*e2
-	s.EqDipole = math.Sqrt(e1*e1 + e2*e2)
+	s.EqDipole = math.Sqrt(float64(e1*e1) + float64(e2*e2))
 	return s
 }
 
@@ -146,7 +146,7 @@ func Flux(m *mesh.Mesh, f []float64) (pos, neg float64) {
 	for k := 0; k < m.NPhiMain-1; k++ {
 		dap := m.AreaPhi[k]
 		for j := 0; j < ntm; j++ {
-			v := f[j+ntm*k] * m.AreaTheta[j] * dap
+			v := float64(f[j+ntm*k] * m.AreaTheta[j] * dap) // rounded: not fused into the sums
 			if v > 0 {
 				pos += v
 			} else {

@@ -35,8 +35,8 @@ func referenceAnalyze(a *Analyzer, f, ref []float64, time float64) Stats {
 				g = ref[j+ntm*k]
 			}
 			d := v - g
-			errSum += d * d
-			normSum += math.Abs(v) * math.Abs(g)
+			errSum += float64(d * d)
+			normSum += float64(math.Abs(v) * math.Abs(g))
 		}
 	}
 	if normSum == 0 {
@@ -53,7 +53,7 @@ func referenceAnalyze(a *Analyzer, f, ref []float64, time float64) Stats {
 		col := f[ntm*k : ntm*(k+1)]
 		for j, v := range col {
 			dat := m.AreaTheta[j]
-			fv := v * dat * dap
+			fv := float64(v * dat * dap)
 			if fv > 0 {
 				fp += fv
 			} else {
@@ -66,7 +66,7 @@ func referenceAnalyze(a *Analyzer, f, ref []float64, time float64) Stats {
 				} else {
 					fmn += fv
 				}
-				an += dat * dap
+				an += float64(dat * dap)
 			}
 			if t >= limS {
 				if fv > 0 {
@@ -74,11 +74,11 @@ func referenceAnalyze(a *Analyzer, f, ref []float64, time float64) Stats {
 				} else {
 					fms += fv
 				}
-				as += dat * dap
+				as += float64(dat * dap)
 			}
-			e1 += v * a.sinA[j] * cp * dat * dap
-			e2 += v * a.sinA[j] * sp * dat * dap
-			ax += v * a.cosA[j] * dat * dap
+			e1 += float64(v * a.sinA[j] * cp * dat * dap)
+			e2 += float64(v * a.sinA[j] * sp * dat * dap)
+			ax += float64(v * a.cosA[j] * dat * dap)
 		}
 	}
 	s.FluxPos, s.FluxNeg = mesh.RsunCm2*fp, mesh.RsunCm2*fm
@@ -88,6 +88,6 @@ func referenceAnalyze(a *Analyzer, f, ref []float64, time float64) Stats {
 	const c = 0.75 * mesh.InvPi
 	s.AxDipole = c * ax
 	e1, e2 = c*e1, c*e2
-	s.EqDipole = math.Sqrt(e1*e1 + e2*e2)
+	s.EqDipole = math.Sqrt(float64(e1*e1) + float64(e2*e2))
 	return s
 }

@@ -152,7 +152,7 @@ func (e *RFE) Add(s []float64, t float64) error {
 	r1, r2 := e.frames[e.cur], e.frames[1-e.cur]
 	s = s[:len(r1)]
 	for i := range s {
-		s[i] = s[i] + (1-alpha)*r1[i] + alpha*r2[i]
+		s[i] = s[i] + float64((1-alpha)*r1[i]) + float64(alpha*r2[i]) // rounded products: no fused multiply-add
 	}
 	return nil
 }
@@ -234,8 +234,8 @@ func (e *RFE) generate(fr []float64) {
 		mesh.SetPeriodic(fr, ntm, npm, 1)
 		var fn, fs float64
 		for k := 0; k < npm-2; k++ {
-			fn += fr[ntm*k] * m.DPhi[k]
-			fs += fr[ntm-1+ntm*k] * m.DPhi[k]
+			fn += float64(fr[ntm*k] * m.DPhi[k])
+			fs += float64(fr[ntm-1+ntm*k] * m.DPhi[k])
 		}
 		fn *= mesh.InvTwoPi
 		fs *= mesh.InvTwoPi

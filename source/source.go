@@ -230,7 +230,7 @@ func (s *Sources) Terms(t float64) (terms []Term, ok bool, err error) {
 func (s *Sources) Apply(f []float64, h float64) {
 	S := s.S[:len(f)]
 	for i, v := range S {
-		f[i] += h * v
+		f[i] += float64(h * v) // rounded product: no fused multiply-add
 	}
 }
 

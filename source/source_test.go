@@ -262,7 +262,7 @@ func TestRFEAlphaBlend(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range s {
-		if want := 0.75*r1[i] + 0.25*r2[i]; math.Abs(s[i]-want) > 1e-15*math.Abs(want)+1e-300 {
+		if want := float64(0.75*r1[i]) + float64(0.25*r2[i]); math.Abs(s[i]-want) > 1e-15*math.Abs(want)+1e-300 {
 			t.Fatalf("S[%d] = %v, want 0.75 R1 + 0.25 R2 = %v", i, s[i], want)
 		}
 	}
