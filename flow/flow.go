@@ -135,6 +135,27 @@ const (
 	ModelRotatedRigid  = "rigid_rotated" // rotated rigid rotation (flow_rigid_omega)
 )
 
+// ModelParam returns the HipFT input parameter that turns on built-in
+// model name (e.g. "flow_rigid_omega" for ModelRotatedRigid), or "" for
+// any other model.
+func ModelParam(name string) string {
+	switch name {
+	case ModelFiles:
+		return "use_flow_from_files"
+	case ModelMeridional:
+		return "flow_mf_model"
+	case ModelDiffRotation:
+		return "flow_dr_model"
+	case ModelRigidRotation:
+		return "flow_vp_rigid_omega"
+	case ModelConstVt:
+		return "flow_vt_const"
+	case ModelRotatedRigid:
+		return "flow_rigid_omega"
+	}
+	return ""
+}
+
 // DefaultRegistry returns a registry holding the built-in models. Their
 // factories take their parameters from Setup.Config.
 func DefaultRegistry() *Registry {

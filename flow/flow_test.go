@@ -427,3 +427,16 @@ func TestUpdateRejectsNonFiniteVelocity(t *testing.T) {
 		})
 	}
 }
+
+// TestModelParam checks that every built-in model names its parameter
+// and that the parameter is a HipFT flow parameter.
+func TestModelParam(t *testing.T) {
+	for _, name := range []string{ModelFiles, ModelMeridional, ModelDiffRotation, ModelRigidRotation, ModelConstVt, ModelRotatedRigid} {
+		if p := ModelParam(name); !strings.HasPrefix(p, "flow_") && p != "use_flow_from_files" {
+			t.Errorf("ModelParam(%q) = %q", name, p)
+		}
+	}
+	if p := ModelParam("user_model"); p != "" {
+		t.Errorf("ModelParam of a user model = %q, want none", p)
+	}
+}

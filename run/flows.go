@@ -50,19 +50,12 @@ func (r *Run) updateFlows() error {
 	return nil
 }
 
-// flowModelParams names the input parameter behind each built-in flow
-// model, for messages.
-var flowModelParams = map[string]string{
-	flow.ModelFiles: "use_flow_from_files", flow.ModelMeridional: "flow_mf_model", flow.ModelDiffRotation: "flow_dr_model",
-	flow.ModelRigidRotation: "flow_vp_rigid_omega", flow.ModelConstVt: "flow_vt_const", flow.ModelRotatedRigid: "flow_rigid_omega",
-}
-
 // flowError puts the input file and line of the parameter behind a flow
 // model in front of a *flow.NonFiniteError about it.
 func (r *Run) flowError(err error) error {
 	var nf *flow.NonFiniteError
 	if errors.As(err, &nf) {
-		if name, ok := flowModelParams[nf.Model]; ok {
+		if name := flow.ModelParam(nf.Model); name != "" {
 			return fmt.Errorf("%s: %s: %w", r.P.Where(name), name, err)
 		}
 	}
