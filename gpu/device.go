@@ -295,7 +295,7 @@ func openDevice(opts Options) (*cudaDevice, error) {
 	}})
 	if err != nil {
 		d.close()
-		return nil, fmt.Errorf("gpu: %w", err)
+		return nil, gpuError(err)
 	}
 	if opts.Profile != "" {
 		d.prof = newProfile(opts.Profile)
@@ -461,11 +461,16 @@ func resolveCacheDir(dir string) string {
 // run runs call(b) on the device thread. Its errors, such as a failed
 // copy, say that they come from the GPU.
 func (d *cudaDevice) run(call func(*backend) error, b *backend) error {
-	err := d.w.do(job{call: call, b: b})
-	if err != nil && !strings.HasPrefix(err.Error(), "gpu: ") {
-		err = fmt.Errorf("gpu: %w", err)
+	return gpuError(d.w.do(job{call: call, b: b}))
+}
+
+// gpuError prefixes err with "gpu: ", once however many layers pass it on;
+// nil stays nil.
+func gpuError(err error) error {
+	if err == nil || strings.HasPrefix(err.Error(), "gpu: ") {
+		return err
 	}
-	return err
+	return fmt.Errorf("gpu: %w", err)
 }
 func (d *cudaDevice) info() *Info { return &d.inf }
 
@@ -548,7 +553,7 @@ func (d *cudaDevice) launch(name string, gx, gy, threads int, bytes float64, a *
 		return fmt.Errorf("gpu: no kernel %s", name)
 	}
 	if err := a.check(name, d.sig[name]); err != nil {
-		return fmt.Errorf("gpu: %w", err)
+		return gpuError(err)
 	}
 	packArgs(a, d.args, d.ptrs, d.geo)
 	if gx <= 0 || gy <= 0 {
@@ -564,7 +569,7 @@ func (d *cudaDevice) launch(name string, gx, gy, threads int, bytes float64, a *
 	s[0], s[1], s[2], s[3], s[4], s[5], s[6] = fn, uintptr(uint32(gx)), uintptr(uint32(gy)), 1, uintptr(uint32(threads)), 1, 1
 	s[7], s[8], s[9], s[10] = 0, 0, uintptr(unsafe.Pointer(&d.ptrs[0])), 0
 	if r := d.syscall(d.cu.symLaunch, 11); r != 0 {
-		return fmt.Errorf("gpu: %w", d.cu.check("cuLaunchKernel("+name+")", r))
+		return gpuError(d.cu.check("cuLaunchKernel("+name+")", r))
 	}
 	if d.prof != nil {
 		if err := d.prof.stop(d.cu, ev, name, bytes); err != nil {

@@ -139,7 +139,7 @@ func TestDeviceErrors(t *testing.T) {
 		{"cuMemAlloc_v2", 4, 2, false, []string{"cuMemAlloc(", "CUDA_ERROR_OUT_OF_MEMORY (2): out of memory"}},
 		{"cuLaunchKernel", 40, 700, false, []string{"cuLaunchKernel(", "CUDA_ERROR_ILLEGAL_ADDRESS (700): an illegal memory access was encountered",
 			"GOFT_GPU_PROFILE=1 waits for every kernel"}},
-		{"cuMemcpyDtoH_v2", 3, 700, false, []string{"gpu: cuMemcpyDtoH failed: CUDA_ERROR_ILLEGAL_ADDRESS"}},
+		{"cuMemcpyDtoH_v2", 3, 700, false, []string{"cuMemcpyDtoH failed: CUDA_ERROR_ILLEGAL_ADDRESS"}},
 		{"cuModuleLoadData", 1, 200, true, []string{"cuModuleLoadData (sm_90) failed: CUDA_ERROR_INVALID_IMAGE (200): device kernel image is invalid"}},
 		{"nvrtcCompileProgram", 1, 6, true, []string{"nvrtcCompileProgram(--gpu-architecture=sm_90", "NVRTC_ERROR_COMPILATION", "injected by goft_fake_fail"}},
 	} {
@@ -169,6 +169,9 @@ func TestDeviceErrors(t *testing.T) {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q lacks %q", err, w)
 				}
+			}
+			if !strings.HasPrefix(err.Error(), "gpu: ") || strings.Contains(err.Error(), "gpu: gpu:") {
+				t.Errorf("error %q does not start with one gpu: prefix", err)
 			}
 			t.Logf("%s: %v", c.call, err)
 		})

@@ -122,7 +122,7 @@ func Factory(opts Options) run.BackendFactory {
 	return func(s *run.BackendSetup) (run.Backend, error) {
 		b, err := prepareBackend(s)
 		if err != nil {
-			return nil, fmt.Errorf("gpu: %w", err)
+			return nil, gpuError(err)
 		}
 		d, err := openDevice(opts)
 		if err != nil {
@@ -171,7 +171,7 @@ func Open(opts Options) (run.BackendFactory, error) {
 					o.d.close()
 				}
 			}()
-			return nil, fmt.Errorf("gpu: %w", err)
+			return nil, gpuError(err)
 		}
 		o := <-ch
 		if o.err != nil {
@@ -196,7 +196,7 @@ func Probe(opts Options) (*Info, error) {
 func attachTo(b *backend, d *cudaDevice, opts Options) (run.Backend, error) {
 	if err := b.attach(d, opts); err != nil {
 		d.close()
-		return nil, fmt.Errorf("gpu: %w", err)
+		return nil, gpuError(err)
 	}
 	return b, nil
 }
