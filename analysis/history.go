@@ -192,17 +192,10 @@ func HistoryQuantities(h *History) (*Quantities, error) {
 	q.NField = make([]float64, n)
 	q.SField = make([]float64, n)
 	for i := 0; i < n; i++ {
-		u := math.Abs(q.FluxPos[i]) + math.Abs(q.FluxNeg[i])
-		q.Unsigned[i] = u
-		if u >= 1e-15 {
-			q.Imbalance[i] = 100 * (q.FluxPos[i] + q.FluxNeg[i]) / u
-		}
-		if na[i] > 0 {
-			q.NField[i] = (q.NPos[i] + q.NNeg[i]) / na[i]
-		}
-		if sa[i] > 0 {
-			q.SField[i] = (q.SPos[i] + q.SNeg[i]) / sa[i]
-		}
+		q.Unsigned[i] = math.Abs(q.FluxPos[i]) + math.Abs(q.FluxNeg[i])
+		q.Imbalance[i] = Imbalance(q.FluxPos[i], q.FluxNeg[i])
+		q.NField[i] = CapField(q.NPos[i], q.NNeg[i], na[i])
+		q.SField[i] = CapField(q.SPos[i], q.SNeg[i], sa[i])
 	}
 	if v := h.Col("VALIDATION_ERR_HHabs"); v != nil {
 		for _, x := range v {

@@ -248,6 +248,27 @@ func SetPeriodic(a []float64, nj, nk, nr int) {
 	}
 }
 
+// FromMapLayout fills dst, one realization of a main-mesh field (len
+// Size()), from src, a map as stored in a file (phi fastest: NPhiFile
+// columns by NThetaMain rows), as HipFT loads a map: the phi = 0 and
+// phi = 2pi columns, the same physical points, both get their average,
+// and the ghost column NPhiMain-1 repeats column 1. The pole rows are left
+// as they are; PoleAverage averages them.
+func (m *Mesh) FromMapLayout(dst, src []float64) {
+	ntm, nPhi, npm := m.NThetaMain, m.NPhiFile, m.NPhiMain
+	dst, src = dst[:ntm*npm], src[:ntm*nPhi]
+	for j := 0; j < ntm; j++ {
+		row := src[nPhi*j : nPhi*(j+1)]
+		for k, v := range row {
+			dst[j+ntm*k] = v
+		}
+		a, b := j, j+ntm*(nPhi-1)
+		dst[a] = 0.5 * (dst[a] + dst[b])
+		dst[b] = dst[a]
+		dst[j+ntm*(npm-1)] = dst[j+ntm]
+	}
+}
+
 // PoleAverage replaces the pole rows of field f (all nr realizations) by
 // their dp-weighted phi average, as HipFT does after loading a map: the sums
 // run over k = 1..NPhiMain-2 and are divided by the constant 2pi (not by the

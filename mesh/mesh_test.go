@@ -121,3 +121,29 @@ func TestBilinear(t *testing.T) {
 		t.Error("non-increasing scale accepted")
 	}
 }
+
+// TestFromMapLayout checks the transpose from file layout (phi fastest)
+// and HipFT's seam handling: the phi = 0 and 2pi columns take their
+// average, the ghost column repeats column 1.
+func TestFromMapLayout(t *testing.T) {
+	m, _ := Uniform(4, 5) // 4 rows, 5 file columns, 6 in memory
+	src := make([]float64, m.NPhiFile*m.NThetaMain)
+	for j := 0; j < m.NThetaMain; j++ {
+		for k := 0; k < m.NPhiFile; k++ {
+			src[k+m.NPhiFile*j] = float64(10*j + k)
+		}
+	}
+	dst := make([]float64, m.Size())
+	for i := range dst {
+		dst[i] = math.NaN()
+	}
+	m.FromMapLayout(dst, src)
+	for j := 0; j < m.NThetaMain; j++ {
+		seam := float64(10*j) + 0.5*float64(m.NPhiFile-1) // mean of columns 0 and NPhiFile-1
+		for k, want := range []float64{seam, float64(10*j + 1), float64(10*j + 2), float64(10*j + 3), seam, float64(10*j + 1)} {
+			if got := dst[m.Index(j, k, 0)]; got != want {
+				t.Errorf("row %d column %d: %g, want %g", j, k, got, want)
+			}
+		}
+	}
+}

@@ -55,7 +55,6 @@ func (r *Run) loadInitialCondition() error {
 		}
 	}
 	r.vtConst, r.vpOmega = p.FlowVtConst, p.FlowVpRigidOmega
-	nPhi, ntm := len(phi), len(theta)
 	switch p.ValidationRun {
 	case 1:
 		if !p.AdvanceDiffusion {
@@ -109,7 +108,6 @@ func (r *Run) loadInitialCondition() error {
 		return err
 	}
 	r.Mesh = m
-	npm := m.NPhiMain
 	r.F = make([]float64, m.Size()*nr)
 	n := m.Size()
 	for i, mp := range maps {
@@ -117,16 +115,7 @@ func (r *Run) loadInitialCondition() error {
 			copy(r.F[n*i:n*(i+1)], r.F[:n])
 			continue
 		}
-		for j := 0; j < ntm; j++ {
-			for k := 0; k < nPhi; k++ {
-				r.F[m.Index(j, k, i)] = mp[k+nPhi*j]
-			}
-			a := m.Index(j, 0, i)
-			b := m.Index(j, nPhi-1, i)
-			r.F[a] = 0.5 * (r.F[a] + r.F[b])
-			r.F[b] = r.F[a]
-			r.F[m.Index(j, npm-1, i)] = r.F[m.Index(j, 1, i)]
-		}
+		m.FromMapLayout(r.F[n*i:n*(i+1)], mp)
 	}
 	m.PoleAverage(r.F, nr)
 	if p.InitialMapFluxBalance {

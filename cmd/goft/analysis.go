@@ -1,6 +1,6 @@
 package main
 
-// Analysis commands: plot, butterfly, history, diff, realization, report.
+// Analysis commands: plot, butterfly, history, info, diff, realization, report.
 
 import (
 	"flag"
@@ -337,6 +337,80 @@ func historyFigures(rf *analysis.RunFiles, start time.Time) ([]plot.Figure, erro
 		qs = append(qs, q)
 	}
 	return plot.HistoryFigures(qs, plot.HistoryOptions{Start: start, PoleLat: poleLat(rf)})
+}
+
+func cmdInfo(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("info", "goft info [flags] MAP.h5 [MAP.h5 ...]",
+		"Describes Br maps (PSI HDF5, 2D or 3D with realizations): the grid, and per\n"+
+			"realization the values HipFT's history would give the map as its initial\n"+
+			"map at step 0 (phi = 0 and 2pi columns and pole rows averaged, no flux\n"+
+			"balancing):\n"+
+			"  BR_MIN, BR_MAX, BR_ABS_MIN  field extremes, Gauss\n"+
+			"  FLUX_POS, FLUX_NEG          positive and negative flux, Mx\n"+
+			"  IMBALANCE                   100 (FLUX_POS + FLUX_NEG) / unsigned flux, %\n"+
+			"  NPOLE_BR, SPOLE_BR          mean field of the polar caps (net flux / area), Gauss\n"+
+			"  AX_DIPOLE, EQ_DIPOLE        axial and equatorial dipole strengths, Gauss", stderr)
+	poleLat := fs.Float64("pole-lat", 30, "polar caps: colatitudes within this many degrees of each pole (HipFT's pole_flux_lat_limit)")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		fs.Usage()
+		return fmt.Errorf("expected one or more map files")
+	}
+	for i, path := range pos {
+		m, err := psihdf.Read(path)
+		if err != nil {
+			return err
+		}
+		s, err := analysis.Summarize(m, *poleLat)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if i > 0 {
+			fmt.Fprintln(stdout)
+		}
+		kind, prec := "2D map", "float64"
+		if len(m.Dims) == 3 {
+			kind = fmt.Sprintf("3D map of %d realizations", s.Realizations)
+		}
+		if s.Float32 {
+			prec = "float32"
+		}
+		fmt.Fprintf(stdout, "%s: %s, %d x %d points (phi x theta), %s\n", path, kind, s.NPhi, s.NTheta, prec)
+		for d, name := range []string{"phi  ", "theta"} {
+			fmt.Fprintf(stdout, "  %s %s\n", name, describeScale(m.Scales[d], [2]bool{s.PhiUniform, s.ThetaUniform}[d]))
+		}
+		fmt.Fprintf(stdout, "  polar caps: within %g degrees of each pole\n", *poleLat)
+		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "REALIZATION\tBR_MIN(G)\tBR_MAX(G)\tBR_ABS_MIN(G)\tFLUX_POS(Mx)\tFLUX_NEG(Mx)\tIMBALANCE(%%)\tNPOLE_BR(G)\tSPOLE_BR(G)\tAX_DIPOLE(G)\tEQ_DIPOLE(G)\t\n")
+		for r, st := range s.Stats {
+			fmt.Fprintf(tw, "%d\t%.6g\t%.6g\t%.4g\t%.6e\t%.6e\t%.4g\t%.6g\t%.6g\t%.6g\t%.6g\t\n", r+1,
+				st.BrMin, st.BrMax, st.BrAbsMin, st.FluxPos, st.FluxNeg, analysis.Imbalance(st.FluxPos, st.FluxNeg),
+				analysis.CapField(st.NPoleFluxPos, st.NPoleFluxNeg, st.NPoleArea),
+				analysis.CapField(st.SPoleFluxPos, st.SPoleFluxNeg, st.SPoleArea), st.AxDipole, st.EqDipole)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// describeScale says where scale x (radians) runs and how it is spaced.
+func describeScale(x []float64, uniform bool) string {
+	const deg = 180 / math.Pi
+	lo, hi := x[0], x[len(x)-1]
+	s := fmt.Sprintf("%.6g to %.6g rad (%.4g to %.4g deg), ", lo, hi, lo*deg, hi*deg)
+	if uniform {
+		return s + fmt.Sprintf("uniform, step %.4g deg", (hi-lo)/float64(len(x)-1)*deg)
+	}
+	dmin, dmax := math.Inf(1), 0.0
+	for i := 1; i < len(x); i++ {
+		dmin, dmax = math.Min(dmin, x[i]-x[i-1]), math.Max(dmax, x[i]-x[i-1])
+	}
+	return s + fmt.Sprintf("non-uniform, steps %.4g to %.4g deg", dmin*deg, dmax*deg)
 }
 
 func cmdDiff(args []string, stdout, stderr io.Writer) error {

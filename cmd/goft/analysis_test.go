@@ -140,6 +140,10 @@ func TestErrorsNameTheFile(t *testing.T) {
 		{"realization unknown", []string{"realization", "split", final}, []string{"unknown subcommand"}},
 		{"report not a run", []string{"report", dir}, []string{"no HipFT/goft run output"}},
 		{"unknown flag", []string{"diff", "-x", final, final}, []string{"flag provided but not defined: -x"}},
+		{"info missing", []string{"info", final, missing}, []string{missing}},
+		{"info not HDF5", []string{"info", text}, []string{text}},
+		{"info no files", []string{"info"}, []string{"expected one or more map files"}},
+		{"info bad caps", []string{"info", "-pole-lat", "0", final}, []string{final, "latitude limit"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rc, _, stderr := goft(t, tc.args...)
@@ -228,6 +232,75 @@ func TestHistory(t *testing.T) {
 	}
 	if strings.Count(stdout, "wrote") != len(names) {
 		t.Errorf("stdout %q", stdout)
+	}
+}
+
+// TestInfo checks goft info against the shared run's histories: the
+// initial map's values are the step-0 line's, the final map's (float32)
+// the last line's, printed to 6 digits. The final map's polar caps are
+// left out: its float32 theta scale puts the row at 30 degrees on the
+// other side of the cap limit than the run's float64 mesh did.
+func TestInfo(t *testing.T) {
+	run := sharedRun(t)
+	initial, final := filepath.Join(run, "br_initial.h5"), filepath.Join(run, "hipft_brmap_final.h5")
+	rc, stdout, stderr := goft(t, "info", initial, final)
+	if rc != 0 {
+		t.Fatal(stderr)
+	}
+	if !strings.Contains(stdout, initial+": 2D map, ") || !strings.Contains(stdout, final+": 3D map of 2 realizations") {
+		t.Fatalf("output %q", stdout)
+	}
+	var rows [][]string // the initial map's row, then the final map's
+	for _, l := range strings.Split(stdout, "\n") {
+		if f := strings.Fields(l); len(f) == 11 {
+			if _, err := strconv.Atoi(f[0]); err == nil {
+				rows = append(rows, f)
+			}
+		}
+	}
+	if len(rows) != 3 {
+		t.Fatalf("want 3 realization rows in %q", stdout)
+	}
+	type column struct {
+		name string
+		col  int
+		val  func(q *analysis.Quantities, i int) float64
+	}
+	cols := []column{
+		{"BR_MIN", 1, func(q *analysis.Quantities, i int) float64 { return q.BrMin[i] }},
+		{"BR_MAX", 2, func(q *analysis.Quantities, i int) float64 { return q.BrMax[i] }},
+		{"FLUX_POS", 4, func(q *analysis.Quantities, i int) float64 { return q.FluxPos[i] }},
+		{"FLUX_NEG", 5, func(q *analysis.Quantities, i int) float64 { return q.FluxNeg[i] }},
+		{"AX_DIPOLE", 9, func(q *analysis.Quantities, i int) float64 { return q.AxDipole[i] }},
+		{"EQ_DIPOLE", 10, func(q *analysis.Quantities, i int) float64 { return q.EqDipole[i] }},
+		{"NPOLE_BR", 7, func(q *analysis.Quantities, i int) float64 { return q.NField[i] }},
+		{"SPOLE_BR", 8, func(q *analysis.Quantities, i int) float64 { return q.SField[i] }},
+	}
+	for k, f := range rows {
+		r, line, use := k, -1, cols[:6]
+		if k == 0 {
+			r, line, use = 1, 0, cols
+		}
+		h, err := analysis.ReadHistory(filepath.Join(run, fmt.Sprintf("hipft_history_sol_r%06d.out", r)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := analysis.HistoryQuantities(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if line < 0 {
+			line = h.Len() - 1
+		}
+		for _, c := range use {
+			got, err := strconv.ParseFloat(f[c.col], 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := c.val(q, line); math.Abs(got-want) > 2e-5*math.Abs(want) {
+				t.Errorf("row %d (realization %d, history line %d) %s: %g, history's %g", k+1, r, line, c.name, got, want)
+			}
+		}
 	}
 }
 

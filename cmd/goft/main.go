@@ -47,6 +47,7 @@ func commands() []command {
 		{"plot", "goft plot [flags] MAP.h5", "draw a Br map (or each realization) as a PNG image", cmdPlot},
 		{"butterfly", "goft butterfly [flags] [RUN_DIR]", "butterfly diagram of a run's output maps (.h5 and .png per realization)", cmdButterfly},
 		{"history", "goft history [flags] [RUN_DIR]", "plot a run's history files (fluxes, polar fields, dipoles) as PNGs", cmdHistory},
+		{"info", "goft info [flags] MAP.h5 ...", "describe maps: grid, field extremes, fluxes, polar fields and dipoles per realization", cmdInfo},
 		{"diff", "goft diff [flags] A.h5 B.h5", "compare two maps: RMSD, max |A-B| and HHabs per realization", cmdDiff},
 		{"compare", "goft compare [flags] REF_RUN_DIR RUN_DIR", "compare two runs' histories: HipFT's testsuite rule and the largest difference", cmdCompare},
 		{"realization", "goft realization extract|pack [flags]", "split a 3D map into 2D maps, or pack 2D maps into a 3D map", cmdRealization},

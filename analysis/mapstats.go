@@ -1,0 +1,95 @@
+package analysis
+
+import (
+	"fmt"
+	"math"
+
+	"goft/diag"
+	"goft/mesh"
+	"goft/psihdf"
+)
+
+// MapSummary describes a Br map and its history diagnostics.
+type MapSummary struct {
+	// NPhi and NTheta are the map's points in longitude and colatitude
+	// (the phi = 0 and 2pi columns both counted, as in the file).
+	NPhi, NTheta int
+	// Realizations is the number of realizations (1 for a 2D map).
+	Realizations int
+	// Float32 reports single-precision data in the file.
+	Float32 bool
+	// PhiUniform and ThetaUniform report equally spaced scales: steps
+	// within 1e-4 of the mean step (float32 scales of uniform meshes are
+	// within 2e-5 at 360 points, 8e-5 at 1024).
+	PhiUniform, ThetaUniform bool
+	// Stats are the values of a hipft_history_sol line of each
+	// realization, as HipFT computes them at step 0 from this map as its
+	// initial map (Time is 0). Fluxes in Mx, fields and dipoles in Gauss,
+	// areas in cm^2.
+	Stats []diag.Stats
+}
+
+// Summarize checks that m is a HipFT Br map (CheckMap; the phi scale must
+// run from 0 to 2pi and theta from 0 to pi, both ends included, as HipFT
+// needs of an initial map) and computes its summary. The diagnostics
+// follow HipFT's load of an initial map (without flux balancing or a
+// multiplier): the phi = 0 and 2pi columns averaged, the pole rows replaced
+// by their mean, then the history sums with polar caps poleLimitDeg
+// degrees from each pole (HipFT's pole_flux_lat_limit, 30 by default).
+func Summarize(m *psihdf.Map, poleLimitDeg float64) (*MapSummary, error) {
+	if err := CheckMap(m); err != nil {
+		return nil, err
+	}
+	if !(poleLimitDeg > 0 && poleLimitDeg <= 90) {
+		return nil, fmt.Errorf("polar cap size %g degrees: want a latitude limit in (0, 90]", poleLimitDeg)
+	}
+	phi, theta := m.Scales[0], m.Scales[1]
+	msh, err := mesh.New(phi, theta)
+	if err != nil {
+		return nil, err
+	}
+	s := &MapSummary{
+		NPhi: len(phi), NTheta: len(theta), Realizations: Realizations(m), Float32: m.Float32,
+		PhiUniform: uniform(phi), ThetaUniform: uniform(theta),
+	}
+	an := diag.NewAnalyzer(msh, poleLimitDeg)
+	f := make([]float64, msh.Size())
+	n := len(phi) * len(theta)
+	for r := 0; r < s.Realizations; r++ {
+		msh.FromMapLayout(f, m.Data[n*r:n*(r+1)])
+		msh.PoleAverage(f, 1)
+		s.Stats = append(s.Stats, an.Analyze(f, nil, 0))
+	}
+	return s, nil
+}
+
+// uniform reports whether the steps of scale x agree to 1e-4 of their mean.
+func uniform(x []float64) bool {
+	mean := (x[len(x)-1] - x[0]) / float64(len(x)-1)
+	for i := 1; i < len(x); i++ {
+		if math.Abs(x[i]-x[i-1]-mean) > 1e-4*mean {
+			return false
+		}
+	}
+	return true
+}
+
+// Imbalance is the flux imbalance in percent, 100 (pos + neg) / (|pos| +
+// |neg|), of a positive and a negative flux (0 when both are below 1e-15
+// Mx), as HipFT's hipft_plot_histories.py computes it.
+func Imbalance(pos, neg float64) float64 {
+	u := math.Abs(pos) + math.Abs(neg)
+	if u < 1e-15 {
+		return 0
+	}
+	return 100 * (pos + neg) / u
+}
+
+// CapField is the mean field of a polar cap, its net flux over its area
+// (Gauss from Mx and cm^2; 0 for an empty cap).
+func CapField(pos, neg, area float64) float64 {
+	if area <= 0 {
+		return 0
+	}
+	return (pos + neg) / area
+}

@@ -1,0 +1,150 @@
+package analysis_test
+
+import (
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"goft/analysis"
+	"goft/datadir"
+	"goft/mesh"
+	"goft/psihdf"
+)
+
+// TestSummarizeMatchesHipFTStepZero checks Summarize against HipFT: the
+// step-0 line of a testsuite case's reference history is HipFT's
+// diagnostics of its initial map, which Summarize must reproduce.
+func TestSummarizeMatchesHipFTStepZero(t *testing.T) {
+	suite, ok := datadir.Testsuite()
+	if !ok {
+		t.Skip("HipFT testsuite not found (set GOFT_HIPFT_TESTSUITE or provide ../shared/hipft-testsuite)")
+	}
+	dir := filepath.Join(suite, "diffuse_advect_atten_map_1cr")
+	m, err := analysis.ReadMap(filepath.Join(dir, "input", "br_hmi_synoptic_mr_polfil_720s_cr2252_pslt_flxbal_remeshed_small.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := analysis.Summarize(m, 30) // the case's pole_flux_lat_limit (the default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Stats) != 1 || s.NPhi != m.Dims[0] || s.NTheta != m.Dims[1] || !s.PhiUniform || !s.ThetaUniform {
+		t.Fatalf("summary %+v of a uniform 2D map", s)
+	}
+	h, err := analysis.ReadHistory(filepath.Join(dir, "reference", "hipft_history_sol_r000001.out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := s.Stats[0].Values()
+	for c, name := range []string{"TIME", "BR_MIN", "BR_MAX", "BR_ABS_MIN", "FLUX_POSITIVE", "FLUX_NEGATIVE",
+		"NPOLE_FLUX_POSITIVE", "NPOLE_FLUX_NEGATIVE", "SPOLE_FLUX_POSITIVE", "SPOLE_FLUX_NEGATIVE",
+		"NPOLE_AREA", "SPOLE_AREA", "EQ_DIPOLE", "AX_DIPOLE"} {
+		want := h.Col(name)[0]
+		if d := math.Abs(got[c] - want); d > 1e-13*math.Abs(want) {
+			t.Errorf("%s = %.16g, HipFT's step 0: %.16g (relative difference %.2g)", name, got[c], want, d/math.Abs(want))
+		}
+	}
+}
+
+// TestSummarizeAnalytic checks Summarize on maps whose diagnostics are
+// known: Br = B0 cos(theta), a pure axial dipole, on a fine uniform grid.
+// Its unsigned flux is 2 pi B0 Rs^2, the axial dipole moment (3/4pi)
+// times the integral of Br cos(theta) is B0, the equatorial dipole 0, and
+// the cap within a colatitude limit of a pole has mean field
+// B0 (1 + cos limit)/2. The limit, 30.25 degrees, falls between two rows
+// of the 0.5-degree grid, where a cap's cells end.
+func TestSummarizeAnalytic(t *testing.T) {
+	const np, nt, b0 = 721, 361, 7.0
+	for _, tc := range []struct {
+		name    string
+		float32 bool
+		tol     float64 // relative tolerance of the second-order quadrature
+	}{
+		{"float64", false, 5e-5},
+		{"float32", true, 5e-5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			phi, theta := make([]float64, np), make([]float64, nt)
+			for i := range phi {
+				phi[i] = 2 * math.Pi * float64(i) / float64(np-1)
+			}
+			for j := range theta {
+				theta[j] = math.Pi * float64(j) / float64(nt-1)
+			}
+			m := &psihdf.Map{Dims: []int{np, nt, 2}, Scales: [][]float64{phi, theta, {1, 2}}, Float32: tc.float32}
+			for r := 1; r <= 2; r++ {
+				for j := 0; j < nt; j++ {
+					for range phi {
+						v := float64(r) * b0 * math.Cos(theta[j])
+						if tc.float32 {
+							v = float64(float32(v))
+						}
+						m.Data = append(m.Data, v)
+					}
+				}
+			}
+			const limit = 30.25 // degrees
+			capMean := (1 + math.Cos(limit*math.Pi/180)) / 2
+			s, err := analysis.Summarize(m, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(s.Stats) != 2 || s.Float32 != tc.float32 {
+				t.Fatalf("got %d realizations, Float32 %v", len(s.Stats), s.Float32)
+			}
+			for r, st := range s.Stats {
+				b := float64(r+1) * b0
+				flux := math.Pi * b * mesh.RsunCm2 // each sign: B0 Rs^2 * 2pi * 1/2
+				checks := []struct {
+					name      string
+					got, want float64
+				}{
+					{"FLUX_POSITIVE", st.FluxPos, flux},
+					{"FLUX_NEGATIVE", st.FluxNeg, -flux},
+					{"AX_DIPOLE", st.AxDipole, b},
+					{"BR_MAX", st.BrMax, b},
+					{"BR_MIN", st.BrMin, -b},
+					{"north cap field", analysis.CapField(st.NPoleFluxPos, st.NPoleFluxNeg, st.NPoleArea), capMean * b},
+					{"south cap field", analysis.CapField(st.SPoleFluxPos, st.SPoleFluxNeg, st.SPoleArea), -capMean * b},
+				}
+				for _, c := range checks {
+					if math.Abs(c.got-c.want) > tc.tol*math.Abs(c.want) {
+						t.Errorf("realization %d: %s = %.8g, want %.8g", r+1, c.name, c.got, c.want)
+					}
+				}
+				if st.EqDipole > 1e-12*b {
+					t.Errorf("realization %d: EQ_DIPOLE = %g, want 0", r+1, st.EqDipole)
+				}
+				if im := analysis.Imbalance(st.FluxPos, st.FluxNeg); math.Abs(im) > 1e-10 {
+					t.Errorf("realization %d: imbalance %g%%, want 0", r+1, im)
+				}
+			}
+		})
+	}
+}
+
+func TestSummarizeErrors(t *testing.T) {
+	ok := &psihdf.Map{Dims: []int{3, 3}, Scales: [][]float64{{0, math.Pi, 2 * math.Pi}, {0, math.Pi / 2, math.Pi}}, Data: make([]float64, 9)}
+	for _, tc := range []struct {
+		name string
+		m    *psihdf.Map
+		lim  float64
+		want string
+	}{
+		{"theta and phi swapped", &psihdf.Map{Dims: []int{3, 3}, Scales: [][]float64{{0, math.Pi / 2, math.Pi}, {0, math.Pi, 2 * math.Pi}}, Data: make([]float64, 9)}, 30, "dim2"},
+		{"phi short of 2pi", &psihdf.Map{Dims: []int{3, 3}, Scales: [][]float64{{0, 1, 2}, {0, math.Pi / 2, math.Pi}}, Data: make([]float64, 9)}, 30, "phi"},
+		{"cap limit zero", ok, 0, "latitude limit"},
+		{"cap limit NaN", ok, math.NaN(), "latitude limit"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := analysis.Summarize(tc.m, tc.lim)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one mentioning %q", err, tc.want)
+			}
+		})
+	}
+	if _, err := analysis.Summarize(ok, 30); err != nil {
+		t.Fatalf("a valid 3 x 3 map: %v", err)
+	}
+}
