@@ -20,7 +20,9 @@ import (
 // seven testsuite cases leave at their defaults (every advection and
 // diffusion method, fixed subcycles, Strang splitting, coefficient maps,
 // rigid and file flows, attenuation, time windows, flux balance, data
-// assimilation, cadenced output maps and flows),
+// assimilation, random flux emergence with a seed (gfortran's random
+// numbers, package fortranrand), a source file, cadenced output maps and
+// flows),
 // with HipFT 1.19.3's history files of each in <case>/reference. The
 // inputs (map, coefficient map, flow files) are made by
 // writeOptionInputs, so only the namelists and HipFT's histories are
@@ -87,6 +89,11 @@ var optionCases = []struct {
 		"assimilate_data_balance_flux = .true.", "assimilate_data_mult_fac = 1.2", "assimilate_data_lat_limits = 0.0, 20.0"}, ""},
 	{"assim_add", []string{"assimilate_data = .true.", "assimilate_data_map_list_filename = 'obs/synthobs_map_list.csv'", "assimilate_data_map_root_dir = 'obs'",
 		"assimilate_data_add = .true."}, ""},
+	{"rfe_per_cell", []string{"advance_source = .true.", "source_rfe_model = 1", "source_rfe_total_unsigned_flux_per_hours = 0.5, 2.0",
+		"source_rfe_lifetime = 5.0", "source_rfe_seed = 12345"}, ""},
+	{"rfe_per_area", []string{"advance_source = .true.", "source_rfe_model = 2", "source_rfe_total_unsigned_flux_per_hour = 1.0",
+		"source_rfe_lifetime = 3.0", "source_rfe_seed = -7", "time_end = 60.0"}, ""},
+	{"source_file", []string{"advance_source = .true.", "source_from_file = .true.", "source_filename = 'src.h5'"}, ""},
 	{"output_maps", []string{"output_single_precision = .true.", "output_map_time_cadence = 24.0", "output_map_flux_balance = .true."}, ""},
 	{"output_idx_names", []string{"output_map_idx_cadence = 7", "output_map_root_filename = 'br'", "output_map_directory = 'maps_out'", "time_end = 60.0"}, ""},
 	{"output_flows", []string{"n_realizations = 1", "flow_dr_coef_p0_values = 46.0", "flow_mf_coef_p1_values = 22.0", "diffusion_coef_constants = 150.0",
@@ -117,7 +124,7 @@ func optionNamelist(lines []string) string {
 // br_nu.h5, a diffusion coefficient map coef.h5
 // (km^2/s, on its own 25 x 25 grid: HipFT 1.19.3 transposes a
 // coefficient file's array in place and crashes on a grid that is not
-// square), four pairs of flow files (m/s,
+// square), a source map src.h5 (G/hr, the same grid), four pairs of flow files (m/s,
 // one every 30 hours) with their list flows.csv, and a data-assimilation
 // data set obs/ (four maps 12 hours apart).
 func writeOptionInputs(dir string) error {
@@ -172,6 +179,11 @@ func writeOptionInputs(dir string) error {
 	}
 	cp, ct := grid(25, 25)
 	if err := write("coef.h5", cp, ct, func(p, t float64) float64 { return 200 + 150*math.Sin(t)*(1+math.Cos(p)) }); err != nil {
+		return err
+	}
+	// A static source (G/hr), on the coefficient map's square grid for the
+	// same reason.
+	if err := write("src.h5", cp, ct, func(p, t float64) float64 { return 0.05 * math.Sin(t) * math.Sin(t) * math.Cos(2*p+0.3) }); err != nil {
 		return err
 	}
 	m, err := mesh.New(phi, theta)

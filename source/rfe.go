@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"goft/diag"
+	"goft/fortranrand"
 	"goft/mesh"
 )
 
@@ -31,7 +32,8 @@ type RFEConfig struct {
 	FluxPerHour []float64
 	// Lifetime is the time between frames (hours, > 0).
 	Lifetime float64
-	// Seed seeds the generator; NoSeed (-9999) seeds from the system.
+	// Seed seeds the generator as HipFT's source_rfe_seed does (a 32-bit
+	// integer); NoSeed (-9999) seeds from the system.
 	Seed int
 }
 
@@ -52,9 +54,10 @@ type RFEConfig struct {
 // Then the periodic columns are set, the pole rows replaced by their
 // dp-weighted mean, and each realization's frame flux balanced.
 //
-// The generator is math/rand/v2's PCG seeded with the seed, so HipFT's
-// gfortran random numbers are not reproduced bit for bit; everything else
-// (draw order, the cached second deviate, the arithmetic) follows HipFT.
+// The uniform deviates are gfortran's RANDOM_NUMBER after HipFT's
+// RANDOM_SEED(PUT=) of the seed (package fortranrand), so a run with a
+// seed draws the numbers that HipFT built with gfortran draws; the draw
+// order, the cached second deviate and the arithmetic follow HipFT too.
 type RFE struct {
 	m      *mesh.Mesh
 	nReal  int
@@ -65,8 +68,7 @@ type RFE struct {
 	frames [2][]float64
 	cur    int // index of R1 in frames; R2 is 1-cur
 	n      []float64
-	pcg    *rand.PCG
-	rng    *rand.Rand
+	rng    *fortranrand.Generator
 	// The Marsaglia method's cached second deviate.
 	haveSecond bool
 	second     float64
@@ -114,14 +116,15 @@ func NewRFE(m *mesh.Mesh, nReal int, c RFEConfig, timeStart float64) (*RFE, erro
 	}
 	e.ia[0] = 1 / m.AreaTheta[0]
 	e.ia[ntm-1] = 1 / m.AreaTheta[ntm-1]
-	var seed uint64
-	if c.Seed == NoSeed {
-		seed = rand.Uint64()
-	} else {
-		seed = uint64(int64(c.Seed))
+	switch {
+	case c.Seed == NoSeed:
+		// RANDOM_SEED() without arguments: a state from the system.
+		e.rng = fortranrand.FromState([4]uint64{rand.Uint64(), rand.Uint64(), rand.Uint64(), rand.Uint64()})
+	case c.Seed < math.MinInt32 || c.Seed > math.MaxInt32:
+		return nil, fmt.Errorf("source_rfe_seed = %d: must be a default (32-bit) integer, %d to %d, or %d for a seed from the system", c.Seed, math.MinInt32, math.MaxInt32, NoSeed)
+	default:
+		e.rng = fortranrand.Fill(int32(c.Seed))
 	}
-	e.pcg = rand.NewPCG(seed, 0x9e3779b97f4a7c15)
-	e.rng = rand.New(e.pcg)
 	size := m.Size() * nReal
 	e.frames[0] = make([]float64, size)
 	e.frames[1] = make([]float64, size)

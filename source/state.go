@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"encoding/gob"
 	"fmt"
-	"math/rand/v2"
+
+	"goft/fortranrand"
 )
 
 // Stateful is implemented by sources whose output depends on more than the
@@ -59,12 +60,12 @@ type rfeState struct {
 	HaveSecond   bool
 	Second       float64
 	Swaps        int
-	PCG          []byte
+	RNG          []byte // fortranrand.Generator state
 }
 
 // SaveState implements Stateful: the frames, the clock and the generator.
 func (e *RFE) SaveState() ([]byte, error) {
-	g, err := e.pcg.MarshalBinary()
+	g, err := e.rng.MarshalBinary()
 	if err != nil {
 		return nil, err
 	}
@@ -82,16 +83,15 @@ func (e *RFE) RestoreState(data []byte) error {
 	if len(s.Frames[0]) != len(e.frames[0]) || len(s.Frames[1]) != len(e.frames[1]) || (s.Cur != 0 && s.Cur != 1) {
 		return fmt.Errorf("RFE state does not match this run's mesh and realizations")
 	}
-	pcg := &rand.PCG{}
-	if err := pcg.UnmarshalBinary(s.PCG); err != nil {
-		return err
+	rng := &fortranrand.Generator{}
+	if err := rng.UnmarshalBinary(s.RNG); err != nil {
+		return fmt.Errorf("RFE random generator state (a checkpoint from an older goft cannot be resumed with RFE): %w", err)
 	}
 	copy(e.frames[0], s.Frames[0])
 	copy(e.frames[1], s.Frames[1])
 	e.version = [2]uint64{e.newVersion(), e.newVersion()}
 	e.cur, e.tPrev, e.tNext = s.Cur, s.TPrev, s.TNext
 	e.haveSecond, e.second, e.Swaps = s.HaveSecond, s.Second, s.Swaps
-	e.pcg = pcg
-	e.rng = rand.New(pcg)
+	e.rng = rng
 	return nil
 }
