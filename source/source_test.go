@@ -290,6 +290,8 @@ func TestRFEErrors(t *testing.T) {
 		{RFEConfig{Model: 1, FluxPerHour: []float64{1}, Lifetime: math.NaN()}, "source_rfe_lifetime"},
 		{RFEConfig{Model: 1, FluxPerHour: nil, Lifetime: 1}, "one per realization"},
 		{RFEConfig{Model: 2, FluxPerHour: []float64{-1}, Lifetime: 1}, ">= 0"},
+		{RFEConfig{Model: 1, FluxPerHour: []float64{1}, Lifetime: 1, Seed: 1 << 31}, "source_rfe_seed = 2147483648: must be a default (32-bit) integer"},
+		{RFEConfig{Model: 1, FluxPerHour: []float64{1}, Lifetime: 1, Seed: -1<<31 - 1}, "source_rfe_seed"},
 	}
 	for _, c := range cases {
 		_, err := NewRFE(m, 1, c.c, 0)
