@@ -93,3 +93,45 @@ func CapField(pos, neg, area float64) float64 {
 	}
 	return (pos + neg) / area
 }
+
+// MapsHistory is the history of a run's output maps: for each map of
+// hipft_output_map_list.out, its summary (Summarize), as HipFT's
+// hipft_get_histories_from_files.py derives histories from maps.
+type MapsHistory struct {
+	// Maps are the run's output maps, in list order.
+	Maps []OutputMap
+	// Stats[r][i] are realization r's diagnostics (0-based r) of map i,
+	// with Time the map's time (hours).
+	Stats [][]diag.Stats
+}
+
+// OutputMapsHistory summarizes every output map of run rf with polar caps
+// poleLimitDeg degrees from each pole. All maps must have the same number
+// of realizations. Errors name the map file.
+func OutputMapsHistory(rf *RunFiles, poleLimitDeg float64) (*MapsHistory, error) {
+	maps, err := rf.OutputMaps()
+	if err != nil {
+		return nil, err
+	}
+	h := &MapsHistory{Maps: maps}
+	for i, om := range maps {
+		m, err := psihdf.Read(om.Path)
+		if err != nil {
+			return nil, err
+		}
+		s, err := Summarize(m, poleLimitDeg)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", om.Path, err)
+		}
+		if i == 0 {
+			h.Stats = make([][]diag.Stats, s.Realizations)
+		} else if s.Realizations != len(h.Stats) {
+			return nil, fmt.Errorf("%s has %d realizations, but %s has %d", om.Path, s.Realizations, maps[0].Path, len(h.Stats))
+		}
+		for r, st := range s.Stats {
+			st.Time = om.Time
+			h.Stats[r] = append(h.Stats[r], st)
+		}
+	}
+	return h, nil
+}

@@ -1,7 +1,9 @@
 package output
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 
@@ -72,6 +74,22 @@ func NumLine(n *NumRecord) string {
 // and global realization index r (1-based).
 func HistoryName(kind string, r int) string {
 	return fmt.Sprintf("hipft_history_%s_r%06d.out", kind, r)
+}
+
+// WriteSolHistory writes a whole hipft_history_sol file at path,
+// atomically: the header, then one line per step, steps[i] with stats[i].
+func WriteSolHistory(path string, steps []int64, stats []diag.Stats) error {
+	if len(steps) != len(stats) {
+		return fmt.Errorf("history %s: %d steps but %d lines of values", path, len(steps), len(stats))
+	}
+	return WriteFileAtomic(path, func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		fmt.Fprintln(bw, header(solNames))
+		for i, st := range steps {
+			fmt.Fprintln(bw, SolLine(st, &stats[i]))
+		}
+		return bw.Flush()
+	})
 }
 
 // Histories holds the open history files of a set of realizations.

@@ -1,6 +1,7 @@
 package main
 
-// Analysis commands: plot, butterfly, history, info, diff, realization, report.
+// Analysis commands: plot, butterfly, history, maps-history, info, diff,
+// realization, report.
 
 import (
 	"flag"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"goft/analysis"
+	"goft/output"
 	"goft/plot"
 	"goft/psihdf"
 	"goft/report"
@@ -319,6 +321,67 @@ func cmdHistory(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(stdout, "goft history: wrote %s\n", p)
+	}
+	return nil
+}
+
+func cmdMapsHistory(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("maps-history", "goft maps-history [flags] [RUN_DIR]",
+		"Derives history files from a run's output maps (those listed in\n"+
+			"hipft_output_map_list.out; default run: the current folder), as HipFT's\n"+
+			"hipft_get_histories_from_files.py does: one hipft_history_sol_rNNNNNN.out\n"+
+			"per realization, a line per map (STEP is the map's index, TIME its time),\n"+
+			"with the values HipFT's history gives a field (see goft info). Useful to\n"+
+			"measure the polar fields with other caps (-pole-lat) after a run, or to\n"+
+			"get histories of a run made with a sparse history cadence. Plot them with\n"+
+			"goft history OUT_DIR.", stderr)
+	out := fs.String("o", "", "output folder (default: RUN_DIR/maps_history)")
+	poleLat := fs.Float64("pole-lat", 0, "polar caps: colatitudes within this many degrees of each pole (default: the run's pole_flux_lat_limit, else 30)")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		fs.Usage()
+		return fmt.Errorf("expected at most one run folder, got %d arguments", len(pos))
+	}
+	dir := "."
+	if len(pos) == 1 {
+		dir = pos[0]
+	}
+	rf, err := analysis.OpenRun(dir)
+	if err != nil {
+		return err
+	}
+	limit := 30.0
+	if v, ok := analysis.Lookup(rf.Params, "pole_flux_lat_limit"); ok {
+		if x, err := strconv.ParseFloat(strings.Replace(strings.ToLower(v), "d", "e", 1), 64); err == nil {
+			limit = x
+		}
+	}
+	if *poleLat != 0 {
+		limit = *poleLat
+	}
+	h, err := analysis.OutputMapsHistory(rf, limit)
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		*out = filepath.Join(dir, "maps_history")
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	steps := make([]int64, len(h.Maps))
+	for i, m := range h.Maps {
+		steps[i] = int64(m.Index)
+	}
+	for r, stats := range h.Stats {
+		p := filepath.Join(*out, output.HistoryName("sol", r+1))
+		if err := output.WriteSolHistory(p, steps, stats); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "goft maps-history: wrote %s (%d maps, polar caps %g degrees)\n", p, len(steps), limit)
 	}
 	return nil
 }

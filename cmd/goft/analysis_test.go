@@ -14,6 +14,7 @@ import (
 
 	"goft/analysis"
 	"goft/analysis/testrun"
+	"goft/output"
 	"goft/psihdf"
 )
 
@@ -141,6 +142,8 @@ func TestErrorsNameTheFile(t *testing.T) {
 		{"report not a run", []string{"report", dir}, []string{"no HipFT/goft run output"}},
 		{"unknown flag", []string{"diff", "-x", final, final}, []string{"flag provided but not defined: -x"}},
 		{"info missing", []string{"info", final, missing}, []string{missing}},
+		{"maps-history not a run", []string{"maps-history", dir}, []string{analysis.MapListFile}},
+		{"maps-history two folders", []string{"maps-history", dir, run}, []string{"at most one run folder"}},
 		{"info not HDF5", []string{"info", text}, []string{text}},
 		{"info no files", []string{"info"}, []string{"expected one or more map files"}},
 		{"info bad caps", []string{"info", "-pole-lat", "0", final}, []string{final, "latitude limit"}},
@@ -301,6 +304,72 @@ func TestInfo(t *testing.T) {
 				t.Errorf("row %d (realization %d, history line %d) %s: %g, history's %g", k+1, r, line, c.name, got, want)
 			}
 		}
+	}
+}
+
+// TestMapsHistory derives histories from the shared run's output maps and
+// checks them against the run's own history lines at the maps' times
+// (float32 maps: 1e-6), polar caps apart (see TestInfo); -pole-lat
+// changes the caps.
+func TestMapsHistory(t *testing.T) {
+	run := sharedRun(t)
+	out := t.TempDir()
+	rc, stdout, stderr := goft(t, "maps-history", "-o", out, run)
+	if rc != 0 {
+		t.Fatal(stderr)
+	}
+	if !strings.Contains(stdout, "polar caps 30 degrees") {
+		t.Errorf("stdout %q", stdout)
+	}
+	list, err := output.ReadMapList(filepath.Join(run, analysis.MapListFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := 1; r <= 2; r++ {
+		name := output.HistoryName("sol", r)
+		got, err := analysis.ReadHistory(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref, err := analysis.ReadHistory(filepath.Join(run, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Len() != len(list) || len(list) < 3 {
+			t.Fatalf("%s: %d lines for %d maps", name, got.Len(), len(list))
+		}
+		for i, e := range list {
+			if got.Col("STEP")[i] != float64(e.Index) || got.Col("TIME")[i] != e.Time {
+				t.Fatalf("%s line %d: STEP %v TIME %v, map %+v", name, i+1, got.Col("STEP")[i], got.Col("TIME")[i], e)
+			}
+			line := -1
+			for k, tm := range ref.Col("TIME") {
+				if tm == e.Time {
+					line = k
+				}
+			}
+			if line < 0 {
+				t.Fatalf("the run's %s has no line at %g h", name, e.Time)
+			}
+			for _, c := range []string{"BR_MIN", "BR_MAX", "FLUX_POSITIVE", "FLUX_NEGATIVE", "AX_DIPOLE", "EQ_DIPOLE"} {
+				g, w := got.Col(c)[i], ref.Col(c)[line]
+				if math.Abs(g-w) > 1e-6*math.Abs(w) {
+					t.Errorf("%s at %g h: %s %.10g, the run's %.10g", name, e.Time, c, g, w)
+				}
+			}
+		}
+	}
+	wide := t.TempDir()
+	if rc, _, stderr := goft(t, "maps-history", run, "-pole-lat", "60", "-o", wide); rc != 0 {
+		t.Fatal(stderr)
+	}
+	a, _ := analysis.ReadHistory(filepath.Join(out, output.HistoryName("sol", 1)))
+	b, err := analysis.ReadHistory(filepath.Join(wide, output.HistoryName("sol", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Col("NPOLE_AREA")[0] <= 1.5*a.Col("NPOLE_AREA")[0] {
+		t.Errorf("-pole-lat 60: north cap area %g, with 30 degrees %g", b.Col("NPOLE_AREA")[0], a.Col("NPOLE_AREA")[0])
 	}
 }
 

@@ -47,6 +47,7 @@ func commands() []command {
 		{"plot", "goft plot [flags] MAP.h5", "draw a Br map (or each realization) as a PNG image", cmdPlot},
 		{"butterfly", "goft butterfly [flags] [RUN_DIR]", "butterfly diagram of a run's output maps (.h5 and .png per realization)", cmdButterfly},
 		{"history", "goft history [flags] [RUN_DIR]", "plot a run's history files (fluxes, polar fields, dipoles) as PNGs", cmdHistory},
+		{"maps-history", "goft maps-history [flags] [RUN_DIR]", "history files derived from a run's output maps (e.g. with other polar caps)", cmdMapsHistory},
 		{"info", "goft info [flags] MAP.h5 ...", "describe maps: grid, field extremes, fluxes, polar fields and dipoles per realization", cmdInfo},
 		{"diff", "goft diff [flags] A.h5 B.h5", "compare two maps: RMSD, max |A-B| and HHabs per realization", cmdDiff},
 		{"compare", "goft compare [flags] REF_RUN_DIR RUN_DIR", "compare two runs' histories: HipFT's testsuite rule and the largest difference", cmdCompare},
