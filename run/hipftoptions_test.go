@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,12 +18,15 @@ import (
 )
 
 // optionCasesDir holds small runs, each setting HipFT options that the
-// seven testsuite cases leave at their defaults (every advection and
+// seven testsuite cases leave at their defaults; with the testsuite and
+// the examples they set every parameter of HipFT's namelist at least once
+// (every advection and
 // diffusion method, fixed subcycles, Strang splitting, coefficient maps,
 // rigid and file flows, attenuation, time windows, flux balance, data
-// assimilation, random flux emergence with a seed (gfortran's random
-// numbers, package fortranrand), a source file, cadenced output maps and
-// flows),
+// assimilation with the maps' or custom weights, random flux emergence
+// with a seed (gfortran's random numbers, package fortranrand), a source
+// file, single-value flow coefficients, weno_eps, flow_root_dir, blob
+// widths of validation run 2, cadenced output maps and flows),
 // with HipFT 1.19.3's history files of each in <case>/reference. The
 // inputs (map, coefficient map, flow files) are made by
 // writeOptionInputs, so only the namelists and HipFT's histories are
@@ -54,7 +58,8 @@ var optionBase = []string{
 	"diffusion_coef_constants = 150.0, 400.0",
 }
 
-// optionCases change or add namelist lines of optionBase. A case with
+// optionCases change or add namelist lines of optionBase ("-name" drops
+// the base's line for name). A case with
 // wantErr is one where HipFT's history turns to NaN after step 0 and goft
 // must stop with an error containing wantErr instead.
 var optionCases = []struct {
@@ -94,6 +99,20 @@ var optionCases = []struct {
 	{"rfe_per_area", []string{"advance_source = .true.", "source_rfe_model = 2", "source_rfe_total_unsigned_flux_per_hour = 1.0",
 		"source_rfe_lifetime = 3.0", "source_rfe_seed = -7", "time_end = 60.0"}, ""},
 	{"source_file", []string{"advance_source = .true.", "source_from_file = .true.", "source_filename = 'src.h5'"}, ""},
+	{"assim_custom_mu", []string{"assimilate_data = .true.", "assimilate_data_map_list_filename = 'obs/synthobs_map_list.csv'", "assimilate_data_map_root_dir = 'obs'",
+		"assimilate_data_custom_from_mu = .true.", "assimilate_data_mu_limit = 0.3", "assimilate_data_mu_power = 2.0", "assimilate_data_lat_limit = 10.0"}, ""},
+	{"assim_custom_mu_values", []string{"assimilate_data = .true.", "assimilate_data_map_list_filename = 'obs/synthobs_map_list.csv'", "assimilate_data_map_root_dir = 'obs'",
+		"assimilate_data_custom_from_mu = .true.", "assimilate_data_mu_limits = 0.2, 0.5", "assimilate_data_mu_powers = 1.0, 3.0"}, ""},
+	{"flow_single_values", []string{"-flow_dr_coef_p0_values", "-flow_mf_coef_p1_values", "flow_dr_coef_p0_value = 44.0", "flow_dr_coef_p2_value = -250.0",
+		"flow_dr_coef_p4_value = -400.0", "flow_mf_coef_p1_value = 20.0", "flow_mf_coef_p3_value = 10.0", "flow_mf_coef_p5_value = -25.0"}, ""},
+	{"weno_eps", []string{"weno_eps = 1.0e-3", "flow_attenuate = .true."}, ""},
+	{"flow_root_dir", []string{"flow_dr_model = 0", "flow_mf_model = 0", "use_flow_from_files = .true.", "flow_list_filename = 'flows.csv'", "flow_root_dir = 'flowdir'"}, ""},
+	{"validation_blobs_width", []string{"initial_map_filename = ''", "res_nt = 31", "res_np = 61", "validation_run = 2", "validation_run_width = 0.3",
+		"n_realizations = 1", "-flow_dr_coef_p0_values", "-flow_mf_coef_p1_values", "-diffusion_coef_constants", "advance_diffusion = .false.",
+		"flow_vp_rigid_omega = -9999.0", "flow_vt_const = -9999.0", "time_end = 48.0", "dt_max = 1.0"}, ""},
+	{"output_3d_one_realization", []string{"n_realizations = 1", "flow_dr_coef_p0_values = 46.0", "flow_mf_coef_p1_values = 22.0", "diffusion_coef_constants = 150.0",
+		"output_map_2d = .false.", "output_map_time_cadence = 30.0", "output_map_idx_start = 5", "output_flows = .true.", "output_flows_directory = 'flows_out'",
+		"dt_min = 0.5"}, ""},
 	{"output_maps", []string{"output_single_precision = .true.", "output_map_time_cadence = 24.0", "output_map_flux_balance = .true."}, ""},
 	{"output_idx_names", []string{"output_map_idx_cadence = 7", "output_map_root_filename = 'br'", "output_map_directory = 'maps_out'", "time_end = 60.0"}, ""},
 	{"output_flows", []string{"n_realizations = 1", "flow_dr_coef_p0_values = 46.0", "flow_mf_coef_p1_values = 22.0", "diffusion_coef_constants = 150.0",
@@ -104,6 +123,10 @@ var optionCases = []struct {
 func optionNamelist(lines []string) string {
 	all := append([]string(nil), optionBase...)
 	for _, l := range lines {
+		if key, ok := strings.CutPrefix(l, "-"); ok { // drop the base's line
+			all = slices.DeleteFunc(all, func(b string) bool { return strings.TrimSpace(strings.SplitN(b, "=", 2)[0]) == key })
+			continue
+		}
 		key := strings.TrimSpace(strings.SplitN(l, "=", 2)[0])
 		replaced := false
 		for i, b := range all {
@@ -125,7 +148,8 @@ func optionNamelist(lines []string) string {
 // (km^2/s, on its own 25 x 25 grid: HipFT 1.19.3 transposes a
 // coefficient file's array in place and crashes on a grid that is not
 // square), a source map src.h5 (G/hr, the same grid), four pairs of flow files (m/s,
-// one every 30 hours) with their list flows.csv, and a data-assimilation
+// one every 30 hours) with their list flows.csv (and faster flows of the
+// same names in flowdir/), and a data-assimilation
 // data set obs/ (four maps 12 hours apart).
 func writeOptionInputs(dir string) error {
 	grid := func(np, nt int) (phi, theta []float64) {
@@ -225,6 +249,20 @@ func writeOptionInputs(dir string) error {
 			return err
 		}
 		list += fmt.Sprintf("%11.5f,%-11s,%-11s\n", 1.25*float64(q), vt, vp)
+		// Faster flows of the same names in flowdir/, for flow_root_dir.
+		if err := os.MkdirAll(filepath.Join(dir, "flowdir"), 0o755); err != nil {
+			return err
+		}
+		if err := write(filepath.Join("flowdir", vt), m.Phi[:m.NPhiFile], m.ThetaHalf, func(p, th float64) float64 {
+			return 1.5 * amp * math.Sin(2*th) * (1 + 0.2*math.Cos(p+float64(q)))
+		}); err != nil {
+			return err
+		}
+		if err := write(filepath.Join("flowdir", vp), m.PhiHalf, m.Theta, func(p, th float64) float64 {
+			return (600 + 30*float64(q)) * math.Sin(th) * (1 - 0.1*math.Sin(p))
+		}); err != nil {
+			return err
+		}
 	}
 	return os.WriteFile(filepath.Join(dir, "flows.csv"), []byte(list), 0o644)
 }

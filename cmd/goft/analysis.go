@@ -436,7 +436,7 @@ func cmdInfo(args []string, stdout, stderr io.Writer) error {
 		}
 		kind, prec := "2D map", "float64"
 		if len(m.Dims) == 3 {
-			kind = fmt.Sprintf("3D map of %d realizations", s.Realizations)
+			kind = fmt.Sprintf("3D map of %d realization%s", s.Realizations, map[bool]string{true: "s"}[s.Realizations != 1])
 		}
 		if s.Float32 {
 			prec = "float32"
