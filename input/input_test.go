@@ -384,7 +384,7 @@ strang_splitting = T
 		t.Fatal(err)
 	}
 	out := buf.String()
-	for _, w := range []string{"&HIPFT_INPUT_PARAMETERS\n VERBOSE=          0,\n", "\n DT_MAX= 1.79769313486231571E+308,\n",
+	for _, w := range []string{"&HIPFT_INPUT_PARAMETERS\n VERBOSE=          0,\n", "\n DT_MAX=  1.7976931348623157E+308,\n",
 		"\n FLOW_ATTENUATE_VALUES= 3*500.00000000000000     ,\n", "\n OUTPUT_MAP_DIRECTORY=\"a \"\"quoted\"\" dir\",\n",
 		"\n STRANG_SPLITTING=T,\n", "\n SOURCE_RFE_SEED=         42,\n /\n"} {
 		if !strings.Contains(out, w) {
