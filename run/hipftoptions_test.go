@@ -113,6 +113,16 @@ var optionCases = []struct {
 	{"output_3d_one_realization", []string{"n_realizations = 1", "flow_dr_coef_p0_values = 46.0", "flow_mf_coef_p1_values = 22.0", "diffusion_coef_constants = 150.0",
 		"output_map_2d = .false.", "output_map_time_cadence = 30.0", "output_map_idx_start = 5", "output_flows = .true.", "output_flows_directory = 'flows_out'",
 		"dt_min = 0.5"}, ""},
+	// Everything of HipFT's flux_transport_1yr_flowCAa_diff300_assimdata_rfe
+	// example at once: model and file flows with attenuation, Strang
+	// splitting, assimilation with custom weights and flux balance, and
+	// random flux emergence.
+	{"example_1yr_like", []string{"n_realizations = 1", "flow_dr_coef_p0_values = 46.0", "flow_mf_coef_p1_values = 22.0", "diffusion_coef_constants = 300.0",
+		"time_end = 48.0", "dt_max = 0.25", "output_history_time_cadence = 0.25", "flow_attenuate = .true.", "flow_attenuate_value = 500.0",
+		"use_flow_from_files = .true.", "flow_list_filename = 'flows.csv'", "strang_splitting = .true.",
+		"assimilate_data = .true.", "assimilate_data_map_list_filename = 'obs/synthobs_map_list.csv'", "assimilate_data_map_root_dir = 'obs'",
+		"assimilate_data_balance_flux = .true.", "assimilate_data_custom_from_mu = .true.", "assimilate_data_mu_limit = 0.1", "assimilate_data_mu_power = 4.0",
+		"advance_source = .true.", "source_rfe_model = 2", "source_rfe_total_unsigned_flux_per_hour = 150.0", "source_rfe_lifetime = 0.3", "source_rfe_seed = 12345"}, ""},
 	{"output_maps", []string{"output_single_precision = .true.", "output_map_time_cadence = 24.0", "output_map_flux_balance = .true."}, ""},
 	{"output_idx_names", []string{"output_map_idx_cadence = 7", "output_map_root_filename = 'br'", "output_map_directory = 'maps_out'", "time_end = 60.0"}, ""},
 	{"output_flows", []string{"n_realizations = 1", "flow_dr_coef_p0_values = 46.0", "flow_mf_coef_p1_values = 22.0", "diffusion_coef_constants = 150.0",
