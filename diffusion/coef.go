@@ -43,6 +43,11 @@ func CornerCoef(m *mesh.Mesh, spec CoefSpec) ([]float64, error) {
 		if len(spec.File.Data) != nft*nfp {
 			return nil, fmt.Errorf("diffusion coefficient file has %d values, want %d x %d", len(spec.File.Data), nfp, nft)
 		}
+		for i, v := range spec.File.Data {
+			if v < 0 {
+				return nil, fmt.Errorf("diffusion coefficient file: %g km^2/s at phi point %d, theta point %d (1-based) is negative: a negative coefficient is anti-diffusion, which blows up", v, i%nfp+1, i/nfp+1)
+			}
+		}
 		tr := make([]float64, nft*nfp)
 		for it := 0; it < nft; it++ {
 			for ip := 0; ip < nfp; ip++ {

@@ -2,6 +2,7 @@ package diffusion
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"goft/diag"
@@ -153,5 +154,32 @@ func TestStageCounts(t *testing.T) {
 		if got := s.Stages(c.ratio); got != c.want {
 			t.Errorf("%v ratio %g: %d stages, want %d", c.method, c.ratio, got, c.want)
 		}
+	}
+}
+
+// TestCornerCoefFile checks the coefficient file: a constant file adds its
+// value at every corner (pole ghosts included), and a negative value is
+// refused with its position.
+func TestCornerCoefFile(t *testing.T) {
+	m, err := mesh.Uniform(9, 17)
+	if err != nil {
+		t.Fatal(err)
+	}
+	phi := []float64{0, math.Pi, 2 * math.Pi}
+	theta := []float64{0, math.Pi / 2, math.Pi}
+	data := []float64{30, 30, 30, 30, 30, 30, 30, 30, 30}
+	c, err := CornerCoef(m, CoefSpec{Constants: []float64{100}, Factor: 1, File: &CoefFile{Phi: phi, Theta: theta, Data: data}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range c {
+		if math.Abs(v-130) > 1e-12 {
+			t.Fatalf("corner %d: %g, want 130", i, v)
+		}
+	}
+	data[5] = -2
+	_, err = CornerCoef(m, CoefSpec{Constants: []float64{100}, Factor: 1, File: &CoefFile{Phi: phi, Theta: theta, Data: data}})
+	if err == nil || !strings.Contains(err.Error(), "-2 km^2/s at phi point 3, theta point 2 (1-based) is negative") {
+		t.Fatalf("error %v, want the negative value named", err)
 	}
 }

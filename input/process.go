@@ -128,6 +128,18 @@ func (p *Params) validate(opt Options) ErrorList {
 		bad("dt_min", "dt_min = %g must not be negative (hours)", p.DtMin)
 	}
 
+	// Diffusion: a negative coefficient is anti-diffusion, which no
+	// scheme can advance stably (HipFT does not check; its runs blow up).
+	// Negative per-realization values mean "unset" (use the single value).
+	if p.AdvanceDiffusion {
+		if p.DiffusionCoefConstant < 0 {
+			bad("diffusion_coef_constant", "diffusion_coef_constant = %g must not be negative (km^2/s; a negative coefficient is anti-diffusion, which blows up)", p.DiffusionCoefConstant)
+		}
+		if p.DiffusionCoefFactor < 0 {
+			bad("diffusion_coef_factor", "diffusion_coef_factor = %g must not be negative (it multiplies the diffusion coefficient; a negative one is anti-diffusion, which blows up)", p.DiffusionCoefFactor)
+		}
+	}
+
 	// Output cadences.
 	if p.OutputMapTimeCadence > 0 && p.OutputMapIdxCadence > 0 {
 		bad(lineOf("output_map_time_cadence", "output_map_idx_cadence"), "output_map_time_cadence = %g and output_map_idx_cadence = %d cannot both be used: set one of them to 0 (HipFT stops with \"Cannot use both\")", p.OutputMapTimeCadence, p.OutputMapIdxCadence)
