@@ -173,6 +173,12 @@ func New(p *input.Params, opt Options) (*Run, error) {
 		if err != nil {
 			return nil, err
 		}
+		if opt.Part.Ranks > 1 && p.AdvanceSource && p.SourceRfeModel > 0 && p.SourceRfeSeed == source.NoSeed {
+			// HipFT draws the random flux on rank 0 and sends it to every
+			// rank; goft's processes share nothing, so they must share a seed.
+			return nil, fmt.Errorf("%s: source_rfe_seed is not set (-9999: a seed from the system), but the run is split over %d processes, each of which would draw its own random flux (HipFT draws one for all realizations): set source_rfe_seed to an integer",
+				p.Where("source_rfe_model"), opt.Part.Ranks)
+		}
 		if r.P, err = p.Subset(off, n); err != nil {
 			return nil, err
 		}
