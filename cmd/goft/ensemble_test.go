@@ -182,8 +182,11 @@ func flagArgs(n int) func(int) []string {
 func TestEnsemble(t *testing.T) {
 	bin := buildGoft(t)
 	const double = "  output_single_precision = .false.\n"
+	// A seeded random flux emergence: every part draws the frames a single
+	// process draws.
+	const rfe = "  advance_source = .true.\n  source_rfe_model = 1\n  source_rfe_total_unsigned_flux_per_hour = 5.0\n  source_rfe_seed = 11\n"
 	refs := map[string]string{}
-	for _, extra := range []string{"", double} {
+	for _, extra := range []string{"", double, rfe} {
 		dir := newEnsembleCase(t, extra)
 		if out, err := runGoft(t, bin, dir, launcherEnv(), "run", "-q", "hipft.in"); err != nil {
 			t.Fatalf("single-process run: %v\n%s", err, out)
@@ -206,6 +209,9 @@ func TestEnsemble(t *testing.T) {
 		}},
 		{name: "2 processes, MPICH PMI, double precision", ranks: 2, extra: double, env: func(r int) []string {
 			return []string{fmt.Sprintf("PMI_RANK=%d", r), "PMI_SIZE=2"}
+		}},
+		{name: "3 processes, Open MPI environment, random flux emergence", ranks: 3, extra: rfe, env: func(r int) []string {
+			return []string{fmt.Sprintf("OMPI_COMM_WORLD_RANK=%d", r), "OMPI_COMM_WORLD_SIZE=3"}
 		}},
 		{name: "3-element Slurm job array 1-3", ranks: 3, env: func(r int) []string {
 			return []string{fmt.Sprintf("SLURM_ARRAY_TASK_ID=%d", r+1), "SLURM_ARRAY_TASK_MIN=1", "SLURM_ARRAY_TASK_COUNT=3"}
