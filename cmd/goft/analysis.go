@@ -297,6 +297,7 @@ func cmdHistory(args []string, stdout, stderr io.Writer) error {
 			"extremes, and the validation error of validation runs.", stderr)
 	out := fs.String("o", "", "output folder (default: RUN_DIR)")
 	start := fs.String("start", "", "UT date of the first history time, e.g. 2024-05-01T00:00:00: label the time axis with dates")
+	summary := fs.Bool("summary", false, "print each quantity's minimum, maximum, mean and standard deviation over time, per realization and over all of them (HipFT's hipft_print_history_summary.py), instead of plotting")
 	dir, st, err := runDirDateSat(fs, args, start, nil)
 	if err != nil {
 		return err
@@ -304,6 +305,9 @@ func cmdHistory(args []string, stdout, stderr io.Writer) error {
 	rf, err := analysis.OpenRun(dir)
 	if err != nil {
 		return err
+	}
+	if *summary {
+		return printHistorySummary(rf.Dir, stdout)
 	}
 	figs, err := historyFigures(rf, st)
 	if err != nil {
@@ -323,6 +327,43 @@ func cmdHistory(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "goft history: wrote %s\n", p)
 	}
 	return nil
+}
+
+// printHistorySummary prints the statistics of the sol histories in dir.
+func printHistorySummary(dir string, w io.Writer) error {
+	hs, err := analysis.ReadRunHistories(dir)
+	if err != nil {
+		return err
+	}
+	s, err := analysis.SummarizeHistories(hs)
+	if err != nil {
+		return err
+	}
+	name := func(q int) string {
+		if u := analysis.SummaryQuantities[q].Unit; u != "" {
+			return analysis.SummaryQuantities[q].Name + " (" + u + ")"
+		}
+		return analysis.SummaryQuantities[q].Name
+	}
+	for i, row := range s.PerRealization {
+		fmt.Fprintf(w, "%s\n", hs[i].Path)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "QUANTITY\tMIN\tMAX\tMEAN\tSTDDEV\t\n")
+		for q, st := range row {
+			fmt.Fprintf(tw, "%s\t%.6e\t%.6e\t%.6e\t%.6e\t\n", name(q), st.Min, st.Max, st.Mean, st.StdDev)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "All %d realizations\n", len(s.Realizations))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "QUANTITY\tMIN\tREALIZATION\tMAX\tREALIZATION\tMEAN\tSTDDEV\t\n")
+	for q, st := range s.All {
+		fmt.Fprintf(tw, "%s\t%.6e\t%d\t%.6e\t%d\t%.6e\t%.6e\t\n", name(q), st.Min, st.MinRealization, st.Max, st.MaxRealization, st.Mean, st.StdDev)
+	}
+	return tw.Flush()
 }
 
 func cmdMapsHistory(args []string, stdout, stderr io.Writer) error {

@@ -373,6 +373,42 @@ func TestMapsHistory(t *testing.T) {
 	}
 }
 
+func TestHistorySummary(t *testing.T) {
+	run := sharedRun(t)
+	rc, stdout, stderr := goft(t, "history", "-summary", run)
+	if rc != 0 {
+		t.Fatal(stderr)
+	}
+	for _, want := range []string{"hipft_history_sol_r000001.out", "hipft_history_sol_r000002.out", "All 2 realizations", "REALIZATION", "max(Br) (G)", "Valerr"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	// The all-realization row of max(Br): the largest BR_MAX of the run.
+	var largest float64
+	for r := 1; r <= 2; r++ {
+		h, err := analysis.ReadHistory(filepath.Join(run, output.HistoryName("sol", r)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range h.Col("BR_MAX") {
+			largest = math.Max(largest, v)
+		}
+	}
+	all := stdout[strings.Index(stdout, "All 2 realizations"):]
+	for _, l := range strings.Split(all, "\n") {
+		// max(Br) (G) MIN REALIZATION MAX REALIZATION MEAN STDDEV
+		if f := strings.Fields(l); len(f) == 8 && f[0] == "max(Br)" {
+			got, err := strconv.ParseFloat(f[4], 64)
+			if err != nil || math.Abs(got-largest) > 1e-6*largest {
+				t.Errorf("max(Br) over all: %q, want %.6e", f[4], largest)
+			}
+			return
+		}
+	}
+	t.Errorf("no max(Br) row for all realizations:\n%s", all)
+}
+
 func TestDiff(t *testing.T) {
 	run := sharedRun(t)
 	out := t.TempDir()
