@@ -65,6 +65,8 @@ type page struct {
 	RealHeader                       []string
 	RealRows                         []row
 	History                          []pageImage
+	FinalHeader                      []string
+	FinalRows                        []row
 	Maps                             []pageImage
 	Butterfly                        []pageImage
 	Params                           []analysis.Param
@@ -126,6 +128,7 @@ func Build(dir string, opt Options) ([]byte, []string, error) {
 				pole = f
 			}
 		}
+		pg.FinalHeader, pg.FinalRows = finalValues(qs)
 		figs, err := plot.HistoryFigures(qs, plot.HistoryOptions{Start: opt.Start, PoleLat: pole})
 		if err != nil {
 			return nil, nil, err
@@ -182,6 +185,28 @@ func Build(dir string, opt Options) ([]byte, []string, error) {
 		return nil, nil, err
 	}
 	return buf.Bytes(), pg.Notes, nil
+}
+
+// finalValues tabulates each realization's last history line: the
+// quantities a reader compares first (fluxes in 1e21 Mx, fields in Gauss).
+func finalValues(qs []*analysis.Quantities) ([]string, []row) {
+	var header []string
+	rows := []row{{Name: "Time (hours)"}, {Name: "Unsigned flux (10^21 Mx)"}, {Name: "Flux imbalance (%)"},
+		{Name: "North polar-cap field (G)"}, {Name: "South polar-cap field (G)"}, {Name: "Axial dipole (G)"},
+		{Name: "Equatorial dipole (G)"}, {Name: "max Br (G)"}, {Name: "min Br (G)"}}
+	for i, q := range qs {
+		r := q.Realization
+		if r == 0 {
+			r = i + 1
+		}
+		header = append(header, strconv.Itoa(r))
+		n := len(q.Time) - 1
+		for k, v := range []float64{q.Time[n], q.Unsigned[n] / 1e21, q.Imbalance[n], q.NField[n], q.SField[n],
+			q.AxDipole[n], q.EqDipole[n], q.BrMax[n], q.BrMin[n]} {
+			rows[k].Values = append(rows[k].Values, strconv.FormatFloat(v, 'g', 6, 64))
+		}
+	}
+	return header, rows
 }
 
 // mapImage draws every realization of the map at path.
@@ -360,6 +385,11 @@ details summary { cursor: pointer; }
 {{end}}</table>{{else}}<p>One realization (no hipft_realization_parameters.out).</p>{{end}}
 
 <h2 id="history">Histories</h2>
+{{if .FinalRows}}<p>At the end of the run (the last line of each realization's history):</p>
+<table>
+<tr><th>Realization</th>{{range .FinalHeader}}<th>{{.}}</th>{{end}}</tr>
+{{range .FinalRows}}<tr><th scope="row">{{.Name}}</th>{{range .Values}}<td class="num">{{.}}</td>{{end}}</tr>
+{{end}}</table>{{end}}
 {{if .History}}<p>All realizations together, from hipft_history_sol_r*.out. Fluxes in 10<sup>21</sup> Mx, fields in Gauss.</p>
 {{range .History}}<figure><img src="{{.Src}}" alt="{{.Alt}}">{{if .Caption}}<figcaption>{{.Caption}}</figcaption>{{end}}</figure>
 {{end}}{{else}}<p>No history files.</p>{{end}}

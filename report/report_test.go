@@ -1,12 +1,15 @@
 package report
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"goft/analysis"
 	"goft/analysis/testrun"
 	"goft/psihdf"
 )
@@ -45,6 +48,22 @@ func TestBuild(t *testing.T) {
 	}
 	if strings.Contains(s, "src=\"http") || strings.Contains(s, "src=\"file") {
 		t.Error("report refers to outside files")
+	}
+	// The final-values table: each realization's last history line.
+	var cells []string
+	for r := 1; r <= 2; r++ {
+		h, err := analysis.ReadHistory(filepath.Join(dir, fmt.Sprintf("hipft_history_sol_r%06d.out", r)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ax := h.Col("AX_DIPOLE")
+		cells = append(cells, `<td class="num">`+strconv.FormatFloat(ax[len(ax)-1], 'g', 6, 64)+`</td>`)
+	}
+	if want := `<th scope="row">Axial dipole (G)</th>` + strings.Join(cells, ""); !strings.Contains(s, want) {
+		t.Errorf("report lacks the final axial dipoles %q", want)
+	}
+	if !strings.Contains(s, `<tr><th>Realization</th><th>1</th><th>2</th></tr>`) {
+		t.Error("report lacks the final-values header")
 	}
 }
 
