@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"goft/namelist"
@@ -161,6 +162,18 @@ func OpenRun(dir string) (*RunFiles, error) {
 		return nil, err
 	}
 	return rf, nil
+}
+
+// PoleFluxLatLimit returns the run's pole_flux_lat_limit (degrees), or
+// HipFT's default 30 when the parameters dump is missing or does not give
+// a positive number.
+func (rf *RunFiles) PoleFluxLatLimit() float64 {
+	if v, ok := Lookup(rf.Params, "pole_flux_lat_limit"); ok {
+		if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && f > 0 {
+			return f
+		}
+	}
+	return 30
 }
 
 // Path returns name joined to the run folder (absolute names unchanged).

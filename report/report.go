@@ -122,14 +122,8 @@ func Build(dir string, opt Options) ([]byte, []string, error) {
 			}
 			qs = append(qs, q)
 		}
-		pole := 30.0
-		if v, ok := analysis.Lookup(rf.Params, "pole_flux_lat_limit"); ok {
-			if f, err := strconv.ParseFloat(v, 64); err == nil && f > 0 {
-				pole = f
-			}
-		}
 		pg.FinalHeader, pg.FinalRows = finalValues(qs)
-		figs, err := plot.HistoryFigures(qs, plot.HistoryOptions{Start: opt.Start, PoleLat: pole})
+		figs, err := plot.HistoryFigures(qs, plot.HistoryOptions{Start: opt.Start, PoleLat: rf.PoleFluxLatLimit()})
 		if err != nil {
 			return nil, nil, err
 		}

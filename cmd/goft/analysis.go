@@ -277,16 +277,6 @@ func runDirArg(fs *flag.FlagSet, pos []string) (string, error) {
 	return "", fmt.Errorf("expected at most one run folder, got %d arguments", len(pos))
 }
 
-// poleLat returns the run's pole_flux_lat_limit (degrees), default 30.
-func poleLat(rf *analysis.RunFiles) float64 {
-	if v, ok := analysis.Lookup(rf.Params, "pole_flux_lat_limit"); ok {
-		if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && f > 0 {
-			return f
-		}
-	}
-	return 30
-}
-
 func cmdHistory(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("history", "goft history [flags] [RUN_DIR]",
 		"Plots the history files (hipft_history_sol_r*.out) of a run (default: the\n"+
@@ -382,24 +372,15 @@ func cmdMapsHistory(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) > 1 {
-		fs.Usage()
-		return fmt.Errorf("expected at most one run folder, got %d arguments", len(pos))
-	}
-	dir := "."
-	if len(pos) == 1 {
-		dir = pos[0]
+	dir, err := runDirArg(fs, pos)
+	if err != nil {
+		return err
 	}
 	rf, err := analysis.OpenRun(dir)
 	if err != nil {
 		return err
 	}
-	limit := 30.0
-	if v, ok := analysis.Lookup(rf.Params, "pole_flux_lat_limit"); ok {
-		if x, err := strconv.ParseFloat(strings.Replace(strings.ToLower(v), "d", "e", 1), 64); err == nil {
-			limit = x
-		}
-	}
+	limit := rf.PoleFluxLatLimit()
 	if *poleLat != 0 {
 		limit = *poleLat
 	}
@@ -440,7 +421,7 @@ func historyFigures(rf *analysis.RunFiles, start time.Time) ([]plot.Figure, erro
 		}
 		qs = append(qs, q)
 	}
-	return plot.HistoryFigures(qs, plot.HistoryOptions{Start: start, PoleLat: poleLat(rf)})
+	return plot.HistoryFigures(qs, plot.HistoryOptions{Start: start, PoleLat: rf.PoleFluxLatLimit()})
 }
 
 func cmdInfo(args []string, stdout, stderr io.Writer) error {
