@@ -43,7 +43,8 @@ func goftBinary(t *testing.T) string {
 
 // resumeCase is a small run with every kind of state a checkpoint must
 // carry: flows recomputed every step (attenuation), automatic diffusion
-// subcycles, verbose in-loop history lines, a map cadence and a history
+// subcycles, random flux emergence (its frames, clock and gfortran
+// generator), verbose in-loop history lines, a map cadence and a history
 // cadence.
 const resumeCase = `&hipft_input_parameters
   verbose = 2
@@ -62,6 +63,11 @@ const resumeCase = `&hipft_input_parameters
   flow_attenuate_value = 0.3
   advance_diffusion = .true.
   diffusion_coef_constants = 300.0, 900.0
+  advance_source = .true.
+  source_rfe_model = 1
+  source_rfe_total_unsigned_flux_per_hour = 0.5
+  source_rfe_lifetime = 4.0
+  source_rfe_seed = 5
 /
 `
 
