@@ -3,8 +3,12 @@ package plot
 import (
 	"bytes"
 	"image"
+	"image/color"
+	"image/draw"
+	"image/gif"
 	"image/png"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -309,3 +313,51 @@ func TestTicks(t *testing.T) {
 
 // cbPixels is the colour-bar strip's width in pixels.
 var cbPixels = int(math.Round(colourBarWidth.Dots(DPI)))
+
+func TestMovieGIF(t *testing.T) {
+	frame := func(w, h int, c color.Color) []byte {
+		img := image.NewRGBA(image.Rect(0, 0, w, h))
+		draw.Draw(img, img.Bounds(), &image.Uniform{c}, image.Point{}, draw.Src)
+		var b bytes.Buffer
+		if err := png.Encode(&b, img); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	red, grey := Diverging(0.7), color.RGBA{0x33, 0x33, 0x33, 0xff}
+	out, err := MovieGIF([][]byte{frame(40, 20, red), frame(40, 20, grey), frame(40, 20, color.White)}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := gif.DecodeAll(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Image) != 3 || g.LoopCount != 0 || g.Delay[0] != 10 || g.Delay[2] != 30 {
+		t.Fatalf("%d frames, loop %d, delays %v; want 3 frames looping forever, delays 10, 10, 30", len(g.Image), g.LoopCount, g.Delay)
+	}
+	// Colours of the map scale and greys come through (nearly) unchanged.
+	for i, want := range []color.RGBA{red, grey, {0xff, 0xff, 0xff, 0xff}} {
+		r, gg, b, _ := g.Image[i].At(5, 5).RGBA()
+		d := max(absDiff(r>>8, uint32(want.R)), absDiff(gg>>8, uint32(want.G)), absDiff(b>>8, uint32(want.B)))
+		if d > 3 {
+			t.Errorf("frame %d: colour %v, want %v", i+1, g.Image[i].At(5, 5), want)
+		}
+	}
+	if _, err := MovieGIF([][]byte{frame(40, 20, red), frame(30, 20, red)}, 10); err == nil || !strings.Contains(err.Error(), "one size") {
+		t.Errorf("frames of two sizes: error %v", err)
+	}
+	if _, err := MovieGIF(nil, 10); err == nil {
+		t.Error("no frames: no error")
+	}
+	if _, err := MovieGIF([][]byte{[]byte("not a PNG")}, 10); err == nil || !strings.Contains(err.Error(), "frame 1") {
+		t.Errorf("a bad frame: error %v", err)
+	}
+}
+
+func absDiff(a, b uint32) uint32 {
+	if a > b {
+		return a - b
+	}
+	return b - a
+}

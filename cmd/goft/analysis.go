@@ -1,7 +1,7 @@
 package main
 
-// Analysis commands: plot, butterfly, history, maps-history, info, diff,
-// realization, report.
+// Analysis commands: plot, movie, butterfly, history, maps-history, info,
+// diff, realization, report.
 
 import (
 	"flag"
@@ -127,27 +127,9 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	n := analysis.Realizations(m)
-	rs := make([]int, n)
-	for i := range rs {
-		rs[i] = i + 1
-	}
-	if *real != "" {
-		if rs, err = realizationList(*real, n); err != nil {
-			return fmt.Errorf("%s: %w", in, err)
-		}
-	}
-	var panels []plot.MapPanel
-	for _, r := range rs {
-		m2, err := analysis.Realization(m, r)
-		if err != nil {
-			return fmt.Errorf("%s: %w", in, err)
-		}
-		t := ""
-		if len(m.Dims) == 3 {
-			t = fmt.Sprintf("Realization %d", r)
-		}
-		panels = append(panels, plot.MapPanel{Title: t, Map: m2})
+	panels, err := mapPanels(m, *real)
+	if err != nil {
+		return fmt.Errorf("%s: %w", in, err)
 	}
 	if *title == "" {
 		*title = filepath.Base(in)
@@ -163,6 +145,112 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "goft plot: wrote %s (%d panel(s), colour scale +-%g %s)\n", *out, len(panels), used, unit)
+	return nil
+}
+
+// mapPanels returns the panels of the realizations of map m that spec
+// picks (e.g. "2", "1,3", "2-4"; "" for all), titled by realization when m
+// is 3D.
+func mapPanels(m *psihdf.Map, spec string) ([]plot.MapPanel, error) {
+	n := analysis.Realizations(m)
+	rs := make([]int, n)
+	for i := range rs {
+		rs[i] = i + 1
+	}
+	if spec != "" {
+		var err error
+		if rs, err = realizationList(spec, n); err != nil {
+			return nil, err
+		}
+	}
+	var panels []plot.MapPanel
+	for _, r := range rs {
+		m2, err := analysis.Realization(m, r)
+		if err != nil {
+			return nil, err
+		}
+		t := ""
+		if len(m.Dims) == 3 {
+			t = fmt.Sprintf("Realization %d", r)
+		}
+		panels = append(panels, plot.MapPanel{Title: t, Map: m2})
+	}
+	return panels, nil
+}
+
+func cmdMovie(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("movie", "goft movie [flags] [RUN_DIR]",
+		"Makes an animated GIF of a run's output maps (default run: the current\n"+
+			"folder), one frame per map of hipft_output_map_list.out, in order, titled\n"+
+			"with the map's time, as HipFT's hipft_make_plots_and_movies.py makes its\n"+
+			"movie (without ffmpeg). Every frame has the colour scale of the first.\n"+
+			"-frames also writes the frames as PNG files, for a video encoder.", stderr)
+	out := fs.String("o", "", "output GIF file (default: RUN_DIR/hipft_movie.gif)")
+	sat := fs.Float64("sat", 0, "saturation level in Gauss (0: automatic, from the first map)")
+	sinLat := fs.Bool("sinlat", false, "draw latitude on a sine (equal-area) axis")
+	real := fs.String("r", "1", "realization(s) to draw, e.g. 2 or 1,3 or 2-4; \"\" for all")
+	width := fs.Int("width", 640, "width of one panel in pixels")
+	delay := fs.Int("delay", 25, "time each frame is shown, in hundredths of a second")
+	frames := fs.String("frames", "", "also write each frame as a PNG file into this folder (frame_000001.png, ...)")
+	start := fs.String("start", "", "UT date of the run's start (time 0), e.g. 2024-05-01T00:00:00: title frames with dates")
+	dir, st, err := runDirDateSat(fs, args, start, sat)
+	if err != nil {
+		return err
+	}
+	if *delay < 1 || *width < 100 {
+		return fmt.Errorf("-delay %d, -width %d: want a delay of at least 1 and a width of at least 100 pixels", *delay, *width)
+	}
+	rf, err := analysis.OpenRun(dir)
+	if err != nil {
+		return err
+	}
+	maps, err := rf.OutputMaps()
+	if err != nil {
+		return err
+	}
+	if *frames != "" {
+		if err := os.MkdirAll(*frames, 0o755); err != nil {
+			return err
+		}
+	}
+	var pngs [][]byte
+	used := *sat
+	for i, om := range maps {
+		m, err := analysis.ReadMap(om.Path)
+		if err != nil {
+			return err
+		}
+		panels, err := mapPanels(m, *real)
+		if err != nil {
+			return fmt.Errorf("%s: %w", om.Path, err)
+		}
+		title := fmt.Sprintf("t = %.2f h (map %d)", om.Time, om.Index)
+		if !st.IsZero() {
+			title = st.Add(time.Duration(om.Time*float64(time.Hour))).UTC().Format("2006-01-02 15:04 UT") + fmt.Sprintf(" (t = %.2f h)", om.Time)
+		}
+		png, s, err := plot.MapPNG(panels, plot.MapOptions{Sat: used, SinLat: *sinLat, Title: title, PanelWidth: *width})
+		if err != nil {
+			return fmt.Errorf("%s: %w", om.Path, err)
+		}
+		used = s
+		pngs = append(pngs, png)
+		if *frames != "" {
+			if err := os.WriteFile(filepath.Join(*frames, fmt.Sprintf("frame_%06d.png", i+1)), png, 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	gif, err := plot.MovieGIF(pngs, *delay)
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		*out = filepath.Join(dir, "hipft_movie.gif")
+	}
+	if err := output.WriteFileAtomic(*out, func(w io.Writer) error { _, err := w.Write(gif); return err }); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "goft movie: wrote %s (%d frames, colour scale +-%g G)\n", *out, len(pngs), used)
 	return nil
 }
 
@@ -232,7 +320,6 @@ func cmdButterfly(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// runDirArg returns the run folder argument (default ".").
 // runDirDateSat parses a run-folder command's arguments: flags anywhere,
 // at most one RUN_DIR, the -start date and the -sat level (Gauss, >= 0).
 // start and sat point at the flag values (sat may be nil); they are read
@@ -266,6 +353,7 @@ func checkSat(sat float64) error {
 	return nil
 }
 
+// runDirArg returns the run folder argument (default ".").
 func runDirArg(fs *flag.FlagSet, pos []string) (string, error) {
 	switch len(pos) {
 	case 0:

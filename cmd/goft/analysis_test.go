@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"image/gif"
 	"image/png"
 	"math"
 	"os"
@@ -143,6 +144,9 @@ func TestErrorsNameTheFile(t *testing.T) {
 		{"unknown flag", []string{"diff", "-x", final, final}, []string{"flag provided but not defined: -x"}},
 		{"info missing", []string{"info", final, missing}, []string{missing}},
 		{"maps-history not a run", []string{"maps-history", dir}, []string{analysis.MapListFile}},
+		{"movie not a run", []string{"movie", dir}, []string{analysis.MapListFile}},
+		{"movie bad delay", []string{"movie", "-delay", "0", run}, []string{"-delay 0"}},
+		{"movie no realization", []string{"movie", "-r", "7", run}, []string{"realization"}},
 		{"maps-history two folders", []string{"maps-history", dir, run}, []string{"at most one run folder"}},
 		{"info not HDF5", []string{"info", text}, []string{text}},
 		{"info no files", []string{"info"}, []string{"expected one or more map files"}},
@@ -407,6 +411,42 @@ func TestHistorySummary(t *testing.T) {
 		}
 	}
 	t.Errorf("no max(Br) row for all realizations:\n%s", all)
+}
+
+func TestMovie(t *testing.T) {
+	run := sharedRun(t)
+	out := t.TempDir()
+	gifPath, frames := filepath.Join(out, "m.gif"), filepath.Join(out, "frames")
+	rc, stdout, stderr := goft(t, "movie", run, "-r", "1-2", "-o", gifPath, "-frames", frames, "-start", "2024-05-01T00:00:00")
+	if rc != 0 {
+		t.Fatal(stderr)
+	}
+	list, err := output.ReadMapList(filepath.Join(run, analysis.MapListFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(gifPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := gif.DecodeAll(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Image) != len(list) || len(list) < 3 {
+		t.Fatalf("%d frames for %d maps", len(g.Image), len(list))
+	}
+	pngs, _ := filepath.Glob(filepath.Join(frames, "frame_*.png"))
+	if len(pngs) != len(list) {
+		t.Errorf("%d PNG frames for %d maps", len(pngs), len(list))
+	}
+	// Two panels side by side, as goft plot -r 1-2 draws them.
+	if w, _ := pngSize(t, pngs[0]); w != 2*640+120 || g.Image[0].Bounds().Dx() != w {
+		t.Errorf("frame width %d (GIF %d), want %d", w, g.Image[0].Bounds().Dx(), 2*640+120)
+	}
+	if !strings.Contains(stdout, fmt.Sprintf("%d frames", len(list))) {
+		t.Errorf("stdout %q", stdout)
+	}
 }
 
 func TestDiff(t *testing.T) {

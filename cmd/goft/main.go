@@ -45,6 +45,7 @@ func commands() []command {
 		{"run", "goft run [flags] [hipft.in]", "run a HipFT input file (default hipft.in) in the current folder; -gpu runs it on a GPU", cmdRun},
 		{"demo", "goft demo [-o DIR]", "run the built-in example (synthetic map, 5 simulated days) into a new folder", cmdDemo},
 		{"plot", "goft plot [flags] MAP.h5", "draw a Br map (or each realization) as a PNG image", cmdPlot},
+		{"movie", "goft movie [flags] [RUN_DIR]", "animated GIF of a run's output maps, one frame per map", cmdMovie},
 		{"butterfly", "goft butterfly [flags] [RUN_DIR]", "butterfly diagram of a run's output maps (.h5 and .png per realization)", cmdButterfly},
 		{"history", "goft history [flags] [RUN_DIR]", "plot a run's history files (fluxes, polar fields, dipoles) as PNGs", cmdHistory},
 		{"maps-history", "goft maps-history [flags] [RUN_DIR]", "history files derived from a run's output maps (e.g. with other polar caps)", cmdMapsHistory},
