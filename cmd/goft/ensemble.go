@@ -1,12 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 
 	"goft/ensemble"
 	"goft/input"
+	"goft/output"
 	"goft/run"
+	"goft/sweep"
 )
 
 // runPart runs one process's share of a multi-process ensemble in the
@@ -76,4 +81,70 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "goft merge: merged %d processes: %d maps and %d files written in %s\n", res.Ranks, len(res.Maps), len(res.Files), dir)
 	return nil
+}
+
+func cmdInputLists(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("input-lists", "goft input-lists [flags] LISTS.yaml [hipft.in]",
+		"Writes the per-realization parameter lists of an ensemble into a hipft.in\n"+
+			"(default: the one in the current folder), from ranges in a YAML file, as\n"+
+			"HipFT's hipft_input_lists.py does with the same file:\n"+
+			"  hipft:\n"+
+			"    realization_combination_mode: crossall   # or sweep1d, manual\n"+
+			"    realization_parameters:\n"+
+			"      diffusion_coefs: [100, 300, 500]\n"+
+			"      flow_attenuation_values: [[500], [300, 500, 800]]   # default first\n"+
+			"crossall: every combination; sweep1d: one parameter at a time about the\n"+
+			"defaults; manual: the i-th values together. n_realizations is set to the\n"+
+			"number of realizations. Parameters: "+strings.Join(sweepNames(), ", ")+".", stderr)
+	out := fs.String("o", "", "write the new namelist here instead of rewriting hipft.in")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 1 || len(pos) > 2 {
+		fs.Usage()
+		return fmt.Errorf("expected LISTS.yaml and at most one hipft.in, got %d arguments", len(pos))
+	}
+	in := "hipft.in"
+	if len(pos) == 2 {
+		in = pos[1]
+	}
+	spec, err := sweep.ReadSpec(pos[0])
+	if err != nil {
+		return err
+	}
+	lists, err := spec.Expand()
+	if err != nil {
+		return fmt.Errorf("%s: %w", pos[0], err)
+	}
+	if lists.N() > input.MaxRealizations {
+		return fmt.Errorf("%s: %d realizations, more than HipFT's maximum of %d", pos[0], lists.N(), input.MaxRealizations)
+	}
+	src, err := os.ReadFile(in)
+	if err != nil {
+		return err
+	}
+	text, err := sweep.Apply(src, in, lists)
+	if err != nil {
+		return err
+	}
+	if _, err := input.ParseWith(bytes.NewReader(text), in, input.Options{SkipFileChecks: true}); err != nil {
+		return fmt.Errorf("the new namelist does not read back: %w", err)
+	}
+	if *out == "" {
+		*out = in
+	}
+	if err := output.WriteFileAtomic(*out, func(w io.Writer) error { _, err := w.Write(text); return err }); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "goft input-lists: wrote %s: %s\n", *out, spec.Describe(lists))
+	return nil
+}
+
+func sweepNames() []string {
+	var n []string
+	for _, p := range sweep.Parameters {
+		n = append(n, p.YAML)
+	}
+	return n
 }

@@ -391,3 +391,40 @@ func TestEnsemble(t *testing.T) {
 		compareRuns(t, ref, dir, 3, false)
 	})
 }
+
+// TestInputLists rewrites the ensemble test case's hipft.in from a
+// crossall YAML file and runs it: 6 realizations, all with their own
+// diffusion coefficient and attenuation.
+func TestInputLists(t *testing.T) {
+	dir := newEnsembleCase(t, "")
+	yml := filepath.Join(dir, "lists.yaml")
+	spec := "hipft:\n  realization_combination_mode: crossall\n  realization_parameters:\n" +
+		"    diffusion_coefs: [100, 300, 500]\n    flow_attenuation_values: [[500], [200, 500]]\n"
+	if err := os.WriteFile(yml, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(dir, "hipft.in")
+	var stdout, stderr bytes.Buffer
+	if rc := mainArgs([]string{"input-lists", yml, in}, &stdout, &stderr); rc != 0 {
+		t.Fatalf("rc %d: %s", rc, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "6 realizations (crossall)") {
+		t.Errorf("stdout %q", stdout.String())
+	}
+	b, _ := os.ReadFile(in)
+	for _, want := range []string{"n_realizations = 6\n", "diffusion_coef_constants = 100, 300, 500, 100, 300, 500\n", "flow_attenuate_values = 500, 500, 500, 200, 200, 200\n"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("hipft.in lacks %q:\n%s", want, b)
+		}
+	}
+	if strings.Contains(string(b), "100.,200.,300.,400.,500.") {
+		t.Errorf("the old list is still there:\n%s", b)
+	}
+	t.Chdir(dir)
+	if rc := mainArgs([]string{"run", "-q", "hipft.in"}, &stdout, &stderr); rc != 0 {
+		t.Fatalf("running the new hipft.in: %s", stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "hipft_history_sol_r000006.out")); err != nil {
+		t.Error(err)
+	}
+}

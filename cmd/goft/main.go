@@ -55,6 +55,7 @@ func commands() []command {
 		{"realization", "goft realization extract|pack [flags]", "split a 3D map into 2D maps, or pack 2D maps into a 3D map", cmdRealization},
 		{"report", "goft report [flags] [RUN_DIR]", "write a self-contained HTML report of a run", cmdReport},
 		{"synth-obs", "goft synth-obs -run DIR | -map FILE", "synthetic magnetograph observations of maps, as a HipFT data-assimilation data set", cmdSynthObs},
+		{"input-lists", "goft input-lists LISTS.yaml [hipft.in]", "write an ensemble's per-realization parameter lists into hipft.in from ranges (crossall, sweep1d, manual)", cmdInputLists},
 		{"merge", "goft merge [flags] [RUN_DIR]", "join the rank parts of a multi-process run (Slurm, mpirun) into one run's files", cmdMerge},
 		{"version", "goft version", "print goft's version", cmdVersion},
 	}
