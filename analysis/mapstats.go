@@ -29,6 +29,19 @@ type MapSummary struct {
 	Stats []diag.Stats
 }
 
+// DescribeMap checks that m is laid out as a HipFT map (CheckMap) and
+// returns its grid, without the diagnostics.
+func DescribeMap(m *psihdf.Map) (*MapSummary, error) {
+	if err := CheckMap(m); err != nil {
+		return nil, err
+	}
+	phi, theta := m.Scales[0], m.Scales[1]
+	return &MapSummary{
+		NPhi: len(phi), NTheta: len(theta), Realizations: Realizations(m), Float32: m.Float32,
+		PhiUniform: uniform(phi), ThetaUniform: uniform(theta),
+	}, nil
+}
+
 // Summarize checks that m is a HipFT Br map (CheckMap; the phi scale must
 // run from 0 to 2pi and theta from 0 to pi, both ends included, as HipFT
 // needs of an initial map) and computes its summary. The diagnostics
@@ -37,7 +50,8 @@ type MapSummary struct {
 // by their mean, then the history sums with polar caps poleLimitDeg
 // degrees from each pole (HipFT's pole_flux_lat_limit, 30 by default).
 func Summarize(m *psihdf.Map, poleLimitDeg float64) (*MapSummary, error) {
-	if err := CheckMap(m); err != nil {
+	s, err := DescribeMap(m)
+	if err != nil {
 		return nil, err
 	}
 	if !(poleLimitDeg > 0 && poleLimitDeg <= 90) {
@@ -47,10 +61,6 @@ func Summarize(m *psihdf.Map, poleLimitDeg float64) (*MapSummary, error) {
 	msh, err := mesh.New(phi, theta)
 	if err != nil {
 		return nil, err
-	}
-	s := &MapSummary{
-		NPhi: len(phi), NTheta: len(theta), Realizations: Realizations(m), Float32: m.Float32,
-		PhiUniform: uniform(phi), ThetaUniform: uniform(theta),
 	}
 	an := diag.NewAnalyzer(msh, poleLimitDeg)
 	f := make([]float64, msh.Size())

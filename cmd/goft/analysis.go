@@ -537,9 +537,15 @@ func cmdInfo(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		s, err := analysis.Summarize(m, *poleLat)
+		s, err := analysis.DescribeMap(m)
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
+		}
+		full, statsErr := analysis.Summarize(m, *poleLat)
+		if statsErr == nil {
+			s = full
+		} else if !(*poleLat > 0 && *poleLat <= 90) {
+			return fmt.Errorf("%s: %w", path, statsErr)
 		}
 		if i > 0 {
 			fmt.Fprintln(stdout)
@@ -554,6 +560,14 @@ func cmdInfo(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "%s: %s, %d x %d points (phi x theta), %s\n", path, kind, s.NPhi, s.NTheta, prec)
 		for d, name := range []string{"phi  ", "theta"} {
 			fmt.Fprintf(stdout, "  %s %s\n", name, describeScale(m.Scales[d], [2]bool{s.PhiUniform, s.ThetaUniform}[d]))
+		}
+		if statsErr != nil {
+			lo, hi := math.Inf(1), math.Inf(-1)
+			for _, v := range m.Data {
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+			fmt.Fprintf(stdout, "  values from %.6g to %.6g\n  no fluxes or dipoles: not on HipFT's main mesh (%v); a flow map (hipft_flow_*) is on a staggered mesh\n", lo, hi, statsErr)
+			continue
 		}
 		fmt.Fprintf(stdout, "  polar caps: within %g degrees of each pole\n", *poleLat)
 		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)

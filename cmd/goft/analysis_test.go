@@ -283,6 +283,16 @@ func TestInfo(t *testing.T) {
 		{"NPOLE_BR", 7, func(q *analysis.Quantities, i int) float64 { return q.NField[i] }},
 		{"SPOLE_BR", 8, func(q *analysis.Quantities, i int) float64 { return q.SField[i] }},
 	}
+	// A map on a staggered (flow) mesh: the grid and the value range only.
+	flowMap := filepath.Join(t.TempDir(), "hipft_flow_vt_idx000001.h5")
+	phi, theta := []float64{0, math.Pi, 2 * math.Pi}, []float64{-0.1, 0.1, math.Pi - 0.1, math.Pi + 0.1}
+	if err := psihdf.Write(flowMap, &psihdf.Map{Dims: []int{3, 4}, Scales: [][]float64{phi, theta}, Data: []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, -12}}, false); err != nil {
+		t.Fatal(err)
+	}
+	rc, out, stderr := goft(t, "info", flowMap)
+	if rc != 0 || !strings.Contains(out, "values from -12 to 11") || !strings.Contains(out, "no fluxes or dipoles") {
+		t.Errorf("goft info on a flow map: rc %d\n%s%s", rc, out, stderr)
+	}
 	for k, f := range rows {
 		r, line, use := k, -1, cols[:6]
 		if k == 0 {
