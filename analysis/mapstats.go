@@ -73,6 +73,62 @@ func Summarize(m *psihdf.Map, poleLimitDeg float64) (*MapSummary, error) {
 	return s, nil
 }
 
+// BoxFlux is the flux of one realization inside a longitude-colatitude
+// box: positive and negative flux (Mx) and the box's area (cm^2), the
+// cells of the main mesh weighted as in HipFT's history sums.
+type BoxFlux struct {
+	FluxPos, FluxNeg, Area float64
+}
+
+// BoxFluxes returns the flux inside the box of Carrington longitudes
+// phi1 < phi < phi2 and colatitudes theta1 < theta < theta2 (degrees, the
+// points strictly inside, as PSI's psi_get_masked_flux.py -mask_box takes
+// them) of each realization of Br map m, loaded as Summarize loads it.
+func BoxFluxes(m *psihdf.Map, phi1, phi2, theta1, theta2 float64) ([]BoxFlux, error) {
+	s, err := DescribeMap(m)
+	if err != nil {
+		return nil, err
+	}
+	if !(phi1 < phi2 && theta1 < theta2) {
+		return nil, fmt.Errorf("box %g,%g,%g,%g: want phi1 < phi2 and theta1 < theta2 (degrees)", phi1, phi2, theta1, theta2)
+	}
+	msh, err := mesh.New(m.Scales[0], m.Scales[1])
+	if err != nil {
+		return nil, err
+	}
+	const deg = math.Pi / 180
+	f := make([]float64, msh.Size())
+	n := s.NPhi * s.NTheta
+	ntm := msh.NThetaMain
+	out := make([]BoxFlux, s.Realizations)
+	for r := range out {
+		msh.FromMapLayout(f, m.Data[n*r:n*(r+1)])
+		msh.PoleAverage(f, 1)
+		b := &out[r]
+		for k := 0; k < msh.NPhiMain-1; k++ {
+			if p := msh.Phi[k]; !(p > phi1*deg && p < phi2*deg) {
+				continue
+			}
+			for j := 0; j < ntm; j++ {
+				if t := msh.Theta[j]; !(t > theta1*deg && t < theta2*deg) {
+					continue
+				}
+				a := msh.AreaTheta[j] * msh.AreaPhi[k]
+				if v := f[j+ntm*k] * a; v > 0 {
+					b.FluxPos += v
+				} else {
+					b.FluxNeg += v
+				}
+				b.Area += a
+			}
+		}
+		b.FluxPos *= mesh.RsunCm2
+		b.FluxNeg *= mesh.RsunCm2
+		b.Area *= mesh.RsunCm2
+	}
+	return out, nil
+}
+
 // uniform reports whether the steps of scale x agree to 1e-4 of their mean.
 func uniform(x []float64) bool {
 	mean := (x[len(x)-1] - x[0]) / float64(len(x)-1)

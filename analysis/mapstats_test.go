@@ -148,3 +148,61 @@ func TestSummarizeErrors(t *testing.T) {
 		t.Fatalf("a valid 3 x 3 map: %v", err)
 	}
 }
+
+// TestBoxFluxes checks the box flux on Br = B0 cos(theta) on a 0.5-degree
+// grid, with box edges between grid points (where cells end): the cap
+// within 30.25 degrees of the north pole holds pi B0 sin^2(30.25deg) Rs^2
+// of positive flux on an area 2 pi (1 - cos 30.25deg) Rs^2, and the box
+// over longitudes 0 to 180.25 degrees (the phi = 0 column counts half)
+// 180.25/360 of it.
+func TestBoxFluxes(t *testing.T) {
+	const np, nt, b0 = 721, 361, 3.0
+	phi, theta := make([]float64, np), make([]float64, nt)
+	for i := range phi {
+		phi[i] = 2 * math.Pi * float64(i) / float64(np-1)
+	}
+	for j := range theta {
+		theta[j] = math.Pi * float64(j) / float64(nt-1)
+	}
+	m := &psihdf.Map{Dims: []int{np, nt}, Scales: [][]float64{phi, theta}}
+	for j := 0; j < nt; j++ {
+		for range phi {
+			m.Data = append(m.Data, b0*math.Cos(theta[j]))
+		}
+	}
+	alpha := 30.25 * math.Pi / 180
+	capFlux := math.Pi * b0 * math.Sin(alpha) * math.Sin(alpha) * mesh.RsunCm2
+	capArea := 2 * math.Pi * (1 - math.Cos(alpha)) * mesh.RsunCm2
+	for _, tc := range []struct {
+		name     string
+		box      [4]float64
+		fraction float64
+	}{
+		{"whole cap", [4]float64{-1, 361, -1, 30.25}, 1},
+		{"half cap", [4]float64{-1, 180.25, -1, 30.25}, 180.25 / 360},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := analysis.BoxFluxes(m, tc.box[0], tc.box[1], tc.box[2], tc.box[3])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(b) != 1 {
+				t.Fatalf("%d realizations", len(b))
+			}
+			for _, c := range []struct {
+				what      string
+				got, want float64
+			}{{"positive flux", b[0].FluxPos, tc.fraction * capFlux}, {"area", b[0].Area, tc.fraction * capArea}} {
+				if math.Abs(c.got-c.want) > 5e-5*c.want {
+					t.Errorf("%s %.8g, want %.8g", c.what, c.got, c.want)
+				}
+			}
+			if b[0].FluxNeg != 0 {
+				t.Errorf("negative flux %g in a cap of positive field", b[0].FluxNeg)
+			}
+		})
+	}
+	if _, err := analysis.BoxFluxes(m, 10, 5, 0, 30); err == nil || !strings.Contains(err.Error(), "phi1 < phi2") {
+		t.Errorf("reversed box: error %v", err)
+	}
+}

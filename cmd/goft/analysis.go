@@ -524,6 +524,7 @@ func cmdInfo(args []string, stdout, stderr io.Writer) error {
 			"  NPOLE_BR, SPOLE_BR          mean field of the polar caps (net flux / area), Gauss\n"+
 			"  AX_DIPOLE, EQ_DIPOLE        axial and equatorial dipole strengths, Gauss", stderr)
 	poleLat := fs.Float64("pole-lat", 30, "polar caps: colatitudes within this many degrees of each pole (HipFT's pole_flux_lat_limit)")
+	boxFlag := fs.String("box", "", "also the flux inside a box of Carrington longitude and colatitude, PHI1,PHI2,THETA1,THETA2 in degrees (points strictly inside, as psi_get_masked_flux.py -mask_box)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -531,6 +532,19 @@ func cmdInfo(args []string, stdout, stderr io.Writer) error {
 	if len(pos) == 0 {
 		fs.Usage()
 		return fmt.Errorf("expected one or more map files")
+	}
+	var box []float64
+	if *boxFlag != "" {
+		for _, f := range strings.Split(*boxFlag, ",") {
+			v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+			if err != nil {
+				return fmt.Errorf("-box %q: want four numbers PHI1,PHI2,THETA1,THETA2 (degrees)", *boxFlag)
+			}
+			box = append(box, v)
+		}
+		if len(box) != 4 {
+			return fmt.Errorf("-box %q: want four numbers PHI1,PHI2,THETA1,THETA2 (degrees)", *boxFlag)
+		}
 	}
 	for i, path := range pos {
 		m, err := psihdf.Read(path)
@@ -580,6 +594,21 @@ func cmdInfo(args []string, stdout, stderr io.Writer) error {
 		}
 		if err := tw.Flush(); err != nil {
 			return err
+		}
+		if box != nil {
+			bf, err := analysis.BoxFluxes(m, box[0], box[1], box[2], box[3])
+			if err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
+			fmt.Fprintf(stdout, "  box: longitude %g to %g deg, colatitude %g to %g deg\n", box[0], box[1], box[2], box[3])
+			tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+			fmt.Fprintf(tw, "REALIZATION\tFLUX_POS(Mx)\tFLUX_NEG(Mx)\tUNSIGNED(Mx)\tNET(Mx)\tAREA(cm^2)\t\n")
+			for r, b := range bf {
+				fmt.Fprintf(tw, "%d\t%.6e\t%.6e\t%.6e\t%.6e\t%.6e\t\n", r+1, b.FluxPos, b.FluxNeg, b.FluxPos-b.FluxNeg, b.FluxPos+b.FluxNeg, b.Area)
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

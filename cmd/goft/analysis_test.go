@@ -15,6 +15,7 @@ import (
 
 	"goft/analysis"
 	"goft/analysis/testrun"
+	"goft/mesh"
 	"goft/output"
 	"goft/psihdf"
 )
@@ -151,6 +152,8 @@ func TestErrorsNameTheFile(t *testing.T) {
 		{"info not HDF5", []string{"info", text}, []string{text}},
 		{"info no files", []string{"info"}, []string{"expected one or more map files"}},
 		{"info bad caps", []string{"info", "-pole-lat", "0", final}, []string{final, "latitude limit"}},
+		{"info bad box", []string{"info", "-box", "1,2,3", final}, []string{"-box", "four numbers"}},
+		{"info reversed box", []string{"info", "-box", "10,5,0,30", final}, []string{final, "phi1 < phi2"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rc, _, stderr := goft(t, tc.args...)
@@ -283,13 +286,44 @@ func TestInfo(t *testing.T) {
 		{"NPOLE_BR", 7, func(q *analysis.Quantities, i int) float64 { return q.NField[i] }},
 		{"SPOLE_BR", 8, func(q *analysis.Quantities, i int) float64 { return q.SField[i] }},
 	}
+	// The whole sphere as a box: its flux is the map's, its area 4 pi Rs^2.
+	rc, out, stderr := goft(t, "info", "-box", "-1,361,-1,181", initial)
+	if rc != 0 || !strings.Contains(out, "box: longitude -1 to 361 deg") {
+		t.Fatalf("goft info -box: rc %d\n%s%s", rc, out, stderr)
+	}
+	for _, l := range strings.Split(out[strings.Index(out, "box:"):], "\n") {
+		if f := strings.Fields(l); len(f) == 6 && f[0] == "1" {
+			pos, _ := strconv.ParseFloat(f[1], 64)
+			area, _ := strconv.ParseFloat(f[5], 64)
+			if want, _ := strconv.ParseFloat(rows[0][4], 64); math.Abs(pos-want) > 1e-6*want {
+				t.Errorf("box positive flux %g, the map's %g", pos, want)
+			}
+			// All cells: the sum of HipFT's cell areas, which on this
+			// 6-degree grid is 4 pi Rs^2 within 5e-4.
+			mp, _ := psihdf.Read(initial)
+			msh, err := mesh.New(mp.Scales[0], mp.Scales[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			var at, ap float64
+			for _, a := range msh.AreaTheta {
+				at += a
+			}
+			for _, a := range msh.AreaPhi[:msh.NPhiMain-1] {
+				ap += a
+			}
+			if want := at * ap * mesh.RsunCm2; math.Abs(area-want) > 1e-6*want || math.Abs(area-4*math.Pi*mesh.RsunCm2) > 1e-3*area {
+				t.Errorf("box area %g, want the sum of the cell areas %g (about 4 pi Rs^2)", area, want)
+			}
+		}
+	}
 	// A map on a staggered (flow) mesh: the grid and the value range only.
 	flowMap := filepath.Join(t.TempDir(), "hipft_flow_vt_idx000001.h5")
 	phi, theta := []float64{0, math.Pi, 2 * math.Pi}, []float64{-0.1, 0.1, math.Pi - 0.1, math.Pi + 0.1}
 	if err := psihdf.Write(flowMap, &psihdf.Map{Dims: []int{3, 4}, Scales: [][]float64{phi, theta}, Data: []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, -12}}, false); err != nil {
 		t.Fatal(err)
 	}
-	rc, out, stderr := goft(t, "info", flowMap)
+	rc, out, stderr = goft(t, "info", flowMap)
 	if rc != 0 || !strings.Contains(out, "values from -12 to 11") || !strings.Contains(out, "no fluxes or dipoles") {
 		t.Errorf("goft info on a flow map: rc %d\n%s%s", rc, out, stderr)
 	}
