@@ -1,7 +1,9 @@
-// Package fortranrand reproduces gfortran's intrinsic random numbers
-// (libgfortran of GCC 7 and later, the compiler of HipFT's CPU builds), so
-// that goft's random flux emergence draws the numbers HipFT draws for the
-// same source_rfe_seed.
+// Package fortranrand reproduces gfortran's intrinsic random numbers (the
+// generator of current gfortran releases, the compiler of HipFT's CPU
+// builds; older releases used other generators), so that goft's random
+// flux emergence draws the numbers HipFT draws for the same
+// source_rfe_seed. HipFT built with another compiler (nvfortran for GPUs)
+// draws other numbers.
 //
 // gfortran's generator is xoshiro256** (Blackman and Vigna, 2018) with 256
 // bits of state. RANDOM_SEED(PUT=seed), with seed an array of SeedSize
