@@ -366,33 +366,54 @@ func runDirArg(fs *flag.FlagSet, pos []string) (string, error) {
 }
 
 func cmdHistory(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("history", "goft history [flags] [RUN_DIR]",
+	fs := newFlags("history", "goft history [flags] [RUN_DIR ...]",
 		"Plots the history files (hipft_history_sol_r*.out) of a run (default: the\n"+
 			"current folder), all realizations together, as PNG files named as HipFT's\n"+
 			"hipft_plot_histories.py names them: positive/negative flux\n"+
 			"(history_flux_pm.png), total unsigned flux, flux imbalance in percent,\n"+
 			"polar-cap fluxes and mean polar fields, axial and equatorial dipole, Br\n"+
-			"extremes, and the validation error of validation runs.", stderr)
+			"extremes, and the validation error of validation runs. Several runs are\n"+
+			"drawn together (as HipFT's hipft_combine_run_histories.py combines them),\n"+
+			"their realizations numbered on in the order given; -o is then required.", stderr)
 	out := fs.String("o", "", "output folder (default: RUN_DIR)")
 	start := fs.String("start", "", "UT date of the first history time, e.g. 2024-05-01T00:00:00: label the time axis with dates")
 	summary := fs.Bool("summary", false, "print each quantity's minimum, maximum, mean and standard deviation over time, per realization and over all of them (HipFT's hipft_print_history_summary.py), instead of plotting")
-	dir, st, err := runDirDateSat(fs, args, start, nil)
+	dirs, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
-	rf, err := analysis.OpenRun(dir)
+	st, err := parseDate(*start)
+	if err != nil {
+		return err
+	}
+	if len(dirs) == 0 {
+		dirs = []string{"."}
+	}
+	if len(dirs) > 1 && *out == "" && !*summary {
+		fs.Usage()
+		return fmt.Errorf("%d run folders: give the output folder with -o", len(dirs))
+	}
+	hs, pole, err := combinedHistories(dirs, stdout)
 	if err != nil {
 		return err
 	}
 	if *summary {
-		return printHistorySummary(rf.Dir, stdout)
+		return printHistorySummary(hs, stdout)
 	}
-	figs, err := historyFigures(rf, st)
+	var qs []*analysis.Quantities
+	for _, h := range hs {
+		q, err := analysis.HistoryQuantities(h)
+		if err != nil {
+			return err
+		}
+		qs = append(qs, q)
+	}
+	figs, err := plot.HistoryFigures(qs, plot.HistoryOptions{Start: st, PoleLat: pole})
 	if err != nil {
 		return err
 	}
 	if *out == "" {
-		*out = dir
+		*out = dirs[0]
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
@@ -407,12 +428,38 @@ func cmdHistory(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// printHistorySummary prints the statistics of the sol histories in dir.
-func printHistorySummary(dir string, w io.Writer) error {
-	hs, err := analysis.ReadRunHistories(dir)
-	if err != nil {
-		return err
+// combinedHistories reads the sol histories of the runs in dirs. With
+// several runs the realizations are numbered on in the order given, and
+// the numbering is printed to w. It also returns the polar-cap limit
+// (degrees) of the first run.
+func combinedHistories(dirs []string, w io.Writer) ([]*analysis.History, float64, error) {
+	var all []*analysis.History
+	pole := 0.0
+	for _, dir := range dirs {
+		rf, err := analysis.OpenRun(dir)
+		if err != nil {
+			return nil, 0, err
+		}
+		if pole == 0 {
+			pole = rf.PoleFluxLatLimit()
+		}
+		hs, err := analysis.ReadRunHistories(rf.Dir)
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, h := range hs {
+			if len(dirs) > 1 {
+				fmt.Fprintf(w, "realization %d: %s\n", len(all)+1, h.Path)
+				h.Realization = len(all) + 1
+			}
+			all = append(all, h)
+		}
 	}
+	return all, pole, nil
+}
+
+// printHistorySummary prints the statistics of sol histories hs.
+func printHistorySummary(hs []*analysis.History, w io.Writer) error {
 	s, err := analysis.SummarizeHistories(hs)
 	if err != nil {
 		return err
@@ -494,22 +541,6 @@ func cmdMapsHistory(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "goft maps-history: wrote %s (%d maps, polar caps %g degrees)\n", p, len(steps), limit)
 	}
 	return nil
-}
-
-func historyFigures(rf *analysis.RunFiles, start time.Time) ([]plot.Figure, error) {
-	hs, err := analysis.ReadRunHistories(rf.Dir)
-	if err != nil {
-		return nil, err
-	}
-	var qs []*analysis.Quantities
-	for _, h := range hs {
-		q, err := analysis.HistoryQuantities(h)
-		if err != nil {
-			return nil, err
-		}
-		qs = append(qs, q)
-	}
-	return plot.HistoryFigures(qs, plot.HistoryOptions{Start: start, PoleLat: rf.PoleFluxLatLimit()})
 }
 
 func cmdInfo(args []string, stdout, stderr io.Writer) error {

@@ -243,6 +243,22 @@ func TestHistory(t *testing.T) {
 	if strings.Count(stdout, "wrote") != len(names) {
 		t.Errorf("stdout %q", stdout)
 	}
+	// Two runs together (here the same one twice): realizations 1-4.
+	both := t.TempDir()
+	rc, stdout, stderr = goft(t, "history", run, run, "-o", both)
+	if rc != 0 {
+		t.Fatal(stderr)
+	}
+	if !strings.Contains(stdout, "realization 4: "+filepath.Join(run, "hipft_history_sol_r000002.out")) || strings.Count(stdout, "wrote") != len(names) {
+		t.Errorf("stdout %q", stdout)
+	}
+	rc, stdout, _ = goft(t, "history", "-summary", run, run)
+	if rc != 0 || !strings.Contains(stdout, "All 4 realizations") {
+		t.Errorf("summary of two runs: rc %d\n%s", rc, stdout)
+	}
+	if rc, _, stderr = goft(t, "history", run, run); rc == 0 || !strings.Contains(stderr, "give the output folder with -o") {
+		t.Errorf("two runs without -o: rc %d, %q", rc, stderr)
+	}
 }
 
 // TestInfo checks goft info against the shared run's histories: the
