@@ -43,9 +43,17 @@ func CornerCoef(m *mesh.Mesh, spec CoefSpec) ([]float64, error) {
 		if len(spec.File.Data) != nft*nfp {
 			return nil, fmt.Errorf("diffusion coefficient file has %d values, want %d x %d", len(spec.File.Data), nfp, nft)
 		}
+		// HipFT adds the file to each realization's constant: the sum
+		// must not be negative anywhere (anti-diffusion blows up).
+		low := 0
 		for i, v := range spec.File.Data {
-			if v < 0 {
-				return nil, fmt.Errorf("diffusion coefficient file: %g km^2/s at phi point %d, theta point %d (1-based) is negative: a negative coefficient is anti-diffusion, which blows up", v, i%nfp+1, i/nfp+1)
+			if v < spec.File.Data[low] {
+				low = i
+			}
+		}
+		for r, c := range spec.Constants {
+			if v := spec.File.Data[low]; c+v < 0 {
+				return nil, fmt.Errorf("diffusion coefficient file: %g km^2/s at phi point %d, theta point %d (1-based), plus realization %d's constant %g, is negative: a negative coefficient is anti-diffusion, which blows up", v, low%nfp+1, low/nfp+1, r+1, c)
 			}
 		}
 		tr := make([]float64, nft*nfp)

@@ -158,8 +158,8 @@ func TestStageCounts(t *testing.T) {
 }
 
 // TestCornerCoefFile checks the coefficient file: a constant file adds its
-// value at every corner (pole ghosts included), and a negative value is
-// refused with its position.
+// value at every corner (pole ghosts included), and a negative total
+// (file plus constant) is refused with its position and realization.
 func TestCornerCoefFile(t *testing.T) {
 	m, err := mesh.Uniform(9, 17)
 	if err != nil {
@@ -178,8 +178,13 @@ func TestCornerCoefFile(t *testing.T) {
 		}
 	}
 	data[5] = -2
-	_, err = CornerCoef(m, CoefSpec{Constants: []float64{100}, Factor: 1, File: &CoefFile{Phi: phi, Theta: theta, Data: data}})
-	if err == nil || !strings.Contains(err.Error(), "-2 km^2/s at phi point 3, theta point 2 (1-based) is negative") {
+	// A negative file value is fine where the constant makes the sum
+	// positive, and an error where it does not.
+	if _, err = CornerCoef(m, CoefSpec{Constants: []float64{100}, Factor: 1, File: &CoefFile{Phi: phi, Theta: theta, Data: data}}); err != nil {
+		t.Fatalf("constant 100 plus a file value of -2: %v", err)
+	}
+	_, err = CornerCoef(m, CoefSpec{Constants: []float64{100, 1}, Factor: 1, File: &CoefFile{Phi: phi, Theta: theta, Data: data}})
+	if err == nil || !strings.Contains(err.Error(), "-2 km^2/s at phi point 3, theta point 2 (1-based), plus realization 2's constant 1, is negative") {
 		t.Fatalf("error %v, want the negative value named", err)
 	}
 }

@@ -236,6 +236,10 @@ func TestErrors(t *testing.T) {
 			[]string{"dt_min = -0.001 must not be negative"}},
 		{"anti-diffusion", doc(grid + "advance_diffusion = .true.\ndiffusion_coef_constant = -5\n"), nil, 5, "diffusion_coef_constant",
 			[]string{"diffusion_coef_constant = -5 must not be negative", "anti-diffusion"}},
+		{"not finite", doc(grid + "dt_max = NaN\n"), nil, 4, "dt_max",
+			[]string{"dt_max = NaN is not a finite number"}},
+		{"list element not finite", doc(grid + "n_realizations = 2\ndiffusion_coef_constants = 1.0, Inf\n"), nil, 5, "diffusion_coef_constants",
+			[]string{"diffusion_coef_constants: element 2, Inf, is not a finite number"}},
 		{"negative diffusion factor", doc(grid + "advance_diffusion = .true.\ndiffusion_coef_factor = -1e-9\n"), nil, 5, "diffusion_coef_factor",
 			[]string{"diffusion_coef_factor = -1e-09 must not be negative"}},
 		{"both map cadences", doc(grid + "output_map_idx_cadence = 5\noutput_map_time_cadence = 2.0\n"), nil, 5, "output_map_time_cadence",
@@ -449,5 +453,22 @@ func TestWriteRealizationTable(t *testing.T) {
 	q.DiffusionCoefConstants = nil
 	if err := q.WriteRealizationTable(&bytes.Buffer{}); err == nil {
 		t.Error("short arrays accepted")
+	}
+}
+
+// TestUnusedNegativeDiffusionScalar: a negative diffusion_coef_constant is
+// an error only when a realization falls back on it.
+func TestUnusedNegativeDiffusionScalar(t *testing.T) {
+	src := doc(grid + "advance_diffusion = .true.\nn_realizations = 2\ndiffusion_coef_constant = -5\ndiffusion_coef_constants = 100, 200\n")
+	p, err := ParseWith(strings.NewReader(src), "hipft.in", Options{SkipFileChecks: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.DiffusionCoefConstants[0] != 100 || p.DiffusionCoefConstants[1] != 200 {
+		t.Errorf("constants %v", p.DiffusionCoefConstants)
+	}
+	src = doc(grid + "advance_diffusion = .true.\nn_realizations = 2\ndiffusion_coef_constant = -5\ndiffusion_coef_constants = 100, -1\n")
+	if _, err := ParseWith(strings.NewReader(src), "hipft.in", Options{SkipFileChecks: true}); err == nil || !strings.Contains(err.Error(), "diffusion_coef_constant = -5 must not be negative") {
+		t.Errorf("realization 2 falls back on the negative scalar: error %v", err)
 	}
 }

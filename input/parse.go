@@ -186,6 +186,9 @@ func (p *Params) assign(e namelist.Entry, seen map[string]int) []*Error {
 			if err != nil {
 				return bad(err)
 			}
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fail(tok.Line, "%s = %s is not a finite number", e.Name, tok.Text)
+			}
 			*ptr = v
 		case *bool:
 			v, err := tok.Bool()
@@ -222,6 +225,10 @@ func (p *Params) assign(e namelist.Entry, seen map[string]int) []*Error {
 			v, err := tok.Float()
 			if err != nil {
 				errs = append(errs, fail(tok.Line, "%s: element %d: %v", e.Name, start+i, err)...)
+				continue
+			}
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				errs = append(errs, fail(tok.Line, "%s: element %d, %s, is not a finite number", e.Name, start+i, tok.Text)...)
 				continue
 			}
 			arr[start-1+i] = v

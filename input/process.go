@@ -132,7 +132,11 @@ func (p *Params) validate(opt Options) ErrorList {
 	// scheme can advance stably (HipFT does not check; its runs blow up).
 	// Negative per-realization values mean "unset" (use the single value).
 	if p.AdvanceDiffusion {
-		if p.DiffusionCoefConstant < 0 {
+		usesScalar := false // does a realization fall back on diffusion_coef_constant?
+		for i := 0; i < p.NRealizations; i++ {
+			usesScalar = usesScalar || i >= len(p.DiffusionCoefConstants) || p.DiffusionCoefConstants[i] < 0
+		}
+		if usesScalar && p.DiffusionCoefConstant < 0 {
 			bad("diffusion_coef_constant", "diffusion_coef_constant = %g must not be negative (km^2/s; a negative coefficient is anti-diffusion, which blows up)", p.DiffusionCoefConstant)
 		}
 		if p.DiffusionCoefFactor < 0 {

@@ -26,6 +26,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"goft/input"
 	"goft/namelist"
 )
 
@@ -62,6 +63,7 @@ const (
 
 // Spec is a parsed input-lists file.
 type Spec struct {
+	// Mode is CrossAll, Sweep1D or Manual.
 	Mode string
 	// Ranges holds the values of each parameter given, default first,
 	// keyed by HipFT parameter name.
@@ -102,8 +104,8 @@ func ReadSpec(path string) (*Spec, error) {
 func ParseSpec(text []byte) (*Spec, error) {
 	var doc struct {
 		HipFT *struct {
-			Mode   string               `yaml:"realization_combination_mode"`
-			Params map[string]yaml.Node `yaml:"realization_parameters"`
+			Mode   string    `yaml:"realization_combination_mode"`
+			Params yaml.Node `yaml:"realization_parameters"`
 		} `yaml:"hipft"`
 	}
 	if err := yaml.Unmarshal(text, &doc); err != nil {
@@ -120,26 +122,50 @@ func ParseSpec(text []byte) (*Spec, error) {
 	default:
 		return nil, fmt.Errorf("hipft.realization_combination_mode %q: want %s, %s or %s", s.Mode, CrossAll, Sweep1D, Manual)
 	}
-	if len(doc.HipFT.Params) == 0 {
+	params := &doc.HipFT.Params
+	if params.Kind != yaml.MappingNode || len(params.Content) == 0 {
 		return nil, fmt.Errorf("hipft.realization_parameters is empty: give at least one of %s", yamlNames())
 	}
-	for name, node := range doc.HipFT.Params {
-		hipft := ""
-		for _, p := range Parameters {
-			if p.YAML == name {
-				hipft = p.HipFT
-			}
+	for i := 0; i+1 < len(params.Content); i += 2 {
+		name, node := params.Content[i].Value, params.Content[i+1]
+		if _, dup := s.Ranges[hipftName(name)]; dup {
+			return nil, fmt.Errorf("line %d: %s is given twice", params.Content[i].Line, name)
 		}
+		hipft := hipftName(name)
 		if hipft == "" {
 			return nil, fmt.Errorf("line %d: unknown realization parameter %q: valid ones are %s", node.Line, name, yamlNames())
 		}
-		v, err := rangeValues(&node)
+		v, err := rangeValues(node)
 		if err != nil {
 			return nil, fmt.Errorf("line %d: %s: %w", node.Line, name, err)
+		}
+		if unsetIfNegative[hipft] {
+			for _, x := range v {
+				if x < 0 {
+					return nil, fmt.Errorf("line %d: %s: %g is negative, which HipFT reads as \"not set\" (use the single value): give values >= 0", node.Line, name, x)
+				}
+			}
 		}
 		s.Ranges[hipft] = v
 	}
 	return s, nil
+}
+
+// unsetIfNegative are the lists whose negative elements HipFT replaces by
+// the single-value parameter (the flow coefficients use -1e6 instead).
+var unsetIfNegative = map[string]bool{
+	"diffusion_coef_constants": true, "flow_attenuate_values": true, "assimilate_data_mu_limits": true,
+	"assimilate_data_mu_powers": true, "assimilate_data_lat_limits": true, "source_rfe_total_unsigned_flux_per_hours": true,
+}
+
+// hipftName returns the HipFT list a YAML name sets ("" if none).
+func hipftName(yamlName string) string {
+	for _, p := range Parameters {
+		if p.YAML == yamlName {
+			return p.HipFT
+		}
+	}
+	return ""
 }
 
 func yamlNames() string {
@@ -194,7 +220,8 @@ func rangeValues(n *yaml.Node) ([]float64, error) {
 	return out, nil
 }
 
-// Expand combines the ranges by the spec's mode.
+// Expand combines the ranges by the spec's mode. More than HipFT's
+// MAX_REALIZATIONS (input.MaxRealizations) realizations is an error.
 func (s *Spec) Expand() (*Lists, error) {
 	l := &Lists{}
 	var ranges [][]float64
@@ -204,11 +231,20 @@ func (s *Spec) Expand() (*Lists, error) {
 			ranges = append(ranges, v)
 		}
 	}
+	tooMany := func(what string) error {
+		var sizes []string
+		for k, r := range ranges {
+			sizes = append(sizes, fmt.Sprintf("%s %d", l.Names[k], len(r)))
+		}
+		return fmt.Errorf("%s: more than HipFT's maximum of %d realizations (%s)", what, input.MaxRealizations, strings.Join(sizes, ", "))
+	}
 	switch s.Mode {
 	case CrossAll:
 		n := 1
 		for _, r := range ranges {
-			n *= len(r)
+			if n *= len(r); n > input.MaxRealizations {
+				return nil, tooMany("every combination")
+			}
 		}
 		stride := 1
 		for _, r := range ranges {
@@ -220,6 +256,12 @@ func (s *Spec) Expand() (*Lists, error) {
 			l.Values = append(l.Values, v)
 		}
 	case Sweep1D:
+		n := 1
+		for _, r := range ranges {
+			if n += len(r) - 1; n > input.MaxRealizations {
+				return nil, tooMany("one parameter at a time")
+			}
+		}
 		l.Values = make([][]float64, len(ranges))
 		for i, r := range ranges {
 			l.Values[i] = []float64{r[0]}
@@ -293,7 +335,7 @@ func Apply(src []byte, filename string, l *Lists) ([]byte, error) {
 			drop[ln] = true
 		}
 	}
-	// The closing "/": the last line, after the last entry, that starts
+	// The closing "/": the first line after the last entry that starts
 	// with it.
 	end := -1
 	lastEntry := 0
@@ -309,7 +351,7 @@ func Apply(src []byte, filename string, l *Lists) ([]byte, error) {
 		}
 	}
 	if end < 0 {
-		return nil, fmt.Errorf("%s: no closing / of the namelist group on a line of its own", filename)
+		return nil, fmt.Errorf("%s: no closing / of the namelist group on a line of its own (end the group with a line holding /; &end is not supported here)", filename)
 	}
 	var add []string
 	add = append(add, fmt.Sprintf("  n_realizations = %d\n", l.N()))

@@ -1,7 +1,9 @@
 package sweep
 
 import (
+	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -127,6 +129,8 @@ func TestErrors(t *testing.T) {
 		{"not a number", "hipft:\n  realization_combination_mode: manual\n  realization_parameters:\n    diffusion_coefs: [1, x]\n", `"x" is not a number`},
 		{"bad default form", "hipft:\n  realization_combination_mode: sweep1d\n  realization_parameters:\n    diffusion_coefs: [[1, 2], [3]]\n", "a default and a list"},
 		{"scalar", "hipft:\n  realization_combination_mode: manual\n  realization_parameters:\n    diffusion_coefs: 5\n", "want a list of numbers"},
+		{"negative unset", "hipft:\n  realization_combination_mode: manual\n  realization_parameters:\n    flow_attenuation_values: [500, -1]\n", `-1 is negative, which HipFT reads as "not set"`},
+		{"twice", "hipft:\n  realization_combination_mode: manual\n  realization_parameters:\n    diffusion_coefs: [1]\n    diffusion_coefs: [2]\n", "line 5: diffusion_coefs is given twice"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseSpec([]byte(tc.yaml))
@@ -141,6 +145,29 @@ func TestErrors(t *testing.T) {
 	}
 	if _, err := s.Expand(); err == nil || !strings.Contains(err.Error(), "same length") {
 		t.Errorf("manual ranges of lengths 2 and 3: error %v", err)
+	}
+	// Six ranges of 40 values and two of 2: 40^6*4 combinations, refused before any
+	// list is made; negative flow coefficients are fine.
+	var big strings.Builder
+	big.WriteString("hipft:\n  realization_combination_mode: crossall\n  realization_parameters:\n")
+	var vals []string
+	for i := 0; i < 40; i++ {
+		vals = append(vals, strconv.Itoa(-i))
+	}
+	for _, p := range Parameters[6:] {
+		fmt.Fprintf(&big, "    %s: [%s]\n", p.YAML, strings.Join(vals, ", "))
+	}
+	fmt.Fprintf(&big, "    diffusion_coefs: [1, 2]\n    flow_attenuation_values: [1, 2]\n")
+	s, err = ParseSpec([]byte(big.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Expand(); err == nil || !strings.Contains(err.Error(), "more than HipFT's maximum of 2000 realizations") {
+		t.Errorf("40^6*4 combinations: error %v", err)
+	}
+	s.Mode = Sweep1D // 1 + 6*39 + 2 = 237 realizations
+	if l, err := s.Expand(); err != nil || l.N() != 237 {
+		t.Errorf("sweep1d of the same ranges: %v", err)
 	}
 	l := &Lists{Names: []string{"diffusion_coef_constants"}, Values: [][]float64{{1, 2}}}
 	for _, tc := range []struct{ name, src, want string }{

@@ -117,9 +117,6 @@ func cmdInputLists(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", pos[0], err)
 	}
-	if lists.N() > input.MaxRealizations {
-		return fmt.Errorf("%s: %d realizations, more than HipFT's maximum of %d", pos[0], lists.N(), input.MaxRealizations)
-	}
 	src, err := os.ReadFile(in)
 	if err != nil {
 		return err
