@@ -19,8 +19,8 @@ type MapSummary struct {
 	// Float32 reports single-precision data in the file.
 	Float32 bool
 	// PhiUniform and ThetaUniform report equally spaced scales: steps
-	// within 1e-4 of the mean step (float32 scales of uniform meshes are
-	// within 2e-5 at 360 points, 8e-5 at 1024).
+	// within 1e-4 of the mean step, plus float32 rounding for float32
+	// scales.
 	PhiUniform, ThetaUniform bool
 	// Stats are the values of a hipft_history_sol line of each
 	// realization, as HipFT computes them at step 0 from this map as its
@@ -38,7 +38,7 @@ func DescribeMap(m *psihdf.Map) (*MapSummary, error) {
 	phi, theta := m.Scales[0], m.Scales[1]
 	return &MapSummary{
 		NPhi: len(phi), NTheta: len(theta), Realizations: Realizations(m), Float32: m.Float32,
-		PhiUniform: uniform(phi), ThetaUniform: uniform(theta),
+		PhiUniform: uniform(phi, m.Float32), ThetaUniform: uniform(theta, m.Float32),
 	}, nil
 }
 
@@ -57,20 +57,33 @@ func Summarize(m *psihdf.Map, poleLimitDeg float64) (*MapSummary, error) {
 	if !(poleLimitDeg > 0 && poleLimitDeg <= 90) {
 		return nil, fmt.Errorf("polar cap size %g degrees: want a latitude limit in (0, 90]", poleLimitDeg)
 	}
-	phi, theta := m.Scales[0], m.Scales[1]
-	msh, err := mesh.New(phi, theta)
+	msh, load, err := loader(m)
 	if err != nil {
 		return nil, err
 	}
 	an := diag.NewAnalyzer(msh, poleLimitDeg)
-	f := make([]float64, msh.Size())
-	n := len(phi) * len(theta)
 	for r := 0; r < s.Realizations; r++ {
-		msh.FromMapLayout(f, m.Data[n*r:n*(r+1)])
-		msh.PoleAverage(f, 1)
-		s.Stats = append(s.Stats, an.Analyze(f, nil, 0))
+		s.Stats = append(s.Stats, an.Analyze(load(r), nil, 0))
 	}
 	return s, nil
+}
+
+// loader builds the main mesh of map m and returns it with a function
+// that loads realization r (0-based) onto it as HipFT loads an initial
+// map: the phi = 0 and 2pi columns averaged, the pole rows replaced by
+// their mean. The field returned is reused by the next call.
+func loader(m *psihdf.Map) (*mesh.Mesh, func(r int) []float64, error) {
+	msh, err := mesh.New(m.Scales[0], m.Scales[1])
+	if err != nil {
+		return nil, nil, err
+	}
+	f := make([]float64, msh.Size())
+	n := len(m.Scales[0]) * len(m.Scales[1])
+	return msh, func(r int) []float64 {
+		msh.FromMapLayout(f, m.Data[n*r:n*(r+1)])
+		msh.PoleAverage(f, 1)
+		return f
+	}, nil
 }
 
 // BoxFlux is the flux of one realization inside a longitude-colatitude
@@ -92,18 +105,15 @@ func BoxFluxes(m *psihdf.Map, phi1, phi2, theta1, theta2 float64) ([]BoxFlux, er
 	if !(phi1 < phi2 && theta1 < theta2) {
 		return nil, fmt.Errorf("box %g,%g,%g,%g: want phi1 < phi2 and theta1 < theta2 (degrees)", phi1, phi2, theta1, theta2)
 	}
-	msh, err := mesh.New(m.Scales[0], m.Scales[1])
+	msh, load, err := loader(m)
 	if err != nil {
 		return nil, err
 	}
 	const deg = math.Pi / 180
-	f := make([]float64, msh.Size())
-	n := s.NPhi * s.NTheta
 	ntm := msh.NThetaMain
 	out := make([]BoxFlux, s.Realizations)
 	for r := range out {
-		msh.FromMapLayout(f, m.Data[n*r:n*(r+1)])
-		msh.PoleAverage(f, 1)
+		f := load(r)
 		b := &out[r]
 		for k := 0; k < msh.NPhiMain-1; k++ {
 			if p := msh.Phi[k]; !(p > phi1*deg && p < phi2*deg) {
@@ -129,11 +139,17 @@ func BoxFluxes(m *psihdf.Map, phi1, phi2, theta1, theta2 float64) ([]BoxFlux, er
 	return out, nil
 }
 
-// uniform reports whether the steps of scale x agree to 1e-4 of their mean.
-func uniform(x []float64) bool {
+// uniform reports whether the steps of scale x agree to 1e-4 of their
+// mean, give or take four float32 roundings of the largest coordinate when
+// the scale was stored as float32.
+func uniform(x []float64, float32 bool) bool {
 	mean := (x[len(x)-1] - x[0]) / float64(len(x)-1)
+	tol := 1e-4 * mean
+	if float32 {
+		tol += 4 * 0x1p-24 * math.Max(math.Abs(x[0]), math.Abs(x[len(x)-1]))
+	}
 	for i := 1; i < len(x); i++ {
-		if math.Abs(x[i]-x[i-1]-mean) > 1e-4*mean {
+		if math.Abs(x[i]-x[i-1]-mean) > tol {
 			return false
 		}
 	}

@@ -206,3 +206,41 @@ func TestBoxFluxes(t *testing.T) {
 		t.Errorf("reversed box: error %v", err)
 	}
 }
+
+// TestDescribeMapUniform: float32 scales of uniform grids count as uniform
+// at any size, a stretched scale does not.
+func TestDescribeMapUniform(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		n       int
+		float32 bool
+		stretch float64
+		want    bool
+	}{
+		{"float64, 4096 points", 4096, false, 0, true},
+		{"float32, 4096 points", 4096, true, 0, true},
+		{"float32, 181 points", 181, true, 0, true},
+		{"stretched by 1%", 181, false, 0.01, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			phi := make([]float64, tc.n)
+			for i := range phi {
+				p := 2 * math.Pi * float64(i) / float64(tc.n-1)
+				p += tc.stretch * math.Sin(p)
+				if tc.float32 {
+					p = float64(float32(p))
+				}
+				phi[i] = p
+			}
+			theta := []float64{0, math.Pi / 2, math.Pi}
+			m := &psihdf.Map{Dims: []int{tc.n, 3}, Scales: [][]float64{phi, theta}, Data: make([]float64, 3*tc.n), Float32: tc.float32}
+			s, err := analysis.DescribeMap(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.PhiUniform != tc.want {
+				t.Errorf("PhiUniform %v, want %v", s.PhiUniform, tc.want)
+			}
+		})
+	}
+}

@@ -56,6 +56,15 @@ func TestSummarizeHistories(t *testing.T) {
 			t.Errorf("%s, all: %+v, want %+v", sq.Name, got, wantAll)
 		}
 	}
+	// The extremes in different realizations, and a tie for the maximum:
+	// the first realization holding it is named.
+	s, err = analysis.SummarizeHistories([]*analysis.History{solHistory(2, 5, 9), solHistory(4, -3, 1), solHistory(6, 9, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := s.All[0]; a.Min != -3 || a.MinRealization != 4 || a.Max != 9 || a.MaxRealization != 2 {
+		t.Errorf("extremes %+v, want min -3 in realization 4 and max 9 first in realization 2", a)
+	}
 	h := solHistory(1, 1)
 	h.Names[3] = "OTHER"
 	if _, err := analysis.SummarizeHistories([]*analysis.History{h}); err == nil || !strings.Contains(err.Error(), "max(Br)") {

@@ -25,41 +25,76 @@ var moviePalette = func() color.Palette {
 	return p
 }()
 
-// MovieGIF joins PNG frames (as MapPNG draws them, all of one size) into
-// an animated GIF that loops forever, showing each frame for delay
-// hundredths of a second (the last one three times as long).
-func MovieGIF(frames [][]byte, delay int) ([]byte, error) {
-	if len(frames) == 0 {
+// MaxFrameDelay is the longest frame delay a Movie takes (hundredths of a
+// second; GIF stores delays in 16 bits, and the last frame shows three
+// times as long).
+const MaxFrameDelay = 6000
+
+// Movie builds an animated GIF that loops forever, frame by frame: each
+// PNG frame is turned into a paletted image when added, so only those are
+// kept.
+type Movie struct {
+	anim  gif.GIF
+	size  image.Point
+	delay int
+}
+
+// NewMovie starts a movie whose frames show for delay hundredths of a
+// second (1 to MaxFrameDelay; the last frame three times as long).
+func NewMovie(delay int) (*Movie, error) {
+	if delay < 1 || delay > MaxFrameDelay {
+		return nil, fmt.Errorf("frame delay %d: want 1 to %d hundredths of a second", delay, MaxFrameDelay)
+	}
+	return &Movie{delay: delay}, nil
+}
+
+// Frames returns the number of frames added.
+func (mv *Movie) Frames() int { return len(mv.anim.Image) }
+
+// Add appends a PNG frame (as MapPNG draws them); every frame must have
+// the first one's size.
+func (mv *Movie) Add(frame []byte) error {
+	n := len(mv.anim.Image) + 1
+	img, err := png.Decode(bytes.NewReader(frame))
+	if err != nil {
+		return fmt.Errorf("frame %d: %w", n, err)
+	}
+	r := img.Bounds()
+	if n == 1 {
+		mv.size = r.Size()
+	} else if r.Size() != mv.size {
+		return fmt.Errorf("frame %d is %v pixels, frame 1 %v: all frames must have one size", n, r.Size(), mv.size)
+	}
+	pal := image.NewPaletted(image.Rect(0, 0, mv.size.X, mv.size.Y), moviePalette)
+	draw.Draw(pal, pal.Bounds(), img, r.Min, draw.Src)
+	mv.anim.Image = append(mv.anim.Image, pal)
+	mv.anim.Delay = append(mv.anim.Delay, mv.delay)
+	return nil
+}
+
+// Encode returns the GIF file.
+func (mv *Movie) Encode() ([]byte, error) {
+	if len(mv.anim.Image) == 0 {
 		return nil, fmt.Errorf("no frames for a movie")
 	}
-	if delay < 1 {
-		return nil, fmt.Errorf("frame delay %d: want at least 1 (hundredths of a second)", delay)
-	}
-	anim := &gif.GIF{}
-	var size image.Point
-	for i, b := range frames {
-		img, err := png.Decode(bytes.NewReader(b))
-		if err != nil {
-			return nil, fmt.Errorf("frame %d: %w", i+1, err)
-		}
-		r := img.Bounds()
-		if i == 0 {
-			size = r.Size()
-		} else if r.Size() != size {
-			return nil, fmt.Errorf("frame %d is %v pixels, frame 1 %v: all frames must have one size", i+1, r.Size(), size)
-		}
-		pal := image.NewPaletted(image.Rect(0, 0, size.X, size.Y), moviePalette)
-		draw.Draw(pal, pal.Bounds(), img, r.Min, draw.Src)
-		d := delay
-		if i == len(frames)-1 {
-			d = 3 * delay
-		}
-		anim.Image = append(anim.Image, pal)
-		anim.Delay = append(anim.Delay, d)
-	}
+	mv.anim.Delay[len(mv.anim.Delay)-1] = 3 * mv.delay
 	var out bytes.Buffer
-	if err := gif.EncodeAll(&out, anim); err != nil {
+	if err := gif.EncodeAll(&out, &mv.anim); err != nil {
 		return nil, err
 	}
 	return out.Bytes(), nil
+}
+
+// MovieGIF joins PNG frames into an animated GIF (NewMovie, Add, Encode).
+func MovieGIF(frames [][]byte, delay int) ([]byte, error) {
+	mv, err := NewMovie(delay)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range frames {
+		if err := mv.Add(f); err != nil {
+			return nil, err
+		}
+	}
+	return mv.Encode()
 }

@@ -350,6 +350,11 @@ func TestMovieGIF(t *testing.T) {
 	if _, err := MovieGIF(nil, 10); err == nil {
 		t.Error("no frames: no error")
 	}
+	for _, d := range []int{0, MaxFrameDelay + 1} {
+		if _, err := MovieGIF([][]byte{frame(40, 20, red)}, d); err == nil {
+			t.Errorf("delay %d: no error", d)
+		}
+	}
 	if _, err := MovieGIF([][]byte{[]byte("not a PNG")}, 10); err == nil || !strings.Contains(err.Error(), "frame 1") {
 		t.Errorf("a bad frame: error %v", err)
 	}

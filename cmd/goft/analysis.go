@@ -191,29 +191,43 @@ func cmdMovie(args []string, stdout, stderr io.Writer) error {
 	real := fs.String("r", "1", "realization(s) to draw, e.g. 2 or 1,3 or 2-4; \"\" for all")
 	width := fs.Int("width", 640, "width of one panel in pixels")
 	delay := fs.Int("delay", 25, "time each frame is shown, in hundredths of a second")
+	every := fs.Int("every", 1, "take every Nth map of the list (the first and the last always)")
 	frames := fs.String("frames", "", "also write each frame as a PNG file into this folder (frame_000001.png, ...)")
 	start := fs.String("start", "", "UT date of the run's start (time 0), e.g. 2024-05-01T00:00:00: title frames with dates")
 	dir, st, err := runDirDateSat(fs, args, start, sat)
 	if err != nil {
 		return err
 	}
-	if *delay < 1 || *width < 100 {
-		return fmt.Errorf("-delay %d, -width %d: want a delay of at least 1 and a width of at least 100 pixels", *delay, *width)
+	if *delay < 1 || *delay > plot.MaxFrameDelay || *width < 100 || *every < 1 {
+		return fmt.Errorf("-delay %d, -width %d, -every %d: want a delay of 1 to %d, a width of at least 100 pixels and -every at least 1", *delay, *width, *every, plot.MaxFrameDelay)
+	}
+	mv, err := plot.NewMovie(*delay)
+	if err != nil {
+		return err
 	}
 	rf, err := analysis.OpenRun(dir)
 	if err != nil {
 		return err
 	}
-	maps, err := rf.OutputMaps()
+	all, err := rf.OutputMaps()
 	if err != nil {
 		return err
+	}
+	var maps []analysis.OutputMap
+	for i, om := range all {
+		if i%*every == 0 || i == len(all)-1 {
+			maps = append(maps, om)
+		}
+	}
+	const maxFrames = 1000 // about 0.3 GB of frames at the default size
+	if len(maps) > maxFrames {
+		return fmt.Errorf("%d maps would make %d frames, more than %d: take every Nth map with -every %d", len(all), len(maps), maxFrames, (len(all)+maxFrames-1)/maxFrames)
 	}
 	if *frames != "" {
 		if err := os.MkdirAll(*frames, 0o755); err != nil {
 			return err
 		}
 	}
-	var pngs [][]byte
 	used := *sat
 	for i, om := range maps {
 		m, err := analysis.ReadMap(om.Path)
@@ -233,14 +247,16 @@ func cmdMovie(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("%s: %w", om.Path, err)
 		}
 		used = s
-		pngs = append(pngs, png)
+		if err := mv.Add(png); err != nil {
+			return fmt.Errorf("%s: %w", om.Path, err)
+		}
 		if *frames != "" {
 			if err := os.WriteFile(filepath.Join(*frames, fmt.Sprintf("frame_%06d.png", i+1)), png, 0o644); err != nil {
 				return err
 			}
 		}
 	}
-	gif, err := plot.MovieGIF(pngs, *delay)
+	gif, err := mv.Encode()
 	if err != nil {
 		return err
 	}
@@ -250,7 +266,7 @@ func cmdMovie(args []string, stdout, stderr io.Writer) error {
 	if err := output.WriteFileAtomic(*out, func(w io.Writer) error { _, err := w.Write(gif); return err }); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "goft movie: wrote %s (%d frames, colour scale +-%g G)\n", *out, len(pngs), used)
+	fmt.Fprintf(stdout, "goft movie: wrote %s (%d frames, colour scale +-%g G)\n", *out, mv.Frames(), used)
 	return nil
 }
 
@@ -442,6 +458,8 @@ func combinedHistories(dirs []string, w io.Writer) ([]*analysis.History, float64
 		}
 		if pole == 0 {
 			pole = rf.PoleFluxLatLimit()
+		} else if l := rf.PoleFluxLatLimit(); l != pole {
+			fmt.Fprintf(w, "note: %s has polar caps of %g degrees, the first run %g: the polar-cap plots mix them and are labelled %g\n", dir, l, pole, pole)
 		}
 		hs, err := analysis.ReadRunHistories(rf.Dir)
 		if err != nil {
@@ -499,7 +517,10 @@ func cmdMapsHistory(args []string, stdout, stderr io.Writer) error {
 			"per realization, a line per map (STEP is the map's index, TIME its time),\n"+
 			"with the values HipFT's history gives a field (see goft info). Useful to\n"+
 			"measure the polar fields with other caps (-pole-lat) after a run, or to\n"+
-			"get histories of a run made with a sparse history cadence. Plot them with\n"+
+			"get histories of a run made with a sparse history cadence. On float32\n"+
+			"maps a theta row that lies exactly on the cap limit (30 degrees on grids of\n"+
+			"0.5, 1 or 6 degrees) may fall on either side of it: choose a limit between\n"+
+			"rows (e.g. 30.25 on a 0.5-degree grid) to compare caps. Plot them with\n"+
 			"goft history OUT_DIR.", stderr)
 	out := fs.String("o", "", "output folder (default: RUN_DIR/maps_history)")
 	poleLat := fs.Float64("pole-lat", 0, "polar caps: colatitudes within this many degrees of each pole (default: the run's pole_flux_lat_limit, else 30)")
@@ -612,6 +633,9 @@ func cmdInfo(args []string, stdout, stderr io.Writer) error {
 				lo, hi = math.Min(lo, v), math.Max(hi, v)
 			}
 			fmt.Fprintf(stdout, "  values from %.6g to %.6g\n  no fluxes or dipoles: not on HipFT's main mesh (%v); a flow map (hipft_flow_*) is on a staggered mesh\n", lo, hi, statsErr)
+			if box != nil {
+				fmt.Fprintf(stdout, "  no box flux either, for the same reason\n")
+			}
 			continue
 		}
 		fmt.Fprintf(stdout, "  polar caps: within %g degrees of each pole\n", *poleLat)

@@ -307,8 +307,10 @@ func TestInfo(t *testing.T) {
 	if rc != 0 || !strings.Contains(out, "box: longitude -1 to 361 deg") {
 		t.Fatalf("goft info -box: rc %d\n%s%s", rc, out, stderr)
 	}
+	boxRows := 0
 	for _, l := range strings.Split(out[strings.Index(out, "box:"):], "\n") {
 		if f := strings.Fields(l); len(f) == 6 && f[0] == "1" {
+			boxRows++
 			pos, _ := strconv.ParseFloat(f[1], 64)
 			area, _ := strconv.ParseFloat(f[5], 64)
 			if want, _ := strconv.ParseFloat(rows[0][4], 64); math.Abs(pos-want) > 1e-6*want {
@@ -332,6 +334,9 @@ func TestInfo(t *testing.T) {
 				t.Errorf("box area %g, want the sum of the cell areas %g (about 4 pi Rs^2)", area, want)
 			}
 		}
+	}
+	if boxRows != 1 {
+		t.Errorf("%d box rows for realization 1 in\n%s", boxRows, out)
 	}
 	// A map on a staggered (flow) mesh: the grid and the value range only.
 	flowMap := filepath.Join(t.TempDir(), "hipft_flow_vt_idx000001.h5")
@@ -498,7 +503,7 @@ func TestMovie(t *testing.T) {
 	}
 	pngs, _ := filepath.Glob(filepath.Join(frames, "frame_*.png"))
 	if len(pngs) != len(list) {
-		t.Errorf("%d PNG frames for %d maps", len(pngs), len(list))
+		t.Fatalf("%d PNG frames for %d maps", len(pngs), len(list))
 	}
 	// Two panels side by side, as goft plot -r 1-2 draws them.
 	if w, _ := pngSize(t, pngs[0]); w != 2*640+120 || g.Image[0].Bounds().Dx() != w {
@@ -506,6 +511,11 @@ func TestMovie(t *testing.T) {
 	}
 	if !strings.Contains(stdout, fmt.Sprintf("%d frames", len(list))) {
 		t.Errorf("stdout %q", stdout)
+	}
+	// Every other map, the last one always: maps 1, 3, ..., and the last.
+	rc, stdout, stderr = goft(t, "movie", run, "-every", "2", "-o", filepath.Join(out, "e.gif"))
+	if want := (len(list)+1)/2 + (len(list)+1)%2; rc != 0 || !strings.Contains(stdout, fmt.Sprintf("(%d frames", want)) {
+		t.Errorf("-every 2 over %d maps: rc %d, %q %q, want %d frames", len(list), rc, stdout, stderr, want)
 	}
 }
 
