@@ -394,6 +394,7 @@ func cmdHistory(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("o", "", "output folder (default: RUN_DIR)")
 	start := fs.String("start", "", "UT date of the first history time, e.g. 2024-05-01T00:00:00: label the time axis with dates")
 	summary := fs.Bool("summary", false, "print each quantity's minimum, maximum, mean and standard deviation over time, per realization and over all of them (HipFT's hipft_print_history_summary.py), instead of plotting")
+	poleLat := fs.Float64("pole-lat", 0, "label the polar-cap plots with this cap size in degrees (default: the run's pole_flux_lat_limit; give it for histories from goft maps-history -pole-lat)")
 	dirs, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -412,6 +413,9 @@ func cmdHistory(args []string, stdout, stderr io.Writer) error {
 	hs, pole, err := combinedHistories(dirs, stdout)
 	if err != nil {
 		return err
+	}
+	if *poleLat != 0 {
+		pole = *poleLat
 	}
 	if *summary {
 		return printHistorySummary(hs, stdout)
@@ -521,7 +525,7 @@ func cmdMapsHistory(args []string, stdout, stderr io.Writer) error {
 			"maps a theta row that lies exactly on the cap limit (30 degrees on grids of\n"+
 			"0.5, 1 or 6 degrees) may fall on either side of it: choose a limit between\n"+
 			"rows (e.g. 30.25 on a 0.5-degree grid) to compare caps. Plot them with\n"+
-			"goft history OUT_DIR.", stderr)
+			"goft history -pole-lat LIMIT OUT_DIR.", stderr)
 	out := fs.String("o", "", "output folder (default: RUN_DIR/maps_history)")
 	poleLat := fs.Float64("pole-lat", 0, "polar caps: colatitudes within this many degrees of each pole (default: the run's pole_flux_lat_limit, else 30)")
 	pos, err := parseInterspersed(fs, args)

@@ -243,6 +243,12 @@ func TestHistory(t *testing.T) {
 	if strings.Count(stdout, "wrote") != len(names) {
 		t.Errorf("stdout %q", stdout)
 	}
+	// -pole-lat names the caps: history_flux_poles_60.png.
+	lat := t.TempDir()
+	if rc, _, stderr := goft(t, "history", run, "-o", lat, "-pole-lat", "60"); rc != 0 {
+		t.Fatal(stderr)
+	}
+	pngSize(t, filepath.Join(lat, "history_field_poles_60.png"))
 	// Two runs together (here the same one twice): realizations 1-4.
 	both := t.TempDir()
 	rc, stdout, stderr = goft(t, "history", run, run, "-o", both)
