@@ -136,7 +136,8 @@ func TestStateRoundTrip(t *testing.T) {
 			t.Errorf("UnmarshalBinary(%d bytes %v) accepted", len(bad), bad)
 		}
 	}
-	if z := FromState([4]uint64{}); z.Uint64() == 0 && z.Uint64() == 0 {
+	z := FromState([4]uint64{})
+	if a, b := z.Uint64(), z.Uint64(); a == 0 && b == 0 {
 		t.Error("FromState of zeros gives a stuck generator")
 	}
 }
