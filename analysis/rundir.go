@@ -32,7 +32,8 @@ type Param struct {
 }
 
 // ReadParameters reads a Fortran namelist file such as
-// hipft_run_parameters_used.out or hipft.in.
+// hipft_run_parameters_used.out or hipft.in. Quoted strings lose their
+// trailing blanks, as Fortran reads them.
 func ReadParameters(path string) ([]Param, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -47,7 +48,14 @@ func ReadParameters(path string) ([]Param, error) {
 	for _, e := range entries {
 		var vals []string
 		for _, t := range e.Values {
-			vals = append(vals, t.Text)
+			v := t.Text
+			if t.Kind == namelist.Quoted {
+				// Fortran pads strings with blanks (gfortran's dump pads
+				// every string to its declared 512 characters); trailing
+				// blanks carry no meaning.
+				v = strings.TrimRight(v, " ")
+			}
+			vals = append(vals, v)
 		}
 		name := e.Name
 		if e.Index > 0 {

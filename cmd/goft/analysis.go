@@ -972,9 +972,13 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 			"           and the dipoles, which can be near zero, at least the field's),\n"+
 			"           and where it is\n"+
 			"The time steps (hipft_history_num_r000001.out) are compared the same way.\n"+
+			"With -maps, the initial, output and final maps both runs have are compared\n"+
+			"too: the largest |difference| of each, relative to the reference map's\n"+
+			"largest |Br|.\n"+
 			"It exits with status 1 when a realization fails the rule.", stderr)
 	prec := fs.Int("p", 6, "precision of the rule, in decimal places (HipFT's testsuite uses 5)")
 	verbose := fs.Bool("v", false, "also print the compared last-line values of every realization")
+	maps := fs.Bool("maps", false, "also compare the maps (initial, listed output maps, final)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -1059,8 +1063,75 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	for _, d := range details {
 		fmt.Fprintln(stdout, d)
 	}
+	if *maps {
+		if err := compareRunMaps(refDir, runDir, stdout); err != nil {
+			return err
+		}
+	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d realizations fail HipFT's rule at precision %d", failed, len(refs), *prec)
 	}
 	return nil
+}
+
+// compareRunMaps prints, for each map of the reference run (its initial
+// map, the maps of its output list, its final map) that the other run also
+// has, the largest difference over all realizations and points, in Gauss
+// and relative to the reference's largest |Br|.
+func compareRunMaps(refDir, runDir string, w io.Writer) error {
+	ref, err := analysis.OpenRun(refDir)
+	if err != nil {
+		return err
+	}
+	run, err := analysis.OpenRun(runDir)
+	if err != nil {
+		return err
+	}
+	type pair struct{ name, a, b string }
+	pairs := []pair{{filepath.Base(ref.InitialMap()), ref.InitialMap(), run.InitialMap()}}
+	if list, err := ref.OutputMaps(); err == nil {
+		for _, om := range list {
+			rel, _ := filepath.Rel(ref.Dir, om.Path)
+			pairs = append(pairs, pair{rel, om.Path, run.Path(rel)})
+		}
+	}
+	pairs = append(pairs, pair{filepath.Base(ref.FinalMap()), ref.FinalMap(), run.FinalMap()})
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "MAP\tMAX |DIFFERENCE| (G)\tOF THE LARGEST |Br|\n")
+	compared := 0
+	for _, p := range pairs {
+		if _, err := os.Stat(p.a); err != nil {
+			continue
+		}
+		a, err := analysis.ReadMap(p.a)
+		if err != nil {
+			return err
+		}
+		b, err := analysis.ReadMap(p.b)
+		if err != nil {
+			return err
+		}
+		stats, _, err := analysis.Diff(b, a)
+		if err != nil {
+			return fmt.Errorf("%s and %s: %w", p.a, p.b, err)
+		}
+		worst := 0.0
+		for _, st := range stats {
+			worst = math.Max(worst, st.MaxAbs)
+		}
+		scale := 0.0
+		for _, v := range a.Data {
+			scale = math.Max(scale, math.Abs(v))
+		}
+		rel := "-"
+		if scale > 0 {
+			rel = fmt.Sprintf("%.2g", worst/scale)
+		}
+		fmt.Fprintf(tw, "%s\t%.3g\t%s\n", p.name, worst, rel)
+		compared++
+	}
+	if compared == 0 {
+		return fmt.Errorf("%s has no maps to compare (initial, listed or final)", refDir)
+	}
+	return tw.Flush()
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/gif"
 	"image/png"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -698,6 +699,66 @@ func TestHelpExplainsEveryFlag(t *testing.T) {
 // its sixth digit fails the rule at the default precision (6) but passes
 // at 3 (the rule's P+3 characters of a positive value hold P+1 decimals),
 // and a missing run folder is named.
+// TestCompareMaps compares the shared run with a copy whose final map has
+// one changed value, and reads a HipFT-style parameters dump whose
+// strings are padded with blanks, as gfortran writes them.
+func TestCompareMaps(t *testing.T) {
+	run := sharedRun(t)
+	cp := t.TempDir()
+	err := filepath.WalkDir(run, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(run, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(cp, rel), 0o755)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if rel == analysis.ParametersFile {
+			b = bytes.Replace(b, []byte(`"hipft_brmap"`), []byte(`"hipft_brmap`+strings.Repeat(" ", 501)+`"`), 1)
+		}
+		return os.WriteFile(filepath.Join(cp, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	final := filepath.Join(cp, "hipft_brmap_final.h5")
+	m, err := psihdf.Read(final)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Data[17] += 0.5
+	if err := psihdf.Write(final, m, m.Float32); err != nil {
+		t.Fatal(err)
+	}
+	rc, stdout, stderr := goft(t, "compare", "-maps", run, cp)
+	if rc != 0 {
+		t.Fatalf("rc %d\n%s%s", rc, stdout, stderr)
+	}
+	var rows int
+	for _, l := range strings.Split(stdout, "\n") {
+		f := strings.Fields(l)
+		if len(f) != 3 || !strings.HasSuffix(f[0], ".h5") {
+			continue
+		}
+		rows++
+		want := "0"
+		if f[0] == "hipft_brmap_final.h5" {
+			want = "0.5"
+		}
+		if f[1] != want {
+			t.Errorf("%s: largest difference %s, want %s", f[0], f[1], want)
+		}
+	}
+	list, _ := output.ReadMapList(filepath.Join(run, analysis.MapListFile))
+	if rows != len(list)+2 {
+		t.Errorf("%d map rows, want %d (initial, %d listed, final):\n%s", rows, len(list)+2, len(list), stdout)
+	}
+}
+
 func TestCompare(t *testing.T) {
 	ref := filepath.Join("..", "..", "run", "testdata", "hipft_options", "strang", "reference")
 	run := t.TempDir()
