@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -42,6 +43,11 @@ func DescribeMap(m *psihdf.Map) (*MapSummary, error) {
 	}, nil
 }
 
+// ErrOffMainMesh is wrapped by Summarize's error for a map laid out as a
+// HipFT map but not on a main mesh from pole to pole and 0 to 2pi, such
+// as a flow map on a staggered mesh.
+var ErrOffMainMesh = errors.New("not on HipFT's main mesh")
+
 // Summarize checks that m is a HipFT Br map (CheckMap; the phi scale must
 // run from 0 to 2pi and theta from 0 to pi, both ends included, as HipFT
 // needs of an initial map) and computes its summary. The diagnostics
@@ -59,7 +65,7 @@ func Summarize(m *psihdf.Map, poleLimitDeg float64) (*MapSummary, error) {
 	}
 	msh, load, err := loader(m)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %v", ErrOffMainMesh, err)
 	}
 	an := diag.NewAnalyzer(msh, poleLimitDeg)
 	for r := 0; r < s.Realizations; r++ {

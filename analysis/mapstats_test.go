@@ -1,6 +1,7 @@
 package analysis_test
 
 import (
+	"errors"
 	"math"
 	"path/filepath"
 	"strings"
@@ -146,6 +147,13 @@ func TestSummarizeErrors(t *testing.T) {
 	}
 	if _, err := analysis.Summarize(ok, 30); err != nil {
 		t.Fatalf("a valid 3 x 3 map: %v", err)
+	}
+	short := &psihdf.Map{Dims: []int{3, 3}, Scales: [][]float64{{0, 1, 2}, {0, math.Pi / 2, math.Pi}}, Data: make([]float64, 9)}
+	if _, err := analysis.Summarize(short, 30); !errors.Is(err, analysis.ErrOffMainMesh) {
+		t.Errorf("phi short of 2pi: error %v, want ErrOffMainMesh", err)
+	}
+	if _, err := analysis.Summarize(ok, 0); errors.Is(err, analysis.ErrOffMainMesh) {
+		t.Errorf("a bad cap limit is not an off-mesh map: %v", err)
 	}
 }
 

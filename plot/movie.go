@@ -84,17 +84,3 @@ func (mv *Movie) Encode() ([]byte, error) {
 	}
 	return out.Bytes(), nil
 }
-
-// MovieGIF joins PNG frames into an animated GIF (NewMovie, Add, Encode).
-func MovieGIF(frames [][]byte, delay int) ([]byte, error) {
-	mv, err := NewMovie(delay)
-	if err != nil {
-		return nil, err
-	}
-	for _, f := range frames {
-		if err := mv.Add(f); err != nil {
-			return nil, err
-		}
-	}
-	return mv.Encode()
-}

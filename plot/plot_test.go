@@ -325,7 +325,7 @@ func TestMovieGIF(t *testing.T) {
 		return b.Bytes()
 	}
 	red, grey := Diverging(0.7), color.RGBA{0x33, 0x33, 0x33, 0xff}
-	out, err := MovieGIF([][]byte{frame(40, 20, red), frame(40, 20, grey), frame(40, 20, color.White)}, 10)
+	out, err := movieGIF([][]byte{frame(40, 20, red), frame(40, 20, grey), frame(40, 20, color.White)}, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,18 +344,18 @@ func TestMovieGIF(t *testing.T) {
 			t.Errorf("frame %d: colour %v, want %v", i+1, g.Image[i].At(5, 5), want)
 		}
 	}
-	if _, err := MovieGIF([][]byte{frame(40, 20, red), frame(30, 20, red)}, 10); err == nil || !strings.Contains(err.Error(), "one size") {
+	if _, err := movieGIF([][]byte{frame(40, 20, red), frame(30, 20, red)}, 10); err == nil || !strings.Contains(err.Error(), "one size") {
 		t.Errorf("frames of two sizes: error %v", err)
 	}
-	if _, err := MovieGIF(nil, 10); err == nil {
+	if _, err := movieGIF(nil, 10); err == nil {
 		t.Error("no frames: no error")
 	}
 	for _, d := range []int{0, MaxFrameDelay + 1} {
-		if _, err := MovieGIF([][]byte{frame(40, 20, red)}, d); err == nil {
+		if _, err := movieGIF([][]byte{frame(40, 20, red)}, d); err == nil {
 			t.Errorf("delay %d: no error", d)
 		}
 	}
-	if _, err := MovieGIF([][]byte{[]byte("not a PNG")}, 10); err == nil || !strings.Contains(err.Error(), "frame 1") {
+	if _, err := movieGIF([][]byte{[]byte("not a PNG")}, 10); err == nil || !strings.Contains(err.Error(), "frame 1") {
 		t.Errorf("a bad frame: error %v", err)
 	}
 }
@@ -365,4 +365,18 @@ func absDiff(a, b uint32) uint32 {
 		return a - b
 	}
 	return b - a
+}
+
+// movieGIF joins PNG frames into an animated GIF (NewMovie, Add, Encode).
+func movieGIF(frames [][]byte, delay int) ([]byte, error) {
+	mv, err := NewMovie(delay)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range frames {
+		if err := mv.Add(f); err != nil {
+			return nil, err
+		}
+	}
+	return mv.Encode()
 }

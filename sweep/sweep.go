@@ -322,10 +322,7 @@ func Apply(src []byte, filename string, l *Lists) ([]byte, error) {
 		if !replace[e.Name] {
 			continue
 		}
-		first, last := e.Line, e.Line
-		for _, t := range e.Values {
-			last = max(last, t.Line)
-		}
+		first, last := e.Line, lastLine(e)
 		for k, o := range entries {
 			if k != i && o.Line >= first && o.Line <= last {
 				return nil, fmt.Errorf("%s:%d: %s shares its line with %s: put it on a line of its own", filename, e.Line, e.Name, o.Name)
@@ -340,14 +337,12 @@ func Apply(src []byte, filename string, l *Lists) ([]byte, error) {
 	end := -1
 	lastEntry := 0
 	if len(entries) > 0 {
-		lastEntry = entries[len(entries)-1].Line
-		for _, t := range entries[len(entries)-1].Values {
-			lastEntry = max(lastEntry, t.Line)
-		}
+		lastEntry = lastLine(entries[len(entries)-1])
 	}
-	for i := len(lines) - 1; i >= 0; i-- {
-		if strings.HasPrefix(strings.TrimSpace(lines[i]), "/") && i+1 > lastEntry {
+	for i := lastEntry; i < len(lines); i++ { // lines[i] is line i+1
+		if strings.HasPrefix(strings.TrimSpace(lines[i]), "/") {
 			end = i
+			break
 		}
 	}
 	if end < 0 {
@@ -374,6 +369,15 @@ func Apply(src []byte, filename string, l *Lists) ([]byte, error) {
 		}
 	}
 	return []byte(out.String()), nil
+}
+
+// lastLine is the last line of entry e: its name's or its last value's.
+func lastLine(e namelist.Entry) int {
+	last := e.Line
+	for _, t := range e.Values {
+		last = max(last, t.Line)
+	}
+	return last
 }
 
 // Describe says how the lists were made, e.g. "12 realizations:

@@ -147,7 +147,7 @@ func TestErrorsNameTheFile(t *testing.T) {
 		{"info missing", []string{"info", final, missing}, []string{missing}},
 		{"maps-history not a run", []string{"maps-history", dir}, []string{analysis.MapListFile}},
 		{"movie not a run", []string{"movie", dir}, []string{analysis.MapListFile}},
-		{"movie bad delay", []string{"movie", "-delay", "0", run}, []string{"-delay 0"}},
+		{"movie bad delay", []string{"movie", "-delay", "0", run}, []string{"-delay: frame delay 0"}},
 		{"movie no realization", []string{"movie", "-r", "7", run}, []string{"realization"}},
 		{"maps-history two folders", []string{"maps-history", dir, run}, []string{"at most one run folder"}},
 		{"info not HDF5", []string{"info", text}, []string{text}},
