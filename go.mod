@@ -1,4 +1,4 @@
-module goft
+module github.com/goft-sft/goft
 
 go 1.26.0
 

@@ -11,7 +11,7 @@
 # times, the ratio HipFT/goft and how the histories agree (goft compare:
 # realizations passing HipFT's rule at precision 5, largest difference).
 # "smooth" is HipFT's smooth_magnetogram example
-# (run/testdata/hipft_smooth_magnetogram: a 1024x512 map smoothed with the
+# (hipft/run/testdata/hipft_smooth_magnetogram: a 1024x512 map smoothed with the
 # grid diffusion coefficient), run only when named. Testsuite data:
 # $GOFT_HIPFT_TESTSUITE or ../shared/hipft-testsuite; maps: $GOFT_MAPS or
 # ../shared/maps.

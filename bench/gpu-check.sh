@@ -17,7 +17,7 @@
 # production-size case (1024x512 map, 8 realizations, AFT flows with
 # attenuation, diffusion, 24 h) on GPU and CPU with its per-kernel profile
 # (achieved bandwidth against the device's copy bandwidth); HipFT's
-# smooth_magnetogram example and the option cases (run/testdata/
+# smooth_magnetogram example and the option cases (hipft/run/testdata/
 # hipft_options) on the GPU against HipFT's histories. The last lines
 # printed are the summary (summary.txt under the output folder).
 set -uo pipefail
@@ -36,27 +36,27 @@ if [ "${1:-}" = -prepare ]; then
   mkdir -p .devbin .devdata/maps
   export CGO_ENABLED=0 GOOS=linux GOARCH=amd64
   go build -trimpath -ldflags='-s -w' -o .devbin/goft ./cmd/goft
-  go build -trimpath -ldflags='-s -w' -o .devbin/gpucheck ./gpu/gpucheck
-  go test -c -trimpath -ldflags='-s -w' -o .devbin/gpu.test ./gpu/
+  go build -trimpath -ldflags='-s -w' -o .devbin/gpucheck ./arch/gpu/gpucheck
+  go test -c -trimpath -ldflags='-s -w' -o .devbin/gpu.test ./arch/gpu/
   for c in "${cases[@]}"; do
     mkdir -p ".devdata/suite/$c/reference"
     cp -r "$suite/$c/input" ".devdata/suite/$c/"
     cp "$suite/$c/reference/"hipft_history_sol_r*.out "$suite/$c/reference/hipft_timing.out" ".devdata/suite/$c/reference/"
   done
   cp "$maps/$prodmap" "$maps/$smoothmap" .devdata/maps/
-  # The HipFT option cases (run/testdata/hipft_options): their inputs,
+  # The HipFT option cases (hipft/run/testdata/hipft_options): their inputs,
   # made once by the run package's test and shared by the cases, each
   # case's namelist and HipFT's outputs.
   rm -rf .devdata/options && mkdir -p .devdata/options
-  CGO_ENABLED= GOOS= GOARCH= GOFT_WRITE_HIPFT_CASE="$root/.devdata/options/all" go test -count=1 -run TestWriteHipFTOptionCases ./run/ >/dev/null
+  CGO_ENABLED= GOOS= GOARCH= GOFT_WRITE_HIPFT_CASE="$root/.devdata/options/all" go test -count=1 -run TestWriteHipFTOptionCases ./hipft/run/ >/dev/null
   mv .devdata/options/all/strang .devdata/options/inputs && rm .devdata/options/inputs/hipft.in && rm -rf .devdata/options/all
-  for d in run/testdata/hipft_options/*/; do
+  for d in hipft/run/testdata/hipft_options/*/; do
     c=$(basename "$d")
     mkdir -p ".devdata/options/$c" && cp -r "$d"hipft.in "$d"reference ".devdata/options/$c/"
   done
   # HipFT's smooth_magnetogram example and HipFT's histories of it.
   rm -rf .devdata/smooth && mkdir -p .devdata/smooth
-  cp -r run/testdata/hipft_smooth_magnetogram/. .devdata/smooth/
+  cp -r hipft/run/testdata/hipft_smooth_magnetogram/. .devdata/smooth/
   # The CPU runs of the testsuite are done here (they are deterministic),
   # to save GPU-machine time; their wall times are this machine's.
   if [ "${GOFT_CHECK_CPU_HERE:-1}" = 1 ]; then
@@ -112,7 +112,7 @@ t1=$(date +%s.%N)
 say "$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "probe with cold cache: %.2f s wall", b-a}')"
 
 echo "== GPU kernel tests against the CPU (small cases, every method)"
-# (run from the package's folder: the assimilation cases read assim/testdata)
+# (run from the package's folder: the assimilation cases read model/assim/testdata)
 (cd "$root/gpu" && timeout 180 "$bin/gpu.test" -test.run 'Device' -test.v -test.timeout 170s) 2>&1 | grep -v '^=== RUN' | tee "$work/kt.txt"
 grep -q '^--- FAIL\|^FAIL' "$work/kt.txt" && say "kernel tests: FAIL" || say "kernel tests: $(grep -c 'field max rel diff' "$work/kt.txt") cases ok ($(grep -c 'bit-identical true' "$work/kt.txt") bit-identical)"
 fi
@@ -174,7 +174,7 @@ tsc=$(awk '$1 == "smooth" {print $2}' "$data/cpu/times" 2>/dev/null)
 chk=$("$bin/gpucheck" compare -ref "$data/smooth/reference" -cpu "$data/cpu/smooth" -gpu "$work/smooth_gpu" -n 1 -name smooth | cut -c32-)
 say "smooth_magnetogram example: GPU ${ts} s and ${ts2} s wall; CPU ${tsc:-?} s (prepared beforehand); HipFT 2-thread 3.72 s on the 2-core build machine (bench/RESULTS.md); $chk"
 
-echo "== HipFT option cases (run/testdata/hipft_options: every option the testsuite leaves at its default)"
+echo "== HipFT option cases (hipft/run/testdata/hipft_options: every option the testsuite leaves at its default)"
 npass=0 nall=0 worst=0 expected=""
 for d in "$data/options"/*/; do
   c=$(basename "$d")

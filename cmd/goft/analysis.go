@@ -16,12 +16,12 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"goft/analysis"
-	"goft/output"
-	"goft/plot"
-	"goft/psihdf"
-	"goft/report"
-	"goft/suite"
+	"github.com/goft-sft/goft/format/psihdf"
+	"github.com/goft-sft/goft/hipft/output"
+	"github.com/goft-sft/goft/hipft/suite"
+	"github.com/goft-sft/goft/post/analysis"
+	"github.com/goft-sft/goft/post/plot"
+	"github.com/goft-sft/goft/post/report"
 )
 
 // parseInterspersed parses flags that may come before, between or after

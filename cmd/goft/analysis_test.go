@@ -14,11 +14,11 @@ import (
 	"sync"
 	"testing"
 
-	"goft/analysis"
-	"goft/analysis/testrun"
-	"goft/mesh"
-	"goft/output"
-	"goft/psihdf"
+	"github.com/goft-sft/goft/format/psihdf"
+	"github.com/goft-sft/goft/hipft/output"
+	"github.com/goft-sft/goft/internal/testrun"
+	"github.com/goft-sft/goft/model/mesh"
+	"github.com/goft-sft/goft/post/analysis"
 )
 
 // goft runs the command line and returns its exit code and output.
@@ -694,7 +694,7 @@ func TestHelpExplainsEveryFlag(t *testing.T) {
 }
 
 // TestCompare checks goft compare on HipFT's histories of an option case
-// (run/testdata/hipft_options/strang): against a copy of themselves every
+// (hipft/run/testdata/hipft_options/strang): against a copy of themselves every
 // realization passes with identical numbers; a last-line BR_MAX changed in
 // its sixth digit fails the rule at the default precision (6) but passes
 // at 3 (the rule's P+3 characters of a positive value hold P+1 decimals),
@@ -760,7 +760,7 @@ func TestCompareMaps(t *testing.T) {
 }
 
 func TestCompare(t *testing.T) {
-	ref := filepath.Join("..", "..", "run", "testdata", "hipft_options", "strang", "reference")
+	ref := filepath.Join("..", "..", "hipft", "run", "testdata", "hipft_options", "strang", "reference")
 	run := t.TempDir()
 	files, _ := filepath.Glob(filepath.Join(ref, "hipft_history_*.out"))
 	if len(files) != 3 {
@@ -812,7 +812,7 @@ func TestCompare(t *testing.T) {
 // reference, on the staggered meshes with ghost points): they are
 // accepted and labelled in m/s.
 func TestPlotFlowMaps(t *testing.T) {
-	dir := filepath.Join("..", "..", "run", "testdata", "hipft_options", "output_flows", "reference", "output_flows")
+	dir := filepath.Join("..", "..", "hipft", "run", "testdata", "hipft_options", "output_flows", "reference", "output_flows")
 	for _, name := range []string{"hipft_flow_vt_idx000002.h5", "hipft_flow_vp_idx000003.h5"} {
 		out := filepath.Join(t.TempDir(), "flow.png")
 		rc, stdout, stderr := goft(t, "plot", filepath.Join(dir, name), "-o", out)

@@ -7,11 +7,11 @@ import (
 	"os"
 	"strings"
 
-	"goft/ensemble"
-	"goft/input"
-	"goft/output"
-	"goft/run"
-	"goft/sweep"
+	"github.com/goft-sft/goft/hipft/ensemble"
+	"github.com/goft-sft/goft/hipft/input"
+	"github.com/goft-sft/goft/hipft/output"
+	"github.com/goft-sft/goft/hipft/run"
+	"github.com/goft-sft/goft/hipft/sweep"
 )
 
 // runPart runs one process's share of a multi-process ensemble in the

@@ -13,10 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"goft/demo"
-	"goft/ensemble"
-	"goft/psihdf"
-	"goft/run"
+	"github.com/goft-sft/goft/format/psihdf"
+	"github.com/goft-sft/goft/hipft/ensemble"
+	"github.com/goft-sft/goft/hipft/run"
+	"github.com/goft-sft/goft/internal/demo"
 )
 
 // ensembleInput is the 5-realization test case: diffusion with a different

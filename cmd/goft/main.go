@@ -22,12 +22,12 @@ import (
 	"syscall"
 	"time"
 
-	"goft/demo"
-	"goft/ensemble"
-	"goft/gpu"
-	"goft/input"
-	"goft/progress"
-	"goft/run"
+	"github.com/goft-sft/goft/arch/gpu"
+	"github.com/goft-sft/goft/hipft/ensemble"
+	"github.com/goft-sft/goft/hipft/input"
+	"github.com/goft-sft/goft/hipft/run"
+	"github.com/goft-sft/goft/internal/demo"
+	"github.com/goft-sft/goft/internal/progress"
 
 	"golang.org/x/term"
 )

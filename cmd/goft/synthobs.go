@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"goft/psihdf"
-	"goft/synthobs"
+	"github.com/goft-sft/goft/format/psihdf"
+	"github.com/goft-sft/goft/stage/synthobs"
 )
 
 const synthObsSummary = `Makes a synthetic data-assimilation data set in HipFT's format from a

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"goft/assim"
-	"goft/psihdf"
-	"goft/synthobs"
+	"github.com/goft-sft/goft/format/psihdf"
+	"github.com/goft-sft/goft/model/assim"
+	"github.com/goft-sft/goft/stage/synthobs"
 )
 
 func writeSynthMap(t *testing.T, dir string) string {

@@ -1,0 +1,228 @@
+package run
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/goft-sft/goft/hipft/output"
+	"github.com/goft-sft/goft/model/assim"
+	"github.com/goft-sft/goft/model/flow"
+	"github.com/goft-sft/goft/model/source"
+)
+
+// CheckpointName is the default checkpoint file of a run (in its folder).
+const CheckpointName = "goft_checkpoint.bin"
+
+// checkpointVersion changes whenever the checkpoint layout does.
+const checkpointVersion = 1
+
+// checkpoint is everything a run needs to continue bit for bit: the field
+// of every realization, the clock and time-step bookkeeping, the flow
+// state, the output indices and the length of every appended file.
+type checkpoint struct {
+	Version      int
+	Digest       string // of the processed input parameters and the part
+	Offset       int
+	NReal        int
+	Time         float64
+	Step         int64
+	Dt           float64
+	Reason       string
+	TSU, FCU     bool
+	DtMaxFlow    float64
+	DtAdvUsed    float64
+	DtDiffStable float64
+	DiffPerStep  int64
+	DiffCycles   int64
+	IdxHist      int64
+	IdxOut       int64
+	F            []float64
+	Flows        *flow.State
+	Assim        *assim.State
+	Sources      *source.State
+	FileSizes    map[string]int64
+	Timing       output.Timing
+}
+
+// CheckpointPolicy says when a run writes its checkpoint (besides every
+// clean stop): every SimHours of simulated time and/or every WallClock of
+// elapsed time. Zero values turn that trigger off.
+type CheckpointPolicy struct {
+	SimHours  float64       // simulated hours between checkpoints (0: off)
+	WallClock time.Duration // wall-clock time between checkpoints (0: off)
+	// Path is the checkpoint file ("" means CheckpointName in the run
+	// folder, with the part suffix in multi-process runs).
+	Path string
+}
+
+// digest identifies the input a checkpoint belongs to.
+func (r *Run) digest() (string, error) {
+	h := sha256.New()
+	if err := r.P.WriteUsed(h); err != nil {
+		return "", err
+	}
+	fmt.Fprintf(h, "part %d %d", r.Offset, r.NReal)
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func (r *Run) checkpointPath() string {
+	if r.opt.Checkpoint.Path != "" {
+		return r.path(r.opt.Checkpoint.Path)
+	}
+	return r.path(r.partName(CheckpointName))
+}
+
+// WriteCheckpoint writes the run's state atomically to its checkpoint file.
+func (r *Run) WriteCheckpoint() error {
+	d, err := r.digest()
+	if err != nil {
+		return err
+	}
+	c := checkpoint{Version: checkpointVersion, Digest: d, Offset: r.Offset, NReal: r.NReal,
+		Time: r.Time, Step: r.Step, Dt: r.Dt, Reason: r.Reason, TSU: r.tsu, FCU: r.fcu,
+		DtMaxFlow: r.dtMaxFlow, DtAdvUsed: r.dtAdvUsed, DtDiffStable: r.dtDiffStable,
+		DiffPerStep: r.diffPerStep, DiffCycles: r.diffCycles, IdxHist: r.idxHist, IdxOut: r.idxOut,
+		F: r.F, FileSizes: map[string]int64{}, Timing: r.timing}
+	if err := r.be.Download(r.F); err != nil {
+		return err
+	}
+	if r.flows != nil {
+		v, err := r.be.Velocity()
+		if err != nil {
+			return err
+		}
+		if v != r.flows.V {
+			copy(r.flows.V.Vt, v.Vt)
+			copy(r.flows.V.Vp, v.Vp)
+		}
+		s, err := r.flows.State()
+		if err != nil {
+			return err
+		}
+		c.Flows = &s
+	}
+	if r.asm != nil {
+		st := r.asm.State()
+		c.Assim = &st
+	}
+	if r.src != nil {
+		st, err := r.src.State()
+		if err != nil {
+			return err
+		}
+		c.Sources = &st
+	}
+	if err := r.hist.Sizes(c.FileSizes); err != nil {
+		return err
+	}
+	for _, f := range []*output.AppendFile{r.mapList, r.flowList} {
+		if f == nil {
+			continue
+		}
+		if err := f.Sync(); err != nil {
+			return err
+		}
+		n, err := f.Size()
+		if err != nil {
+			return err
+		}
+		c.FileSizes[filepath.Base(f.Path)] = n
+	}
+	r.lastCheckpointTime, r.lastCheckpointWall = r.Time, time.Now()
+	return output.WriteFileAtomic(r.checkpointPath(), func(w io.Writer) error {
+		return gob.NewEncoder(w).Encode(&c)
+	})
+}
+
+// readCheckpoint loads and checks the checkpoint at path against this run.
+func (r *Run) readCheckpoint(path string) (*checkpoint, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("no checkpoint to resume from: %s does not exist (a run writes one at a clean stop, or periodically with -checkpoint-hours / -checkpoint-minutes)", path)
+		}
+		return nil, fmt.Errorf("cannot read checkpoint: %w", err)
+	}
+	var c checkpoint
+	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&c); err != nil {
+		return nil, fmt.Errorf("checkpoint %s is damaged or not a goft checkpoint: %v", path, err)
+	}
+	if c.Version != checkpointVersion {
+		return nil, fmt.Errorf("checkpoint %s has format version %d; this goft reads version %d", path, c.Version, checkpointVersion)
+	}
+	d, err := r.digest()
+	if err != nil {
+		return nil, err
+	}
+	if c.Digest != d {
+		return nil, fmt.Errorf("checkpoint %s was written for different input parameters (or another part of the ensemble) than %s; resume with the same hipft.in", path, r.P.File)
+	}
+	if len(c.F) != len(r.F) {
+		return nil, fmt.Errorf("checkpoint %s holds %d field values, the run needs %d", path, len(c.F), len(r.F))
+	}
+	if c.Time >= r.P.TimeEnd {
+		return nil, fmt.Errorf("checkpoint %s is at time %g h, the end of the run (time_end = %g h): nothing to resume", path, c.Time, r.P.TimeEnd)
+	}
+	return &c, nil
+}
+
+// restore puts the run in the checkpointed state.
+func (r *Run) restore(c *checkpoint) error {
+	copy(r.F, c.F)
+	r.statsValid = false
+	if err := r.be.Upload(r.F); err != nil {
+		return err
+	}
+	r.Time, r.Step, r.Dt, r.Reason = c.Time, c.Step, c.Dt, c.Reason
+	r.tsu, r.fcu = c.TSU, c.FCU
+	r.dtMaxFlow, r.dtAdvUsed, r.dtDiffStable = c.DtMaxFlow, c.DtAdvUsed, c.DtDiffStable
+	r.diffPerStep, r.diffCycles = c.DiffPerStep, c.DiffCycles
+	r.idxHist, r.idxOut = c.IdxHist, c.IdxOut
+	r.timing = c.Timing
+	if r.flows != nil {
+		if c.Flows == nil {
+			return fmt.Errorf("the checkpoint has no flow state")
+		}
+		if err := r.flows.Restore(*c.Flows); err != nil {
+			return err
+		}
+		if err := r.be.RestoreVelocity(r.flows.V); err != nil {
+			return err
+		}
+	}
+	if r.asm != nil {
+		if c.Assim == nil {
+			return fmt.Errorf("the checkpoint has no data-assimilation state")
+		}
+		if err := r.asm.Restore(*c.Assim); err != nil {
+			return err
+		}
+	}
+	if r.src != nil {
+		if c.Sources == nil {
+			return fmt.Errorf("the checkpoint has no source state")
+		}
+		if err := r.src.Restore(*c.Sources); err != nil {
+			return err
+		}
+	}
+	r.lastCheckpointTime, r.lastCheckpointWall = r.Time, time.Now()
+	return nil
+}
+
+// checkpointDue reports whether the policy asks for a checkpoint now.
+func (r *Run) checkpointDue() bool {
+	pol := r.opt.Checkpoint
+	if pol.SimHours > 0 && r.Time >= r.lastCheckpointTime+pol.SimHours {
+		return true
+	}
+	return pol.WallClock > 0 && time.Since(r.lastCheckpointWall) >= pol.WallClock
+}

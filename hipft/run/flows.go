@@ -1,0 +1,109 @@
+package run
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/goft-sft/goft/format/psihdf"
+	"github.com/goft-sft/goft/hipft/output"
+	"github.com/goft-sft/goft/model/advection"
+	"github.com/goft-sft/goft/model/flow"
+)
+
+// loadFlows builds the flow models and the advection scheme (load_flows).
+func (r *Run) loadFlows() error {
+	p := r.P
+	cfg := flow.Config{
+		UseFiles: p.UseFlowFromFiles, ListFile: r.path(p.FlowListFilename), RootDir: r.path(p.FlowRootDir),
+		MFModel: p.FlowMfModel, MFP1: p.FlowMfCoefP1Values, MFP3: p.FlowMfCoefP3Values, MFP5: p.FlowMfCoefP5Values,
+		DRModel: p.FlowDrModel, DRP0: p.FlowDrCoefP0Values, DRP2: p.FlowDrCoefP2Values, DRP4: p.FlowDrCoefP4Values,
+		VpRigidOmega: r.vpOmega, VtConst: r.vtConst, RigidOmega: p.FlowRigidOmega,
+		Attenuate: p.FlowAttenuate, AttenuateValues: p.FlowAttenuateValues,
+		Extra: r.opt.ExtraFlowModels,
+	}
+	reg := r.opt.FlowRegistry
+	if reg == nil {
+		reg = flow.DefaultRegistry()
+	}
+	var err error
+	if r.flows, err = flow.FromConfig(&cfg, reg, r.Mesh, r.NReal, p.TimeStart, r.pool); err != nil {
+		return err
+	}
+	if r.adv, err = advection.New(r.Mesh, r.NReal, p.FlowNumMethod, p.Upwind, p.WenoEps, r.pool); err != nil {
+		return fmt.Errorf("%s: %w", p.Where("flow_num_method"), err)
+	}
+	return nil
+}
+
+// updateFlows recomputes the velocity when needed, from the field at the
+// start of the step (update_flow).
+func (r *Run) updateFlows() error {
+	changed, err := r.be.UpdateFlows(r.Time)
+	if err != nil {
+		return r.flowError(err)
+	}
+	if changed {
+		r.tsu, r.fcu = true, true
+	}
+	return nil
+}
+
+// flowError puts the input file and line of the parameter behind a flow
+// model in front of a *flow.NonFiniteError about it.
+func (r *Run) flowError(err error) error {
+	var nf *flow.NonFiniteError
+	if errors.As(err, &nf) {
+		if name := flow.ModelParam(nf.Model); name != "" {
+			return fmt.Errorf("%s: %s: %w", r.P.Where(name), name, err)
+		}
+	}
+	return err
+}
+
+// advect takes one advection call of dt hours.
+func (r *Run) advect(dt float64) {
+	t0 := time.Now()
+	r.statsValid = false
+	if err := r.be.Advect(dt); err != nil {
+		r.hookErr = err
+	}
+	r.dtAdvUsed = dt
+	r.timing.Advection += time.Since(t0)
+}
+
+// writeFlows writes the velocity of the current output index (write_flows);
+// HipFT writes flow files only for a single realization.
+func (r *Run) writeFlows() error {
+	p := r.P
+	base := fmt.Sprintf("%s_vX_idx%06d.h5", flowRoot, r.idxOut)
+	if p.NRealizations == 1 {
+		v, err := r.be.Velocity()
+		if err != nil {
+			return err
+		}
+		vt, vp, err := flow.OutputMaps(r.Mesh, v, 0)
+		if err != nil {
+			return err
+		}
+		for _, x := range []struct {
+			kind string
+			m    *psihdf.Map
+		}{{"vt", vt}, {"vp", vp}} {
+			name := fmt.Sprintf("%s_%s_idx%06d.h5", flowRoot, x.kind, r.idxOut)
+			if err := psihdf.Write(r.path(filepath.Join(p.OutputFlowsDirectory, name)), x.m, p.OutputSinglePrecision); err != nil {
+				return fmt.Errorf("writing flow map %s: %w", name, err)
+			}
+		}
+	} else {
+		r.logf(" SORRY!  Multiple realization flow output not yet implemented!\n")
+	}
+	if r.flowList == nil {
+		return nil
+	}
+	return r.flowList.Line(output.MapListLine(r.idxOut, r.Time, base))
+}
+
+// flowRoot is HipFT's output_flows_root_filename (not settable).
+const flowRoot = "hipft_flow"

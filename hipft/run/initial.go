@@ -1,0 +1,224 @@
+package run
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/goft-sft/goft/format/psihdf"
+	"github.com/goft-sft/goft/model/diag"
+	"github.com/goft-sft/goft/model/mesh"
+	"github.com/goft-sft/goft/model/validation"
+)
+
+// loadInitialCondition builds the mesh and the initial field of every
+// realization (HipFT's load_initial_condition, section 4).
+func (r *Run) loadInitialCondition() error {
+	p := r.P
+	nr := r.NReal
+	var phi, theta []float64
+	var maps [][]float64 // per realization, map layout (phi fastest)
+	if p.InitialMapFilename == "" {
+		um, err := mesh.Uniform(p.ResNt, p.ResNp)
+		if err != nil {
+			return fmt.Errorf("res_nt/res_np: %w", err)
+		}
+		phi, theta = um.Phi[:um.NPhiFile], um.Theta
+		maps = make([][]float64, nr)
+		zero := make([]float64, len(phi)*len(theta))
+		for i := range maps {
+			maps[i] = zero
+		}
+	} else {
+		mp, err := psihdf.Read(r.path(p.InitialMapFilename))
+		if err != nil {
+			return fmt.Errorf("initial_map_filename: %w", err)
+		}
+		phi, theta = mp.Scales[0], mp.Scales[1]
+		n := len(phi) * len(theta)
+		maps = make([][]float64, nr)
+		switch len(mp.Dims) {
+		case 2:
+			for i := range maps {
+				maps[i] = mp.Data // read only: shared
+			}
+		case 3:
+			if mp.Dims[2] != p.NRealizations {
+				return fmt.Errorf("initial_map_filename %q holds %d realizations but n_realizations = %d; give a 2D map (copied to every realization) or a 3D map with n_realizations slices",
+					p.InitialMapFilename, mp.Dims[2], p.NRealizations)
+			}
+			for i := range maps {
+				g := r.Offset + i
+				maps[i] = mp.Data[n*g : n*(g+1)]
+			}
+		default:
+			return fmt.Errorf("initial_map_filename %q: a %dD dataset; the initial map must be 2D or 3D", p.InitialMapFilename, len(mp.Dims))
+		}
+	}
+	r.vtConst, r.vpOmega = p.FlowVtConst, p.FlowVpRigidOmega
+	switch p.ValidationRun {
+	case 1:
+		if !p.AdvanceDiffusion {
+			return fmt.Errorf("%s: validation_run = 1 (soccer ball) needs advance_diffusion = .true.", p.File)
+		}
+		r.soccerU0 = validation.SoccerBall(phi, theta)
+		for i := range maps {
+			maps[i] = r.soccerU0
+		}
+		if err := r.writeMapLayout(p.OutputMapRootFilename+"_initial_0.h5", maps, phi, theta, p.OutputMap2D && p.NRealizations == 1); err != nil {
+			return err
+		}
+		final := make([][]float64, nr)
+		for i := range final {
+			final[i] = make([]float64, len(r.soccerU0))
+			decay := validation.SoccerDecay(p.DiffusionCoefConstants[i], p.DiffusionCoefFactor, p.TimeEnd)
+			for q, v := range r.soccerU0 {
+				final[i][q] = v * decay
+			}
+		}
+		if err := r.writeMapLayout(p.OutputMapRootFilename+"_final_analytic.h5", final, phi, theta, p.OutputMap2D && p.NRealizations == 1); err != nil {
+			return err
+		}
+	case 2:
+		span := p.TimeEnd - p.TimeStart
+		thetaEnd := math.Pi / 4
+		if math.Abs(p.FlowVtConst) > 0 {
+			r.vtConst = (math.Pi / 2 / span) / mesh.KmPerSToRsPerHr
+			thetaEnd = 3 * math.Pi / 4
+			r.logf("\n   WARNING:  Overriding FLOW_VT_CONST from %g to %g\n", p.FlowVtConst, r.vtConst)
+		}
+		if math.Abs(p.FlowVpRigidOmega) > 0 {
+			r.vpOmega = (mesh.TwoPi / span) / mesh.KmPerSToRsPerHr
+			r.logf("\n   WARNING:  Overriding FLOW_VP_RIGID_OMEGA from %g to %g\n", p.FlowVpRigidOmega, r.vpOmega)
+		}
+		blobs := validation.Blobs(phi, theta, validation.BlobTheta0, p.ValidationRunWidth)
+		for i := range maps {
+			maps[i] = blobs
+		}
+		final := [][]float64{validation.Blobs(phi, theta, thetaEnd, p.ValidationRunWidth)}
+		if err := r.writeMapLayout(p.OutputMapRootFilename+"_final_analytic.h5", final, phi, theta, true); err != nil {
+			return err
+		}
+	}
+
+	m, err := mesh.New(phi, theta)
+	if err != nil {
+		if p.InitialMapFilename != "" {
+			return fmt.Errorf("initial_map_filename %q: %w", p.InitialMapFilename, err)
+		}
+		return err
+	}
+	r.Mesh = m
+	r.F = make([]float64, m.Size()*nr)
+	n := m.Size()
+	for i, mp := range maps {
+		if i > 0 && len(mp) > 0 && &mp[0] == &maps[0][0] { // the same map: the same values
+			copy(r.F[n*i:n*(i+1)], r.F[:n])
+			continue
+		}
+		m.FromMapLayout(r.F[n*i:n*(i+1)], mp)
+	}
+	m.PoleAverage(r.F, nr)
+	if p.InitialMapFluxBalance {
+		for i := 0; i < nr; i++ {
+			diag.BalanceFlux(m, r.F[n*i:n*(i+1)])
+		}
+	}
+	for i := range r.F {
+		r.F[i] = p.InitialMapMultFac * r.F[i]
+	}
+	if r.resuming {
+		return nil
+	}
+	return r.writeMap(r.path(p.OutputMapRootFilename+"_initial.h5"), r.F)
+}
+
+// writeMapLayout writes per-realization fields given in map layout on the
+// file scales phi and theta (used for the validation extras).
+func (r *Run) writeMapLayout(name string, maps [][]float64, phi, theta []float64, twoD bool) error {
+	if r.resuming {
+		return nil // written by the run being resumed
+	}
+	n := len(phi) * len(theta)
+	out := &psihdf.Map{Scales: [][]float64{phi, theta}}
+	if twoD {
+		out.Dims = []int{len(phi), len(theta)}
+		out.Data = maps[0]
+	} else {
+		out.Dims = []int{len(phi), len(theta), len(maps)}
+		out.Data = make([]float64, 0, n*len(maps))
+		for _, mp := range maps {
+			out.Data = append(out.Data, mp...)
+		}
+		out.Scales = append(out.Scales, nil)
+	}
+	if twoD {
+		if !r.rank0() {
+			return nil
+		}
+	} else {
+		out.Scales[2] = r.realizationScale(len(maps))
+		name = r.partName(name)
+	}
+	return psihdf.Write(r.path(name), out, r.P.OutputSinglePrecision)
+}
+
+// realizationScale is the dim3 scale of a 3D map: the global realization
+// numbers (1-based) of the n realizations this process holds.
+func (r *Run) realizationScale(n int) []float64 {
+	s := make([]float64, n)
+	for i := range s {
+		s[i] = float64(r.Offset + i + 1)
+	}
+	return s
+}
+
+// writeMap writes field f of every realization as HipFT's write_map: both
+// the phi = 0 and 2pi columns, optionally flux balanced (a copy), 2D when
+// output_map_2d and one realization, else 3D with realizations slowest.
+func (r *Run) writeMap(path string, f []float64) error {
+	m := r.Mesh
+	p := r.P
+	ntm, nPhi, n := m.NThetaMain, m.NPhiFile, m.Size()
+	out := &psihdf.Map{Scales: [][]float64{m.Phi[:nPhi], m.Theta}}
+	out.Data = make([]float64, nPhi*ntm*r.NReal)
+	var tmp []float64
+	for i := 0; i < r.NReal; i++ {
+		src := f[n*i : n*(i+1)]
+		if p.OutputMapFluxBalance {
+			tmp = append(tmp[:0], src...)
+			diag.BalanceFlux(m, tmp)
+			src = tmp
+		}
+		transpose(out.Data[nPhi*ntm*i:nPhi*ntm*(i+1)], src, ntm, nPhi)
+	}
+	if p.OutputMap2D && p.NRealizations == 1 {
+		out.Dims = []int{nPhi, ntm}
+	} else {
+		out.Dims = []int{nPhi, ntm, r.NReal}
+		out.Scales = append(out.Scales, r.realizationScale(r.NReal))
+		path = r.partName(path)
+	}
+	if err := psihdf.Write(path, out, p.OutputSinglePrecision); err != nil {
+		return fmt.Errorf("writing map %s: %w", path, err)
+	}
+	return nil
+}
+
+// transpose writes the first nPhi columns of src (theta fastest, ntm rows
+// a column) into dst in map layout (phi fastest), dst[k+nPhi*j] =
+// src[j+ntm*k], by tiles that stay in cache.
+func transpose(dst, src []float64, ntm, nPhi int) {
+	const tile = 32
+	for k0 := 0; k0 < nPhi; k0 += tile {
+		k1 := min(k0+tile, nPhi)
+		for j0 := 0; j0 < ntm; j0 += tile {
+			j1 := min(j0+tile, ntm)
+			for j := j0; j < j1; j++ {
+				row := dst[nPhi*j : nPhi*j+k1]
+				for k := k0; k < k1; k++ {
+					row[k] = src[j+ntm*k]
+				}
+			}
+		}
+	}
+}

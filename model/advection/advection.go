@@ -1,0 +1,317 @@
+// Package advection implements HipFT's advection of Br by the surface flow,
+// dBr/dt + div(v Br) = 0 on the unit sphere (hipft-model.md section 7): the
+// flux-form operator with its small-cap pole closure, first-order upwind and
+// CS-WENO3(h) fluxes with local Lax-Friedrichs splitting, the forward Euler,
+// SSPRK(3,3) and SSPRK(4,3) integrators, and the flow CFL limit.
+//
+// Fields are flat slices of all realizations in mesh order (theta fastest,
+// then phi, then realization), Br in Gauss; velocities are in Rs/hr and
+// times in hours. Every kernel runs over (realization, phi column) on a
+// parallel.Pool and Step does not allocate.
+package advection
+
+import (
+	"fmt"
+
+	"github.com/goft-sft/goft/internal/parallel"
+	"github.com/goft-sft/goft/model/flow"
+	"github.com/goft-sft/goft/model/mesh"
+)
+
+// Time integrators (HipFT's advection_num_method_time).
+const (
+	FE      = 1 // forward Euler
+	SSPRK33 = 2 // SSPRK(3,3)
+	SSPRK43 = 3 // SSPRK(4,3), CFL coefficient 2
+)
+
+// Spatial schemes (HipFT's advection_num_method_space).
+const (
+	Upwind = 1 // donor cell with coefficient upwind
+	WENO3  = 2 // CS-WENO3(h) with local Lax-Friedrichs splitting
+)
+
+// Methods maps flow_num_method (1..4) to the (time, space) pair:
+// 1 FE+upwind, 2 SSPRK33+upwind, 3 SSPRK33+WENO3, 4 SSPRK43+WENO3.
+func Methods(flowNumMethod int) (timeMethod, spaceMethod int, err error) {
+	switch flowNumMethod {
+	case 1:
+		return FE, Upwind, nil
+	case 2:
+		return SSPRK33, Upwind, nil
+	case 3:
+		return SSPRK33, WENO3, nil
+	case 4:
+		return SSPRK43, WENO3, nil
+	}
+	return 0, 0, fmt.Errorf("advection: invalid flow_num_method %d; valid values are 1 (FE + upwind), 2 (SSPRK(3,3) + upwind), 3 (SSPRK(3,3) + WENO3), 4 (SSPRK(4,3) + WENO3)", flowNumMethod)
+}
+
+// HipFT's literals for the Runge-Kutta coefficients.
+const (
+	third    = 0.33333333333333333
+	twoThird = 0.66666666666666666
+	sixth    = 0.16666666666666666
+)
+
+// wenoWeights are the CS-WENO3 grid weights of one face, taken at the cell
+// before the face (A: index j-1) and after it (B: index j).
+type wenoWeights struct {
+	cmcA, ccpA, pTA, mcTA, epsA float64
+	cmcB, ccpB, mTB, cpTB, epsB float64
+	opA, opB                    float64 // 1+cmcA and 1+ccpB
+}
+
+// vector returns w's twelve values in the order of the AVX2 kernels'
+// weight vectors (weno_amd64.s).
+func (w *wenoWeights) vector() [12]float64 {
+	return [12]float64{w.cmcA, w.ccpA, w.pTA, w.mcTA, w.epsA, w.cmcB, w.ccpB, w.mTB, w.cpTB, w.epsB, w.opA, w.opB}
+}
+
+// Advector advances Br by advection for every realization.
+type Advector struct {
+	Mesh        *mesh.Mesh // the mesh all realizations share
+	NReal       int        // number of realizations
+	TimeMethod  int        // FE, SSPRK33 or SSPRK43
+	SpaceMethod int        // Upwind or WENO3
+	UpwindCoef  float64    // upwind: 1 is donor cell, 0 central
+	WenoEps     float64    // weno_eps: <= 0 means the local cell width
+
+	v *flow.Velocity
+	// AlphaT and AlphaP are the local Lax-Friedrichs speeds (Rs/hr) on the
+	// main mesh (WENO3 only), recomputed by SetVelocity.
+	AlphaT, AlphaP []float64
+
+	wT []wenoWeights // per theta face, 0..NThetaHalf-1 (faces 2..NThetaMain-2 used)
+	wP []wenoWeights // per phi face, 0..NPhiHalf-1 (faces 1..NPhiMain-2 used)
+	// wTv holds wT for the AVX2 kernel in blocks of four faces from face 2,
+	// each block twelve 4-lane vectors (lane l = face 2+4*block+l), then a
+	// block of the last four faces ntm-5..ntm-2 (nil if ntm < 7); wPv
+	// holds wP with each value repeated four times, 48 values per face.
+	wTv, wPv []float64
+
+	poleN, poleS float64 // 2/(pi dth) at the first and last interior theta faces
+
+	f1, aop, fluxT, fluxP []float64
+	colMin                []float64
+
+	// Arguments of the current stage, read by the parallel bodies.
+	in, x, y, out []float64
+	ca, cb, cc    float64
+	kind2         bool
+
+	fluxBody, opBody, poleBody, alphaBody, cflBody parallel.Body
+	pool                                           *parallel.Pool
+}
+
+// New prepares advection on m for nReal realizations with flow_num_method
+// method (1..4), the upwind coefficient upwind and weno_eps wenoEps (<= 0:
+// the local cell width in radians). pool may be nil (serial). A velocity
+// must be set with SetVelocity before Step or StableDt.
+func New(m *mesh.Mesh, nReal int, method int, upwind, wenoEps float64, pool *parallel.Pool) (*Advector, error) {
+	tm, sm, err := Methods(method)
+	if err != nil {
+		return nil, err
+	}
+	if nReal < 1 {
+		return nil, fmt.Errorf("advection: need at least one realization (got %d)", nReal)
+	}
+	if m.NThetaMain < 5 || m.NPhiMain < 6 {
+		return nil, fmt.Errorf("advection: mesh too small (%d theta x %d phi points; need at least 5 x 5)", m.NThetaMain, m.NPhiFile)
+	}
+	ntm, nt, npm, np := m.NThetaMain, m.NThetaHalf, m.NPhiMain, m.NPhiHalf
+	n := ntm * npm * nReal
+	a := &Advector{Mesh: m, NReal: nReal, TimeMethod: tm, SpaceMethod: sm,
+		UpwindCoef: upwind, WenoEps: wenoEps, pool: pool,
+		f1: make([]float64, n), aop: make([]float64, n),
+		fluxT:  make([]float64, nt*npm*nReal),
+		fluxP:  make([]float64, ntm*np*nReal),
+		colMin: make([]float64, (npm-2)*nReal),
+	}
+	a.poleN = 2 * m.DThetaHalfInv[1] * mesh.InvPi
+	a.poleS = 2 * m.DThetaHalfInv[nt-2] * mesh.InvPi
+	if sm == WENO3 {
+		a.AlphaT = make([]float64, n)
+		a.AlphaP = make([]float64, n)
+		a.setWeights()
+	}
+	a.fluxBody = a.fluxColumns
+	a.opBody = a.operatorColumns
+	a.poleBody = a.poleRealizations
+	a.alphaBody = a.alphaColumns
+	a.cflBody = a.cflColumns
+	return a, nil
+}
+
+// setWeights precomputes the CS-WENO3 grid weights and epsilons (section
+// 7.4) from the main-cell widths.
+func (a *Advector) setWeights() {
+	m := a.Mesh
+	ntm, nt, npm, np := m.NThetaMain, m.NThetaHalf, m.NPhiMain, m.NPhiHalf
+	type w6 struct{ ccp, cmc, mT, cpT, pT, mcT float64 }
+	grid := func(d []float64, lo, hi int, out []w6) {
+		for j := lo; j <= hi; j++ {
+			tot := d[j-1] + d[j] + d[j+1]
+			out[j] = w6{
+				ccp: d[j] / (d[j] + d[j+1]),
+				cmc: d[j] / (d[j-1] + d[j]),
+				mT:  d[j-1] / tot,
+				cpT: (d[j] + d[j+1]) / tot,
+				pT:  d[j+1] / tot,
+				mcT: (d[j-1] + d[j]) / tot,
+			}
+		}
+	}
+	gt := make([]w6, nt)
+	grid(m.DTheta, 1, nt-3, gt)
+	gp := make([]w6, np)
+	grid(m.DPhi, 1, np-2, gp)
+	gp[0], gp[np-1] = gp[np-2], gp[1]
+
+	epsT := make([]float64, ntm)
+	epsP := make([]float64, npm)
+	for j := range epsT {
+		epsT[j] = a.WenoEps
+		if a.WenoEps <= 0 {
+			epsT[j] = m.DTheta[j]
+		}
+	}
+	for k := range epsP {
+		epsP[k] = a.WenoEps
+		if a.WenoEps <= 0 {
+			epsP[k] = m.DPhi[k]
+		}
+	}
+	face := func(g []w6, eps []float64, j int) wenoWeights {
+		A, B := g[j-1], g[j]
+		return wenoWeights{
+			cmcA: A.cmc, ccpA: A.ccp, pTA: A.pT, mcTA: A.mcT, epsA: eps[j-1],
+			cmcB: B.cmc, ccpB: B.ccp, mTB: B.mT, cpTB: B.cpT, epsB: eps[j],
+			opA: 1 + A.cmc, opB: 1 + B.ccp,
+		}
+	}
+	a.wT = make([]wenoWeights, nt)
+	for j := 2; j <= ntm-2; j++ {
+		a.wT[j] = face(gt, epsT, j)
+	}
+	a.wP = make([]wenoWeights, np)
+	for k := 1; k <= npm-2; k++ {
+		a.wP[k] = face(gp, epsP, k)
+	}
+	if nb := (ntm - 3) / 4; nb > 0 {
+		// Blocks from face 2, then one ending at the last face ntm-2.
+		a.wTv = make([]float64, 48*(nb+1))
+		for b := 0; b <= nb; b++ {
+			j0 := 2 + 4*b
+			if b == nb {
+				j0 = ntm - 5
+			}
+			for l := 0; l < 4; l++ {
+				for q, x := range a.wT[j0+l].vector() {
+					a.wTv[48*b+4*q+l] = x
+				}
+			}
+		}
+	}
+	a.wPv = make([]float64, 48*np)
+	for k := range a.wP {
+		for q, x := range a.wP[k].vector() {
+			for l := 0; l < 4; l++ {
+				a.wPv[48*k+4*q+l] = x
+			}
+		}
+	}
+}
+
+// SetVelocity sets the velocity used by Step and StableDt and, for WENO3,
+// recomputes the Lax-Friedrichs alphas (section 6.9) from it. Call it after
+// every flow update. v is used by reference; it must match the mesh and
+// realization count (SetVelocity panics otherwise).
+func (a *Advector) SetVelocity(v *flow.Velocity) {
+	if !v.Matches(a.Mesh, a.NReal) {
+		panic("advection: SetVelocity: velocity does not match the mesh or realization count")
+	}
+	a.v = v
+	if a.SpaceMethod == WENO3 {
+		a.pool.For(a.Mesh.NPhiMain*a.NReal, a.alphaBody)
+		mesh.SetPeriodic(a.AlphaP, a.Mesh.NThetaMain, a.Mesh.NPhiMain, a.NReal)
+	}
+}
+
+// Step advances f (Gauss, all realizations) in place by one advection
+// call of length dt hours with the configured integrator (section 7.5).
+// Every point is updated, the pole rows and periodic columns included, as
+// HipFT does. It does not allocate.
+func (a *Advector) Step(f []float64, dt float64) {
+	if a.v == nil {
+		panic("advection: Step before SetVelocity")
+	}
+	f1 := a.f1
+	switch a.TimeMethod {
+	case FE:
+		a.stage(f, f, f, nil, 0, 0, dt)
+	case SSPRK33:
+		a.stage(f, f1, f, nil, 0, 0, dt)
+		a.stage(f1, f1, f, f1, 0.75, 0.25, 0.25*dt)
+		a.stage(f1, f, f, f1, third, twoThird, twoThird*dt)
+	case SSPRK43:
+		a.stage(f, f1, f, nil, 0, 0, 0.5*dt)
+		a.stage(f1, f1, f1, nil, 0, 0, 0.5*dt)
+		a.stage(f1, f1, f, f1, twoThird, third, sixth*dt)
+		a.stage(f1, f, f1, nil, 0, 0, 0.5*dt)
+	}
+}
+
+// Operator computes aop = A(in) = div(v in) (Gauss/hr) for every
+// realization (sections 7.1-7.4), on all points including the poles and the
+// periodic columns.
+func (a *Advector) Operator(aop, in []float64) {
+	if a.v == nil {
+		panic("advection: Operator before SetVelocity")
+	}
+	a.in, a.out = in, nil
+	a.pool.For((a.Mesh.NPhiMain-2)*a.NReal, a.fluxBody)
+	a.pool.For((a.Mesh.NPhiMain-2)*a.NReal, a.opBody)
+	a.pool.For(a.NReal, a.poleBody)
+	copy(aop, a.aop)
+	a.in = nil
+}
+
+// stage evaluates A(in) and sets, at every point,
+//
+//	out = x - c*A(in)             (y == nil)
+//	out = ca*x + cb*y - c*A(in)   (otherwise)
+//
+// in HipFT's order of evaluation. out may alias in, x or y.
+func (a *Advector) stage(in, out, x, y []float64, ca, cb, c float64) {
+	a.in, a.out, a.x, a.y = in, out, x, y
+	a.ca, a.cb, a.cc, a.kind2 = ca, cb, c, y != nil
+	nc := (a.Mesh.NPhiMain - 2) * a.NReal
+	a.pool.For(nc, a.fluxBody)
+	a.pool.For(nc, a.opBody)
+	a.pool.For(a.NReal, a.poleBody)
+	a.in, a.out, a.x, a.y = nil, nil, nil, nil
+}
+
+// WenoWeights returns the CS-WENO3 grid weights of every theta face
+// (index 0..NThetaHalf-1; faces 2..NThetaMain-2 are set) and phi face
+// (0..NPhiHalf-1; faces 1..NPhiMain-2 are set), each as cmcA, ccpA, pTA,
+// mcTA, epsA, cmcB, ccpB, mTB, cpTB, epsB (A: the cell before the face, B:
+// after it), for other backends. Nil for upwind schemes.
+func (a *Advector) WenoWeights() (theta, phi [][10]float64) {
+	conv := func(ws []wenoWeights) [][10]float64 {
+		out := make([][10]float64, len(ws))
+		for i, w := range ws {
+			out[i] = [10]float64{w.cmcA, w.ccpA, w.pTA, w.mcTA, w.epsA, w.cmcB, w.ccpB, w.mTB, w.cpTB, w.epsB}
+		}
+		return out
+	}
+	if a.wT == nil {
+		return nil, nil
+	}
+	return conv(a.wT), conv(a.wP)
+}
+
+// PoleFactors returns the pole closure factors 2/(pi dth) at the first and
+// last interior theta faces (section 7.2).
+func (a *Advector) PoleFactors() (north, south float64) { return a.poleN, a.poleS }

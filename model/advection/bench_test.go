@@ -1,0 +1,134 @@
+package advection
+
+import (
+	"runtime"
+	"testing"
+
+	"github.com/goft-sft/goft/model/mesh"
+)
+
+// benchAdvectors returns a serial advector for method on a uniform mesh of
+// ntRes x npRes points (theta x phi, HipFT's res_nt and res_np) with nReal
+// realizations, the reference implementation of the same (see
+// reference_test.go), both with the AFT flow set, and a random field.
+func benchAdvectors(b *testing.B, ntRes, npRes, nReal, method int) (*Advector, *refAdvector, []float64) {
+	m, err := mesh.Uniform(ntRes, npRes)
+	if err != nil {
+		b.Fatal(err)
+	}
+	a, err := New(m, nReal, method, 1, 0, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	v := aftVelocity(&testing.T{}, m, nReal)
+	a.SetVelocity(v)
+	ref := newRefAdvector(a)
+	ref.refSetVelocity(v)
+	return a, ref, randomField(m, nReal, 6)
+}
+
+// timed runs op b.N times on the benchmark goroutine locked to its thread
+// and reports, besides ns/op, the thread's CPU time per operation
+// (cpu-ns/op, Linux only) and main-mesh points per CPU second for n
+// points per operation.
+func timed(b *testing.B, n int, op func()) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	b.ResetTimer()
+	t0 := threadCPU()
+	for i := 0; i < b.N; i++ {
+		op()
+	}
+	if cpu := threadCPU() - t0; cpu > 0 {
+		b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(b.N)*float64(n)/(float64(cpu)*1e-9), "points/cpu-s")
+	}
+}
+
+// benchKernel runs the "ref" (the code before optimisation) and "opt"
+// sub-benchmarks of one kernel, serially on 1024x512 cells (phi x theta)
+// with 8 realizations and SSPRK(4,3)+WENO3; each operation is one pass of
+// the kernel over every column. setup prepares both advectors once.
+func benchKernel(b *testing.B, setup func(a *Advector, r *refAdvector, f []float64), opt func(a *Advector), ref func(r *refAdvector)) {
+	a, r, f := benchAdvectors(b, 513, 1025, 8, 4)
+	setup(a, r, f)
+	b.Run("ref", func(b *testing.B) { timed(b, len(f), func() { ref(r) }) })
+	b.Run("opt", func(b *testing.B) { timed(b, len(f), func() { opt(a) }) })
+}
+
+// setStage sets both advectors up as for the third SSPRK(4,3) stage with
+// the fluxes of f, writing to a scratch field.
+func setStage(a *Advector, r *refAdvector, f []float64) {
+	out := make([]float64, len(f))
+	nc := (a.Mesh.NPhiMain - 2) * a.NReal
+	a.in, r.in = f, f
+	a.fluxColumns(0, nc)
+	r.refFluxColumns(0, nc)
+	a.out, a.x, a.y = out, f, f
+	r.out, r.x, r.y = out, f, f
+	a.ca, a.cb, a.cc, a.kind2 = twoThird, third, 0.1, true
+	r.ca, r.cb, r.cc, r.kind2 = twoThird, third, 0.1, true
+}
+
+func nCols(a *Advector) int { return (a.Mesh.NPhiMain - 2) * a.NReal }
+
+// BenchmarkKernelFlux times the WENO3 theta and phi face fluxes.
+func BenchmarkKernelFlux(b *testing.B) {
+	benchKernel(b, setStage,
+		func(a *Advector) { a.fluxColumns(0, nCols(a)) },
+		func(r *refAdvector) { r.refFluxColumns(0, (r.Mesh.NPhiMain-2)*r.NReal) })
+}
+
+// BenchmarkKernelOperatorUpdate times the operator from the fluxes and the
+// stage update (out = ca*x + cb*y - c*A) on the interior points.
+func BenchmarkKernelOperatorUpdate(b *testing.B) {
+	benchKernel(b, setStage,
+		func(a *Advector) { a.operatorColumns(0, nCols(a)) },
+		func(r *refAdvector) { r.refOperatorColumns(0, (r.Mesh.NPhiMain-2)*r.NReal) })
+}
+
+// BenchmarkKernelPoles times the pole closure, periodic copy and the
+// update of the points the operator pass leaves out.
+func BenchmarkKernelPoles(b *testing.B) {
+	benchKernel(b, setStage,
+		func(a *Advector) { a.poleRealizations(0, a.NReal) },
+		func(r *refAdvector) { r.refPoleRealizations(0, r.NReal) })
+}
+
+// BenchmarkKernelAlpha times the Lax-Friedrichs speeds (SetVelocity
+// without the periodic copy).
+func BenchmarkKernelAlpha(b *testing.B) {
+	benchKernel(b, func(*Advector, *refAdvector, []float64) {},
+		func(a *Advector) { a.alphaColumns(0, a.Mesh.NPhiMain*a.NReal) },
+		func(r *refAdvector) { r.refAlphaColumns(0, r.Mesh.NPhiMain*r.NReal) })
+}
+
+// BenchmarkKernelCFL times StableDt.
+func BenchmarkKernelCFL(b *testing.B) {
+	benchKernel(b, func(*Advector, *refAdvector, []float64) {},
+		func(a *Advector) { _ = a.StableDt(false) },
+		func(r *refAdvector) { _ = r.refStableDt(false) })
+}
+
+// BenchmarkStepSerial times one serial advection step (all stages), the
+// reference and the optimised code, for methods 4 (SSPRK(4,3)+WENO3), 3
+// and 2 (SSPRK(3,3)+upwind) at 1024x512x8 and 360x180x5 (phi x theta
+// cells x realizations).
+func BenchmarkStepSerial(b *testing.B) {
+	for _, tc := range []struct {
+		name                string
+		ntRes, npRes, nReal int
+	}{
+		{"1024x512x8", 513, 1025, 8},
+		{"360x180x5", 181, 361, 5},
+	} {
+		for _, method := range []int{4, 3, 2} {
+			b.Run(tc.name+"/method"+string(rune('0'+method)), func(b *testing.B) {
+				a, r, f := benchAdvectors(b, tc.ntRes, tc.npRes, tc.nReal, method)
+				dt := a.StableDt(false)
+				b.Run("ref", func(b *testing.B) { timed(b, len(f), func() { r.refStep(f, dt) }) })
+				b.Run("opt", func(b *testing.B) { timed(b, len(f), func() { a.Step(f, dt) }) })
+			})
+		}
+	}
+}

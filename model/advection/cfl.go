@@ -1,0 +1,129 @@
+package advection
+
+import (
+	"math"
+
+	"github.com/goft-sft/goft/model/mesh"
+)
+
+// absBits returns the bits of |x|. For non-negative floats the order of the
+// bits as unsigned integers is the order of the values, and an |NaN| is
+// above +Inf, so the largest absBits of a set is the bits of the largest
+// |x|, or of a NaN if there is one, as Go's max of the |x| gives; the
+// kernels below use it for branch-free maxima of magnitudes.
+func absBits(x float64) uint64 { return math.Float64bits(x) &^ (1 << 63) }
+
+// alphaColumns computes the local Lax-Friedrichs speeds (section 6.9) for
+// the columns k = 0..NPhiMain-1 of the flattened (realization, k) range
+// [lo, hi): AlphaT on every row from the widest |vt| stencil that fits,
+// AlphaP on the interior rows of columns 1..NPhiHalf-2 with the stencil
+// wrapped through the phi overlap. The periodic AlphaP columns are set by
+// the caller.
+func (a *Advector) alphaColumns(lo, hi int) {
+	m := a.Mesh
+	ntm, nt, npm, np := m.NThetaMain, m.NThetaHalf, m.NPhiMain, m.NPhiHalf
+	for c := lo; c < hi; c++ {
+		r, k := c/npm, c%npm
+		alphaTheta(a.AlphaT[ntm*(k+npm*r):][:ntm], a.v.Vt[nt*(k+npm*r):][:nt])
+
+		if k == 0 || k >= np-1 {
+			continue
+		}
+		vp := func(kk int) []float64 { return a.v.Vp[ntm*(kk+np*r):][:ntm] }
+		ap := a.AlphaP[ntm*(k+npm*r):][:ntm]
+		// The six phi faces of the stencil, wrapped at the ends.
+		var cols [6]int
+		switch {
+		case k == 1:
+			cols = [6]int{np - 3, 0, 1, 2, 3, 4}
+		case k == np-3:
+			cols = [6]int{k - 2, k - 1, k, k + 1, k + 2, 2}
+		case k == np-2:
+			cols = [6]int{k - 2, k - 1, k, k + 1, 2, 3}
+		default:
+			cols = [6]int{k - 2, k - 1, k, k + 1, k + 2, k + 3}
+		}
+		v0, v1, v2, v3, v4, v5 := vp(cols[0]), vp(cols[1]), vp(cols[2]), vp(cols[3]), vp(cols[4]), vp(cols[5])
+		for j := 1; j < ntm-1; j++ {
+			ap[j] = math.Float64frombits(max(absBits(v0[j]), absBits(v1[j]), absBits(v2[j]),
+				absBits(v3[j]), absBits(v4[j]), absBits(v5[j])))
+		}
+	}
+}
+
+// alphaTheta sets at[j], j = 0..len(vt)-2, to the largest |vt| over the
+// faces j-2..j+3 clipped to 0..len(vt)-1. The six-face maximum is taken as
+// the maximum of three two-face maxima, each of which serves two rows.
+func alphaTheta(at, vt []float64) {
+	nt := len(vt)
+	at = at[:nt-1]
+	vmax := func(lo, hi int) float64 {
+		x := absBits(vt[lo])
+		for i := lo + 1; i <= hi; i++ {
+			x = max(x, absBits(vt[i]))
+		}
+		return math.Float64frombits(x)
+	}
+	at[0] = vmax(0, 3)
+	at[1] = vmax(0, 4)
+	at[nt-3] = vmax(nt-5, nt-1)
+	at[nt-2] = vmax(nt-4, nt-1)
+	// p(i) = max(|vt[i]|, |vt[i+1]|); at[j] = max(p(j-2), p(j), p(j+2)).
+	pair := func(i int) uint64 { return max(absBits(vt[i]), absBits(vt[i+1])) }
+	pm2, pm1, p0, p1 := pair(0), pair(1), pair(2), pair(3)
+	vt = vt[:nt]
+	for j := 2; j <= nt-4; j++ {
+		p2 := max(absBits(vt[j+2]), absBits(vt[j+3]))
+		at[j] = math.Float64frombits(max(pm2, p0, p2))
+		pm2, pm1, p0, p1 = pm1, p0, p1, p2
+	}
+}
+
+// cflColumns stores in colMin the smallest 0.5/max(kv, tiny) over the
+// interior rows of each interior column of [lo, hi) (section 7.6). As the
+// correctly rounded 0.5/x does not increase with x > 0, that is 0.5 over
+// the largest max(kv, tiny), which leaves one division per column.
+func (a *Advector) cflColumns(lo, hi int) {
+	m := a.Mesh
+	ntm, nt, npm, np := m.NThetaMain, m.NThetaHalf, m.NPhiMain, m.NPhiHalf
+	nk := npm - 2
+	dti, sti := m.DThetaInv[:ntm], m.SinThetaInv[:ntm]
+	for c := lo; c < hi; c++ {
+		r, k := c/nk, c%nk+1
+		vt := a.v.Vt[nt*(k+npm*r):][:nt]
+		vpw := a.v.Vp[ntm*(k+np*r):][:ntm]
+		vpe := a.v.Vp[ntm*(k+1+np*r):][:ntm]
+		dpi := m.DPhiInv[k]
+		kmax := mesh.SmallValue
+		for j := 1; j < ntm-1; j++ {
+			// Rounded products (float64): no fused multiply-add.
+			kv := float64(math.Float64frombits(max(absBits(vt[j]), absBits(vt[j+1])))*dti[j]) +
+				float64(math.Float64frombits(max(absBits(vpw[j]), absBits(vpe[j])))*sti[j]*dpi)
+			kmax = max(kmax, kv)
+		}
+		a.colMin[c] = 0.5 / kmax
+	}
+}
+
+// StableDt returns HipFT's flow CFL step DTIME_ADV_STB (hours, section
+// 7.6): 0.95 times the smallest 0.5/(|vt| dt_i + |vp| st_i dp_i) over all
+// realizations and interior points, doubled when strang is set (each
+// advection call is then half a step) and doubled again for SSPRK(4,3).
+func (a *Advector) StableDt(strang bool) float64 {
+	if a.v == nil {
+		panic("advection: StableDt before SetVelocity")
+	}
+	a.pool.For(len(a.colMin), a.cflBody)
+	dtmax := math.MaxFloat64
+	for _, x := range a.colMin {
+		dtmax = min(dtmax, x)
+	}
+	dt := mesh.Safety * dtmax
+	if strang {
+		dt = 2 * dt
+	}
+	if a.TimeMethod == SSPRK43 {
+		dt = 2 * dt
+	}
+	return dt
+}

@@ -1,0 +1,303 @@
+package advection
+
+import (
+	"math"
+
+	"github.com/goft-sft/goft/model/mesh"
+)
+
+// Every expression below is written in HipFT's order of evaluation
+// (Fortran evaluates a*b*c as (a*b)*c and a+b+c as (a+b)+c, as Go does).
+// A product that is added to something is rounded explicitly (float64),
+// so that no compiler fuses them into a multiply-add (Go does on arm64 and
+// with GOAMD64=v3): every CPU, and the GPU kernels (compiled with
+// --fmad=false), then give the same bits.
+
+// upwindFlux is the donor-cell flux v*0.5*((1-c)*fc + (1+c)*fm) with
+// c = sign(upwind, v), where fc is the value after the face and fm before.
+func upwindFlux(v, fc, fm, upwind float64) float64 {
+	c := math.Copysign(upwind, v)
+	return v * 0.5 * (float64((1-c)*fc) + float64((1+c)*fm))
+}
+
+// wenoFlux is the CS-WENO3 flux at a face from the split fluxes LN (cells
+// -2, -1, 0 relative to the face) and LP (cells -1, 0, +1); cell 0 is the
+// cell after the face. The AVX2 kernels (weno_amd64.s) perform the same
+// operations in the same order.
+func wenoFlux(w *wenoWeights, nm2, nm1, n0, pm1, p0, pp1 float64) float64 {
+	// The split fluxes are products: rounded here, they are not fused
+	// into the differences below (the conversion holds across inlining).
+	nm2, nm1, n0, pm1, p0, pp1 = float64(nm2), float64(nm1), float64(n0), float64(pm1), float64(p0), float64(pp1)
+	p0m := float64(w.opA*nm1) - float64(w.cmcA*nm2)
+	p1m := float64(w.cmcB*nm1) + float64(w.ccpA*n0)
+	p0p := float64(w.opB*p0) - float64(w.ccpB*pp1)
+	p1p := float64(w.ccpA*p0) + float64(w.cmcB*pm1)
+
+	b := w.cmcA * (nm1 - nm2)
+	b0m := float64(4 * (b * b))
+	b = w.ccpA * (n0 - nm1)
+	b1m := float64(4 * (b * b))
+	b = w.ccpB * (pp1 - p0)
+	b0p := float64(4 * (b * b))
+	b = w.cmcB * (p0 - pm1)
+	b1p := float64(4 * (b * b))
+
+	// The nonlinear weights w = lin/(eps+beta)^2 are normalised and
+	// applied as (w0*p0 + w1*p1)/(w0 + w1); multiplying through by both
+	// (eps+beta)^2 factors leaves two divisions per face instead of eight
+	// (HipFT divides eight times; the results agree to round-off).
+	q0 := w.epsA + b0m
+	q0 *= q0
+	q1 := w.epsA + b1m
+	q1 *= q1
+	a0, a1 := float64(w.pTA*q1), float64(w.mcTA*q0)
+	um := (float64(a0*p0m) + float64(a1*p1m)) / (a0 + a1)
+	q0 = w.epsB + b0p
+	q0 *= q0
+	q1 = w.epsB + b1p
+	q1 *= q1
+	a0, a1 = float64(w.mTB*q1), float64(w.cpTB*q0)
+	up := (float64(a0*p0p) + float64(a1*p1p)) / (a0 + a1)
+	return up + um
+}
+
+// fluxColumns computes, for the interior phi columns k = 1..NPhiMain-2 of
+// the flattened (realization, k-1) range [lo, hi), the theta fluxes at the
+// faces of column k and the phi flux at face k (between columns k-1 and k)
+// for the interior rows.
+func (a *Advector) fluxColumns(lo, hi int) {
+	m := a.Mesh
+	ntm, nt, npm := m.NThetaMain, m.NThetaHalf, m.NPhiMain
+	nk := npm - 2
+	up := a.UpwindCoef
+	in, vt, vp := a.in, a.v.Vt, a.v.Vp
+	// in, Vp, AlphaT, AlphaP and fluxP share the layout j + ntm*(k + npm*r)
+	// (NPhiHalf == NPhiMain), so one column offset serves them all.
+	for c := lo; c < hi; c++ {
+		r, k := c/nk, c%nk+1
+		col := ntm * (k + npm*r)
+		f := in[col : col+ntm]
+		vtc := vt[nt*(k+npm*r) : nt*(k+npm*r+1)]
+		ft := a.fluxT[nt*(k+npm*r) : nt*(k+npm*r+1)]
+		fp := a.fluxP[col : col+ntm]
+
+		if a.SpaceMethod == Upwind {
+			upwindTheta(ft, vtc, f, up)
+			upwindPhi(fp, vp[col:col+ntm], f, in[col-ntm:col], up)
+			continue
+		}
+
+		// WENO3 theta fluxes, with upwind at the faces next to the poles.
+		ft[1] = upwindFlux(vtc[1], f[1], f[0], up)
+		ft[ntm-1] = upwindFlux(vtc[ntm-1], f[ntm-1], f[ntm-2], up)
+		a.wenoTheta(ft, f, vtc, a.AlphaT[col:col+ntm])
+
+		// WENO3 phi flux at face k. The split fluxes are defined on columns
+		// 0..npm-2 and continued periodically: column -1 is npm-3 and
+		// column npm-1 is 1. LN(col) uses vp at face col, LP(col) at face
+		// col+1.
+		km2, kp1 := k-2, k+1
+		if km2 < 0 {
+			km2 = npm - 3
+		}
+		if kp1 > npm-2 {
+			kp1 = 1
+		}
+		rc := npm * r
+		off := [6]int{ntm * (km2 + rc), col - ntm, col, ntm * (kp1 + rc), col + ntm, ntm * (kp1 + 1 + rc)}
+		a.wenoPhi(&off, k)
+	}
+}
+
+// upwindTheta sets the donor-cell theta fluxes ft[j], j = 1..len(f)-1, of
+// one column from vt and f.
+func upwindTheta(ft, vt, f []float64, up float64) {
+	n := len(f)
+	ft, vt = ft[:n], vt[:n]
+	for j := 1; j < n; j++ {
+		ft[j] = upwindFlux(vt[j], f[j], f[j-1], up)
+	}
+}
+
+// upwindPhi sets the donor-cell phi fluxes fp[j], j = 1..len(f)-2, of one
+// face from vp, the column after the face f and the one before it fw.
+func upwindPhi(fp, vp, f, fw []float64, up float64) {
+	n := len(f)
+	fp, vp, fw = fp[:n], vp[:n], fw[:n]
+	for j := 1; j < n-1; j++ {
+		fp[j] = upwindFlux(vp[j], f[j], fw[j], up)
+	}
+}
+
+// wenoTheta sets the WENO3 theta fluxes ft[j], j = 2..len(f)-2, of one
+// column from f, vt and the Lax-Friedrichs speeds at.
+func (a *Advector) wenoTheta(ft, f, vt, at []float64) {
+	ntm := len(f)
+	ft, vt, at = ft[:ntm+1], vt[:ntm+1], at[:ntm]
+	if nb := (ntm - 3) / 4; useAVX2 && nb > 0 {
+		// The faces past the last whole block are done by a block ending
+		// at the last face; the faces it repeats get the same values.
+		wv := a.wTv[:48*(nb+1)]
+		wenoThetaAVX2(&ft[2], &f[2], &vt[2], &at[2], &wv[0], nb)
+		if (ntm-3)%4 != 0 {
+			j := ntm - 5
+			wenoThetaAVX2(&ft[j], &f[j], &vt[j], &at[j], &wv[48*nb], 1)
+		}
+		return
+	}
+	w := a.wT[:ntm-1]
+	ln := func(j int) float64 { return 0.5 * f[j] * (vt[j] + at[j]) }
+	lp := func(j int) float64 { return 0.5 * f[j] * (vt[j+1] - at[j]) }
+	nm2, nm1, n0 := ln(0), ln(1), ln(2)
+	pm1, p0, pp1 := lp(1), lp(2), lp(3)
+	for j := 2; j <= ntm-2; j++ {
+		ft[j] = wenoFlux(&w[j], nm2, nm1, n0, pm1, p0, pp1)
+		if j < ntm-2 {
+			nm2, nm1, n0 = nm1, n0, ln(j+1)
+			pm1, p0, pp1 = p0, pp1, lp(j+2)
+		}
+	}
+}
+
+// wenoPhi sets the WENO3 phi fluxes at face k on the interior rows, the
+// face's column at element offset off[2] of fluxP. off holds the element
+// offsets of the stencil's columns [A, B, C, D, C1, D1]: LN at columns A,
+// B, C (vp at the same columns), LP at B, C, D with vp at C, C1, D1.
+func (a *Advector) wenoPhi(off *[6]int, k int) {
+	ntm := a.Mesh.NThetaMain
+	in, al, vp, fluxP := a.in, a.AlphaP, a.v.Vp, a.fluxP
+	if nb := (ntm - 2) / 4; useAVX2 && nb > 0 {
+		// The kernel reads and writes rows 1..ntm-2 of the columns at
+		// off[i] of each array; check that here as the Go code would.
+		for _, o := range off {
+			_ = in[o : o+ntm-1]
+			_ = al[o : o+ntm-1]
+			_ = vp[o : o+ntm-1]
+		}
+		_ = fluxP[off[2] : off[2]+ntm-1]
+		wv := a.wPv[48*k : 48*k+48]
+		wenoPhiAVX2(&fluxP[1], &in[1], &al[1], &vp[1], off, &wv[0], nb)
+		if (ntm-2)%4 != 0 {
+			// The rows past the last whole block, by a block ending at
+			// row ntm-2 (the rows it repeats get the same values).
+			j := ntm - 5
+			wenoPhiAVX2(&fluxP[j], &in[j], &al[j], &vp[j], off, &wv[0], 1)
+		}
+		return
+	}
+	col := func(s []float64, o int) []float64 { return s[o : o+ntm] }
+	fA, fB, fC, fD := col(in, off[0]), col(in, off[1]), col(in, off[2]), col(in, off[3])
+	aA, aB, aC, aD := col(al, off[0]), col(al, off[1]), col(al, off[2]), col(al, off[3])
+	vA, vB, vC, vC1, vD1 := col(vp, off[0]), col(vp, off[1]), col(vp, off[2]), col(vp, off[4]), col(vp, off[5])
+	fp := col(fluxP, off[2])
+	w := &a.wP[k]
+	for j := 1; j < ntm-1; j++ {
+		nm2 := 0.5 * fA[j] * (vA[j] + aA[j])
+		nm1 := 0.5 * fB[j] * (vB[j] + aB[j])
+		n0 := 0.5 * fC[j] * (vC[j] + aC[j])
+		pm1 := 0.5 * fB[j] * (vC[j] - aB[j])
+		p0 := 0.5 * fC[j] * (vC1[j] - aC[j])
+		pp1 := 0.5 * fD[j] * (vD1[j] - aD[j])
+		fp[j] = wenoFlux(w, nm2, nm1, n0, pm1, p0, pp1)
+	}
+}
+
+// operatorColumns evaluates A on the interior rows of the interior columns
+// of [lo, hi) from the fluxes and, in a stage, updates a.out there. A is
+// stored in a.aop where it is read later: everywhere for Operator, and in a
+// stage only in columns 1 and NPhiMain-2, which poleRealizations copies to
+// the periodic columns.
+func (a *Advector) operatorColumns(lo, hi int) {
+	m := a.Mesh
+	ntm, nt, npm := m.NThetaMain, m.NThetaHalf, m.NPhiMain
+	nk := npm - 2
+	sth, sti, dti := m.SinThetaHalf[:ntm], m.SinThetaInv[:ntm], m.DThetaInv[:ntm]
+	for c := lo; c < hi; c++ {
+		r, k := c/nk, c%nk+1
+		kp := k + 1
+		if kp == npm-1 {
+			kp = 1 // periodic phi flux: face npm-1 is face 1
+		}
+		base := ntm * (k + npm*r)
+		ft := a.fluxT[nt*(k+npm*r):][:ntm]
+		fpw := a.fluxP[base:][:ntm]
+		fpe := a.fluxP[ntm*(kp+npm*r):][:ntm]
+		dpi := m.DPhiInv[k]
+		if a.out == nil || k == 1 || k == npm-2 {
+			aop := a.aop[base:][:ntm]
+			for j := 1; j < ntm-1; j++ {
+				aop[j] = float64((float64(sth[j+1]*ft[j+1])-float64(sth[j]*ft[j]))*sti[j]*dti[j]) + float64((fpe[j]-fpw[j])*sti[j]*dpi)
+			}
+			if a.out != nil {
+				a.update(base+1, base+ntm-1)
+			}
+			continue
+		}
+		out, x := a.out[base:][:ntm], a.x[base:][:ntm]
+		cc := a.cc
+		if !a.kind2 {
+			for j := 1; j < ntm-1; j++ {
+				A := float64((float64(sth[j+1]*ft[j+1])-float64(sth[j]*ft[j]))*sti[j]*dti[j]) + float64((fpe[j]-fpw[j])*sti[j]*dpi)
+				out[j] = x[j] - float64(cc*A)
+			}
+			continue
+		}
+		y := a.y[base:][:ntm]
+		ca, cb := a.ca, a.cb
+		for j := 1; j < ntm-1; j++ {
+			A := float64((float64(sth[j+1]*ft[j+1])-float64(sth[j]*ft[j]))*sti[j]*dti[j]) + float64((fpe[j]-fpw[j])*sti[j]*dpi)
+			out[j] = float64(ca*x[j]) + float64(cb*y[j]) - float64(cc*A)
+		}
+	}
+}
+
+// update applies the stage update on the index range [lo, hi) from a.aop.
+func (a *Advector) update(lo, hi int) {
+	out, x, aop := a.out[lo:hi], a.x[lo:hi], a.aop[lo:hi]
+	c := a.cc
+	if !a.kind2 {
+		for i := range out {
+			out[i] = x[i] - float64(c*aop[i])
+		}
+		return
+	}
+	y := a.y[lo:hi]
+	ca, cb := a.ca, a.cb
+	x, y, aop = x[:len(out)], y[:len(out)], aop[:len(out)]
+	for i := range out {
+		out[i] = float64(ca*x[i]) + float64(cb*y[i]) - float64(c*aop[i])
+	}
+}
+
+// poleRealizations sets A at the pole rows from the theta fluxes through
+// the first and last interior faces (section 7.2), makes A periodic in
+// phi, and applies the stage update at the points operatorColumns left out
+// (pole rows and the two periodic columns), for realizations [lo, hi).
+func (a *Advector) poleRealizations(lo, hi int) {
+	m := a.Mesh
+	ntm, nt, npm := m.NThetaMain, m.NThetaHalf, m.NPhiMain
+	for r := lo; r < hi; r++ {
+		var fn, fs float64
+		for k := 1; k < npm-1; k++ {
+			ft := a.fluxT[nt*(k+npm*r):]
+			fn = fn + float64(ft[1]*m.DPhi[k])
+			fs = fs + float64(ft[nt-2]*m.DPhi[k])
+		}
+		an, as := fn*a.poleN, -fs*a.poleS
+		for k := 1; k < npm-1; k++ {
+			base := ntm * (k + npm*r)
+			a.aop[base] = an
+			a.aop[base+ntm-1] = as
+			if a.out != nil {
+				a.update(base, base+1)
+				a.update(base+ntm-1, base+ntm)
+			}
+		}
+		base := ntm * npm * r
+		mesh.SetPeriodic(a.aop[base:base+ntm*npm], ntm, npm, 1)
+		if a.out != nil {
+			a.update(base, base+ntm)
+			a.update(base+ntm*(npm-1), base+ntm*npm)
+		}
+	}
+}

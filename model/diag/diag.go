@@ -1,0 +1,223 @@
+// Package diag computes HipFT's history diagnostics of a field and flux
+// balancing (hipft-model.md sections 4.6 and 12.2).
+//
+// Fluxes are reported in Maxwell (code flux G*Rs^2 times RsunCm2), areas in
+// cm^2, fields and dipole moments in Gauss.
+package diag
+
+import (
+	"math"
+
+	"github.com/goft-sft/goft/model/mesh"
+)
+
+// Stats are the 15 values of one hipft_history_sol line after STEP.
+type Stats struct {
+	Time               float64 // hours
+	BrMin, BrMax       float64 // Gauss, over unique points (k = 0..NPhiMain-3)
+	BrAbsMin           float64 // Gauss
+	FluxPos, FluxNeg   float64 // Mx
+	NPoleFluxPos       float64 // Mx, rows with theta <= pole_flux_lat_limit
+	NPoleFluxNeg       float64 // Mx (a negative number)
+	SPoleFluxPos       float64 // Mx, rows with theta >= pi - limit
+	SPoleFluxNeg       float64 // Mx (a negative number)
+	NPoleArea          float64 // cm^2
+	SPoleArea          float64 // cm^2
+	EqDipole, AxDipole float64 // Gauss
+	ValidationErr      float64 // HHabs error against the reference field (0 if none)
+}
+
+// Values returns the stats in history-column order (TIME first).
+func (s *Stats) Values() [15]float64 {
+	return [15]float64{s.Time, s.BrMin, s.BrMax, s.BrAbsMin, s.FluxPos, s.FluxNeg,
+		s.NPoleFluxPos, s.NPoleFluxNeg, s.SPoleFluxPos, s.SPoleFluxNeg,
+		s.NPoleArea, s.SPoleArea, s.EqDipole, s.AxDipole, s.ValidationErr}
+}
+
+// Analyzer computes Stats on one mesh. It precomputes the trigonometric
+// weights so that Analyze does not allocate.
+type Analyzer struct {
+	Mesh *mesh.Mesh // the mesh the fields are on
+	// PoleLimit is pole_flux_lat_limit in radians of colatitude.
+	PoleLimit  float64
+	sinA, cosA []float64 // sin and cos of Mesh.ThetaArea
+	cosP, sinP []float64 // cos and sin of Mesh.Phi
+}
+
+// NewAnalyzer prepares the analysis for mesh m with the polar caps
+// poleLimitDeg degrees of colatitude from each pole.
+func NewAnalyzer(m *mesh.Mesh, poleLimitDeg float64) *Analyzer {
+	a := &Analyzer{Mesh: m, PoleLimit: poleLimitDeg * mesh.Deg2Rad}
+	a.sinA = make([]float64, m.NThetaMain)
+	a.cosA = make([]float64, m.NThetaMain)
+	for j, t := range m.ThetaArea {
+		a.sinA[j], a.cosA[j] = math.Sin(t), math.Cos(t)
+	}
+	a.cosP = make([]float64, m.NPhiMain)
+	a.sinP = make([]float64, m.NPhiMain)
+	for k, p := range m.Phi {
+		a.cosP[k], a.sinP[k] = math.Cos(p), math.Sin(p)
+	}
+	return a
+}
+
+// Analyze computes the statistics of one realization's field f (main-mesh
+// layout, len NThetaMain*NPhiMain). ref, if not nil, is the validation
+// reference field in the same layout (only the unique columns are read);
+// with ref nil the validation error is 0.
+func (a *Analyzer) Analyze(f, ref []float64, time float64) Stats {
+	m := a.Mesh
+	ntm, npm := m.NThetaMain, m.NPhiMain
+	s := Stats{Time: time}
+	// Extremes and sums in local variables (the compiler keeps them in
+	// registers); plain comparisons, as fields are finite (the run checks).
+	brMin, brMax, brAbsMin := math.MaxFloat64, mesh.SmallValue, math.MaxFloat64
+	if ref == nil {
+		// Without a reference the error sum stays 0, and so does the
+		// validation error.
+		for _, v := range f[:ntm*(npm-2)] {
+			brMin, brMax, brAbsMin = extremes(v, brMin, brMax, brAbsMin)
+		}
+	} else {
+		var errSum, normSum float64
+		ref = ref[:ntm*(npm-2)]
+		for i, v := range f[:len(ref)] {
+			brMin, brMax, brAbsMin = extremes(v, brMin, brMax, brAbsMin)
+			g := ref[i]
+			d := v - g
+			errSum += float64(d * d)
+			normSum += float64(math.Abs(v) * math.Abs(g))
+		}
+		if normSum == 0 {
+			s.ValidationErr = math.Sqrt(errSum / float64(ntm*(npm-1)))
+		} else {
+			s.ValidationErr = math.Sqrt(errSum / normSum)
+		}
+	}
+	s.BrMin, s.BrMax, s.BrAbsMin = brMin, brMax, brAbsMin
+
+	var fp, fm, fpn, fmn, fps, fms, an, as, e1, e2, ax float64
+	jN, jS := a.capRows()
+	for k := 0; k < npm-1; k++ {
+		dap := m.AreaPhi[k]
+		cp, sp := a.cosP[k], a.sinP[k]
+		col := f[ntm*k : ntm*(k+1)]
+		at, sinA, cosA := m.AreaTheta[:len(col)], a.sinA[:len(col)], a.cosA[:len(col)]
+		for j, v := range col {
+			dat := at[j]
+			fv := v * dat * dap
+			// The flux goes to the positive or the negative sum by its
+			// sign bit, without a branch: the other sum gets +0, which
+			// leaves it unchanged (a sum started at +0 is never -0), and
+			// fv = +0 adds +0 to either, as the comparison fv > 0 would.
+			pos, neg := splitSign(fv)
+			fp += pos
+			fm += neg
+			if j < jN {
+				fpn += pos
+				fmn += neg
+				an += float64(dat * dap)
+			}
+			if j >= jS {
+				fps += pos
+				fms += neg
+				as += float64(dat * dap)
+			}
+			e1 += float64(v * sinA[j] * cp * dat * dap)
+			e2 += float64(v * sinA[j] * sp * dat * dap)
+			ax += float64(v * cosA[j] * dat * dap)
+		}
+	}
+	s.FluxPos, s.FluxNeg = mesh.RsunCm2*fp, mesh.RsunCm2*fm
+	s.NPoleFluxPos, s.NPoleFluxNeg = mesh.RsunCm2*fpn, mesh.RsunCm2*fmn
+	s.SPoleFluxPos, s.SPoleFluxNeg = mesh.RsunCm2*fps, mesh.RsunCm2*fms
+	s.NPoleArea, s.SPoleArea = mesh.RsunCm2*an, mesh.RsunCm2*as
+	const c = 0.75 * mesh.InvPi
+	s.AxDipole = c * ax
+	e1, e2 = c*e1, c*e2
+	s.EqDipole = math.Sqrt(float64(e1*e1) + float64(e2*e2))
+	return s
+}
+
+// Flux returns the positive and negative code flux (G*Rs^2) of one
+// realization's field, with HipFT's area weights (v > 0 counts positive).
+func Flux(m *mesh.Mesh, f []float64) (pos, neg float64) {
+	ntm := m.NThetaMain
+	for k := 0; k < m.NPhiMain-1; k++ {
+		dap := m.AreaPhi[k]
+		for j := 0; j < ntm; j++ {
+			v := float64(f[j+ntm*k] * m.AreaTheta[j] * dap) // rounded: not fused into the sums
+			if v > 0 {
+				pos += v
+			} else {
+				neg += v
+			}
+		}
+	}
+	return pos, neg
+}
+
+// BalanceFlux scales one realization's field (main-mesh layout, all
+// columns) so that its positive and negative fluxes are equal in magnitude:
+// positive values are divided and the others multiplied by
+// sqrt(|pos/neg|). A field with exactly zero net flux is left unchanged.
+func BalanceFlux(m *mesh.Mesh, f []float64) {
+	pos, neg := Flux(m, f)
+	if pos+neg == 0 {
+		return
+	}
+	ratio := math.Sqrt(math.Abs(pos / neg))
+	for i, v := range f {
+		if v > 0 {
+			f[i] = v / ratio
+		} else {
+			f[i] = v * ratio
+		}
+	}
+}
+
+// Tables returns the trigonometric weights the analysis uses: sin and cos
+// of Mesh.ThetaArea, and cos and sin of Mesh.Phi (for other backends).
+func (a *Analyzer) Tables() (sinA, cosA, cosP, sinP []float64) {
+	return a.sinA, a.cosA, a.cosP, a.sinP
+}
+
+// capRows returns the rows of the polar caps: theta <= PoleLimit for rows
+// j < jN, theta >= pi - PoleLimit for rows j >= jS (theta increases with j).
+func (a *Analyzer) capRows() (jN, jS int) {
+	m := a.Mesh
+	limS := math.Pi - a.PoleLimit
+	jS = m.NThetaMain
+	for j, t := range m.Theta[:m.NThetaMain] {
+		if t <= a.PoleLimit {
+			jN = j + 1
+		}
+		if t >= limS && j < jS {
+			jS = j
+		}
+	}
+	return jN, jS
+}
+
+// splitSign returns (x, +0) when the sign bit of x is clear and (+0, x)
+// when it is set.
+func splitSign(x float64) (pos, neg float64) {
+	b := math.Float64bits(x)
+	neg64 := uint64(int64(b) >> 63)
+	return math.Float64frombits(b &^ neg64), math.Float64frombits(b & neg64)
+}
+
+// extremes updates the running minimum, maximum and smallest magnitude with
+// v by plain comparisons (a NaN would be skipped; the run rejects them).
+func extremes(v, lo, hi, absLo float64) (float64, float64, float64) {
+	if v < lo {
+		lo = v
+	}
+	if v > hi {
+		hi = v
+	}
+	if a := math.Abs(v); a < absLo {
+		absLo = a
+	}
+	return lo, hi, absLo
+}

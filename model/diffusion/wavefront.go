@@ -1,0 +1,412 @@
+package diffusion
+
+import "github.com/goft-sft/goft/internal/parallel"
+
+// This file holds the wavefront-blocked super-time-step stages.
+//
+// A stage of RKL2 or RKG2 reads the previous stage at the point and its four
+// neighbours, the stage before that, the start field u0 and tau*L(u0) at the
+// point, and writes the new stage. Run one after the other, the hundreds of
+// stages of a super step each stream five arrays through memory, which on
+// production grids is far larger than the caches. Instead, a block of up to
+// blockStages stages sweeps the rows of a realization from pole to pole
+// together, in bands of bandRows theta rows: at wavefront time t, stage i of
+// the block advances band t-2i over the worker's columns, then the team
+// meets at a barrier (a worker alone on a realization uses band t-i, see
+// sweep). A band of stage i then finds the bands of stage i-1 it needs (its
+// own, and one row of each neighbouring band) already done, and no stage
+// overwrites data that a later stage of the block still needs, so the two
+// stage buffers are updated in place. The data of a block stay in cache
+// for all its stages.
+//
+// So that a band is one contiguous stretch of memory, the stepper keeps its
+// stages in a banded layout: realization, then band, then column, then the
+// band's rows, each column's rows framed by one halo row above and below
+// that copy the neighbouring bands' edge rows (see bandLayout).
+//
+// The pole rows need L at the poles, a sum over a whole ring of the previous
+// stage: the north value is formed when a stage reaches band 0 (rows 0 and
+// 1 of the previous stage are then done), the south value when it reaches
+// the last band, which always holds at least two rows. Every worker forms
+// the sums itself, in the same serial order as Operator.Apply, so each stage
+// is bit for bit what the unblocked stage gives.
+
+// Default wavefront block shape: the theta rows per band and the stages
+// per block (see bench_test.go: BenchmarkBlockShape).
+const (
+	bandRows    = 64
+	blockStages = 16
+)
+
+// bandLayout maps main-mesh points to the banded layout. Band b holds rows
+// [bands[b], bands[b+1]); each (realization, band, column) segment has
+// stride slots: slot 0 is the halo row bands[b]-1, slots 1..rows the band's
+// rows, slot rows+1 the halo row bands[b+1].
+type bandLayout struct {
+	ntm, npm, nreal int
+	bands           []int
+	stride          int
+}
+
+// newBandLayout splits ntm theta rows into bands of rows rows (at least 2;
+// the last band keeps at least two rows).
+func newBandLayout(ntm, npm, nreal, rows int) bandLayout {
+	l := bandLayout{ntm: ntm, npm: npm, nreal: nreal}
+	rows = max(rows, 2)
+	for j := 0; j < ntm; j += rows {
+		l.bands = append(l.bands, j)
+	}
+	if last := len(l.bands) - 1; last > 0 && ntm-l.bands[last] < 2 {
+		l.bands = l.bands[:last]
+	}
+	l.bands = append(l.bands, ntm)
+	for b := 0; b+1 < len(l.bands); b++ {
+		l.stride = max(l.stride, l.bands[b+1]-l.bands[b]+2)
+	}
+	return l
+}
+
+// nbands is the number of bands.
+func (l *bandLayout) nbands() int { return len(l.bands) - 1 }
+
+// size is the length of a banded array of all realizations.
+func (l *bandLayout) size() int { return l.nreal * l.nbands() * l.npm * l.stride }
+
+// segment returns the offset of the segment of band b, column k,
+// realization r; slot 1 holds row bands[b].
+func (l *bandLayout) segment(r, b, k int) int { return ((r*l.nbands()+b)*l.npm + k) * l.stride }
+
+// fromBands copies columns [lo, hi) from banded src to mesh-order dst.
+func (l *bandLayout) fromBands(dst, src []float64, lo, hi int) {
+	nb := l.nbands()
+	for c := lo; c < hi; c++ {
+		r, k := c/l.npm, c%l.npm
+		col := dst[l.ntm*c : l.ntm*(c+1)]
+		for b := 0; b < nb; b++ {
+			j0, j1 := l.bands[b], l.bands[b+1]
+			off := l.segment(r, b, k)
+			copy(col[j0:j1], src[off+1:off+1+j1-j0])
+		}
+	}
+}
+
+// wavefront is the state of the blocked super steps shared by the team.
+type wavefront struct {
+	bandLayout
+	u0, y0  []float64    // start field and tau*L(u0), banded
+	bufs    [2][]float64 // banded stages: stage s is written into bufs[s%2] over stage s-2
+	args    []stageArgs  // recurrence coefficients of the block's stages
+	stages  int64        // stages per block
+	s0      int64        // first stage of the current block
+	team    int          // number of workers
+	barrier *parallel.Barrier
+	// Input of the set-up and copy-out passes: the field, its L, the step
+	// (hours), the first stage's coefficient and the buffer of the last
+	// stage.
+	f, lf, last []float64
+	tau, ub1    float64
+}
+
+// newWavefront sets up blocks of stages stages over bands of rows theta
+// rows for nreal realizations on a mesh with ntm x npm main points, for a
+// team of n workers.
+func newWavefront(ntm, npm, nreal, n, rows, stages int) *wavefront {
+	wf := &wavefront{bandLayout: newBandLayout(ntm, npm, nreal, rows), team: n,
+		barrier: parallel.NewBarrier(n), args: make([]stageArgs, stages), stages: int64(stages)}
+	size := wf.size()
+	wf.u0, wf.y0 = make([]float64, size), make([]float64, size)
+	wf.bufs = [2][]float64{make([]float64, size), make([]float64, size)}
+	return wf
+}
+
+// stepSTS takes one RKL2 or RKG2 super step of tau hours.
+func (s *Stepper) stepSTS(f []float64, tau float64) {
+	n := s.Stages(tau)
+	s.StagesUsed = n
+	s.loadCoefficients(n)
+	wf := s.wave
+	if s.lbufOf != &f[0] {
+		s.Op.Apply(s.lbuf, f)
+	}
+	s.lbufOf = nil // f is about to change
+	wf.f, wf.lf, wf.tau, wf.ub1 = f, s.lbuf, tau, s.ubj[1]
+	ncol := s.Op.NReal * s.Op.Mesh.NPhiMain
+	s.pool.For(ncol, s.bodyInit)
+	for s0 := int64(2); s0 <= n; s0 += wf.stages {
+		nk := min(n+1-s0, wf.stages)
+		wf.s0 = s0
+		wf.args = wf.args[:nk:cap(wf.args)]
+		for i := range wf.args {
+			st := s0 + int64(i)
+			u, v := s.uj[st], s.vj[st]
+			wf.args[i] = stageArgs{u: u, v: v, w: 1 - u - v, ubtau: s.ubj[st] * tau, g: s.gj[st]}
+		}
+		s.pool.For(wf.team, s.bodyWave)
+	}
+	wf.last = wf.bufs[n%2]
+	s.pool.For(ncol, s.bodyOut)
+	wf.f, wf.lf, wf.last = nil, nil, nil
+}
+
+// stsInit sets, on columns [lo, hi) of the flattened (realization, column)
+// index, u0 = f, y0 = tau*L(f) (L(f) given in wf.lf), the first stage
+// U1 = f + ub1*y0, and the stage before it U0 = f, all banded with their
+// halos, in one pass.
+func (s *Stepper) stsInit(lo, hi int) {
+	wf := s.wave
+	tau, ub1 := wf.tau, wf.ub1
+	nb, S := wf.nbands(), wf.stride
+	for c := lo; c < hi; c++ {
+		r, k := c/wf.npm, c%wf.npm
+		col := wf.f[wf.ntm*c : wf.ntm*(c+1)]
+		lcol := wf.lf[wf.ntm*c : wf.ntm*(c+1)]
+		lcol = lcol[:len(col)]
+		for b := 0; b < nb; b++ {
+			j0, j1 := wf.bands[b], wf.bands[b+1]
+			// Slot i is row j0-1+i; the halo slots exist inside the mesh.
+			i0, i1 := 0, j1-j0+2
+			if b == 0 {
+				i0 = 1
+			}
+			if b == nb-1 {
+				i1--
+			}
+			off := wf.segment(r, b, k)
+			u0, y0 := wf.u0[off:off+S], wf.y0[off:off+S]
+			b0, b1 := wf.bufs[0][off:off+S], wf.bufs[1][off:off+S]
+			for i := i0; i < i1; i++ {
+				v, y := col[j0-1+i], tau*lcol[j0-1+i]
+				u0[i], b0[i], y0[i] = v, v, y
+				b1[i] = v + float64(ub1*y) // rounded product: no fused multiply-add
+			}
+		}
+	}
+}
+
+// stsOut copies the last stage back to the field on columns [lo, hi).
+func (s *Stepper) stsOut(lo, hi int) {
+	wf := s.wave
+	wf.fromBands(wf.f, wf.last, lo, hi)
+}
+
+// waveWorkers runs workers [lo, hi) of the team (one each when the pool has
+// a goroutine per worker).
+func (s *Stepper) waveWorkers(lo, hi int) {
+	for w := lo; w < hi; w++ {
+		s.waveWorker(w)
+	}
+}
+
+// waveWorker sweeps the current block over worker w's share of the mesh:
+// whole realizations, each worker on its own (no barriers), as long as
+// every worker gets one; then a share of the columns of each realization
+// left over, in step with the team.
+func (s *Stepper) waveWorker(w int) {
+	wf := s.wave
+	solo := wf.nreal - wf.nreal%wf.team
+	for r := w; r < solo; r += wf.team {
+		s.sweep(r, 0, wf.npm, nil)
+	}
+	kLo, kHi := w*wf.npm/wf.team, (w+1)*wf.npm/wf.team
+	for r := solo; r < wf.nreal; r++ {
+		s.sweep(r, kLo, kHi, wf.barrier)
+	}
+}
+
+// sweep advances the current block of stages on columns [kLo, kHi) of
+// realization r, band by band; with several workers on the realization,
+// barrier keeps them in step.
+//
+// A worker alone on the realization lets stage i trail stage i-1 by one
+// band: it does stage i-1's band b+1 before stage i's band b at the same
+// time t. A team needs a lag of two bands, so that everything a band reads
+// was done before the last barrier.
+func (s *Stepper) sweep(r, kLo, kHi int, barrier *parallel.Barrier) {
+	wf := s.wave
+	nb, nk := wf.nbands(), len(wf.args)
+	lag := 1
+	if barrier != nil {
+		lag = 2
+	}
+	for t := 0; t < nb+lag*(nk-1); t++ {
+		for i := 0; i < nk; i++ {
+			b := t - lag*i
+			if b < 0 {
+				break
+			}
+			if b >= nb {
+				continue
+			}
+			st := wf.s0 + int64(i)
+			x, out := wf.bufs[(st-1)%2], wf.bufs[st%2]
+			var pn, ps float64
+			if b == 0 {
+				pn = s.poleNorthBanded(x, r)
+			}
+			if b == nb-1 {
+				ps = s.poleSouthBanded(x, r)
+			}
+			s.stageBand(r, b, kLo, kHi, x, out, &wf.args[i], pn, ps)
+		}
+		if barrier != nil {
+			barrier.Wait()
+		}
+	}
+}
+
+// poleNorthBanded is Operator.poleNorth on a banded field.
+func (s *Stepper) poleNorthBanded(x []float64, r int) float64 {
+	op, wf := s.Op, s.wave
+	m := op.Mesh
+	nt, np := m.NThetaHalf, m.NPhiHalf
+	d := op.Coef[nt*np*r : nt*np*(r+1)]
+	var fn float64
+	for k := 1; k < wf.npm-1; k++ {
+		off := wf.segment(r, 0, k)
+		fn += float64((d[0+nt*k] + d[1+nt*k]) * (x[off+2] - x[off+1]) * m.DPhi[k])
+	}
+	return fn * op.PoleNorth
+}
+
+// poleSouthBanded is Operator.poleSouth on a banded field.
+func (s *Stepper) poleSouthBanded(x []float64, r int) float64 {
+	op, wf := s.Op, s.wave
+	m := op.Mesh
+	nt, np := m.NThetaHalf, m.NPhiHalf
+	d := op.Coef[nt*np*r : nt*np*(r+1)]
+	b := wf.nbands() - 1
+	last := wf.ntm - wf.bands[b] // slot of row ntm-1
+	var fs float64
+	for k := 1; k < wf.npm-1; k++ {
+		off := wf.segment(r, b, k)
+		fs += float64((d[nt-2+nt*k] + d[nt-1+nt*k]) * (x[off+last] - x[off+last-1]) * m.DPhi[k])
+	}
+	return -fs * op.PoleSouth
+}
+
+// stageBand computes one STS stage on band b of columns [kLo, kHi) of
+// realization r (banded arrays): y = L(x) at the point (for the ghost
+// columns 0 and NPhiMain-1 that of their periodic image; at the pole rows
+// the pole values pn and ps) and, point by point,
+//
+//	out = u*x + v*out + (1-u-v)*u0 + (ub*tau)*y + g*y0,
+//
+// written over out (which holds the stage before x); then it copies the
+// band's edge rows of out into the halos of the neighbouring bands.
+func (s *Stepper) stageBand(r, b, kLo, kHi int, x, out []float64, a *stageArgs, pn, ps float64) {
+	op, wf := s.Op, s.wave
+	m := op.Mesh
+	ntm, npm, S := wf.ntm, wf.npm, wf.stride
+	j0, j1 := wf.bands[b], wf.bands[b+1]
+	rows := j1 - j0
+	nb := wf.nbands()
+	// Slots [lo, hi) of a segment hold the interior rows of the band; slot
+	// i is row j0-1+i.
+	lo, hi := 1, rows+1
+	if j0 == 0 {
+		lo = 2
+	}
+	if j1 == ntm {
+		hi = rows
+	}
+	sti := m.SinThetaInv[j0-1+lo : j0-1+hi] // element i-lo is slot i's row
+	w := op.uniform
+	var a1s, a5s, c2, c4 []float64
+	// Interior columns with factored weights, as many rows as the vector
+	// kernel does in one call.
+	done := 0
+	kA, kB := max(kLo, 1), min(kHi, npm-1)
+	if w != nil {
+		a1s, a5s = w.a1[r*npm:(r+1)*npm], w.a5[r*npm:(r+1)*npm]
+		c2, c4 = w.c2[r*ntm+j0-1+lo:r*ntm+j0-1+hi], w.c4[r*ntm+j0-1+lo:r*ntm+j0-1+hi]
+		if kA < kB {
+			done = stageBandVector(kB-kA, hi-lo, S, a1s[kA:kB], a5s[kA:kB], sti, c2, c4,
+				x, wf.u0, wf.y0, out, wf.segment(r, b, kA)+lo, a)
+		}
+	} else if kA < kB {
+		done = stageBandStoredVector(kB-kA, hi-lo, S, ntm, op.C1, op.C2, op.C4, op.C5, ntm*(kA+npm*r)+j0-1+lo,
+			x, wf.u0, wf.y0, out, wf.segment(r, b, kA)+lo, a)
+	}
+	// The pole rows, in every column.
+	if j0 == 0 {
+		s.poleRow(out, x, wf.segment(r, b, kLo)+1, kHi-kLo, a, pn)
+	}
+	if j1 == ntm {
+		s.poleRow(out, x, wf.segment(r, b, kLo)+rows, kHi-kLo, a, ps)
+	}
+	// Only the ghost columns need the per-column loop unless the vector
+	// kernel left rows.
+	allColumns := lo+done < hi
+	for k := kLo; k < kHi; k++ {
+		if !allColumns && k != 0 && k != npm-1 {
+			continue
+		}
+		kk := k // column whose L the ghost columns copy
+		first := lo + done
+		if k == 0 {
+			kk, first = npm-2, lo
+		} else if k == npm-1 {
+			kk, first = 1, lo
+		}
+		src := wf.segment(r, b, kk)
+		xw, xc, xe := x[src-S:src], x[src:src+S], x[src+S:src+2*S]
+		off := wf.segment(r, b, k)
+		u0, y0, u1, u2 := wf.u0[off:off+S], wf.y0[off:off+S], x[off:off+S], out[off:off+S]
+		y0, u1, u2 = y0[:len(u0)], u1[:len(u0)], u2[:len(u0)]
+		if w != nil {
+			a1, a5 := a1s[kk], a5s[kk]
+			// The products are rounded explicitly (float64), so that no
+			// compiler fuses them into multiply-adds (Go does on some
+			// targets, such as GOAMD64=v3): the ghost columns done here
+			// then have the bits of their periodic images, done by the
+			// vector kernel.
+			for i := first; i < hi; i++ {
+				sj := sti[i-lo]
+				w1 := float64(a1 * sj * sj)
+				w5 := float64(a5 * sj * sj)
+				w2, w4 := c2[i-lo], c4[i-lo]
+				w3 := -(w1 + w2 + w4 + w5)
+				yj := float64(w1*xw[i]) + float64(w2*xc[i-1]) + float64(w3*xc[i]) + float64(w4*xc[i+1]) + float64(w5*xe[i])
+				u2[i] = float64(a.u*u1[i]) + float64(a.v*u2[i]) + float64(a.w*u0[i]) + float64(a.ubtau*yj) + float64(a.g*y0[i])
+			}
+		} else {
+			cb := ntm * (kk + npm*r)
+			c1, c2, c4, c5 := op.C1[cb:cb+ntm], op.C2[cb:cb+ntm], op.C4[cb:cb+ntm], op.C5[cb:cb+ntm]
+			for i := first; i < hi; i++ {
+				j := j0 - 1 + i
+				w1, w2, w4, w5 := c1[j], c2[j], c4[j], c5[j]
+				w3 := -(w1 + w2 + w4 + w5)
+				yj := float64(w1*xw[i]) + float64(w2*xc[i-1]) + float64(w3*xc[i]) + float64(w4*xc[i+1]) + float64(w5*xe[i])
+				u2[i] = float64(a.u*u1[i]) + float64(a.v*u2[i]) + float64(a.w*u0[i]) + float64(a.ubtau*yj) + float64(a.g*y0[i])
+			}
+		}
+	}
+	// Edge rows into the neighbours' halos.
+	if b > 0 {
+		dst, src := wf.segment(r, b-1, kLo)+j0-wf.bands[b-1]+1, wf.segment(r, b, kLo)+1
+		for k := kLo; k < kHi; k++ {
+			out[dst] = out[src]
+			dst, src = dst+S, src+S
+		}
+	}
+	if b < nb-1 {
+		dst, src := wf.segment(r, b+1, kLo), wf.segment(r, b, kLo)+rows
+		for k := kLo; k < kHi; k++ {
+			out[dst] = out[src]
+			dst, src = dst+S, src+S
+		}
+	}
+}
+
+// poleRow computes the stage at a pole row of n consecutive columns, the
+// first at offset off of the banded arrays, from the pole value yp of L:
+//
+//	out = u*x + v*out + (1-u-v)*u0 + (ub*tau)*yp + g*y0.
+func (s *Stepper) poleRow(out, x []float64, off, n int, a *stageArgs, yp float64) {
+	wf := s.wave
+	S := wf.stride
+	u0, y0 := wf.u0, wf.y0
+	for i := off; i < off+n*S; i += S {
+		out[i] = float64(a.u*x[i]) + float64(a.v*out[i]) + float64(a.w*u0[i]) + float64(a.ubtau*yp) + float64(a.g*y0[i])
+	}
+}

@@ -1,0 +1,173 @@
+package diffusion
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/goft-sft/goft/internal/parallel"
+	"github.com/goft-sft/goft/model/mesh"
+)
+
+// referenceSTS is the unblocked super step, stage after stage over the
+// whole mesh: y = L(U_{k-1}) by Operator.Apply, then
+// U_k = u*U_{k-1} + v*U_{k-2} + (1-u-v)*U_0 + (ub*tau)*y + g*tau*L(U_0).
+func referenceSTS(op *Operator, method Method, f []float64, tau float64) {
+	s := &Stepper{Op: op, Method: method}
+	n := s.Stages(tau)
+	uj, vj, ubj, gj := Coefficients(method, n)
+	u0 := append([]float64(nil), f...)
+	y0 := make([]float64, len(f))
+	op.Apply(y0, f)
+	for i := range y0 {
+		y0[i] *= tau
+	}
+	prev := append([]float64(nil), f...)
+	cur := make([]float64, len(f))
+	for i := range cur {
+		cur[i] = u0[i] + float64(ubj[1]*y0[i])
+	}
+	y := make([]float64, len(f))
+	for k := int64(2); k <= n; k++ {
+		op.Apply(y, cur)
+		u, v := uj[k], vj[k]
+		w, ubtau, g := 1-u-v, ubj[k]*tau, gj[k]
+		for i := range prev {
+			// Rounded products (no fused multiply-adds), as in the kernels.
+			prev[i] = float64(u*cur[i]) + float64(v*prev[i]) + float64(w*u0[i]) + float64(ubtau*y[i]) + float64(g*y0[i])
+		}
+		prev, cur = cur, prev
+	}
+	copy(f, cur)
+}
+
+// TestBlockedStagesAreBitIdentical checks that the wavefront-blocked stages
+// give exactly the bits of the unblocked stages, for both STS methods,
+// constant and varying coefficients, meshes with one or many bands, a last
+// band of two rows, teams of 1 to 3 workers and several block shapes.
+func TestBlockedStagesAreBitIdentical(t *testing.T) {
+	cases := []struct {
+		nt, np, nr int
+		uniform    bool
+	}{
+		{8, 16, 1, true},
+		{40, 24, 2, true},
+		{2*bandRows + 1, 20, 3, false}, // ntm = 2*bandRows+2: the last band is two rows
+		{5*bandRows - 1, 30, 2, false},
+		{90, 36, 4, true},
+	}
+	for _, c := range cases {
+		for _, method := range []Method{RKL2, RKG2} {
+			for _, workers := range []int{1, 2, 3} {
+				name := fmt.Sprintf("%dx%dx%d/uniform=%v/%v/workers=%d", c.nt, c.np, c.nr, c.uniform, method, workers)
+				t.Run(name, func(t *testing.T) {
+					m, err := mesh.Uniform(c.nt, c.np)
+					if err != nil {
+						t.Fatal(err)
+					}
+					rng := rand.New(rand.NewPCG(uint64(c.nt), uint64(c.np)))
+					var coef []float64
+					if c.uniform {
+						ds := make([]float64, c.nr)
+						for r := range ds {
+							ds[r] = 100 + 700*rng.Float64()
+						}
+						coef = constantCoef(m, ds...)
+					} else {
+						coef = make([]float64, m.NThetaHalf*m.NPhiHalf*c.nr)
+						for i := range coef {
+							coef[i] = (100 + 700*rng.Float64()) * mesh.DiffKm2PerSToRs2PerHr
+						}
+					}
+					pool := parallel.New(workers)
+					defer pool.Close()
+					op := NewOperator(m, c.nr, coef, pool)
+					if (op.uniform != nil) != c.uniform {
+						t.Fatalf("uniform weights = %v, want %v", op.uniform != nil, c.uniform)
+					}
+					f := make([]float64, m.Size()*c.nr)
+					for i := range f {
+						f[i] = 2*rng.Float64() - 1
+					}
+					// The ghost columns are left random: the field need not
+					// be periodic in phi (the file source leaves column
+					// NPhiMain-1 without source, HipFT's quirk).
+					m.PoleAverage(f, c.nr)
+					want := append([]float64(nil), f...)
+					s, err := NewStepper(op, method, 1, pool)
+					if err != nil {
+						t.Fatal(err)
+					}
+					tau := 300 * op.DtEuler // a few tens of stages: several blocks
+					if n := s.Stages(tau); n <= 2*blockStages {
+						t.Fatalf("only %d stages", n)
+					}
+					referenceSTS(op, method, want, tau)
+					f0 := append([]float64(nil), f...)
+					for _, shape := range [][2]int{{bandRows, blockStages}, {2, 1}, {3, 5}, {7, 3}, {1000, 4}} {
+						copy(f, f0)
+						s.wave = newWavefront(m.NThetaMain, m.NPhiMain, c.nr, workers, shape[0], shape[1])
+						s.Advance(f, tau, nil)
+						for i := range f {
+							if math.Float64bits(f[i]) != math.Float64bits(want[i]) {
+								t.Fatalf("bands of %d rows, blocks of %d stages: point %d: blocked %v, unblocked %v",
+									shape[0], shape[1], i, f[i], want[i])
+							}
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestAutoSubcyclesAreBitIdentical checks the automatic (PTL) subcycling,
+// where the super step reuses the L(f) that PTL computed, against the same
+// cycles taken with the unblocked reference step.
+func TestAutoSubcyclesAreBitIdentical(t *testing.T) {
+	m, err := mesh.Uniform(45, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const nr = 3
+	pool := parallel.New(2)
+	defer pool.Close()
+	op := NewOperator(m, nr, constantCoef(m, 300, 500, 900), pool)
+	f := soccerField(m, nr)
+	for i := range f {
+		f[i] += math.Sin(float64(i)) // not an eigenfunction: PTL has work to do
+	}
+	mesh.SetPeriodic(f, m.NThetaMain, m.NPhiMain, nr)
+	m.PoleAverage(f, nr)
+	want := append([]float64(nil), f...)
+	s, err := NewStepper(op, RKG2, 0, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const dt = 50.0
+	s.Advance(f, dt, nil)
+	if s.CyclesUsed < 2 {
+		t.Fatalf("only %d cycles: the test needs several", s.CyclesUsed)
+	}
+	// The reference: Advance's automatic cycles, each an unblocked step.
+	ref, _ := NewStepper(op, RKG2, 0, pool)
+	elapsed, tau := 0.0, 0.0
+	for i := 1; ; i++ {
+		tau = ref.PTL(want, tau)
+		done := elapsed+tau >= dt || i == MaxAutoCycles-1
+		if done {
+			tau = dt - elapsed
+		}
+		referenceSTS(op, RKG2, want, tau)
+		elapsed += tau
+		if done {
+			break
+		}
+	}
+	for i := range f {
+		if math.Float64bits(f[i]) != math.Float64bits(want[i]) {
+			t.Fatalf("point %d: %v, reference %v", i, f[i], want[i])
+		}
+	}
+}

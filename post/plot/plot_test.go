@@ -1,0 +1,382 @@
+package plot
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/gif"
+	"image/png"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/goft-sft/goft/internal/testrun"
+	"github.com/goft-sft/goft/post/analysis"
+)
+
+func TestDiverging(t *testing.T) {
+	for _, tc := range []struct {
+		u    float64
+		want string // "blue", "white", "red"
+	}{{-1, "blue"}, {-0.5, "blue"}, {0, "white"}, {0.5, "red"}, {1, "red"}, {5, "red"}, {-7, "blue"}} {
+		c := Diverging(tc.u)
+		var got string
+		switch {
+		case c.R > 0xf0 && c.G > 0xf0 && c.B > 0xf0:
+			got = "white"
+		case c.R > c.B:
+			got = "red"
+		default:
+			got = "blue"
+		}
+		if got != tc.want {
+			t.Errorf("Diverging(%g) = %v (%s), want %s", tc.u, c, got, tc.want)
+		}
+	}
+	if Diverging(2) != Diverging(1) || Diverging(-2) != Diverging(-1) {
+		t.Error("values beyond the saturation level must get the end colours")
+	}
+}
+
+func TestNiceCeilAndAutoSaturation(t *testing.T) {
+	for _, tc := range []struct{ x, want float64 }{
+		{0, 1}, {-3, 1}, {1, 1}, {1.2, 2}, {3, 5}, {7, 10}, {10, 10}, {0.013, 0.02}, {450, 500},
+	} {
+		if got := NiceCeil(tc.x); math.Abs(got-tc.want) > 1e-12*tc.want {
+			t.Errorf("NiceCeil(%g) = %g, want %g", tc.x, got, tc.want)
+		}
+	}
+	v := make([]float64, 100)
+	for i := range v {
+		v[i] = float64(i + 1) // 98th percentile: 98
+	}
+	v[50] = -v[50]
+	if got := AutoSaturation(v, nil); got != 100 {
+		t.Errorf("AutoSaturation = %g, want 100", got)
+	}
+	if got := AutoSaturation(make([]float64, 10), nil); got != 1 {
+		t.Errorf("AutoSaturation(zeros) = %g, want 1", got)
+	}
+	// Weights: the large values carry no area.
+	w := make([]float64, 100)
+	for i := range w {
+		if i < 50 {
+			w[i] = 1
+		}
+	}
+	if got := AutoSaturation(v, w); got != 50 {
+		t.Errorf("weighted AutoSaturation = %g, want 50", got)
+	}
+}
+
+func TestRasterOrientation(t *testing.T) {
+	// +1 at the north pole row, -1 at the south, 0 at the equator; and a
+	// column gradient in x.
+	f := &Field{X: []float64{0, 360}, Lat: []float64{90, 0, -90}, V: []float64{1, 1, 0, 0, -1, -1}}
+	img := Raster(f, 40, 20, 0, 360, false, 1)
+	top, bottom, mid := img.RGBAAt(20, 0), img.RGBAAt(20, 19), img.RGBAAt(20, 10)
+	if !(top.R > top.B) || !(bottom.B > bottom.R) {
+		t.Errorf("north (top) %v should be red, south (bottom) %v blue", top, bottom)
+	}
+	if mid.R < 0xd0 || mid.B < 0xd0 {
+		t.Errorf("equator %v should be near white", mid)
+	}
+	// Descending latitudes give the same picture.
+	g := &Field{X: f.X, Lat: []float64{-90, 0, 90}, V: []float64{-1, -1, 0, 0, 1, 1}}
+	img2 := Raster(g, 40, 20, 0, 360, true, 1)
+	if c := img2.RGBAAt(5, 0); !(c.R > c.B) {
+		t.Errorf("ascending-latitude field, sine axis: top %v should be red", c)
+	}
+	// Longitude increases to the right.
+	h := &Field{X: []float64{0, 180, 360}, Lat: []float64{90, -90}, V: []float64{-1, 0, 1, -1, 0, 1}}
+	img3 := Raster(h, 36, 4, 0, 360, false, 1)
+	if l, r := img3.RGBAAt(0, 2), img3.RGBAAt(35, 2); !(l.B > l.R) || !(r.R > r.B) {
+		t.Errorf("left %v should be blue, right %v red", l, r)
+	}
+}
+
+func decode(t *testing.T, b []byte) image.Image {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// strong reports whether c is a strongly red (+1) or blue (-1) pixel.
+func strong(r, g, b, _ uint32) int {
+	r, g, b = r>>8, g>>8, b>>8
+	switch {
+	case r > 150 && g < 80 && b < 90:
+		return 1
+	case b > 90 && r < 60 && g < 120:
+		return -1
+	}
+	return 0
+}
+
+func TestMapPNGOrientation(t *testing.T) {
+	m := testrun.Map() // positive spot at lon 100, negative at lon 80, both at lat 20 N
+	b, sat, err := MapPNG([]MapPanel{{Map: m}}, MapOptions{Sat: 50, Title: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sat != 50 {
+		t.Errorf("saturation %g, want 50", sat)
+	}
+	img := decode(t, b)
+	w, h := img.Bounds().Dx(), img.Bounds().Dy()
+	if w != 1000+cbPixels || h < 400 || h > 700 {
+		t.Errorf("image %dx%d", w, h)
+	}
+	// Centroids of strongly coloured pixels, leaving out the colour bar.
+	var sx, sy, n [2]float64
+	for y := 0; y < h; y++ {
+		for x := 0; x < 1000; x++ {
+			if s := strong(img.At(x, y).RGBA()); s != 0 {
+				k := (s + 1) / 2
+				sx[k] += float64(x)
+				sy[k] += float64(y)
+				n[k]++
+			}
+		}
+	}
+	if n[0] == 0 || n[1] == 0 {
+		t.Fatalf("no strong pixels: %v", n)
+	}
+	bx, by := sx[0]/n[0], sy[0]/n[0]
+	rx, ry := sx[1]/n[1], sy[1]/n[1]
+	if rx <= bx {
+		t.Errorf("positive spot (lon 100) at x=%.0f should be right of the negative one (lon 80) at x=%.0f", rx, bx)
+	}
+	if ry > float64(h)/2 || by > float64(h)/2 {
+		t.Errorf("spots at 20 N should be in the upper half: y=%.0f, %.0f of %d", ry, by, h)
+	}
+	// Longitude 90 sits at a quarter of the data width: the spots' mean x
+	// is at about 25% of the plot area (which starts at about 60 px).
+	if mx := (rx + bx) / 2; mx < 60+0.2*900 || mx > 60+0.3*900 {
+		t.Errorf("bipole centre at x=%.0f, want about a quarter of the way across", mx)
+	}
+}
+
+func TestMapPNGGridAndErrors(t *testing.T) {
+	m := testrun.Map()
+	panels := []MapPanel{{"a", m}, {"b", m}, {"c", m}}
+	b, sat, err := MapPNG(panels, MapOptions{SinLat: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sat <= 0 {
+		t.Errorf("automatic saturation %g", sat)
+	}
+	img := decode(t, b)
+	if w := img.Bounds().Dx(); w != 2*640+cbPixels {
+		t.Errorf("grid of 3 maps in 2 columns: width %d", w)
+	}
+	if _, _, err := MapPNG(nil, MapOptions{}); err == nil {
+		t.Error("no panels: no error")
+	}
+	if _, _, err := MapPNG(panels, MapOptions{Sat: -1}); err == nil {
+		t.Error("negative saturation: no error")
+	}
+}
+
+func TestButterflyPNG(t *testing.T) {
+	hours := []float64{0, 24, 48}
+	theta := []float64{0, math.Pi / 4, math.Pi / 2, 3 * math.Pi / 4, math.Pi}
+	avg := []float64{5, 5, 5, 5, 5, 5, 0, 0, 0, -5, -5, -5, -5, -5, -5}
+	for _, start := range []time.Time{{}, time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)} {
+		b, sat, err := ButterflyPNG(hours, theta, avg, start, MapOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sat != 5 {
+			t.Errorf("saturation %g, want 5", sat)
+		}
+		decode(t, b)
+	}
+	if _, _, err := ButterflyPNG(hours, theta, avg[:3], time.Time{}, MapOptions{}); err == nil {
+		t.Error("short data: no error")
+	}
+	// One map only.
+	if _, _, err := ButterflyPNG(hours[:1], theta, []float64{1, 1, 0, -1, -1}, time.Time{}, MapOptions{}); err != nil {
+		t.Errorf("one map: %v", err)
+	}
+}
+
+func TestHistoryFigures(t *testing.T) {
+	dir := t.TempDir()
+	testrun.Make(t, dir, testrun.Options{Realizations: 3})
+	hs, err := analysis.ReadRunHistories(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var qs []*analysis.Quantities
+	for _, h := range hs {
+		q, err := analysis.HistoryQuantities(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		qs = append(qs, q)
+	}
+	figs, err := HistoryFigures(qs, HistoryOptions{Start: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"history_flux_pm.png", "history_flux_total_unsigned.png", "history_flux_imb_pm.png",
+		"history_flux_poles_30.png", "history_field_poles_30.png", "history_dipole_axial.png",
+		"history_dipole_eq.png", "history_br.png"}
+	if len(figs) != len(want) {
+		t.Fatalf("%d figures, want %d", len(figs), len(want))
+	}
+	for i, f := range figs {
+		if f.Name != want[i] {
+			t.Errorf("figure %d is %s, want %s", i, f.Name, want[i])
+		}
+		img := decode(t, f.PNG)
+		if img.Bounds().Dx() != 1000 || img.Bounds().Dy() != 450 {
+			t.Errorf("%s is %v", f.Name, img.Bounds())
+		}
+	}
+	// A validation column adds a plot.
+	qs[0].Validation = make([]float64, len(qs[0].Time))
+	qs[0].Validation[1] = 1e-3
+	figs, err = HistoryFigures(qs[:1], HistoryOptions{PoleLat: 60})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(figs); n != 9 || figs[8].Name != "history_val.png" || figs[3].Name != "history_flux_poles_60.png" {
+		t.Errorf("validation run: %d figures", n)
+	}
+}
+
+func TestTicks(t *testing.T) {
+	for _, tc := range []struct {
+		lo, hi float64
+		labels []string
+	}{
+		{0, 5, []string{"0", "1", "2", "3", "4", "5"}},
+		{0, 120, []string{"0", "20", "40", "60", "80", "100", "120"}},
+		{-0.3, 0.3, []string{"-0.3", "-0.2", "-0.1", "0", "0.1", "0.2", "0.3"}},
+	} {
+		var got []string
+		for _, tk := range (NiceTicks{}).Ticks(tc.lo, tc.hi) {
+			if tk.Label != "" {
+				got = append(got, tk.Label)
+			}
+		}
+		if len(got) != len(tc.labels) {
+			t.Errorf("NiceTicks(%g, %g) = %v, want %v", tc.lo, tc.hi, got, tc.labels)
+			continue
+		}
+		for i := range got {
+			if got[i] != tc.labels[i] {
+				t.Errorf("NiceTicks(%g, %g) = %v, want %v", tc.lo, tc.hi, got, tc.labels)
+				break
+			}
+		}
+	}
+	d0 := float64(time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC).Unix())
+	for _, tc := range []struct {
+		days  float64
+		first string
+	}{{5, "2024-05-01"}, {60, "2024-05-01"}, {200, "2024-05"}, {3000, "2025"}} {
+		ts := (DateTicks{}).Ticks(d0, d0+tc.days*86400)
+		if len(ts) < 2 || ts[0].Label != tc.first {
+			t.Errorf("DateTicks over %g days: %v", tc.days, ts)
+		}
+	}
+	for _, tc := range []struct {
+		sat  float64
+		want []float64
+	}{
+		{10, []float64{-10, -5, 0, 5, 10}},
+		{5, []float64{-5, -2.5, 0, 2.5, 5}},
+		{30, []float64{-30, -20, -10, 0, 10, 20, 30}},
+		{100, []float64{-100, -50, 0, 50, 100}},
+		{7, []float64{-6, -4, -2, 0, 2, 4, 6}},
+		{0.02, []float64{-0.02, -0.015, -0.01, -0.005, 0, 0.005, 0.01, 0.015, 0.02}},
+	} {
+		got := colourBarTicks(tc.sat)
+		ok := len(got) == len(tc.want)
+		for i := 0; ok && i < len(got); i++ {
+			ok = math.Abs(got[i]-tc.want[i]) < 1e-12
+		}
+		if !ok {
+			t.Errorf("colour bar ticks for %g G: %v, want %v", tc.sat, got, tc.want)
+		}
+	}
+}
+
+// cbPixels is the colour-bar strip's width in pixels.
+var cbPixels = int(math.Round(colourBarWidth.Dots(DPI)))
+
+func TestMovieGIF(t *testing.T) {
+	frame := func(w, h int, c color.Color) []byte {
+		img := image.NewRGBA(image.Rect(0, 0, w, h))
+		draw.Draw(img, img.Bounds(), &image.Uniform{c}, image.Point{}, draw.Src)
+		var b bytes.Buffer
+		if err := png.Encode(&b, img); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	red, grey := Diverging(0.7), color.RGBA{0x33, 0x33, 0x33, 0xff}
+	out, err := movieGIF([][]byte{frame(40, 20, red), frame(40, 20, grey), frame(40, 20, color.White)}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := gif.DecodeAll(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Image) != 3 || g.LoopCount != 0 || g.Delay[0] != 10 || g.Delay[2] != 30 {
+		t.Fatalf("%d frames, loop %d, delays %v; want 3 frames looping forever, delays 10, 10, 30", len(g.Image), g.LoopCount, g.Delay)
+	}
+	// Colours of the map scale and greys come through (nearly) unchanged.
+	for i, want := range []color.RGBA{red, grey, {0xff, 0xff, 0xff, 0xff}} {
+		r, gg, b, _ := g.Image[i].At(5, 5).RGBA()
+		d := max(absDiff(r>>8, uint32(want.R)), absDiff(gg>>8, uint32(want.G)), absDiff(b>>8, uint32(want.B)))
+		if d > 3 {
+			t.Errorf("frame %d: colour %v, want %v", i+1, g.Image[i].At(5, 5), want)
+		}
+	}
+	if _, err := movieGIF([][]byte{frame(40, 20, red), frame(30, 20, red)}, 10); err == nil || !strings.Contains(err.Error(), "one size") {
+		t.Errorf("frames of two sizes: error %v", err)
+	}
+	if _, err := movieGIF(nil, 10); err == nil {
+		t.Error("no frames: no error")
+	}
+	for _, d := range []int{0, MaxFrameDelay + 1} {
+		if _, err := movieGIF([][]byte{frame(40, 20, red)}, d); err == nil {
+			t.Errorf("delay %d: no error", d)
+		}
+	}
+	if _, err := movieGIF([][]byte{[]byte("not a PNG")}, 10); err == nil || !strings.Contains(err.Error(), "frame 1") {
+		t.Errorf("a bad frame: error %v", err)
+	}
+}
+
+func absDiff(a, b uint32) uint32 {
+	if a > b {
+		return a - b
+	}
+	return b - a
+}
+
+// movieGIF joins PNG frames into an animated GIF (NewMovie, Add, Encode).
+func movieGIF(frames [][]byte, delay int) ([]byte, error) {
+	mv, err := NewMovie(delay)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range frames {
+		if err := mv.Add(f); err != nil {
+			return nil, err
+		}
+	}
+	return mv.Encode()
+}

@@ -1,0 +1,407 @@
+// Package report writes a self-contained HTML page about a HipFT or goft
+// run: its parameters, the realization table, history plots, the initial
+// and final maps and the butterfly diagram, with every image inlined as a
+// base64 PNG so that the page is one file that opens anywhere.
+package report
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/goft-sft/goft/post/analysis"
+	"github.com/goft-sft/goft/post/plot"
+)
+
+// Options control the report.
+type Options struct {
+	// Start, if not zero, is the UT date of the run's first history time
+	// and first output map: time axes then show dates.
+	Start time.Time
+	// Sat is the saturation level (Gauss) of map and butterfly images
+	// (0: automatic per image).
+	Sat float64
+	// SinLat draws latitude on a sine axis.
+	SinLat bool
+	// Generator names the program under the page title, e.g. "goft 0.1.0".
+	Generator string
+	// Now is the generation time shown (zero: time.Now()).
+	Now time.Time
+}
+
+// pageImage is an inlined PNG with a caption.
+type pageImage struct {
+	// Alt is the image's text alternative; Caption, if not empty, is shown
+	// below it.
+	Alt, Caption string
+	// Src is the data: URL of the PNG.
+	Src template.URL
+}
+
+func newImage(alt, caption string, png []byte) pageImage {
+	return pageImage{Alt: alt, Caption: caption, Src: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))}
+}
+
+// row is a labelled row of a table.
+type row struct {
+	Name   string
+	Values []string
+	Varies bool
+}
+
+// page is what the template shows.
+type page struct {
+	Title, Dir, Generator, Generated string
+	Summary                          []row
+	RealHeader                       []string
+	RealRows                         []row
+	History                          []pageImage
+	FinalHeader                      []string
+	FinalRows                        []row
+	Maps                             []pageImage
+	Butterfly                        []pageImage
+	Params                           []analysis.Param
+	Notes                            []string
+}
+
+// Build writes the report of the run in dir and returns the HTML page and
+// notes on the parts that are missing (which the page also shows). It fails
+// only when dir is not a folder or holds neither histories nor maps.
+func Build(dir string, opt Options) ([]byte, []string, error) {
+	rf, err := analysis.OpenRun(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		abs = dir
+	}
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	pg := &page{Title: "Run report: " + filepath.Base(abs), Dir: abs, Generator: opt.Generator,
+		Generated: opt.Now.UTC().Format("2006-01-02 15:04 UTC")}
+	note := func(format string, a ...any) { pg.Notes = append(pg.Notes, fmt.Sprintf(format, a...)) }
+	found := false
+
+	// Parameters.
+	if rf.Params == nil {
+		note("%s not found: parameters unknown", analysis.ParametersFile)
+	} else {
+		for _, p := range rf.Params {
+			pg.Params = append(pg.Params, analysis.Param{Name: p.Name, Value: compressRuns(p.Value)})
+		}
+		pg.Summary = summary(rf.Params)
+	}
+
+	// Realization table.
+	if t, err := analysis.ReadTable(rf.Path(analysis.RealizationsFile)); err == nil {
+		pg.RealHeader, pg.RealRows = transpose(t)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		note("%v", err)
+	}
+
+	// Histories.
+	hs, err := analysis.ReadRunHistories(rf.Dir)
+	if err == nil {
+		found = true
+		var qs []*analysis.Quantities
+		for _, h := range hs {
+			q, err := analysis.HistoryQuantities(h)
+			if err != nil {
+				return nil, nil, err
+			}
+			qs = append(qs, q)
+		}
+		pg.FinalHeader, pg.FinalRows = finalValues(qs)
+		figs, err := plot.HistoryFigures(qs, plot.HistoryOptions{Start: opt.Start, PoleLat: rf.PoleFluxLatLimit()})
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, f := range figs {
+			pg.History = append(pg.History, newImage(f.Title, "", f.PNG))
+		}
+	} else {
+		note("history plots left out: %v", err)
+	}
+
+	// Initial and final maps.
+	grid := ""
+	for _, m := range []struct{ path, what string }{{rf.InitialMap(), "Initial map"}, {rf.FinalMap(), "Final map"}} {
+		img, dims, err := mapImage(m.path, m.what, opt)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				note("%s left out: %s not found", strings.ToLower(m.what), m.path)
+			} else {
+				note("%s left out: %v", strings.ToLower(m.what), err)
+			}
+			continue
+		}
+		found = true
+		pg.Maps = append(pg.Maps, img)
+		if grid == "" {
+			grid = fmt.Sprintf("%d x %d", dims[1], dims[0])
+			pg.Summary = append(pg.Summary, row{Name: "Grid (theta x phi points)", Values: []string{grid}})
+		}
+	}
+
+	// Butterfly diagram.
+	if b, err := analysis.MakeButterfly(rf); err == nil {
+		found = true
+		for r := 1; r <= len(b.Avg); r++ {
+			title := "Butterfly diagram"
+			if len(b.Avg) > 1 {
+				title = fmt.Sprintf("Butterfly diagram, realization %d", r)
+			}
+			png, used, err := plot.ButterflyPNG(b.Time, b.Theta, b.Avg[r-1], opt.Start, plot.MapOptions{Sat: opt.Sat, SinLat: opt.SinLat, Title: title})
+			if err != nil {
+				return nil, nil, err
+			}
+			pg.Butterfly = append(pg.Butterfly, newImage(title, fmt.Sprintf("%s: longitude-averaged Br of %d output maps; colour scale +-%g G.", title, len(b.Time), used), png))
+		}
+	} else {
+		note("butterfly diagram left out: %v", err)
+	}
+	if !found {
+		return nil, pg.Notes, fmt.Errorf("%s holds no HipFT/goft run output (no history files, maps or map list)", dir)
+	}
+	var buf bytes.Buffer
+	if err := tmpl.Execute(&buf, pg); err != nil {
+		return nil, nil, err
+	}
+	return buf.Bytes(), pg.Notes, nil
+}
+
+// finalValues tabulates each realization's last history line: the
+// quantities a reader compares first (fluxes in 1e21 Mx, fields in Gauss).
+func finalValues(qs []*analysis.Quantities) ([]string, []row) {
+	var header []string
+	rows := []row{{Name: "Time (hours)"}, {Name: "Unsigned flux (10^21 Mx)"}, {Name: "Flux imbalance (%)"},
+		{Name: "North polar-cap field (G)"}, {Name: "South polar-cap field (G)"}, {Name: "Axial dipole (G)"},
+		{Name: "Equatorial dipole (G)"}, {Name: "max Br (G)"}, {Name: "min Br (G)"}}
+	for i, q := range qs {
+		r := q.Realization
+		if r == 0 {
+			r = i + 1
+		}
+		header = append(header, strconv.Itoa(r))
+		n := len(q.Time) - 1
+		for k, v := range []float64{q.Time[n], q.Unsigned[n] / 1e21, q.Imbalance[n], q.NField[n], q.SField[n],
+			q.AxDipole[n], q.EqDipole[n], q.BrMax[n], q.BrMin[n]} {
+			rows[k].Values = append(rows[k].Values, strconv.FormatFloat(v, 'g', 6, 64))
+		}
+	}
+	return header, rows
+}
+
+// mapImage draws every realization of the map at path.
+func mapImage(path, what string, opt Options) (pageImage, []int, error) {
+	if _, err := os.Stat(path); err != nil {
+		return pageImage{}, nil, err
+	}
+	m, err := analysis.ReadMap(path)
+	if err != nil {
+		return pageImage{}, nil, err
+	}
+	n := analysis.Realizations(m)
+	var panels []plot.MapPanel
+	for r := 1; r <= n; r++ {
+		m2, err := analysis.Realization(m, r)
+		if err != nil {
+			return pageImage{}, nil, err
+		}
+		t := ""
+		if n > 1 {
+			t = fmt.Sprintf("Realization %d", r)
+		}
+		panels = append(panels, plot.MapPanel{Title: t, Map: m2})
+	}
+	png, used, err := plot.MapPNG(panels, plot.MapOptions{Sat: opt.Sat, SinLat: opt.SinLat, Title: what + " (" + filepath.Base(path) + ")"})
+	if err != nil {
+		return pageImage{}, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return newImage(what, fmt.Sprintf("%s, %s: Br in Gauss, colour scale +-%g G.", what, filepath.Base(path), used), png), m.Dims, nil
+}
+
+// summaryNames are the parameters shown at the top of the report.
+var summaryNames = []struct{ name, label string }{
+	{"n_realizations", "Realizations"},
+	{"initial_map_filename", "Initial map"},
+	{"time_start", "Start time (hours)"},
+	{"time_end", "End time (hours)"},
+	{"dt_max", "Largest time step (hours)"},
+	{"output_map_time_cadence", "Output map cadence (hours)"},
+	{"output_history_time_cadence", "History cadence (hours)"},
+	{"advance_flow", "Flows"},
+	{"advance_diffusion", "Diffusion"},
+	{"assimilate_data", "Data assimilation"},
+	{"advance_source", "Sources"},
+	{"validation_run", "Validation run"},
+}
+
+func summary(ps []analysis.Param) []row {
+	var out []row
+	for _, s := range summaryNames {
+		if v, ok := analysis.Lookup(ps, s.name); ok {
+			v = prettyValue(v)
+			switch {
+			case s.name == "output_history_time_cadence" && v == "0":
+				v = "every step"
+			case s.name == "output_map_time_cadence" && v == "0":
+				v = "none"
+			case s.name == "validation_run" && v == "0":
+				v = "no"
+			}
+			out = append(out, row{Name: s.label, Values: []string{v}})
+		}
+	}
+	return out
+}
+
+// prettyValue shows Fortran logicals as yes/no and numbers compactly.
+func prettyValue(v string) string {
+	switch strings.ToUpper(strings.TrimSpace(v)) {
+	case "T", ".TRUE.":
+		return "yes"
+	case "F", ".FALSE.":
+		return "no"
+	}
+	parts := strings.Split(v, ", ")
+	for i, p := range parts {
+		if f, err := strconv.ParseFloat(strings.TrimSpace(p), 64); err == nil && !math.IsInf(f, 0) {
+			parts[i] = strconv.FormatFloat(f, 'g', 8, 64)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// compressRuns writes a list of values ("a, b, b, b") with runs of three
+// or more equal values in Fortran's repeat notation ("a, 3*b"), as HipFT's
+// dump holds arrays of thousands of filler values.
+func compressRuns(v string) string {
+	vals := strings.Split(v, ", ")
+	var out []string
+	for i := 0; i < len(vals); {
+		j := i
+		for j < len(vals) && vals[j] == vals[i] {
+			j++
+		}
+		pv := prettyValue(vals[i])
+		if n := j - i; n >= 3 {
+			out = append(out, fmt.Sprintf("%d*%s", n, pv))
+		} else {
+			for k := i; k < j; k++ {
+				out = append(out, pv)
+			}
+		}
+		i = j
+	}
+	return strings.Join(out, ", ")
+}
+
+// transpose turns the realization table (one row per realization) into
+// one row per parameter, marking the parameters that differ between
+// realizations.
+func transpose(t *analysis.Table) ([]string, []row) {
+	var header []string
+	for i, r := range t.Rows {
+		h := strconv.Itoa(i + 1)
+		if len(r) > 0 {
+			h = r[0]
+		}
+		header = append(header, "r"+h)
+	}
+	var rows []row
+	for c := 1; c < len(t.Header); c++ {
+		rw := row{Name: t.Header[c]}
+		for _, r := range t.Rows {
+			v := prettyValue(r[c])
+			if len(rw.Values) > 0 && v != rw.Values[0] {
+				rw.Varies = true
+			}
+			rw.Values = append(rw.Values, v)
+		}
+		rows = append(rows, rw)
+	}
+	return header, rows
+}
+
+var tmpl = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>{{.Title}}</title>
+<style>
+body { font-family: system-ui, -apple-system, "Segoe UI", "Liberation Sans", sans-serif; margin: 0 auto; max-width: 1150px; padding: 1em 1.5em; color: #1a1a1a; background: #fff; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+h2 { font-size: 1.25em; border-bottom: 1px solid #ccc; padding-bottom: 0.2em; margin-top: 1.8em; }
+.meta { color: #555; font-size: 0.9em; }
+table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.9em; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }
+th { background: #f0f0f0; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.varies td, tr.varies th { background: #fff4d6; }
+figure { margin: 1em 0; }
+figure img { max-width: 100%; height: auto; border: 1px solid #e4e4e4; }
+figcaption { color: #444; font-size: 0.9em; margin-top: 0.3em; }
+.notes { background: #fff8e5; border-left: 4px solid #e0a800; padding: 0.5em 1em; }
+nav a { margin-right: 1em; }
+details summary { cursor: pointer; }
+</style>
+</head>
+<body>
+<h1>{{.Title}}</h1>
+<p class="meta">Run folder: <code>{{.Dir}}</code><br>Generated {{.Generated}}{{if .Generator}} by {{.Generator}}{{end}}</p>
+<nav><a href="#summary">Summary</a><a href="#realizations">Realizations</a><a href="#history">Histories</a><a href="#maps">Maps</a><a href="#butterfly">Butterfly diagram</a><a href="#parameters">Parameters</a></nav>
+{{if .Notes}}<div class="notes"><p>Parts of this report are missing:</p><ul>{{range .Notes}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
+
+<h2 id="summary">Summary</h2>
+{{if .Summary}}<table>
+{{range .Summary}}<tr><th scope="row">{{.Name}}</th><td>{{index .Values 0}}</td></tr>
+{{end}}</table>{{else}}<p>No parameters file.</p>{{end}}
+
+<h2 id="realizations">Realizations</h2>
+{{if .RealRows}}<p>Parameters of each realization (hipft_realization_parameters.out); highlighted rows differ between realizations.</p>
+<table>
+<tr><th>Parameter</th>{{range .RealHeader}}<th>{{.}}</th>{{end}}</tr>
+{{range .RealRows}}<tr{{if .Varies}} class="varies"{{end}}><th scope="row">{{.Name}}</th>{{range .Values}}<td class="num">{{.}}</td>{{end}}</tr>
+{{end}}</table>{{else}}<p>One realization (no hipft_realization_parameters.out).</p>{{end}}
+
+<h2 id="history">Histories</h2>
+{{if .FinalRows}}<p>At the end of the run (the last line of each realization's history):</p>
+<table>
+<tr><th>Realization</th>{{range .FinalHeader}}<th>{{.}}</th>{{end}}</tr>
+{{range .FinalRows}}<tr><th scope="row">{{.Name}}</th>{{range .Values}}<td class="num">{{.}}</td>{{end}}</tr>
+{{end}}</table>{{end}}
+{{if .History}}<p>All realizations together, from hipft_history_sol_r*.out. Fluxes in 10<sup>21</sup> Mx, fields in Gauss.</p>
+{{range .History}}<figure><img src="{{.Src}}" alt="{{.Alt}}">{{if .Caption}}<figcaption>{{.Caption}}</figcaption>{{end}}</figure>
+{{end}}{{else}}<p>No history files.</p>{{end}}
+
+<h2 id="maps">Maps</h2>
+{{if .Maps}}<p>Br in Carrington longitude and latitude; red positive, blue negative.</p>
+{{range .Maps}}<figure><img src="{{.Src}}" alt="{{.Alt}}">{{if .Caption}}<figcaption>{{.Caption}}</figcaption>{{end}}</figure>
+{{end}}{{else}}<p>No initial or final map.</p>{{end}}
+
+<h2 id="butterfly">Butterfly diagram</h2>
+{{if .Butterfly}}{{range .Butterfly}}<figure><img src="{{.Src}}" alt="{{.Alt}}">{{if .Caption}}<figcaption>{{.Caption}}</figcaption>{{end}}</figure>
+{{end}}{{else}}<p>No output maps listed in hipft_output_map_list.out.</p>{{end}}
+
+<h2 id="parameters">Parameters used</h2>
+{{if .Params}}<details><summary>All {{len .Params}} parameters from hipft_run_parameters_used.out</summary>
+<table>
+{{range .Params}}<tr><th scope="row">{{.Name}}</th><td>{{.Value}}</td></tr>
+{{end}}</table></details>{{else}}<p>No parameters file.</p>{{end}}
+</body>
+</html>
+`))

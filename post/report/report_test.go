@@ -1,0 +1,112 @@
+package report
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/goft-sft/goft/format/psihdf"
+	"github.com/goft-sft/goft/internal/testrun"
+	"github.com/goft-sft/goft/post/analysis"
+)
+
+// makeRun makes a small two-realization run in a new folder.
+func makeRun(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	testrun.Make(t, dir, testrun.Options{})
+	return dir
+}
+
+func TestBuild(t *testing.T) {
+	dir := makeRun(t)
+	html, notes, err := Build(dir, Options{Generator: "goft test", Start: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(notes) != 0 {
+		t.Errorf("notes for a complete run: %v", notes)
+	}
+	s := string(html)
+	// 8 history plots, initial and final maps, 2 butterfly diagrams.
+	if n := strings.Count(s, `src="data:image/png;base64,`); n != 12 {
+		t.Errorf("%d inlined images, want 12", n)
+	}
+	for _, want := range []string{
+		"<!DOCTYPE html>", `<h2 id="history">`, `<h2 id="maps">`, `<h2 id="butterfly">`,
+		`<tr class="varies"><th scope="row">diffusion_coef_constants</th><td class="num">500</td><td class="num">1000</td>`,
+		"<th>r1</th><th>r2</th>", "Grid (theta x phi points)</th><td>31 x 61</td>",
+		"initial_map_filename", "by goft test",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if strings.Contains(s, "src=\"http") || strings.Contains(s, "src=\"file") {
+		t.Error("report refers to outside files")
+	}
+	// The final-values table: each realization's last history line.
+	var cells []string
+	for r := 1; r <= 2; r++ {
+		h, err := analysis.ReadHistory(filepath.Join(dir, fmt.Sprintf("hipft_history_sol_r%06d.out", r)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ax := h.Col("AX_DIPOLE")
+		cells = append(cells, `<td class="num">`+strconv.FormatFloat(ax[len(ax)-1], 'g', 6, 64)+`</td>`)
+	}
+	if want := `<th scope="row">Axial dipole (G)</th>` + strings.Join(cells, ""); !strings.Contains(s, want) {
+		t.Errorf("report lacks the final axial dipoles %q", want)
+	}
+	if !strings.Contains(s, `<tr><th>Realization</th><th>1</th><th>2</th></tr>`) {
+		t.Error("report lacks the final-values header")
+	}
+}
+
+func TestCompressRuns(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"1", "1"},
+		{"T", "yes"},
+		{"1.5000000000000000, 2.0, 2.0", "1.5, 2, 2"},
+		{"-1.000000000000000, -1.000000000000000, -1.000000000000000, 7", "3*-1, 7"},
+		{"a, b, b, b, b, c, c", "a, 4*b, c, c"},
+	} {
+		if got := compressRuns(tc.in); got != tc.want {
+			t.Errorf("compressRuns(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestBuildMissingParts(t *testing.T) {
+	dir := t.TempDir()
+	m := testrun.Map()
+	if err := psihdf.Write(filepath.Join(dir, "hipft_brmap_final.h5"), m, true); err != nil {
+		t.Fatal(err)
+	}
+	html, notes, err := Build(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	joined := strings.Join(notes, "\n")
+	for _, want := range []string{"hipft_run_parameters_used.out not found", "history plots left out", "initial map left out", "butterfly diagram left out"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("notes lack %q: %v", want, notes)
+		}
+	}
+	if n := strings.Count(string(html), "data:image/png;base64,"); n != 1 {
+		t.Errorf("%d images, want the final map only", n)
+	}
+	if _, _, err := Build(t.TempDir(), Options{}); err == nil || !strings.Contains(err.Error(), "no HipFT/goft run output") {
+		t.Errorf("empty folder: %v", err)
+	}
+	bad := filepath.Join(dir, "hipft_history_sol_r000001.out")
+	os.WriteFile(bad, []byte("STEP TIME\n1\n"), 0o644)
+	_, notes, err = Build(dir, Options{})
+	if err != nil || !strings.Contains(strings.Join(notes, "\n"), bad+":2: 1 values, but the header names 2 columns") {
+		t.Errorf("a broken history file should be noted by name: %v %v", err, notes)
+	}
+}
