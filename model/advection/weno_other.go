@@ -1,9 +1,9 @@
-//go:build !amd64 || purego
+//go:build !amd64 || noasm
 
 package advection
 
 // useAVX2 is false: there are no assembly kernels on this architecture (or
-// with the purego build tag).
+// with the noasm build tag).
 var useAVX2 = false
 
 func wenoThetaAVX2(ft, f, vt, at, w *float64, nblk int) {
