@@ -30,7 +30,7 @@ import (
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := parseFlags(fs, args); err != nil {
 			return nil, err
 		}
 		rest := fs.Args()
@@ -113,8 +113,7 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if len(pos) != 1 {
-		fs.Usage()
-		return fmt.Errorf("expected one map file, got %d arguments", len(pos))
+		return usageErrorf(fs, "expected one map file, got %d arguments", len(pos))
 	}
 	quantity, unit := mapQuantity(pos[0])
 	if *label != "" {
@@ -378,8 +377,7 @@ func runDirArg(fs *flag.FlagSet, pos []string) (string, error) {
 	case 1:
 		return pos[0], nil
 	}
-	fs.Usage()
-	return "", fmt.Errorf("expected at most one run folder, got %d arguments", len(pos))
+	return "", usageErrorf(fs, "expected at most one run folder, got %d arguments", len(pos))
 }
 
 func cmdHistory(args []string, stdout, stderr io.Writer) error {
@@ -408,8 +406,7 @@ func cmdHistory(args []string, stdout, stderr io.Writer) error {
 		dirs = []string{"."}
 	}
 	if len(dirs) > 1 && *out == "" && !*summary {
-		fs.Usage()
-		return fmt.Errorf("%d run folders: give the output folder with -o", len(dirs))
+		return usageErrorf(fs, "%d run folders: give the output folder with -o", len(dirs))
 	}
 	hs, pole, err := combinedHistories(dirs, stdout)
 	if err != nil {
@@ -587,8 +584,7 @@ func cmdInfo(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if len(pos) == 0 {
-		fs.Usage()
-		return fmt.Errorf("expected one or more map files")
+		return usageErrorf(fs, "expected one or more map files")
 	}
 	var box []float64
 	if *boxFlag != "" {
@@ -704,8 +700,7 @@ func cmdDiff(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if len(pos) != 2 {
-		fs.Usage()
-		return fmt.Errorf("expected two map files, got %d arguments", len(pos))
+		return usageErrorf(fs, "expected two map files, got %d arguments", len(pos))
 	}
 	if err := checkSat(*sat); err != nil {
 		return err
@@ -773,7 +768,7 @@ func cmdRealization(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
 		usage()
 		if len(args) == 0 {
-			return fmt.Errorf("expected 'extract' or 'pack'")
+			return &usageError{fmt.Errorf("expected 'extract' or 'pack'")}
 		}
 		return flag.ErrHelp
 	}
@@ -784,7 +779,7 @@ func cmdRealization(args []string, stdout, stderr io.Writer) error {
 		return realizationPack(args[1:], stdout, stderr)
 	}
 	usage()
-	return fmt.Errorf("unknown subcommand %q: expected 'extract' or 'pack'", args[0])
+	return &usageError{fmt.Errorf("unknown subcommand %q: expected 'extract' or 'pack'", args[0])}
 }
 
 func realizationExtract(args []string, stdout, stderr io.Writer) error {
@@ -799,8 +794,7 @@ func realizationExtract(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if len(pos) != 1 {
-		fs.Usage()
-		return fmt.Errorf("expected one 3D map file, got %d arguments", len(pos))
+		return usageErrorf(fs, "expected one 3D map file, got %d arguments", len(pos))
 	}
 	in := pos[0]
 	m, err := analysis.ReadMap(in)
@@ -858,8 +852,7 @@ func realizationPack(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if len(pos) == 0 {
-		fs.Usage()
-		return fmt.Errorf("expected at least one 2D map file")
+		return usageErrorf(fs, "expected at least one 2D map file")
 	}
 	var maps []*psihdf.Map
 	var index []float64
@@ -984,8 +977,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if len(pos) != 2 {
-		fs.Usage()
-		return fmt.Errorf("expected two run folders, got %d arguments", len(pos))
+		return usageErrorf(fs, "expected two run folders, got %d arguments", len(pos))
 	}
 	if *prec < 1 || *prec > 16 {
 		return fmt.Errorf("-p %d: the precision must be 1 to 16 decimal places", *prec)

@@ -60,6 +60,9 @@ func TestMain(m *testing.M) {
 	if runDir != "" {
 		os.RemoveAll(runDir)
 	}
+	if resumeBin != "" {
+		os.RemoveAll(filepath.Dir(resumeBin)) // goftBinary's folder
+	}
 	os.Exit(code)
 }
 

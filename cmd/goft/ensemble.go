@@ -51,11 +51,11 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 	ranks := fs.Int("ranks", 0, "number of processes whose parts to merge (0: from the part file names)")
 	clean := fs.Bool("clean", false, "remove the part files after a successful merge")
 	quiet := fs.Bool("q", false, "quiet: print only warnings and errors")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 1 {
-		return fmt.Errorf("expected at most one run folder, got %d arguments", fs.NArg())
+		return usageErrorf(fs, "expected at most one run folder, got %d arguments", fs.NArg())
 	}
 	dir := "."
 	if fs.NArg() == 1 {
@@ -102,8 +102,7 @@ func cmdInputLists(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if len(pos) < 1 || len(pos) > 2 {
-		fs.Usage()
-		return fmt.Errorf("expected LISTS.yaml and at most one hipft.in, got %d arguments", len(pos))
+		return usageErrorf(fs, "expected LISTS.yaml and at most one hipft.in, got %d arguments", len(pos))
 	}
 	in := "hipft.in"
 	if len(pos) == 2 {

@@ -5,8 +5,14 @@
 //
 //	goft run [flags] [hipft.in]   run a HipFT input file in the current folder
 //	goft demo [-o DIR]            run the built-in example
-//	goft version                  print the version
-//	goft help [command]           explain a command
+//	goft version                  print the version (also -version, --version)
+//	goft help [command]           explain a command (also goft COMMAND -h)
+//
+// Help that is asked for goes to stdout with exit status 0. Usage errors
+// (no command, an unknown command or flag, a bad flag value, the wrong
+// number of arguments) print the usage on stderr and exit with status 2,
+// as Go's flag package does; other failures exit with status 1, and a run
+// stopped by SIGINT or SIGTERM with 128 plus the signal number.
 package main
 
 import (
@@ -19,6 +25,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 	"time"
 
@@ -66,53 +73,134 @@ func main() {
 }
 
 func mainArgs(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		if len(args) > 1 {
-			for _, c := range commands() {
-				if c.name == args[1] {
-					c.run([]string{"-h"}, stdout, stderr)
-					return 0
-				}
-			}
-		}
+	if len(args) == 0 {
+		// A usage error, as for every Go command: the usage on stderr, exit 2.
+		usage(stderr)
+		return 2
+	}
+	switch args[0] {
+	case "-h", "-help", "--help":
 		usage(stdout)
 		return 0
-	}
-	for _, c := range commands() {
-		if c.name == args[0] {
-			if err := c.run(args[1:], stdout, stderr); err != nil {
-				if errors.Is(err, flag.ErrHelp) {
-					return 0
-				}
-				if errors.Is(err, run.ErrStopped) {
-					// HipFT's STOPRUN: a normal, successful end.
-					fmt.Fprintf(stderr, "goft %s: %v\n", c.name, err)
-					return 0
-				}
-				fmt.Fprintf(stderr, "goft %s: %v\n", c.name, err)
-				var in *run.Interrupted
-				if errors.As(err, &in) {
-					if in.Reason == syscall.SIGINT.String() {
-						return 128 + int(syscall.SIGINT)
-					}
-					return 128 + int(syscall.SIGTERM)
-				}
-				return 1
-			}
+	case "-version", "--version":
+		args = []string{"version"}
+	case "help":
+		if len(args) == 1 {
+			usage(stdout)
 			return 0
 		}
+		c, ok := findCommand(args[1])
+		if !ok || len(args) > 2 {
+			fmt.Fprintf(stderr, "goft help: unknown command %q (one of: %s)\n", strings.Join(args[1:], " "), commandNames())
+			return 2
+		}
+		// Help that was asked for goes to stdout, whichever way it was asked.
+		c.run([]string{"-h"}, stdout, stdout)
+		return 0
 	}
-	fmt.Fprintf(stderr, "goft: unknown command %q\n\n", args[0])
-	usage(stderr)
-	return 2
+	c, ok := findCommand(args[0])
+	if !ok {
+		fmt.Fprintf(stderr, "goft: unknown command %q\n\n", args[0])
+		usage(stderr)
+		return 2
+	}
+	errw := stderr
+	if asksHelp(args[1:]) {
+		errw = stdout // the flag package writes -h's usage to the flag set's output
+	}
+	err := c.run(args[1:], stdout, errw)
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, run.ErrStopped):
+		// HipFT's STOPRUN: a normal, successful end.
+		fmt.Fprintf(stderr, "goft %s: %v\n", c.name, err)
+		return 0
+	}
+	fmt.Fprintf(stderr, "goft %s: %v\n", c.name, err)
+	var in *run.Interrupted
+	if errors.As(err, &in) {
+		if in.Reason == syscall.SIGINT.String() {
+			return 128 + int(syscall.SIGINT)
+		}
+		return 128 + int(syscall.SIGTERM)
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return 2
+	}
+	return 1
+}
+
+// findCommand returns the subcommand called name.
+func findCommand(name string) (command, bool) {
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+// commandNames lists the subcommands' names, for messages.
+func commandNames() string {
+	var names []string
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// asksHelp reports whether a subcommand's arguments ask for its help (-h,
+// -help or --help before any "--").
+func asksHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
+}
+
+// usageError is a command-line usage error (an unknown flag, a bad flag
+// value, the wrong number of arguments): goft exits with status 2 for it,
+// as Go's flag package and Go's own commands do, and 1 for every other
+// failure.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// parseFlags parses a command's flags; a parse error is a usage error (the
+// flag package has already printed the message and the usage on stderr).
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &usageError{err}
+	}
+	return nil
+}
+
+// usageErrorf prints fs's usage on stderr and returns a usage error with
+// the message.
+func usageErrorf(fs *flag.FlagSet, format string, a ...any) error {
+	fs.Usage()
+	return &usageError{fmt.Errorf(format, a...)}
 }
 
 func usage(w io.Writer) {
-	fmt.Fprintf(w, "goft %s: a surface flux transport model of the Sun's magnetic field (HipFT %s compatible)\n\nCommands:\n", Version, run.HipFTVersion)
+	fmt.Fprintf(w, "goft %s: a surface flux transport model of the Sun's magnetic field (HipFT %s compatible)\n\nUsage:\n\n  goft COMMAND [flags] [arguments]\n\nCommands:\n", Version, run.HipFTVersion)
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-40s %s\n", c.usage, c.summary)
 	}
-	fmt.Fprintf(w, "\nRun 'goft help COMMAND' or 'goft COMMAND -h' for a command's flags.\n")
+	fmt.Fprintf(w, "\nRun 'goft help COMMAND' or 'goft COMMAND -h' for a command's flags; 'goft --version' prints the version.\n")
 }
 
 func newFlags(name, usageLine, summary string, stderr io.Writer) *flag.FlagSet {
@@ -139,7 +227,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	rank := fs.Int("rank", -1, "this process's rank (0-based) in a multi-process run (default: from the Slurm or MPI environment, see docs/ensembles.md)")
 	ranks := fs.Int("ranks", 0, "number of processes in a multi-process run (with -rank)")
 	useGPU := fs.Bool("gpu", os.Getenv("GOFT_GPU") == "1", "run the field kernels on an NVIDIA GPU (CUDA driver and NVRTC loaded at run time; GOFT_GPU=1 does the same); fails if there is none. GOFT_GPU_DEVICE picks the GPU; otherwise under mpirun or srun each process on a node takes GPU (local rank mod GPUs)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	place, err := ensemble.Detect(*rank, *ranks, os.Getenv)
@@ -158,7 +246,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		defer pprof.StopCPUProfile()
 	}
 	if fs.NArg() > 1 {
-		return fmt.Errorf("expected at most one input file, got %d arguments", fs.NArg())
+		return usageErrorf(fs, "expected at most one input file, got %d arguments", fs.NArg())
 	}
 	in := "hipft.in"
 	if fs.NArg() == 1 {
@@ -279,7 +367,7 @@ func cmdDemo(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("demo", "goft demo [-o DIR]",
 		"Writes a synthetic solar-like map and a hipft.in into a new folder and runs it:\nan axial dipole and four active regions evolved for 5 days under differential\nrotation, meridional flow, attenuation and diffusion, in 3 realizations.", stderr)
 	dir := fs.String("o", "goft-demo", "output folder (must not exist)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := demo.Write(*dir); err != nil {

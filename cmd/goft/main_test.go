@@ -67,6 +67,63 @@ func TestMissingInputFile(t *testing.T) {
 	}
 }
 
+// TestCommandLineConventions checks goft's exit codes and streams against
+// Go's conventions: help that is asked for goes to stdout with status 0;
+// usage errors (no command, an unknown command or flag, a bad flag value,
+// the wrong number of arguments) print to stderr and exit 2; other failures
+// exit 1.
+func TestCommandLineConventions(t *testing.T) {
+	t.Chdir(t.TempDir())
+	cases := []struct {
+		args   []string
+		code   int
+		stdout string // a substring of stdout ("" : stdout must be empty)
+		stderr string // a substring of stderr ("" : stderr must be empty)
+	}{
+		{nil, 2, "", "Commands:"},
+		{[]string{"help"}, 0, "Commands:", ""},
+		{[]string{"-h"}, 0, "Commands:", ""},
+		{[]string{"--help"}, 0, "Commands:", ""},
+		{[]string{"version"}, 0, Version, ""},
+		{[]string{"-version"}, 0, Version, ""},
+		{[]string{"--version"}, 0, Version, ""},
+		{[]string{"help", "run"}, 0, "usage: goft run", ""},
+		{[]string{"help", "plot"}, 0, "usage: goft plot", ""},
+		{[]string{"help", "realization"}, 0, "goft realization extract", ""},
+		{[]string{"help", "nosuch"}, 2, "", "unknown command \"nosuch\""},
+		{[]string{"nosuch"}, 2, "", "unknown command \"nosuch\""},
+		{[]string{"run", "-h"}, 0, "usage: goft run", ""},
+		{[]string{"run", "--help"}, 0, "usage: goft run", ""},
+		{[]string{"plot", "x.h5", "-h"}, 0, "usage: goft plot", ""},
+		{[]string{"run", "--bogus"}, 2, "", "flag provided but not defined: -bogus"},
+		{[]string{"run", "-workers", "many"}, 2, "", "invalid value"},
+		{[]string{"run", "a.in", "b.in"}, 2, "", "expected at most one input file"},
+		{[]string{"plot"}, 2, "", "expected one map file"},
+		{[]string{"diff", "a.h5"}, 2, "", "expected two map files"},
+		{[]string{"realization"}, 2, "", "expected 'extract' or 'pack'"},
+		{[]string{"realization", "split"}, 2, "", "unknown subcommand"},
+		{[]string{"merge", "a", "b"}, 2, "", "expected at most one run folder"},
+		{[]string{"run", "missing.in"}, 1, "", "missing.in"},
+	}
+	for _, c := range cases {
+		var out, errb bytes.Buffer
+		code := mainArgs(c.args, &out, &errb)
+		if code != c.code {
+			t.Errorf("goft %q: exit %d, want %d (stderr %q)", c.args, code, c.code, errb.String())
+		}
+		for _, s := range []struct {
+			name, got, want string
+		}{{"stdout", out.String(), c.stdout}, {"stderr", errb.String(), c.stderr}} {
+			if s.want == "" && s.got != "" {
+				t.Errorf("goft %q: %s should be empty, got %q", c.args, s.name, s.got)
+			}
+			if !strings.Contains(s.got, s.want) {
+				t.Errorf("goft %q: %s %q does not contain %q", c.args, s.name, s.got, s.want)
+			}
+		}
+	}
+}
+
 func TestHelpAndVersion(t *testing.T) {
 	var out, errb bytes.Buffer
 	if code := mainArgs([]string{"help"}, &out, &errb); code != 0 || !strings.Contains(out.String(), "goft run") {

@@ -55,15 +55,14 @@ func cmdSynthObs(args []string, stdout, stderr io.Writer) error {
 	noise := fs.Float64("noise", 0, "standard deviation of the Gaussian noise added to the visible data, Gauss")
 	seed := fs.Uint64("seed", 1, "seed of the noise")
 	single := fs.Bool("single", false, "write float32 maps")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q (give the maps with -run or -map)", fs.Args())
+		return usageErrorf(fs, "unexpected arguments %q (give the maps with -run or -map)", fs.Args())
 	}
 	if (*runDir == "") == (*mapFile == "") {
-		fs.Usage()
-		return fmt.Errorf("give exactly one of -run DIR and -map FILE.h5")
+		return usageErrorf(fs, "give exactly one of -run DIR and -map FILE.h5")
 	}
 	t0, err := time.Parse("2006-01-02T15:04:05", *start)
 	if err != nil {
