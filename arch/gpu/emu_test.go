@@ -3,7 +3,9 @@ package gpu
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +21,7 @@ import (
 	"unsafe"
 
 	"github.com/goft-sft/goft/hipft/run"
+	"github.com/goft-sft/goft/internal/testenv"
 )
 
 // emuDevice runs the embedded CUDA kernels on the CPU: testdata/emu.cpp,
@@ -58,9 +61,11 @@ type emuBuild struct {
 var emuSanitizers = []string{"-fsanitize=address,undefined", "-fno-sanitize-recover=undefined", "-fno-omit-frame-pointer", "-g"}
 
 // buildEmulator compiles testdata/emu.cpp with the kernels for the blocked
-// stages' shape (once per shape and test binary), with emuSanitizers unless
+// stages' shape (once per shape and test binary). With the long tests
+// (GOFT_LONG_TESTS=1, as in CI) it is built with emuSanitizers, unless
 // GOFT_GPU_EMU_SANITIZE=0 or the compiler cannot build them (note then
-// says so). It returns an error when no C++17 compiler is found.
+// says so); GOFT_GPU_EMU_SANITIZE=1 asks for them in any case. It returns
+// an error when no C++17 compiler is found.
 func buildEmulator(shape stsShape) (emuBuild, error) {
 	emuMu.Lock()
 	defer emuMu.Unlock()
@@ -68,12 +73,18 @@ func buildEmulator(shape stsShape) (emuBuild, error) {
 		return b, b.err
 	}
 	var b emuBuild
-	if os.Getenv("GOFT_GPU_EMU_SANITIZE") == "0" {
+	switch sanitize := os.Getenv("GOFT_GPU_EMU_SANITIZE"); {
+	case sanitize == "0":
 		b.note = "emulator built without sanitizers (GOFT_GPU_EMU_SANITIZE=0)"
 		b.bin, b.err = compileEmulator(shape, nil)
-	} else if b.bin, b.err = compileEmulator(shape, emuSanitizers); b.err != nil {
-		b.note = fmt.Sprintf("emulator built without sanitizers, which failed: %v", b.err)
+	case sanitize != "1" && !testenv.Long():
+		b.note = "emulator built without sanitizers (set " + testenv.LongVar + "=1 or GOFT_GPU_EMU_SANITIZE=1 for AddressSanitizer and UBSan)"
 		b.bin, b.err = compileEmulator(shape, nil)
+	default:
+		if b.bin, b.err = compileEmulator(shape, emuSanitizers); b.err != nil {
+			b.note = fmt.Sprintf("emulator built without sanitizers, which failed: %v", b.err)
+			b.bin, b.err = compileEmulator(shape, nil)
+		}
 	}
 	emuBuilds[shape] = b
 	return b, b.err
@@ -84,8 +95,12 @@ func compileEmulator(shape stsShape, extra []string) (string, error) {
 }
 
 // compileEmuSource compiles testdata/<main> (emu.cpp, or a file that
-// includes it) with the kernels for shape and options extra into <out> in
-// a new temporary folder, and returns its path.
+// includes it) with the kernels for shape and options extra into <out>,
+// and returns its path. The result is kept in the user's cache folder
+// (goft-gpu-emu/<key>, see emuCacheDir), keyed by the SHA-256 of the
+// compiler's identity, the options and every source byte, so a later test
+// run with the same kernels reuses it instead of compiling again (tens of
+// seconds); a changed kernel, emulator or compiler gets a new key.
 func compileEmuSource(shape stsShape, main, out string, extra []string) (string, error) {
 	cxx, err := exec.LookPath("g++")
 	if err != nil {
@@ -93,40 +108,97 @@ func compileEmuSource(shape stsShape, main, out string, extra []string) (string,
 			return "", errNoCXX
 		}
 	}
-	dir, err := os.MkdirTemp("", "goft-gpu-emu")
-	if err != nil {
-		return "", err
-	}
-	emuDirsMu.Lock()
-	emuDirs = append(emuDirs, dir)
-	emuDirsMu.Unlock()
 	src := kernelSource()
 	var list strings.Builder
 	names := regexp.MustCompile(`extern "C" __global__ void (\w+)\(`).FindAllStringSubmatch(src, -1)
 	for _, n := range names {
 		fmt.Fprintf(&list, " K(%s)", n[1])
 	}
-	inc := src + "\n#define EMU_KERNELS" + list.String() + "\n"
-	if err := os.WriteFile(filepath.Join(dir, "kernels_all.inc"), []byte(inc), 0o644); err != nil {
-		return "", err
-	}
+	files := map[string][]byte{"kernels_all.inc": []byte(src + "\n#define EMU_KERNELS" + list.String() + "\n")}
 	for _, name := range []string{"emu.cpp", main} {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			return "", err
 		}
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+		files[name] = b
+	}
+	args := append([]string{"-std=c++17", "-O1", "-ffp-contract=off", "-fno-fast-math", "-w"}, extra...)
+	args = append(args, shape.defines()...)
+
+	version, err := exec.Command(cxx, "--version").Output()
+	if err != nil {
+		return "", fmt.Errorf("%s --version: %v", cxx, err)
+	}
+	key := sha256.New()
+	fmt.Fprintf(key, "%s\x00%s\x00%q\x00%s\x00%s\x00", cxx, version, args, main, out)
+	for _, name := range []string{"kernels_all.inc", "emu.cpp", main} {
+		fmt.Fprintf(key, "%s\x00%d\x00", name, len(files[name]))
+		key.Write(files[name])
+	}
+	cacheRoot, cached := emuCacheDir()
+	var dir string
+	if cached {
+		dir = filepath.Join(cacheRoot, hex.EncodeToString(key.Sum(nil))[:32])
+		if _, err := os.Stat(filepath.Join(dir, out)); err == nil {
+			return filepath.Join(dir, out), nil
+		}
+	}
+
+	// Compile in a new folder; with a cache, rename it into place when done
+	// (atomic: a concurrent test binary sees the whole build or none).
+	tmp, err := os.MkdirTemp(cacheRoot, "goft-gpu-emu")
+	if err != nil {
+		return "", err
+	}
+	if !cached {
+		emuDirsMu.Lock()
+		emuDirs = append(emuDirs, tmp)
+		emuDirsMu.Unlock()
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(tmp, name), b, 0o644); err != nil {
 			return "", err
 		}
 	}
-	bin := filepath.Join(dir, out)
-	args := append([]string{"-std=c++17", "-O1", "-ffp-contract=off", "-fno-fast-math", "-w"}, extra...)
-	args = append(args, shape.defines()...)
-	msg, err := exec.Command(cxx, append(args, "-o", bin, filepath.Join(dir, main))...).CombinedOutput()
+	bin := filepath.Join(tmp, out)
+	msg, err := exec.Command(cxx, append(args, "-o", bin, filepath.Join(tmp, main))...).CombinedOutput()
 	if err != nil {
+		os.RemoveAll(tmp)
 		return "", fmt.Errorf("compiling %s (%s %s): %v\n%s", main, filepath.Base(cxx), strings.Join(extra, " "), err, msg)
 	}
-	return bin, nil
+	if !cached {
+		return bin, nil
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		os.RemoveAll(tmp) // another test binary got there first: use its build
+		if _, serr := os.Stat(filepath.Join(dir, out)); serr != nil {
+			return "", fmt.Errorf("caching the emulator build: %v", err)
+		}
+	}
+	return filepath.Join(dir, out), nil
+}
+
+// emuCacheDir returns the folder that keeps compiled emulators between test
+// runs: $GOFT_GPU_EMU_CACHE, else goft-gpu-emu in the user's cache folder
+// (os.UserCacheDir). cached is false, and dir is "" (the system temporary
+// folder, cleaned by TestMain), when GOFT_GPU_EMU_CACHE=off or no cache
+// folder can be made.
+func emuCacheDir() (dir string, cached bool) {
+	dir = os.Getenv("GOFT_GPU_EMU_CACHE")
+	if dir == "off" {
+		return "", false
+	}
+	if dir == "" {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return "", false
+		}
+		dir = filepath.Join(base, "goft-gpu-emu")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", false
+	}
+	return dir, true
 }
 
 // emuDirs are the folders compileEmuSource made; TestMain removes them.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/goft-sft/goft/hipft/input"
 	"github.com/goft-sft/goft/internal/datadir"
+	"github.com/goft-sft/goft/internal/testenv"
 )
 
 // hipftExamples are HipFT's own examples (its examples/ folder) that run on
@@ -41,6 +42,7 @@ func TestHipFTExamples(t *testing.T) {
 	if testing.Short() {
 		t.Skip("production-size runs skipped in -short mode")
 	}
+	testenv.SkipUnlessLong(t, "two production-size runs on 1024x512 maps, about 15 s")
 	maps, ok := datadir.Maps()
 	if !ok {
 		t.Skip("real maps not found (set GOFT_MAPS or provide ../shared/maps); skipping HipFT's examples")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/goft-sft/goft/hipft/input"
 	"github.com/goft-sft/goft/hipft/suite"
+	"github.com/goft-sft/goft/internal/testenv"
 )
 
 // runCase runs HipFT testsuite case name in a temporary directory and
@@ -60,6 +61,7 @@ func TestTestsuite(t *testing.T) {
 	if testing.Short() {
 		t.Skip("full testsuite runs skipped in -short mode")
 	}
+	testenv.SkipUnlessLong(t, "five testsuite cases in full, about 20 s")
 	for _, name := range suite.Cases[:5] {
 		t.Run(name, func(t *testing.T) {
 			work, p := runCase(t, name, false)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/goft-sft/goft/hipft/run"
 	"github.com/goft-sft/goft/hipft/suite"
+	"github.com/goft-sft/goft/internal/testenv"
 )
 
 // TestLongTestsuiteCases runs diffuse_dipole (one 8760-hour step: PTL
@@ -19,6 +20,7 @@ func TestLongTestsuiteCases(t *testing.T) {
 	if testing.Short() {
 		t.Skip("full testsuite runs skipped in -short mode")
 	}
+	testenv.SkipUnlessLong(t, "the two longest testsuite cases, about 45 s")
 	dir, ok := suite.Dir()
 	if !ok {
 		t.Skip("HipFT testsuite data not found (set GOFT_HIPFT_TESTSUITE or provide ../shared/hipft-testsuite)")
