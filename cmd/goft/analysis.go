@@ -108,6 +108,7 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	cols := fs.Int("cols", 0, "panels per row when drawing several realizations (0: automatic)")
 	width := fs.Int("width", 0, "width of one panel in pixels (0: 1000 for one map, 640 in a grid)")
 	label := fs.String("label", "", "colour-bar label (default: Br (Gauss), or the velocity of a flow map)")
+	asinh, knee := scaleFlags(fs)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -122,6 +123,9 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	if err := checkSat(*sat); err != nil {
 		return err
 	}
+	if err := checkKnee(*knee); err != nil {
+		return err
+	}
 	in := pos[0]
 	m, err := analysis.ReadMap(in)
 	if err != nil {
@@ -134,7 +138,7 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	if *title == "" {
 		*title = filepath.Base(in)
 	}
-	png, used, err := plot.MapPNG(panels, plot.MapOptions{Sat: *sat, SinLat: *sinLat, Title: *title, Label: quantity, Cols: *cols, PanelWidth: *width})
+	png, used, err := plot.MapPNG(panels, plot.MapOptions{Sat: *sat, Asinh: *asinh, Knee: *knee, SinLat: *sinLat, Title: *title, Label: quantity, Cols: *cols, PanelWidth: *width})
 	if err != nil {
 		return fmt.Errorf("%s: %w", in, err)
 	}
@@ -144,7 +148,7 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	if err := os.WriteFile(*out, png, 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "goft plot: wrote %s (%d panel(s), colour scale +-%g %s)\n", *out, len(panels), used, unit)
+	fmt.Fprintf(stdout, "goft plot: wrote %s (%d panel(s), colour scale %s)\n", *out, len(panels), used.Describe(unit))
 	return nil
 }
 
@@ -194,8 +198,12 @@ func cmdMovie(args []string, stdout, stderr io.Writer) error {
 	every := fs.Int("every", 1, "take every Nth map of the list (the first and the last always)")
 	frames := fs.String("frames", "", "also write each frame as a PNG file into this folder (frame_000001.png, ...)")
 	start := fs.String("start", "", "UT date of the run's start (time 0), e.g. 2024-05-01T00:00:00: title frames with dates")
+	asinh, knee := scaleFlags(fs)
 	dir, st, err := runDirDateSat(fs, args, start, sat)
 	if err != nil {
+		return err
+	}
+	if err := checkKnee(*knee); err != nil {
 		return err
 	}
 	if *width < 100 || *every < 1 {
@@ -228,7 +236,7 @@ func cmdMovie(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	used := *sat
+	used := plot.ColourScale{Sat: *sat, Knee: *knee}
 	for i, om := range maps {
 		m, err := analysis.ReadMap(om.Path)
 		if err != nil {
@@ -242,7 +250,7 @@ func cmdMovie(args []string, stdout, stderr io.Writer) error {
 		if !st.IsZero() {
 			title = st.Add(time.Duration(om.Time*float64(time.Hour))).UTC().Format("2006-01-02 15:04 UT") + fmt.Sprintf(" (t = %.2f h)", om.Time)
 		}
-		png, s, err := plot.MapPNG(panels, plot.MapOptions{Sat: used, SinLat: *sinLat, Title: title, PanelWidth: *width})
+		png, s, err := plot.MapPNG(panels, plot.MapOptions{Sat: used.Sat, Asinh: *asinh, Knee: used.Knee, SinLat: *sinLat, Title: title, PanelWidth: *width})
 		if err != nil {
 			return fmt.Errorf("%s: %w", om.Path, err)
 		}
@@ -266,7 +274,7 @@ func cmdMovie(args []string, stdout, stderr io.Writer) error {
 	if err := output.WriteFileAtomic(*out, func(w io.Writer) error { _, err := w.Write(gif); return err }); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "goft movie: wrote %s (%d frames, colour scale +-%g G)\n", *out, mv.Frames(), used)
+	fmt.Fprintf(stdout, "goft movie: wrote %s (%d frames, colour scale %s)\n", *out, mv.Frames(), used.Describe("G"))
 	return nil
 }
 
@@ -331,7 +339,7 @@ func cmdButterfly(args []string, stdout, stderr io.Writer) error {
 		if err := os.WriteFile(base+".png", png, 0o644); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "goft butterfly: wrote %s.h5 and %s.png (%d maps, colour scale +-%g G)\n", base, base, len(b.Time), used)
+		fmt.Fprintf(stdout, "goft butterfly: wrote %s.h5 and %s.png (%d maps, colour scale %s)\n", base, base, len(b.Time), used.Describe("G"))
 	}
 	return nil
 }
@@ -359,6 +367,21 @@ func runDirDateSat(fs *flag.FlagSet, args []string, start *string, sat *float64)
 		}
 	}
 	return dir, st, nil
+}
+
+// scaleFlags declares the -asinh and -knee flags of the map commands.
+func scaleFlags(fs *flag.FlagSet) (asinh *bool, knee *float64) {
+	asinh = fs.Bool("asinh", false, "colours on an asinh scale: linear below -knee, logarithmic above, so that weak fields and active regions both show (-sat then defaults to the largest |Br|)")
+	knee = fs.Float64("knee", 0, "the -asinh scale's linear range in Gauss (0: a tenth of the 98th percentile of |Br|)")
+	return asinh, knee
+}
+
+// checkKnee checks a -knee level.
+func checkKnee(knee float64) error {
+	if knee < 0 || math.IsNaN(knee) || math.IsInf(knee, 0) {
+		return &usageError{fmt.Errorf("-knee %g: want a positive number of Gauss, or 0 for automatic", knee)}
+	}
+	return nil
 }
 
 // checkSat checks a -sat saturation level.
@@ -753,7 +776,7 @@ func cmdDiff(args []string, stdout, stderr io.Writer) error {
 		if err := os.WriteFile(*png, img, 0o644); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "goft diff: wrote %s (colour scale +-%g G)\n", *png, used)
+		fmt.Fprintf(stdout, "goft diff: wrote %s (colour scale %s)\n", *png, used.Describe("G"))
 	}
 	return nil
 }
@@ -927,14 +950,18 @@ func cmdReport(args []string, stdout, stderr io.Writer) error {
 	sat := fs.Float64("sat", 0, "saturation level in Gauss of the map and butterfly images (0: automatic)")
 	start := fs.String("start", "", "UT date of the run's start, e.g. 2024-05-01T00:00:00: label time axes with dates")
 	sinLat := fs.Bool("sinlat", false, "draw latitude on a sine (equal-area) axis")
+	asinh, knee := scaleFlags(fs)
 	dir, st, err := runDirDateSat(fs, args, start, sat)
 	if err != nil {
+		return err
+	}
+	if err := checkKnee(*knee); err != nil {
 		return err
 	}
 	if *out == "" {
 		*out = filepath.Join(dir, "hipft_report.html")
 	}
-	html, notes, err := report.Build(dir, report.Options{Start: st, Sat: *sat, SinLat: *sinLat,
+	html, notes, err := report.Build(dir, report.Options{Start: st, Sat: *sat, Asinh: *asinh, Knee: *knee, SinLat: *sinLat,
 		Generator: "goft " + Version})
 	if err != nil {
 		return err

@@ -10,9 +10,11 @@
 package plot
 
 import (
+	"fmt"
 	"image/color"
 	"math"
 	"sort"
+	"strconv"
 )
 
 // divergingStops is ColorBrewer's 11-class RdBu scale, reversed: dark blue
@@ -90,4 +92,98 @@ func NiceCeil(x float64) float64 {
 		}
 	}
 	return 10 * p
+}
+
+// ColourScale maps a value (Gauss, or m/s for a flow map) to the diverging
+// colour map's [-1, 1]: linearly, v/Sat, when Knee is 0, or as
+// asinh(v/Knee)/asinh(Sat/Knee) when Knee > 0, which is linear below the
+// knee and logarithmic above it, so that weak large-scale fields and strong
+// active regions show on one map. Values beyond +-Sat get the end colours
+// (the colour bar then shows overflow triangles).
+type ColourScale struct {
+	Sat  float64 // saturation level, > 0
+	Knee float64 // 0: linear; > 0: the asinh scale's linear range
+}
+
+// U returns v's position on the colour map, in [-1, 1].
+func (s ColourScale) U(v float64) float64 {
+	var u float64
+	if s.Knee > 0 {
+		u = math.Asinh(v/s.Knee) / math.Asinh(s.Sat/s.Knee)
+	} else {
+		u = v / s.Sat
+	}
+	return math.Max(-1, math.Min(1, u))
+}
+
+// check reports a scale that cannot be drawn.
+func (s ColourScale) check() error {
+	if !(s.Sat > 0) || math.IsInf(s.Sat, 0) {
+		return fmt.Errorf("saturation level must be a positive number of Gauss, got %g", s.Sat)
+	}
+	if s.Knee < 0 || math.IsNaN(s.Knee) || math.IsInf(s.Knee, 0) {
+		return fmt.Errorf("asinh knee must be a positive number of Gauss (or 0 for a linear scale), got %g", s.Knee)
+	}
+	return nil
+}
+
+// ticks returns the colour-bar ticks of the scale from -Sat to Sat: those
+// of colourBarTicks on a linear scale; on an asinh scale 0, +-Sat and the
+// values 1, 2 or 5 times a power of ten between the knee and Sat that lie
+// at least 0.12 apart on the bar (and from its ends).
+func (s ColourScale) ticks() []float64 {
+	if s.Knee <= 0 {
+		return colourBarTicks(s.Sat)
+	}
+	pos := []float64{s.Sat}
+	last := s.U(s.Sat)
+	p := math.Pow(10, math.Ceil(math.Log10(s.Sat)))
+	for ; p >= s.Knee/10 && p > 0; p /= 10 {
+		for _, m := range []float64{5, 2, 1} {
+			v := m * p
+			if v >= s.Sat || v < s.Knee/2 {
+				continue
+			}
+			if u := s.U(v); last-u >= 0.12 && u >= 0.12 {
+				pos = append(pos, v)
+				last = u
+			}
+		}
+	}
+	ts := []float64{0}
+	for _, v := range pos {
+		ts = append(ts, v, -v)
+	}
+	sort.Float64s(ts)
+	return ts
+}
+
+// maxAbs returns the largest |v| of v (NaN skipped), 0 when there is none.
+func maxAbs(v []float64) float64 {
+	m := 0.0
+	for _, x := range v {
+		if a := math.Abs(x); a > m {
+			m = a
+		}
+	}
+	return m
+}
+
+// AsinhScale returns the asinh colour scale for values v with weights w
+// (nil: equal weights): the knee at a tenth of AutoSaturation (the 98th
+// percentile of |v|) and saturation at NiceCeil of the largest |v|, so that
+// nothing saturates.
+func AsinhScale(v, w []float64) ColourScale {
+	knee := AutoSaturation(v, w) / 10
+	return ColourScale{Sat: math.Max(NiceCeil(maxAbs(v)), knee), Knee: knee}
+}
+
+// Describe writes the scale for messages and captions, in unit: "+-10 G",
+// or "+-500 G, asinh with knee 1 G".
+func (s ColourScale) Describe(unit string) string {
+	d := "+-" + strconv.FormatFloat(s.Sat, 'g', -1, 64) + " " + unit
+	if s.Knee > 0 {
+		d += ", asinh with knee " + strconv.FormatFloat(s.Knee, 'g', 4, 64) + " " + unit
+	}
+	return d
 }

@@ -48,7 +48,7 @@ type figure struct {
 	title          string
 	panels         []panel
 	cols           int
-	sat            float64 // saturation level (Gauss)
+	scale          ColourScale
 	sinLat         bool
 	cbLabel        string
 	panelW, panelH vg.Length
@@ -130,8 +130,16 @@ func (f *figure) render() ([]byte, error) {
 	if len(f.panels) == 0 {
 		return nil, fmt.Errorf("nothing to draw")
 	}
-	if !(f.sat > 0) || math.IsInf(f.sat, 0) {
-		return nil, fmt.Errorf("saturation level must be a positive number of Gauss, got %g", f.sat)
+	if err := f.scale.check(); err != nil {
+		return nil, err
+	}
+	// Overflow marks on the colour bar where some value lies beyond it.
+	over, under := false, false
+	for k := range f.panels {
+		for _, v := range f.panels[k].field.V {
+			over = over || v > f.scale.Sat
+			under = under || v < -f.scale.Sat
+		}
 	}
 	cols := f.cols
 	if cols < 1 {
@@ -175,14 +183,14 @@ func (f *figure) render() ([]byte, error) {
 		if w < 4 || h < 4 {
 			return nil, fmt.Errorf("panel too small to draw (%dx%d pixels)", w, h)
 		}
-		r := Raster(pn.field, w, h, pn.x0, pn.x1, f.sinLat, f.sat)
+		r := Raster(pn.field, w, h, pn.x0, pn.x1, f.sinLat, f.scale)
 		p.Add(plotter.NewImage(r, p.X.Min, p.Y.Min, p.X.Max, p.Y.Max), frame{})
 		p.Draw(c)
 		top = max(top, da.Max.Y)
 		bottom = min(bottom, da.Min.Y)
 	}
 	bar := draw.Crop(dc, width-colourBarWidth, 0, 0, 0)
-	drawColourBar(bar, bottom, top, f.sat, f.cbLabel)
+	drawColourBar(bar, bottom, top, f.scale, f.cbLabel, over, under)
 	var buf bytes.Buffer
 	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&buf); err != nil {
 		return nil, err
@@ -191,28 +199,46 @@ func (f *figure) render() ([]byte, error) {
 }
 
 // drawColourBar draws a vertical colour bar from y0 to y1 in the strip c,
-// from -sat (bottom) to +sat (top), labelled on its right.
-func drawColourBar(c draw.Canvas, y0, y1 vg.Length, sat float64, label string) {
+// from -Sat (bottom) to +Sat (top) on scale sc, labelled on its right. With
+// over (under), a triangle in the top (bottom) colour caps the bar: some
+// values lie beyond +Sat (-Sat) and are drawn in that colour.
+func drawColourBar(c draw.Canvas, y0, y1 vg.Length, sc ColourScale, label string, over, under bool) {
 	x0 := c.Min.X + 0.2*vg.Inch
 	x1 := x0 + 0.22*vg.Inch
+	line := draw.LineStyle{Color: color.Black, Width: vg.Points(0.8)}
+	tri := x1 - x0 // the overflow triangles' height
+	if over {
+		y1 -= tri
+		top := []vg.Point{{X: x0, Y: y1}, {X: x1, Y: y1}, {X: (x0 + x1) / 2, Y: y1 + tri}}
+		c.FillPolygon(Diverging(1), top)
+		c.StrokeLines(line, append(top, top[0]))
+	}
+	if under {
+		y0 += tri
+		bottom := []vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: (x0 + x1) / 2, Y: y0 - tri}}
+		c.FillPolygon(Diverging(-1), bottom)
+		c.StrokeLines(line, append(bottom, bottom[0]))
+	}
 	const n = 256
 	g := image.NewRGBA(image.Rect(0, 0, 1, n))
 	for i := 0; i < n; i++ {
 		g.SetRGBA(0, i, Diverging(1-2*(float64(i)+0.5)/n))
 	}
 	c.DrawImage(vg.Rectangle{Min: vg.Point{X: x0, Y: y0}, Max: vg.Point{X: x1, Y: y1}}, g)
-	line := draw.LineStyle{Color: color.Black, Width: vg.Points(0.8)}
 	c.StrokeLines(line, []vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}, {X: x0, Y: y0}})
 	sty := textStyle(10)
 	sty.XAlign, sty.YAlign = draw.XLeft, draw.YCenter
 	labelRight := x1
-	for _, v := range colourBarTicks(sat) {
-		y := y0 + vg.Length((v+sat)/(2*sat))*(y1-y0)
+	for _, v := range sc.ticks() {
+		y := y0 + vg.Length((sc.U(v)+1)/2)*(y1-y0)
 		tl := 0.05 * vg.Inch
 		c.StrokeLine2(line, x1, y, x1+tl, y)
-		lbl := formatTick(v, sat)
+		lbl := formatTick(v, sc.Sat)
 		c.FillText(sty, vg.Point{X: x1 + tl + 0.03*vg.Inch, Y: y}, lbl)
 		labelRight = max(labelRight, x1+tl+0.03*vg.Inch+sty.Width(lbl))
+	}
+	if sc.Knee > 0 {
+		label += fmt.Sprintf(", asinh scale, knee %s", formatTick(sc.Knee, sc.Knee))
 	}
 	ls := textStyle(11)
 	ls.XAlign, ls.YAlign = draw.XCenter, draw.YTop

@@ -13,8 +13,16 @@ import (
 // MapOptions control map and butterfly images.
 type MapOptions struct {
 	// Sat is the saturation level (Gauss): values beyond +-Sat get the end
-	// colours of the scale. 0 chooses AutoSaturation over all panels.
+	// colours of the scale, and the colour bar overflow triangles. 0 chooses
+	// AutoSaturation over all panels (on an asinh scale, the largest |Br|
+	// rounded up: see AsinhScale).
 	Sat float64
+	// Asinh draws the colours on an asinh scale (ColourScale), linear below
+	// Knee and logarithmic above, instead of a linear one.
+	Asinh bool
+	// Knee is the asinh scale's linear range (Gauss); 0 chooses a tenth of
+	// AutoSaturation. It is ignored on a linear scale.
+	Knee float64
 	// SinLat draws the vertical axis linear in sin(latitude), which gives
 	// equal areas equal heights, instead of linear in latitude.
 	SinLat bool
@@ -63,11 +71,11 @@ func (o *MapOptions) defaults(n int) {
 
 // MapPNG draws full-Sun maps in Carrington longitude (0 to 360 degrees, left
 // to right) and latitude (north up), one panel per map with a shared
-// colour bar, and returns the PNG image and the saturation level used
-// (Gauss).
-func MapPNG(panels []MapPanel, opt MapOptions) ([]byte, float64, error) {
+// colour bar, and returns the PNG image and the colour scale used (pass it
+// back as Sat, Knee and Asinh to draw more maps on the same scale).
+func MapPNG(panels []MapPanel, opt MapOptions) ([]byte, ColourScale, error) {
 	if len(panels) == 0 {
-		return nil, 0, fmt.Errorf("no maps to draw")
+		return nil, ColourScale{}, fmt.Errorf("no maps to draw")
 	}
 	opt.defaults(len(panels))
 	f := &figure{title: opt.Title, cols: opt.Cols, sinLat: opt.SinLat, cbLabel: opt.Label}
@@ -75,7 +83,7 @@ func MapPNG(panels []MapPanel, opt MapOptions) ([]byte, float64, error) {
 	for i, mp := range panels {
 		m := mp.Map
 		if len(m.Dims) != 2 || len(m.Scales) < 2 {
-			return nil, 0, fmt.Errorf("map %d: want a 2D map (phi, theta), got dimensions %v", i+1, m.Dims)
+			return nil, ColourScale{}, fmt.Errorf("map %d: want a 2D map (phi, theta), got dimensions %v", i+1, m.Dims)
 		}
 		x := make([]float64, len(m.Scales[0]))
 		for k, p := range m.Scales[0] {
@@ -87,10 +95,7 @@ func MapPNG(panels []MapPanel, opt MapOptions) ([]byte, float64, error) {
 		all = append(all, fd.V...)
 		w = append(w, fd.weights()...)
 	}
-	f.sat = opt.Sat
-	if f.sat == 0 {
-		f.sat = AutoSaturation(all, w)
-	}
+	f.scale = opt.scale(all, w)
 	pw := vg.Length(opt.PanelWidth) / DPI * vg.Inch
 	f.panelW = pw
 	// Room for title and axes around a 2:1 (or, on a sine axis, pi:1) data area.
@@ -101,7 +106,26 @@ func MapPNG(panels []MapPanel, opt MapOptions) ([]byte, float64, error) {
 	f.panelH = pw * vg.Length(aspect)
 	f.aspect = aspect
 	png, err := f.render()
-	return png, f.sat, err
+	return png, f.scale, err
+}
+
+// scale returns the colour scale of the options for values v with area
+// weights w.
+func (o *MapOptions) scale(v, w []float64) ColourScale {
+	if !o.Asinh {
+		if o.Sat != 0 {
+			return ColourScale{Sat: o.Sat}
+		}
+		return ColourScale{Sat: AutoSaturation(v, w)}
+	}
+	sc := AsinhScale(v, w)
+	if o.Knee != 0 {
+		sc.Knee = o.Knee
+	}
+	if o.Sat != 0 {
+		sc.Sat = o.Sat
+	}
+	return sc
 }
 
 // ButterflyPNG draws a butterfly diagram: avg[i + len(hours)*j], the
@@ -109,10 +133,10 @@ func MapPNG(panels []MapPanel, opt MapOptions) ([]byte, float64, error) {
 // theta[j] (radians), with time to the right and north up. With a non-zero
 // start, the time axis shows dates, start being the date of hours[0];
 // otherwise it shows the simulation time in days. It returns the PNG image
-// and the saturation level used (Gauss).
-func ButterflyPNG(hours, theta, avg []float64, start time.Time, opt MapOptions) ([]byte, float64, error) {
+// and the colour scale used.
+func ButterflyPNG(hours, theta, avg []float64, start time.Time, opt MapOptions) ([]byte, ColourScale, error) {
 	if len(hours) == 0 || len(theta) < 2 || len(avg) != len(hours)*len(theta) {
-		return nil, 0, fmt.Errorf("butterfly data: %d times, %d colatitudes, %d values", len(hours), len(theta), len(avg))
+		return nil, ColourScale{}, fmt.Errorf("butterfly data: %d times, %d colatitudes, %d values", len(hours), len(theta), len(avg))
 	}
 	opt.defaults(1)
 	if opt.Label == "Br (Gauss)" {
@@ -142,12 +166,9 @@ func ButterflyPNG(hours, theta, avg []float64, start time.Time, opt MapOptions) 
 	fd := &Field{X: x, Lat: ThetaToLat(theta), V: avg}
 	pn.field = fd
 	f := &figure{title: opt.Title, cols: 1, sinLat: opt.SinLat, cbLabel: opt.Label, panels: []panel{pn}}
-	f.sat = opt.Sat
-	if f.sat == 0 {
-		f.sat = AutoSaturation(avg, fd.weights())
-	}
+	f.scale = opt.scale(avg, fd.weights())
 	f.panelW = vg.Length(opt.PanelWidth) / DPI * vg.Inch
 	f.panelH = 5 * vg.Inch
 	png, err := f.render()
-	return png, f.sat, err
+	return png, f.scale, err
 }

@@ -8,6 +8,7 @@ import (
 	"image/gif"
 	"image/png"
 	"math"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -75,7 +76,7 @@ func TestRasterOrientation(t *testing.T) {
 	// +1 at the north pole row, -1 at the south, 0 at the equator; and a
 	// column gradient in x.
 	f := &Field{X: []float64{0, 360}, Lat: []float64{90, 0, -90}, V: []float64{1, 1, 0, 0, -1, -1}}
-	img := Raster(f, 40, 20, 0, 360, false, 1)
+	img := Raster(f, 40, 20, 0, 360, false, ColourScale{Sat: 1})
 	top, bottom, mid := img.RGBAAt(20, 0), img.RGBAAt(20, 19), img.RGBAAt(20, 10)
 	if !(top.R > top.B) || !(bottom.B > bottom.R) {
 		t.Errorf("north (top) %v should be red, south (bottom) %v blue", top, bottom)
@@ -85,13 +86,13 @@ func TestRasterOrientation(t *testing.T) {
 	}
 	// Descending latitudes give the same picture.
 	g := &Field{X: f.X, Lat: []float64{-90, 0, 90}, V: []float64{-1, -1, 0, 0, 1, 1}}
-	img2 := Raster(g, 40, 20, 0, 360, true, 1)
+	img2 := Raster(g, 40, 20, 0, 360, true, ColourScale{Sat: 1})
 	if c := img2.RGBAAt(5, 0); !(c.R > c.B) {
 		t.Errorf("ascending-latitude field, sine axis: top %v should be red", c)
 	}
 	// Longitude increases to the right.
 	h := &Field{X: []float64{0, 180, 360}, Lat: []float64{90, -90}, V: []float64{-1, 0, 1, -1, 0, 1}}
-	img3 := Raster(h, 36, 4, 0, 360, false, 1)
+	img3 := Raster(h, 36, 4, 0, 360, false, ColourScale{Sat: 1})
 	if l, r := img3.RGBAAt(0, 2), img3.RGBAAt(35, 2); !(l.B > l.R) || !(r.R > r.B) {
 		t.Errorf("left %v should be blue, right %v red", l, r)
 	}
@@ -124,8 +125,8 @@ func TestMapPNGOrientation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sat != 50 {
-		t.Errorf("saturation %g, want 50", sat)
+	if sat != (ColourScale{Sat: 50}) {
+		t.Errorf("scale %+v, want a linear scale saturating at 50", sat)
 	}
 	img := decode(t, b)
 	w, h := img.Bounds().Dx(), img.Bounds().Dy()
@@ -169,8 +170,8 @@ func TestMapPNGGridAndErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sat <= 0 {
-		t.Errorf("automatic saturation %g", sat)
+	if sat.Sat <= 0 || sat.Knee != 0 {
+		t.Errorf("automatic scale %+v", sat)
 	}
 	img := decode(t, b)
 	if w := img.Bounds().Dx(); w != 2*640+cbPixels {
@@ -193,8 +194,8 @@ func TestButterflyPNG(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sat != 5 {
-			t.Errorf("saturation %g, want 5", sat)
+		if sat.Sat != 5 {
+			t.Errorf("saturation %g, want 5", sat.Sat)
 		}
 		decode(t, b)
 	}
@@ -379,4 +380,118 @@ func movieGIF(frames [][]byte, delay int) ([]byte, error) {
 		}
 	}
 	return mv.Encode()
+}
+
+func TestColourScale(t *testing.T) {
+	cases := []struct {
+		sc      ColourScale
+		v, want float64
+	}{
+		{ColourScale{Sat: 10}, 5, 0.5},
+		{ColourScale{Sat: 10}, -20, -1},
+		{ColourScale{Sat: 10}, 0, 0},
+		{ColourScale{Sat: 100, Knee: 1}, 100, 1},
+		{ColourScale{Sat: 100, Knee: 1}, -1000, -1},
+		{ColourScale{Sat: 100, Knee: 1}, 1, math.Asinh(1) / math.Asinh(100)},
+		{ColourScale{Sat: 100, Knee: 1}, -10, -math.Asinh(10) / math.Asinh(100)},
+	}
+	for _, c := range cases {
+		if got := c.sc.U(c.v); math.Abs(got-c.want) > 1e-15 {
+			t.Errorf("%+v.U(%g) = %g, want %g", c.sc, c.v, got, c.want)
+		}
+	}
+	// Near zero the asinh scale is linear with slope 1/(Knee asinh(Sat/Knee)).
+	sc := ColourScale{Sat: 500, Knee: 2}
+	if got, want := sc.U(1e-6)/1e-6, 1/(2*math.Asinh(250)); math.Abs(got-want) > 1e-9*want {
+		t.Errorf("slope at 0: %g, want %g", got, want)
+	}
+	for _, bad := range []ColourScale{{}, {Sat: -1}, {Sat: math.Inf(1)}, {Sat: 1, Knee: -1}, {Sat: 1, Knee: math.NaN()}} {
+		if bad.check() == nil {
+			t.Errorf("%+v: no error", bad)
+		}
+	}
+	if d := (ColourScale{Sat: 500, Knee: 2}).Describe("G"); d != "+-500 G, asinh with knee 2 G" {
+		t.Errorf("Describe: %q", d)
+	}
+}
+
+func TestColourScaleTicks(t *testing.T) {
+	for _, sc := range []ColourScale{{Sat: 10}, {Sat: 300, Knee: 1}, {Sat: 2000, Knee: 0.5}, {Sat: 5, Knee: 5}, {Sat: 1, Knee: 100}} {
+		ts := sc.ticks()
+		if !sort.Float64sAreSorted(ts) || ts[0] != -sc.Sat || ts[len(ts)-1] != sc.Sat {
+			t.Errorf("%+v: ticks %v: want sorted, from -Sat to Sat", sc, ts)
+			continue
+		}
+		has0 := false
+		for i, v := range ts {
+			has0 = has0 || v == 0
+			if i > 0 && sc.Knee > 0 && sc.U(v)-sc.U(ts[i-1]) < 0.12-1e-12 {
+				t.Errorf("%+v: ticks %g and %g are %g apart on the bar", sc, ts[i-1], v, sc.U(v)-sc.U(ts[i-1]))
+			}
+		}
+		if !has0 {
+			t.Errorf("%+v: no tick at 0 in %v", sc, ts)
+		}
+		if sc.Knee > 0 && sc.Sat/sc.Knee > 100 && len(ts) < 7 {
+			t.Errorf("%+v: only %d ticks over more than two decades: %v", sc, len(ts), ts)
+		}
+	}
+}
+
+// countColour counts the pixels of img of colour c, in the columns [x0, x1).
+func countColour(img image.Image, c color.RGBA, x0, x1 int) int {
+	n := 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := x0; x < x1; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if uint8(r>>8) == c.R && uint8(g>>8) == c.G && uint8(bl>>8) == c.B {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// TestSaturationAndOverflowMarks checks on the images: the automatic
+// linear scale saturates only a few percent of the map's pixels, the asinh
+// scale none, and the colour bar carries overflow triangles exactly when
+// values lie beyond the scale.
+func TestSaturationAndOverflowMarks(t *testing.T) {
+	m := testrun.Map() // |Br| up to about 100 G in two spots, 10 G at the poles
+	render := func(opt MapOptions) (image.Image, ColourScale) {
+		t.Helper()
+		b, sc, err := MapPNG([]MapPanel{{Map: m}}, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return decode(t, b), sc
+	}
+	hi, lo := Diverging(1), Diverging(-1)
+	saturated := func(img image.Image) float64 {
+		w := img.Bounds().Dx() - cbPixels
+		return float64(countColour(img, hi, 0, w)+countColour(img, lo, 0, w)) / float64(w*img.Bounds().Dy())
+	}
+	lin, sc := render(MapOptions{})
+	if f := saturated(lin); f == 0 || f > 0.05 {
+		t.Errorf("automatic linear scale %+v saturates %.2f%% of the pixels, want a few percent", sc, 100*f)
+	}
+	asinh, sc := render(MapOptions{Asinh: true})
+	if f := saturated(asinh); f != 0 || sc.Knee <= 0 || sc.Sat < maxAbs(m.Data) {
+		t.Errorf("asinh scale %+v saturates %.3f%% of the pixels, want none", sc, 100*saturated(asinh))
+	}
+	bar := func(img image.Image) (int, int) {
+		w := img.Bounds().Dx()
+		return countColour(img, hi, w-cbPixels, w), countColour(img, lo, w-cbPixels, w)
+	}
+	if up, down := bar(lin); up == 0 || down == 0 {
+		t.Errorf("saturated map: overflow triangles %d (top) and %d (bottom) pixels, want both", up, down)
+	}
+	if up, down := bar(asinh); up != 0 || down != 0 {
+		t.Errorf("nothing saturates: overflow triangles %d and %d pixels, want none", up, down)
+	}
+	wide, _ := render(MapOptions{Sat: 1000})
+	if up, down := bar(wide); up != 0 || down != 0 {
+		t.Errorf("-sat 1000: overflow triangles %d and %d pixels, want none", up, down)
+	}
 }

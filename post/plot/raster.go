@@ -59,8 +59,8 @@ func bracket(s []float64, v float64) (int, float64) {
 // Raster draws f into a w x h image covering x from x0 to x1 (left to
 // right) and latitude from +90 (top) to -90 (bottom), or sin(latitude) from
 // 1 to -1 when sinLat is set, interpolating bilinearly, with colours
-// Diverging(value/sat).
-func Raster(f *Field, w, h int, x0, x1 float64, sinLat bool, sat float64) *image.RGBA {
+// Diverging(sc.U(value)).
+func Raster(f *Field, w, h int, x0, x1 float64, sinLat bool, sc ColourScale) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	nx := len(f.X)
 	// Rows in ascending latitude, with their original index.
@@ -104,7 +104,7 @@ func Raster(f *Field, w, h int, x0, x1 float64, sinLat bool, sat float64) *image
 			v0 := (1-ti)*f.V[i+nx*j0] + ti*f.V[i1+nx*j0]
 			v1 := (1-ti)*f.V[i+nx*j1] + ti*f.V[i1+nx*j1]
 			v := (1-tj)*v0 + tj*v1
-			img.SetRGBA(px, py, Diverging(v/sat))
+			img.SetRGBA(px, py, Diverging(sc.U(v)))
 		}
 	}
 	return img

@@ -30,6 +30,10 @@ type Options struct {
 	// Sat is the saturation level (Gauss) of map and butterfly images
 	// (0: automatic per image).
 	Sat float64
+	// Asinh draws map and butterfly colours on an asinh scale with linear
+	// range Knee (Gauss; 0: automatic), as plot.MapOptions.
+	Asinh bool
+	Knee  float64
 	// SinLat draws latitude on a sine axis.
 	SinLat bool
 	// Generator names the program under the page title, e.g. "goft 0.1.0".
@@ -162,11 +166,11 @@ func Build(dir string, opt Options) ([]byte, []string, error) {
 			if len(b.Avg) > 1 {
 				title = fmt.Sprintf("Butterfly diagram, realization %d", r)
 			}
-			png, used, err := plot.ButterflyPNG(b.Time, b.Theta, b.Avg[r-1], opt.Start, plot.MapOptions{Sat: opt.Sat, SinLat: opt.SinLat, Title: title})
+			png, used, err := plot.ButterflyPNG(b.Time, b.Theta, b.Avg[r-1], opt.Start, plot.MapOptions{Sat: opt.Sat, Asinh: opt.Asinh, Knee: opt.Knee, SinLat: opt.SinLat, Title: title})
 			if err != nil {
 				return nil, nil, err
 			}
-			pg.Butterfly = append(pg.Butterfly, newImage(title, fmt.Sprintf("%s: longitude-averaged Br of %d output maps; colour scale +-%g G.", title, len(b.Time), used), png))
+			pg.Butterfly = append(pg.Butterfly, newImage(title, fmt.Sprintf("%s: longitude-averaged Br of %d output maps; colour scale %s.", title, len(b.Time), used.Describe("G")), png))
 		}
 	} else {
 		note("butterfly diagram left out: %v", err)
@@ -225,11 +229,11 @@ func mapImage(path, what string, opt Options) (pageImage, []int, error) {
 		}
 		panels = append(panels, plot.MapPanel{Title: t, Map: m2})
 	}
-	png, used, err := plot.MapPNG(panels, plot.MapOptions{Sat: opt.Sat, SinLat: opt.SinLat, Title: what + " (" + filepath.Base(path) + ")"})
+	png, used, err := plot.MapPNG(panels, plot.MapOptions{Sat: opt.Sat, Asinh: opt.Asinh, Knee: opt.Knee, SinLat: opt.SinLat, Title: what + " (" + filepath.Base(path) + ")"})
 	if err != nil {
 		return pageImage{}, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return newImage(what, fmt.Sprintf("%s, %s: Br in Gauss, colour scale +-%g G.", what, filepath.Base(path), used), png), m.Dims, nil
+	return newImage(what, fmt.Sprintf("%s, %s: Br in Gauss, colour scale %s.", what, filepath.Base(path), used.Describe("G")), png), m.Dims, nil
 }
 
 // summaryNames are the parameters shown at the top of the report.
