@@ -1,6 +1,7 @@
 package plot
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"time"
@@ -109,4 +110,30 @@ func (t NiceTicks) Ticks(lo, hi float64) []plot.Tick {
 		ts = append(ts, plot.Tick{Value: h})
 	}
 	return ts
+}
+
+// TimeLabel labels a map at simulation time hours: "t = 120 h"; with a
+// start date (the UT date of time 0), also the date and the Carrington
+// rotation: "2024-05-06 00:00 UT, CR 2283 (t = 120 h)".
+func TimeLabel(hours float64, start time.Time) string {
+	t := "t = " + strconv.FormatFloat(hours, 'f', -1, 64) + " h"
+	if math.Abs(hours-math.Round(hours*100)/100) > 1e-9 {
+		t = fmt.Sprintf("t = %.2f h", hours)
+	}
+	if start.IsZero() {
+		return t
+	}
+	d := start.Add(time.Duration(hours * float64(time.Hour))).UTC()
+	return fmt.Sprintf("%s UT, CR %d (%s)", d.Format("2006-01-02 15:04"), CarringtonRotation(d), t)
+}
+
+// CarringtonRotation returns the number of the Carrington rotation under
+// way at t: the integer part of 1 + (JD - 2398167.329)/27.2753, with JD
+// the Julian date of t, 2398167.329 that of Carrington rotation 1's start
+// (1853 November 9) and 27.2753 days the mean synodic rotation period. The
+// mean period makes it an estimate (as sunpy's first one): within a few
+// hours of a rotation's start it can be one off.
+func CarringtonRotation(t time.Time) int {
+	jd := float64(t.Unix())/86400 + 2440587.5
+	return int(math.Floor(1 + (jd-2398167.329)/27.2753))
 }

@@ -495,3 +495,31 @@ func TestSaturationAndOverflowMarks(t *testing.T) {
 		t.Errorf("-sat 1000: overflow triangles %d and %d pixels, want none", up, down)
 	}
 }
+
+func TestTimeLabel(t *testing.T) {
+	start := time.Date(2022, 3, 10, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		hours float64
+		start time.Time
+		want  string
+	}{
+		{120, time.Time{}, "t = 120 h"},
+		{0.25, time.Time{}, "t = 0.25 h"},
+		{1.0 / 3, time.Time{}, "t = 0.33 h"},
+		// HMI's synoptic map of CR 2255 covers 2022-03-07 to 2022-04-03.
+		{240, start, "2022-03-20 00:00 UT, CR 2255 (t = 240 h)"},
+		{24 * 30, start, "2022-04-09 00:00 UT, CR 2256 (t = 720 h)"},
+	} {
+		if got := TimeLabel(c.hours, c.start); got != c.want {
+			t.Errorf("TimeLabel(%g, %v) = %q, want %q", c.hours, c.start, got, c.want)
+		}
+	}
+	// Carrington rotation 1 began on 1853 November 9; each lasts 27.2753 days.
+	cr1 := time.Date(1853, 11, 9, 20, 0, 0, 0, time.UTC)
+	for n := 0; n < 3000; n += 250 {
+		mid := cr1.Add(time.Duration((float64(n) + 0.5) * 27.2753 * 24 * float64(time.Hour)))
+		if got := CarringtonRotation(mid); got != n+1 {
+			t.Errorf("middle of rotation %d (%v): CarringtonRotation = %d", n+1, mid, got)
+		}
+	}
+}

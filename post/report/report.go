@@ -68,6 +68,9 @@ type page struct {
 	Summary                          []row
 	RealHeader                       []string
 	RealRows                         []row
+	RealUnused                       []row // rows of processes the run does not use
+	Cadence                          []pageImage
+	ButterflyWhy                     string // why there is no butterfly diagram
 	History                          []pageImage
 	FinalHeader                      []string
 	FinalRows                        []row
@@ -110,6 +113,7 @@ func Build(dir string, opt Options) ([]byte, []string, error) {
 	// Realization table.
 	if t, err := analysis.ReadTable(rf.Path(analysis.RealizationsFile)); err == nil {
 		pg.RealHeader, pg.RealRows = transpose(t)
+		pg.RealRows, pg.RealUnused = splitByUse(pg.RealRows, rf.Params)
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		note("%v", err)
 	}
@@ -158,22 +162,44 @@ func Build(dir string, opt Options) ([]byte, []string, error) {
 		}
 	}
 
-	// Butterfly diagram.
-	if b, err := analysis.MakeButterfly(rf); err == nil {
-		found = true
-		for r := 1; r <= len(b.Avg); r++ {
-			title := "Butterfly diagram"
-			if len(b.Avg) > 1 {
-				title = fmt.Sprintf("Butterfly diagram, realization %d", r)
-			}
-			png, used, err := plot.ButterflyPNG(b.Time, b.Theta, b.Avg[r-1], opt.Start, plot.MapOptions{Sat: opt.Sat, Asinh: opt.Asinh, Knee: opt.Knee, SinLat: opt.SinLat, Title: title})
-			if err != nil {
-				return nil, nil, err
-			}
-			pg.Butterfly = append(pg.Butterfly, newImage(title, fmt.Sprintf("%s: longitude-averaged Br of %d output maps; colour scale %s.", title, len(b.Time), used.Describe("G")), png))
+	// The output maps in between.
+	maps, err := rf.OutputMaps()
+	if err == nil && len(maps) > 2 {
+		img, err := cadenceImage(maps, opt)
+		if err != nil {
+			note("output maps left out: %v", err)
+		} else {
+			pg.Cadence = append(pg.Cadence, img)
 		}
-	} else {
+	}
+
+	// Butterfly diagram.
+	switch {
+	case err != nil:
+		pg.ButterflyWhy = "No butterfly diagram: the run's output map list could not be read."
 		note("butterfly diagram left out: %v", err)
+	case len(maps) == 0:
+		pg.ButterflyWhy = "No output maps listed in hipft_output_map_list.out, so no butterfly diagram."
+	case len(maps) < minButterflyMaps:
+		pg.ButterflyWhy = fmt.Sprintf("No butterfly diagram: the run wrote %d output maps, and a butterfly diagram needs at least %d to show a trend in time (set output_map_time_cadence to a shorter interval, e.g. %g hours).",
+			len(maps), minButterflyMaps, niceCadence(maps))
+	default:
+		if b, err := analysis.MakeButterfly(rf); err == nil {
+			found = true
+			for r := 1; r <= len(b.Avg); r++ {
+				title := "Butterfly diagram"
+				if len(b.Avg) > 1 {
+					title = fmt.Sprintf("Butterfly diagram, realization %d", r)
+				}
+				png, used, err := plot.ButterflyPNG(b.Time, b.Theta, b.Avg[r-1], opt.Start, plot.MapOptions{Sat: opt.Sat, Asinh: opt.Asinh, Knee: opt.Knee, SinLat: opt.SinLat, Title: title})
+				if err != nil {
+					return nil, nil, err
+				}
+				pg.Butterfly = append(pg.Butterfly, newImage(title, fmt.Sprintf("%s: longitude-averaged Br of %d output maps; colour scale %s.", title, len(b.Time), used.Describe("G")), png))
+			}
+		} else {
+			note("butterfly diagram left out: %v", err)
+		}
 	}
 	if !found {
 		return nil, pg.Notes, fmt.Errorf("%s holds no HipFT/goft run output (no history files, maps or map list)", dir)
@@ -205,6 +231,124 @@ func finalValues(qs []*analysis.Quantities) ([]string, []row) {
 		}
 	}
 	return header, rows
+}
+
+// minButterflyMaps is the fewest output maps the report draws a butterfly
+// diagram from.
+const minButterflyMaps = 10
+
+// niceCadence suggests a map cadence (hours) that gives about 2*
+// minButterflyMaps maps over the time the maps span.
+func niceCadence(maps []analysis.OutputMap) float64 {
+	span := maps[len(maps)-1].Time - maps[0].Time
+	if !(span > 0) {
+		return 1
+	}
+	c := span / (2 * minButterflyMaps)
+	p := math.Pow(10, math.Floor(math.Log10(c)))
+	for _, m := range []float64{5, 2, 1} {
+		if m*p <= c {
+			return m * p
+		}
+	}
+	return p
+}
+
+// maxCadencePanels is the most output maps the report's strip shows.
+const maxCadencePanels = 8
+
+// cadenceImage draws realization 1 of up to maxCadencePanels output maps,
+// evenly spaced through the list (the first and the last included), each
+// titled with its time (and date, with Options.Start), on one colour scale.
+func cadenceImage(maps []analysis.OutputMap, opt Options) (pageImage, error) {
+	pick := []int{}
+	n := min(len(maps), maxCadencePanels)
+	for k := 0; k < n; k++ {
+		i := int(math.Round(float64(k) * float64(len(maps)-1) / float64(n-1)))
+		if len(pick) == 0 || pick[len(pick)-1] != i {
+			pick = append(pick, i)
+		}
+	}
+	var panels []plot.MapPanel
+	for _, i := range pick {
+		om := maps[i]
+		m, err := analysis.ReadMap(om.Path)
+		if err != nil {
+			return pageImage{}, err
+		}
+		if analysis.Realizations(m) > 1 {
+			if m, err = analysis.Realization(m, 1); err != nil {
+				return pageImage{}, fmt.Errorf("%s: %w", om.Path, err)
+			}
+		}
+		panels = append(panels, plot.MapPanel{Title: plot.TimeLabel(om.Time, opt.Start), Map: m})
+	}
+	cols := 2
+	if len(panels) > 4 {
+		cols = 4
+	}
+	png, used, err := plot.MapPNG(panels, plot.MapOptions{Sat: opt.Sat, Asinh: opt.Asinh, Knee: opt.Knee, SinLat: opt.SinLat, Cols: cols, PanelWidth: 480,
+		Title: fmt.Sprintf("Output maps, realization 1 (%d of %d)", len(panels), len(maps))})
+	if err != nil {
+		return pageImage{}, err
+	}
+	return newImage("Output maps", fmt.Sprintf("%d of the run's %d output maps (hipft_output_map_list.out), realization 1: Br in Gauss, one colour scale %s.", len(panels), len(maps), used.Describe("G")), png), nil
+}
+
+// featureSwitches say which process each realization parameter belongs to:
+// a parameter whose name starts with prefix is in use when the run
+// parameter (hipft_run_parameters_used.out) named by on is true, or, for a
+// numeric switch, not zero.
+var featureSwitches = []struct{ prefix, on string }{
+	{"assimilate_data", "assimilate_data"},
+	{"source_rfe", "source_rfe_model"},
+	{"flow_dr_", "flow_dr_model"},
+	{"flow_mf_", "flow_mf_model"},
+	{"flow_attenuate", "flow_attenuate"},
+	{"flow_", "advance_flow"},
+	{"diffusion_", "advance_diffusion"},
+}
+
+// splitByUse separates the realization rows of processes the run uses
+// from those it does not (by featureSwitches and the run's parameters; with
+// no parameters every row counts as used). A row of a process inside a
+// switched-off one (flow_dr_* with advance_flow off) is unused too.
+func splitByUse(rows []row, ps []analysis.Param) (used, unused []row) {
+	on := func(name string) bool {
+		v, ok := analysis.Lookup(ps, name)
+		if !ok {
+			return true
+		}
+		switch strings.ToUpper(strings.TrimSpace(v)) {
+		case "F", ".FALSE.", "0":
+			return false
+		}
+		return true
+	}
+	if ps == nil {
+		return rows, nil
+	}
+	for _, r := range rows {
+		name := strings.ToLower(r.Name)
+		inUse := true
+		for _, f := range featureSwitches {
+			if strings.HasPrefix(name, f.prefix) && !on(f.on) {
+				inUse = false
+			}
+		}
+		if strings.HasPrefix(name, "source_") && !on("advance_source") {
+			inUse = false
+		}
+		if strings.HasPrefix(name, "flow_") && !on("advance_flow") {
+			inUse = false
+		}
+		if inUse {
+			used = append(used, r)
+		} else {
+			unused = append(unused, r)
+		}
+	}
+	return used, unused
 }
 
 // mapImage draws every realization of the map at path.
@@ -380,7 +524,12 @@ details summary { cursor: pointer; }
 <table>
 <tr><th>Parameter</th>{{range .RealHeader}}<th>{{.}}</th>{{end}}</tr>
 {{range .RealRows}}<tr{{if .Varies}} class="varies"{{end}}><th scope="row">{{.Name}}</th>{{range .Values}}<td class="num">{{.}}</td>{{end}}</tr>
-{{end}}</table>{{else}}<p>One realization (no hipft_realization_parameters.out).</p>{{end}}
+{{end}}</table>
+{{if .RealUnused}}<details><summary>{{len .RealUnused}} parameters of processes this run does not use</summary>
+<table>
+<tr><th>Parameter</th>{{range .RealHeader}}<th>{{.}}</th>{{end}}</tr>
+{{range .RealUnused}}<tr><th scope="row">{{.Name}}</th>{{range .Values}}<td class="num">{{.}}</td>{{end}}</tr>
+{{end}}</table></details>{{end}}{{else}}<p>One realization (no hipft_realization_parameters.out).</p>{{end}}
 
 <h2 id="history">Histories</h2>
 {{if .FinalRows}}<p>At the end of the run (the last line of each realization's history):</p>
@@ -396,10 +545,12 @@ details summary { cursor: pointer; }
 {{if .Maps}}<p>Br in Carrington longitude and latitude; red positive, blue negative.</p>
 {{range .Maps}}<figure><img src="{{.Src}}" alt="{{.Alt}}">{{if .Caption}}<figcaption>{{.Caption}}</figcaption>{{end}}</figure>
 {{end}}{{else}}<p>No initial or final map.</p>{{end}}
+{{range .Cadence}}<figure><img src="{{.Src}}" alt="{{.Alt}}">{{if .Caption}}<figcaption>{{.Caption}}</figcaption>{{end}}</figure>
+{{end}}
 
 <h2 id="butterfly">Butterfly diagram</h2>
 {{if .Butterfly}}{{range .Butterfly}}<figure><img src="{{.Src}}" alt="{{.Alt}}">{{if .Caption}}<figcaption>{{.Caption}}</figcaption>{{end}}</figure>
-{{end}}{{else}}<p>No output maps listed in hipft_output_map_list.out.</p>{{end}}
+{{end}}{{else}}<p>{{.ButterflyWhy}}</p>{{end}}
 
 <h2 id="parameters">Parameters used</h2>
 {{if .Params}}<details><summary>All {{len .Params}} parameters from hipft_run_parameters_used.out</summary>

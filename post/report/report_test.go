@@ -32,9 +32,46 @@ func TestBuild(t *testing.T) {
 		t.Errorf("notes for a complete run: %v", notes)
 	}
 	s := string(html)
-	// 8 history plots, initial and final maps, 2 butterfly diagrams.
-	if n := strings.Count(s, `src="data:image/png;base64,`); n != 12 {
-		t.Errorf("%d inlined images, want 12", n)
+	// 8 history plots, initial and final maps, the strip of output maps;
+	// 7 output maps are too few for a butterfly diagram, which the page
+	// says.
+	if n := strings.Count(s, `src="data:image/png;base64,`); n != 11 {
+		t.Errorf("%d inlined images, want 11", n)
+	}
+	for _, want := range []string{"the run wrote 7 output maps, and a butterfly diagram needs at least 10",
+		`alt="Output maps"`, "7 of the run&#39;s 7 output maps"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	// Data assimilation and random flux emergence are off: their
+	// realization parameters are folded away, after the used ones.
+	fold := strings.Index(s, "parameters of processes this run does not use</summary>")
+	if fold < 0 {
+		t.Fatal("report does not fold the parameters of unused processes")
+	}
+	for _, name := range []string{"assimilate_data_lat_limits", "source_rfe_total_unsigned_flux_per_hours"} {
+		if i := strings.Index(s, `<th scope="row">`+name+`</th>`); i < fold {
+			t.Errorf("%s is listed among the parameters in use (at %d, fold at %d)", name, i, fold)
+		}
+	}
+	if i := strings.Index(s, `<th scope="row">diffusion_coef_constants</th>`); i < 0 || i > fold {
+		t.Errorf("diffusion_coef_constants is not among the parameters in use")
+	}
+
+	// With enough output maps: a butterfly diagram per realization, and a
+	// strip of 8 of the 13 maps.
+	dense := t.TempDir()
+	testrun.Make(t, dense, testrun.Options{Extra: []string{"output_map_time_cadence = 4."}})
+	html, notes, err = Build(dense, Options{})
+	if err != nil || len(notes) != 0 {
+		t.Fatalf("%v %v", err, notes)
+	}
+	if n := strings.Count(string(html), `src="data:image/png;base64,`); n != 13 {
+		t.Errorf("%d inlined images with 13 output maps, want 13", n)
+	}
+	if !strings.Contains(string(html), "8 of the run&#39;s 13 output maps") {
+		t.Error("the strip does not show 8 of 13 maps")
 	}
 	for _, want := range []string{
 		"<!DOCTYPE html>", `<h2 id="history">`, `<h2 id="maps">`, `<h2 id="butterfly">`,
