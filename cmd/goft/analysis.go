@@ -109,12 +109,17 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	width := fs.Int("width", 0, "width of one panel in pixels (0: 1000 for one map, 640 in a grid)")
 	label := fs.String("label", "", "colour-bar label (default: Br (Gauss), or the velocity of a flow map)")
 	asinh, knee := scaleFlags(fs)
+	start := fs.String("start", "", "UT date of the run's start (time 0), e.g. 2024-05-01T00:00:00: title a listed output map with its date and Carrington rotation")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
 		return usageErrorf(fs, "expected one map file, got %d arguments", len(pos))
+	}
+	st, err := parseDate(*start)
+	if err != nil {
+		return err
 	}
 	quantity, unit := mapQuantity(pos[0])
 	if *label != "" {
@@ -137,6 +142,9 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	}
 	if *title == "" {
 		*title = filepath.Base(in)
+		if t, ok := listedMapTime(in); ok {
+			*title += ", " + plot.TimeLabel(t, st)
+		}
 	}
 	png, used, err := plot.MapPNG(panels, plot.MapOptions{Sat: *sat, Asinh: *asinh, Knee: *knee, SinLat: *sinLat, Title: *title, Label: quantity, Cols: *cols, PanelWidth: *width})
 	if err != nil {
@@ -246,10 +254,7 @@ func cmdMovie(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", om.Path, err)
 		}
-		title := fmt.Sprintf("t = %.2f h (map %d)", om.Time, om.Index)
-		if !st.IsZero() {
-			title = st.Add(time.Duration(om.Time*float64(time.Hour))).UTC().Format("2006-01-02 15:04 UT") + fmt.Sprintf(" (t = %.2f h)", om.Time)
-		}
+		title := fmt.Sprintf("%s, map %d", plot.TimeLabel(om.Time, st), om.Index)
 		png, s, err := plot.MapPNG(panels, plot.MapOptions{Sat: used.Sat, Asinh: *asinh, Knee: used.Knee, SinLat: *sinLat, Title: title, PanelWidth: *width})
 		if err != nil {
 			return fmt.Errorf("%s: %w", om.Path, err)
@@ -367,6 +372,33 @@ func runDirDateSat(fs *flag.FlagSet, args []string, start *string, sat *float64)
 		}
 	}
 	return dir, st, nil
+}
+
+// listedMapTime returns the simulation time (hours) of the map at path
+// when it is one of a run's output maps: listed in the
+// hipft_output_map_list.out of the map's folder or of the folder above
+// (maps written into output_map_directory).
+func listedMapTime(path string) (float64, bool) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return 0, false
+	}
+	for _, dir := range []string{filepath.Dir(abs), filepath.Dir(filepath.Dir(abs))} {
+		rf, err := analysis.OpenRun(dir)
+		if err != nil {
+			continue
+		}
+		maps, err := rf.OutputMaps()
+		if err != nil {
+			continue
+		}
+		for _, om := range maps {
+			if p, err := filepath.Abs(om.Path); err == nil && p == abs {
+				return om.Time, true
+			}
+		}
+	}
+	return 0, false
 }
 
 // scaleFlags declares the -asinh and -knee flags of the map commands.

@@ -13,12 +13,14 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/goft-sft/goft/format/psihdf"
 	"github.com/goft-sft/goft/hipft/output"
 	"github.com/goft-sft/goft/internal/testrun"
 	"github.com/goft-sft/goft/model/mesh"
 	"github.com/goft-sft/goft/post/analysis"
+	"github.com/goft-sft/goft/post/plot"
 )
 
 // goft runs the command line and returns its exit code and output.
@@ -115,6 +117,50 @@ func TestPlot(t *testing.T) {
 		t.Fatal(stderr)
 	}
 	pngSize(t, filepath.Join(out, "hipft_brmap_final.png"))
+}
+
+// TestPlotTimeLabel checks that a listed output map is titled with its
+// time (and, with -start, its date and Carrington rotation), on the image
+// itself: the default title differs from the bare file name's.
+func TestPlotTimeLabel(t *testing.T) {
+	run := sharedRun(t)
+	rf, err := analysis.OpenRun(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	maps, err := rf.OutputMaps()
+	if err != nil || len(maps) < 3 {
+		t.Fatalf("output maps: %v (%d)", err, len(maps))
+	}
+	om := maps[2]
+	if got, ok := listedMapTime(om.Path); !ok || got != om.Time {
+		t.Fatalf("listedMapTime(%s) = %g, %v; want %g", om.Path, got, ok, om.Time)
+	}
+	if _, ok := listedMapTime(filepath.Join(run, "br_initial.h5")); ok {
+		t.Error("an unlisted map has a time")
+	}
+	out := t.TempDir()
+	render := func(name string, args ...string) []byte {
+		t.Helper()
+		p := filepath.Join(out, name)
+		if rc, _, stderr := goft(t, append(append([]string{"plot", "-r", "1", "-o", p}, args...), om.Path)...); rc != 0 {
+			t.Fatalf("rc %d: %s", rc, stderr)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	bare := render("bare.png", "-title", filepath.Base(om.Path))
+	labelled := render("time.png")
+	dated := render("date.png", "-start", "2024-05-01")
+	if bytes.Equal(bare, labelled) || bytes.Equal(labelled, dated) {
+		t.Error("the time and date labels are not drawn: the images equal the unlabelled one")
+	}
+	if again := render("again.png", "-title", filepath.Base(om.Path)+", "+plot.TimeLabel(om.Time, time.Time{})); !bytes.Equal(again, labelled) {
+		t.Error("the default title is not the file name and plot.TimeLabel")
+	}
 }
 
 func TestErrorsNameTheFile(t *testing.T) {
