@@ -448,6 +448,8 @@ func cmdHistory(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("o", "", "output folder (default: RUN_DIR)")
 	start := fs.String("start", "", "UT date of the first history time, e.g. 2024-05-01T00:00:00: label the time axis with dates")
 	summary := fs.Bool("summary", false, "print each quantity's minimum, maximum, mean and standard deviation over time, per realization and over all of them (HipFT's hipft_print_history_summary.py), instead of plotting")
+	fromZero := fs.Bool("zero", false, "start the flux and Br-extreme axes at zero (default: scaled to the data, so that a change of a few percent shows)")
+	maxLines := fs.Int("max-lines", 10, "draw at most this many realizations as lines; a larger ensemble is drawn as its median over a min-max band")
 	poleLat := fs.Float64("pole-lat", 0, "label the polar-cap plots with this cap size in degrees (default: the run's pole_flux_lat_limit; give it for histories from goft maps-history -pole-lat)")
 	dirs, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -481,7 +483,10 @@ func cmdHistory(args []string, stdout, stderr io.Writer) error {
 		}
 		qs = append(qs, q)
 	}
-	figs, err := plot.HistoryFigures(qs, plot.HistoryOptions{Start: st, PoleLat: pole})
+	if *maxLines < 1 {
+		return &usageError{fmt.Errorf("-max-lines %d: want at least 1", *maxLines)}
+	}
+	figs, err := plot.HistoryFigures(qs, plot.HistoryOptions{Start: st, PoleLat: pole, FromZero: *fromZero, MaxLines: *maxLines})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"sort"
 	"time"
 
 	"gonum.org/v1/plot/vg"
@@ -29,6 +30,13 @@ type HistoryOptions struct {
 	// PoleLat is the polar-cap latitude limit (degrees) the run used
 	// (pole_flux_lat_limit, HipFT's default 30), for labels.
 	PoleLat float64
+	// FromZero starts the flux and Br-extreme axes at zero; by default
+	// they are scaled to the data, so that a change of a few percent shows.
+	FromZero bool
+	// MaxLines is the most realizations drawn as lines: a larger ensemble
+	// is drawn as its median with a band from its minimum to its maximum
+	// (0: 10).
+	MaxLines int
 }
 
 var (
@@ -105,40 +113,107 @@ func HistoryFigures(qs []*analysis.Quantities, opt HistoryOptions) ([]Figure, er
 		}
 		return out
 	}
-	// multi draws quantities in their colours, realizations in dash patterns.
+	if opt.MaxLines <= 0 {
+		opt.MaxLines = 10
+	}
+	// spread: a large ensemble on a common time axis is drawn as its median
+	// and its range.
+	spread := len(qs) > opt.MaxLines
+	for _, q := range qs[1:] {
+		if len(q.Time) != len(qs[0].Time) {
+			spread = false
+		}
+	}
+	band := func(get func(q *analysis.Quantities) []float64) (median, lo, hi []float64) {
+		n := len(qs[0].Time)
+		median, lo, hi = make([]float64, n), make([]float64, n), make([]float64, n)
+		vals := make([][]float64, len(qs))
+		for k, q := range qs {
+			vals[k] = get(q)
+		}
+		col := make([]float64, len(qs))
+		for i := 0; i < n; i++ {
+			for k := range qs {
+				col[k] = vals[k][i]
+			}
+			sort.Float64s(col)
+			lo[i], hi[i] = col[0], col[len(col)-1]
+			if m := len(col); m%2 == 1 {
+				median[i] = col[m/2]
+			} else {
+				median[i] = (col[m/2-1] + col[m/2]) / 2
+			}
+		}
+		return median, lo, hi
+	}
+	ensembleNote := func(lo *LineOptions) {
+		if spread {
+			lo.Title += fmt.Sprintf(" (%d realizations: median, band from min to max)", len(qs))
+		}
+	}
+	// multi draws several quantities. One meaning per channel: with one
+	// realization the quantities are colours; with several, colours are
+	// realizations and dash patterns the quantities; with a large ensemble,
+	// the quantities' medians in their colours over their min-max bands.
 	// With widen, the first quantity is drawn wider so that equal curves
 	// (a balanced flux: Flux(+) = |Flux(-)|) stay visible under the second.
 	multi := func(quantities []qty, widen bool, lo LineOptions) ([]byte, error) {
 		var ss []Series
-		for k, q := range qs {
-			for i, qt := range quantities {
-				w := vg.Points(1.5)
-				if widen && i == 0 {
-					w = vg.Points(3)
-				}
-				ss = append(ss, Series{X: xs[k], Y: qt.get(q), Color: qt.col, Dashes: RealizationDashes(k), Width: w})
+		width := func(i int) vg.Length {
+			if widen && i == 0 {
+				return vg.Points(3)
 			}
+			return vg.Points(1.5)
 		}
-		for _, qt := range quantities {
-			lo.Legend = append(lo.Legend, LegendEntry{Label: qt.label, Color: qt.col})
-		}
-		if many {
+		switch {
+		case spread:
+			for i, qt := range quantities {
+				m, l, h := band(qt.get)
+				ss = append(ss, Series{X: xs[0], Y: m, Lower: l, Upper: h, Color: qt.col, Width: width(i)})
+				lo.Legend = append(lo.Legend, LegendEntry{Label: qt.label, Color: qt.col})
+			}
+			ensembleNote(&lo)
+		case many:
+			for k, q := range qs {
+				for i, qt := range quantities {
+					ss = append(ss, Series{X: xs[k], Y: qt.get(q), Color: RealizationColor(k), Dashes: RealizationDashes(i), Width: width(i)})
+				}
+			}
+			for i, qt := range quantities {
+				lo.Legend = append(lo.Legend, LegendEntry{Label: qt.label, Color: black, Dashes: RealizationDashes(i)})
+			}
 			for k := range qs {
-				lo.Legend = append(lo.Legend, LegendEntry{Label: rlabel(k), Color: black, Dashes: RealizationDashes(k)})
+				lo.Legend = append(lo.Legend, LegendEntry{Label: rlabel(k), Color: RealizationColor(k)})
+			}
+		default:
+			for _, q := range qs {
+				for i, qt := range quantities {
+					ss = append(ss, Series{X: xs[0], Y: qt.get(q), Color: qt.col, Width: width(i)})
+				}
+			}
+			for _, qt := range quantities {
+				lo.Legend = append(lo.Legend, LegendEntry{Label: qt.label, Color: qt.col})
 			}
 		}
 		lo.XLabel, lo.Dates = xlabel, !opt.Start.IsZero()
 		return LinePNG(ss, lo)
 	}
-	// single draws one quantity, realizations in colours.
+	// single draws one quantity, realizations in colours (a large
+	// ensemble: its median over its min-max band).
 	single := func(get func(q *analysis.Quantities) []float64, lo LineOptions) ([]byte, error) {
 		var ss []Series
-		for k, q := range qs {
-			s := Series{X: xs[k], Y: get(q), Color: RealizationColor(k)}
-			if many {
-				s.Label = rlabel(k)
+		if spread {
+			m, l, h := band(get)
+			ss = append(ss, Series{X: xs[0], Y: m, Lower: l, Upper: h, Color: RealizationColor(0)})
+			ensembleNote(&lo)
+		} else {
+			for k, q := range qs {
+				s := Series{X: xs[k], Y: get(q), Color: RealizationColor(k)}
+				if many {
+					s.Label = rlabel(k)
+				}
+				ss = append(ss, s)
 			}
-			ss = append(ss, s)
 		}
 		lo.XLabel, lo.Dates = xlabel, !opt.Start.IsZero()
 		return LinePNG(ss, lo)
@@ -155,11 +230,11 @@ func HistoryFigures(qs []*analysis.Quantities, opt HistoryOptions) ([]Figure, er
 			return multi([]qty{
 				{"Flux (+)", red, func(q *analysis.Quantities) []float64 { return scaled(q.FluxPos, mx, false) }},
 				{"|Flux (−)|", blue, func(q *analysis.Quantities) []float64 { return scaled(q.FluxNeg, mx, true) }},
-			}, true, LineOptions{Title: t, YLabel: fluxUnit, Zero: true})
+			}, true, LineOptions{Title: t, YLabel: fluxUnit, Zero: opt.FromZero})
 		}},
 		{"history_flux_total_unsigned.png", "Total unsigned flux", func(t string) ([]byte, error) {
 			return single(func(q *analysis.Quantities) []float64 { return scaled(q.Unsigned, mx, false) },
-				LineOptions{Title: t, YLabel: fluxUnit, Zero: true})
+				LineOptions{Title: t, YLabel: fluxUnit, Zero: opt.FromZero})
 		}},
 		{"history_flux_imb_pm.png", "Flux imbalance: 100 (Flux(+) + Flux(−)) / (|Flux(+)| + |Flux(−)|)", func(t string) ([]byte, error) {
 			return single(func(q *analysis.Quantities) []float64 { return q.Imbalance },
@@ -181,17 +256,17 @@ func HistoryFigures(qs []*analysis.Quantities, opt HistoryOptions) ([]Figure, er
 		}},
 		{"history_dipole_axial.png", "Axial dipole strength", func(t string) ([]byte, error) {
 			return single(func(q *analysis.Quantities) []float64 { return q.AxDipole },
-				LineOptions{Title: t, YLabel: "Gauss", Symmetric: true})
+				LineOptions{Title: t, YLabel: "Axial dipole (Gauss)", Symmetric: true})
 		}},
 		{"history_dipole_eq.png", "Equatorial dipole strength", func(t string) ([]byte, error) {
 			return single(func(q *analysis.Quantities) []float64 { return q.EqDipole },
-				LineOptions{Title: t, YLabel: "Gauss"})
+				LineOptions{Title: t, YLabel: "Equatorial dipole (Gauss)"})
 		}},
 		{"history_br.png", "Br extremes: max(Br) and |min(Br)|", func(t string) ([]byte, error) {
 			return multi([]qty{
 				{"max(Br)", red, func(q *analysis.Quantities) []float64 { return q.BrMax }},
 				{"|min(Br)|", blue, func(q *analysis.Quantities) []float64 { return scaled(q.BrMin, 1, true) }},
-			}, true, LineOptions{Title: t, YLabel: "Gauss", Zero: true})
+			}, true, LineOptions{Title: t, YLabel: "Br (Gauss)", Zero: opt.FromZero})
 		}},
 	}
 	hasVal := false

@@ -26,6 +26,9 @@ type Series struct {
 	Dashes []vg.Length
 	// Width is the line width (0: 1.5 points).
 	Width vg.Length
+	// Lower and Upper, when set (one value per X), bound a band drawn
+	// under the line in Color, translucent: an ensemble's spread.
+	Lower, Upper []float64
 }
 
 // LegendEntry is a legend line that need not belong to one series (for
@@ -66,8 +69,10 @@ func RealizationColor(i int) color.Color {
 	return p[i%len(p)]
 }
 
-// RealizationDashes returns a dash pattern for realization index i
-// (0-based): solid for the first, then dashed, dotted, ...
+// RealizationDashes returns a dash pattern for index i (0-based): solid for
+// the first, then dashed, dotted, ... History plots use it for the
+// quantities of a plot (sign, hemisphere) when colours tell realizations
+// apart.
 func RealizationDashes(i int) []vg.Length {
 	ps := [][]vg.Length{
 		nil,
@@ -149,6 +154,30 @@ func LinePNG(series []Series, opt LineOptions) ([]byte, error) {
 		}
 		if len(s.X) == 0 {
 			continue
+		}
+		if s.Lower != nil || s.Upper != nil {
+			if len(s.Lower) != len(s.X) || len(s.Upper) != len(s.X) {
+				return nil, fmt.Errorf("series %q: band of %d and %d values for %d points", s.Label, len(s.Lower), len(s.Upper), len(s.X))
+			}
+			lx, lo := decimate(s.X, s.Lower, 4000)
+			ux, up := decimate(s.X, s.Upper, 4000)
+			band := make(plotter.XYs, 0, len(lx)+len(ux))
+			for i := range ux {
+				band = append(band, plotter.XY{X: ux[i], Y: up[i]})
+				ymax = math.Max(ymax, up[i])
+			}
+			for i := len(lx) - 1; i >= 0; i-- {
+				band = append(band, plotter.XY{X: lx[i], Y: lo[i]})
+				ymin = math.Min(ymin, lo[i])
+			}
+			poly, err := plotter.NewPolygon(band)
+			if err != nil {
+				return nil, fmt.Errorf("series %q: band: %w", s.Label, err)
+			}
+			r, g, b, _ := s.Color.RGBA()
+			poly.Color = color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 0x40}
+			poly.LineStyle.Width = 0
+			p.Add(poly)
 		}
 		x, y := decimate(s.X, s.Y, 4000)
 		xy := make(plotter.XYs, len(x))

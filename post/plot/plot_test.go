@@ -523,3 +523,113 @@ func TestTimeLabel(t *testing.T) {
 		}
 	}
 }
+
+// syntheticEnsemble returns n realizations whose unsigned flux decays by 3%
+// over 100 hours from about 1e23 Mx, each a little apart.
+func syntheticEnsemble(n int) []*analysis.Quantities {
+	var qs []*analysis.Quantities
+	for k := 0; k < n; k++ {
+		q := &analysis.Quantities{Realization: k + 1}
+		for i := 0; i <= 50; i++ {
+			t := 2 * float64(i)
+			f := 5e22 * (1 - 0.0003*t) * (1 + 0.002*float64(k))
+			q.Time = append(q.Time, t)
+			q.FluxPos = append(q.FluxPos, f)
+			q.FluxNeg = append(q.FluxNeg, -0.99*f)
+			q.Unsigned = append(q.Unsigned, 1.99*f)
+			q.Imbalance = append(q.Imbalance, 100*0.01/1.99)
+			for _, c := range []*[]float64{&q.NPos, &q.NNeg, &q.SPos, &q.SNeg, &q.NField, &q.SField, &q.AxDipole, &q.EqDipole} {
+				*c = append(*c, float64(k+1)*(1+0.01*t))
+			}
+			q.BrMax = append(q.BrMax, 300-t)
+			q.BrMin = append(q.BrMin, -290+t)
+		}
+		qs = append(qs, q)
+	}
+	return qs
+}
+
+// figure returns the named figure's image.
+func figureNamed(t *testing.T, figs []Figure, name string) image.Image {
+	t.Helper()
+	for _, f := range figs {
+		if f.Name == name {
+			return decode(t, f.PNG)
+		}
+	}
+	t.Fatalf("no figure %s", name)
+	return nil
+}
+
+// TestHistoryScalesAndSpread checks the history plots on their images: the
+// flux axes are scaled to the data unless FromZero, and an ensemble larger
+// than MaxLines is drawn as a median over a translucent min-max band.
+func TestHistoryScalesAndSpread(t *testing.T) {
+	qs := syntheticEnsemble(3)
+	figs, err := HistoryFigures(qs, HistoryOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zero, err := HistoryFigures(qs, HistoryOptions{FromZero: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A 3% decay drawn from zero is nearly flat: its lines span far fewer
+	// rows than when the axis is scaled to the data.
+	rows := func(img image.Image, c color.Color) int {
+		want := color.RGBAModel.Convert(c).(color.RGBA)
+		n := 0
+		b := img.Bounds()
+		x1 := b.Max.X - int(math.Round(legendWidth.Dots(DPI)))
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < x1; x++ {
+				c := color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)
+				if d := math.Abs(float64(c.R)-float64(want.R)) + math.Abs(float64(c.G)-float64(want.G)) + math.Abs(float64(c.B)-float64(want.B)); d < 60 {
+					n++
+					break
+				}
+			}
+		}
+		return n
+	}
+	// (The last realization's line is drawn on top.)
+	scaledRows := rows(figureNamed(t, figs, "history_flux_total_unsigned.png"), RealizationColor(2))
+	zeroRows := rows(figureNamed(t, zero, "history_flux_total_unsigned.png"), RealizationColor(2))
+	if scaledRows < 5*zeroRows || zeroRows == 0 {
+		t.Errorf("unsigned flux line spans %d rows scaled to the data and %d from zero: want the scaled one much taller", scaledRows, zeroRows)
+	}
+
+	// 12 realizations, more than MaxLines: a band in the first colour.
+	big := syntheticEnsemble(12)
+	figs, err = HistoryFigures(big, HistoryOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, g, b, _ := RealizationColor(0).RGBA()
+	blend := func(c uint32) uint8 { return uint8(math.Round((0xff*(0xff-0x40) + float64(c>>8)*0x40) / 0xff)) }
+	fill := color.RGBA{blend(r), blend(g), blend(b), 0xff}
+	near := func(img image.Image) int {
+		n := 0
+		bd := img.Bounds()
+		for y := bd.Min.Y; y < bd.Max.Y; y++ {
+			for x := bd.Min.X; x < bd.Max.X; x++ {
+				pr, pg, pb, _ := img.At(x, y).RGBA()
+				d := math.Abs(float64(pr>>8)-float64(fill.R)) + math.Abs(float64(pg>>8)-float64(fill.G)) + math.Abs(float64(pb>>8)-float64(fill.B))
+				if d <= 6 {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	if n := near(figureNamed(t, figs, "history_flux_total_unsigned.png")); n < 1000 {
+		t.Errorf("12 realizations: %d pixels of the band's colour, want a band", n)
+	}
+	lines, err := HistoryFigures(big, HistoryOptions{MaxLines: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := near(figureNamed(t, lines, "history_flux_total_unsigned.png")); n > 200 {
+		t.Errorf("12 realizations as lines: %d pixels of a band's colour", n)
+	}
+}

@@ -228,8 +228,9 @@ func TestReportInChromium(t *testing.T) {
 	if !strings.HasPrefix(pc.title, "Run report") {
 		t.Errorf("page title %q", pc.title)
 	}
-	if pc.images != 12 || pc.brokenImages != 0 {
-		t.Errorf("%d images, %d of them broken; want 12 and 0", pc.images, pc.brokenImages)
+	// 8 history plots, initial and final maps, the strip of output maps.
+	if pc.images != 11 || pc.brokenImages != 0 {
+		t.Errorf("%d images, %d of them broken; want 11 and 0", pc.images, pc.brokenImages)
 	}
 	for _, e := range pc.errors {
 		t.Errorf("browser error: %s", e)
