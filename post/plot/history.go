@@ -48,6 +48,13 @@ var (
 	purple = color.RGBA{0x80, 0x3c, 0xb0, 0xff}
 )
 
+// translucent returns c at half opacity: a wide line under a thin one of
+// the same colour.
+func translucent(c color.Color) color.Color {
+	r, g, b, _ := c.RGBA()
+	return color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 0x70}
+}
+
 // qty is one plotted quantity of a multi-quantity plot.
 type qty struct {
 	label string
@@ -176,11 +183,19 @@ func HistoryFigures(qs []*analysis.Quantities, opt HistoryOptions) ([]Figure, er
 		case many:
 			for k, q := range qs {
 				for i, qt := range quantities {
-					ss = append(ss, Series{X: xs[k], Y: qt.get(q), Color: RealizationColor(k), Dashes: RealizationDashes(i), Width: width(i)})
+					c := RealizationColor(k)
+					if widen && i == 0 {
+						c = translucent(c) // the dashed line on top stays visible
+					}
+					ss = append(ss, Series{X: xs[k], Y: qt.get(q), Color: c, Dashes: RealizationDashes(i), Width: width(i)})
 				}
 			}
 			for i, qt := range quantities {
-				lo.Legend = append(lo.Legend, LegendEntry{Label: qt.label, Color: black, Dashes: RealizationDashes(i)})
+				c := color.Color(black)
+				if widen && i == 0 {
+					c = translucent(black)
+				}
+				lo.Legend = append(lo.Legend, LegendEntry{Label: qt.label, Color: c, Dashes: RealizationDashes(i)})
 			}
 			for k := range qs {
 				lo.Legend = append(lo.Legend, LegendEntry{Label: rlabel(k), Color: RealizationColor(k)})
