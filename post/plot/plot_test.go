@@ -8,11 +8,15 @@ import (
 	"image/gif"
 	"image/png"
 	"math"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/goft-sft/goft/format/psihdf"
+	"github.com/goft-sft/goft/internal/datadir"
+	"github.com/goft-sft/goft/internal/demo"
 	"github.com/goft-sft/goft/internal/testrun"
 	"github.com/goft-sft/goft/post/analysis"
 )
@@ -631,5 +635,41 @@ func TestHistoryScalesAndSpread(t *testing.T) {
 	}
 	if n := near(figureNamed(t, lines, "history_flux_total_unsigned.png")); n > 200 {
 		t.Errorf("12 realizations as lines: %d pixels of a band's colour", n)
+	}
+}
+
+// TestRealMapsSaturation renders the demo's map and a real HMI map with the
+// default (automatic linear) scale and with -asinh, and counts the map
+// pixels drawn in the scale's end colours: a few percent by default, none
+// on the asinh scale.
+func TestRealMapsSaturation(t *testing.T) {
+	maps := map[string]*psihdf.Map{"demo": demo.Map(181, 91)}
+	if dir, ok := datadir.Maps(); ok {
+		m, err := psihdf.Read(filepath.Join(dir, "hmi_synoptic_mr_polfil_720s_cr2255_pslt_pt_1024x512.h5"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		maps["HMI CR2255"] = m
+	} else {
+		t.Log("real maps not found (set GOFT_MAPS or provide ../shared/maps): the HMI map is left out")
+	}
+	hi, lo := Diverging(1), Diverging(-1)
+	for name, m := range maps {
+		for _, opt := range []MapOptions{{}, {Asinh: true}} {
+			b, sc, err := MapPNG([]MapPanel{{Map: m}}, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			img := decode(t, b)
+			w := img.Bounds().Dx() - cbPixels
+			frac := float64(countColour(img, hi, 0, w)+countColour(img, lo, 0, w)) / float64(w*img.Bounds().Dy())
+			t.Logf("%s, scale %s: %.3f%% of the pixels saturate", name, sc.Describe("G"), 100*frac)
+			if opt.Asinh && frac != 0 {
+				t.Errorf("%s on the asinh scale %+v: %.3f%% of the pixels saturate, want none", name, sc, 100*frac)
+			}
+			if !opt.Asinh && frac > 0.04 {
+				t.Errorf("%s on the default scale %+v: %.2f%% of the pixels saturate, want at most a few percent", name, sc, 100*frac)
+			}
+		}
 	}
 }
