@@ -31,7 +31,7 @@ runcase() { # name dir
     echo "$name FAILED" >>"$out/manifest"
     return
   fi
-  (cd "$dir" && find . -type f ! -name run.log ! -name hipft_timing.out ! -name '*.in' -print0 |
+  (cd "$dir" && find . -type f ! -name run.log ! -name hipft_timing.out ! -name '*.in' ! -name '.goft-run*.lock' -print0 |
     sort -z | xargs -0 sha256sum | sed "s|  \./|  $name/|") >>"$out/manifest"
 }
 

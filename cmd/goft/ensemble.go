@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/goft-sft/goft/hipft/ensemble"
@@ -61,6 +62,12 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() == 1 {
 		dir = fs.Arg(0)
 	}
+	// No part may still be running, nor another merge.
+	lock, err := lockRunFolder(dir, nil, true)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	opt := ensemble.Options{Ranks: *ranks, Clean: *clean}
 	if !*quiet {
 		opt.Log = stdout
@@ -68,6 +75,15 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 	res, err := ensemble.Merge(dir, opt)
 	if err != nil {
 		return err
+	}
+	if *clean {
+		// The parts' run locks, which no part holds (lockRunFolder checked).
+		locks, _ := filepath.Glob(filepath.Join(dir, ".goft-run.part*.lock"))
+		for _, l := range locks {
+			if err := os.Remove(l); err != nil {
+				return err
+			}
+		}
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprintf(stderr, "goft merge: warning: %s\n", w)

@@ -277,7 +277,14 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("-gpu: no usable GPU: %w", err)
 		}
 	}
-	if opt.Part = place.Part(); opt.Part != nil {
+	opt.Part = place.Part()
+	// One run (or part) per folder: a second goft run here is refused.
+	lock, err := lockRunFolder(".", opt.Part, false)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	if opt.Part != nil {
 		return runPart(in, opt, stderr, place)
 	}
 	// The progress line goes to stderr when it is a terminal and the log

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/goft-sft/goft/internal/runlock"
 )
 
 // TestRunBadInputs checks that bad inputs end with a clear message and a
@@ -135,5 +137,50 @@ func TestHelpAndVersion(t *testing.T) {
 	}
 	if code := mainArgs([]string{"frobnicate"}, &out, &errb); code != 2 {
 		t.Fatalf("unknown command: exit %d, want 2", code)
+	}
+}
+
+// TestOneRunPerFolder checks that goft run and goft merge refuse a folder
+// where another process holds the run lock: a single run, a part of a
+// multi-process run, or a merge.
+func TestOneRunPerFolder(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	os.WriteFile("hipft.in", []byte("&hipft_input_parameters\n res_nt=21\n res_np=41\n n_realizations=2\n time_end=1.\n/\n"), 0o644)
+	cases := []struct {
+		name string
+		held string // the lock file another process holds
+		args []string
+	}{
+		{"run while a run runs", runLockName, []string{"run", "-q"}},
+		{"run while a part runs", ".goft-run.part001of002.lock", []string{"run", "-q"}},
+		{"part while a run runs", runLockName, []string{"run", "-q", "-rank", "0", "-ranks", "2"}},
+		{"same part twice", ".goft-run.part000of002.lock", []string{"run", "-q", "-rank", "0", "-ranks", "2"}},
+		{"merge while a part runs", ".goft-run.part001of002.lock", []string{"merge", "-q"}},
+		{"merge while a run runs", runLockName, []string{"merge", "-q"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			l, err := runlock.Acquire(filepath.Join(dir, c.held))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer l.Release()
+			var out, errb bytes.Buffer
+			code := mainArgs(c.args, &out, &errb)
+			if code != 1 || !strings.Contains(errb.String(), "another goft process is working in this folder") || !strings.Contains(errb.String(), c.held) {
+				t.Errorf("goft %q: exit %d, stderr %q; want a refusal naming %s", c.args, code, errb.String(), c.held)
+			}
+		})
+	}
+	// Another part of the same run may share the folder.
+	l, err := runlock.Acquire(filepath.Join(dir, ".goft-run.part001of002.lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	var out, errb bytes.Buffer
+	if code := mainArgs([]string{"run", "-q", "-rank", "0", "-ranks", "2"}, &out, &errb); code != 0 {
+		t.Errorf("part 0 beside a running part 1: exit %d, %s", code, errb.String())
 	}
 }
