@@ -51,11 +51,24 @@ func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
 }
 
 // AppendFile is a text file that receives whole lines: each Line call is a
-// single write of the complete line, so a crash never leaves half a line.
+// single write of the complete line, so a crash never leaves half a line,
+// and a write that fails part way (a full disk) is cut back off, so the
+// file never ends mid-line.
 type AppendFile struct {
 	Path string // the file's path
-	f    *os.File
+	f    appendTarget
+	size int64 // the length of the whole lines written
 	buf  []byte
+}
+
+// appendTarget is what an AppendFile writes to: an *os.File, or a test's
+// failing writer.
+type appendTarget interface {
+	Write(b []byte) (int, error)
+	Truncate(size int64) error
+	Stat() (os.FileInfo, error)
+	Sync() error
+	Close() error
 }
 
 // CreateAppendFile creates (truncating) path and writes header as its first
@@ -91,7 +104,7 @@ func ResumeAppendFile(path string, size int64) (*AppendFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot resume %s: %w", path, err)
 	}
-	return &AppendFile{Path: path, f: f}, nil
+	return &AppendFile{Path: path, f: f, size: size}, nil
 }
 
 // Size returns the file's current length in bytes.
@@ -106,13 +119,22 @@ func (a *AppendFile) Size() (int64, error) {
 // Sync flushes the file to stable storage.
 func (a *AppendFile) Sync() error { return a.f.Sync() }
 
-// Line appends s and a newline in one write.
+// Line appends s and a newline in one write. When the write fails part
+// way (a full disk, a quota), the part written is cut off again, so that
+// the file ends with its last whole line, and the error names the file.
 func (a *AppendFile) Line(s string) error {
 	a.buf = append(append(a.buf[:0], s...), '\n')
-	if _, err := a.f.Write(a.buf); err != nil {
-		return fmt.Errorf("writing %s: %w", a.Path, err)
+	n, err := a.f.Write(a.buf)
+	if err == nil {
+		a.size += int64(n)
+		return nil
 	}
-	return nil
+	if n > 0 {
+		if terr := a.f.Truncate(a.size); terr != nil {
+			return fmt.Errorf("writing %s: %w (and cutting off the partial line failed: %v)", a.Path, err, terr)
+		}
+	}
+	return fmt.Errorf("writing %s: %w (the file ends with its last whole line)", a.Path, err)
 }
 
 // Close closes the file.
