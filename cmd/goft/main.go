@@ -220,7 +220,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	verbose := fs.Bool("v", false, "verbose: print goft's setup summary to stderr, and show the progress line on a terminal even when the log scrolls there")
 	workers := fs.Int("workers", 0, "number of threads for the kernels (0: all cores)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile (pprof format) to this file")
-	resume := fs.Bool("resume", false, "continue from the run's checkpoint (see -checkpoint) instead of starting over")
+	resume := fs.Bool("resume", false, "continue from the run's checkpoint (see -checkpoint) instead of starting over; with no checkpoint yet, start from the beginning (so a requeued job can always give it)")
 	ckptFile := fs.String("checkpoint", "", "checkpoint file (default "+run.CheckpointName+" in the run folder)")
 	ckptHours := fs.Float64("checkpoint-hours", 0, "also write a checkpoint every this many simulated hours (0: off)")
 	ckptMinutes := fs.Float64("checkpoint-minutes", 10, "also write a checkpoint every this many wall-clock minutes (0: off)")
@@ -284,6 +284,21 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer lock.Release()
+	if opt.Resume {
+		// -resume is safe to give every time (a Slurm requeue, a retry
+		// loop): with no checkpoint yet, the run starts from the beginning.
+		path := *ckptFile
+		if path == "" {
+			path = run.CheckpointName
+			if opt.Part != nil {
+				path = run.PartName(path, opt.Part.Rank, opt.Part.Ranks)
+			}
+		}
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			fmt.Fprintf(stderr, "goft run: -resume: no checkpoint %s yet: starting from the beginning\n", path)
+			opt.Resume = false
+		}
+	}
 	if opt.Part != nil {
 		return runPart(in, opt, stderr, place)
 	}

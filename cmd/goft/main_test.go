@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/goft-sft/goft/hipft/run"
 	"github.com/goft-sft/goft/internal/runlock"
 )
 
@@ -182,5 +183,39 @@ func TestOneRunPerFolder(t *testing.T) {
 	var out, errb bytes.Buffer
 	if code := mainArgs([]string{"run", "-q", "-rank", "0", "-ranks", "2"}, &out, &errb); code != 0 {
 		t.Errorf("part 0 beside a running part 1: exit %d, %s", code, errb.String())
+	}
+}
+
+// TestResumeWithoutCheckpointStarts checks that goft run -resume with no
+// checkpoint yet (a job requeued before its first checkpoint) runs from the
+// beginning, saying so, and writes what a plain run writes.
+func TestResumeWithoutCheckpointStarts(t *testing.T) {
+	in := "&hipft_input_parameters\n res_nt=21\n res_np=41\n n_realizations=2\n time_end=24.\n dt_max=2.\n" +
+		" output_map_time_cadence=12.\n advance_diffusion=.true.\n diffusion_coef_constants=500.,900.\n/\n"
+	runIn := func(args ...string) (string, string) {
+		dir := t.TempDir()
+		t.Chdir(dir)
+		if err := os.WriteFile("hipft.in", []byte(in), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var out, errb bytes.Buffer
+		if code := mainArgs(append([]string{"run", "-q"}, args...), &out, &errb); code != 0 {
+			t.Fatalf("goft run %q: exit %d: %s", args, code, errb.String())
+		}
+		return dir, errb.String()
+	}
+	plain, _ := runIn()
+	resumed, msg := runIn("-resume")
+	if !strings.Contains(msg, "no checkpoint "+run.CheckpointName+" yet: starting from the beginning") {
+		t.Errorf("stderr %q does not say that the run starts from the beginning", msg)
+	}
+	for _, name := range []string{"hipft_history_sol_r000001.out", "hipft_history_sol_r000002.out", "hipft_brmap_final.h5", "hipft_output_map_list.out"} {
+		a, err := os.ReadFile(filepath.Join(plain, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, err := os.ReadFile(filepath.Join(resumed, name)); err != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s differs from the plain run's (%v)", name, err)
+		}
 	}
 }
