@@ -191,8 +191,13 @@ func TestEnsemble(t *testing.T) {
 	// A seeded random flux emergence: every part draws the frames a single
 	// process draws.
 	const rfe = "  advance_source = .true.\n  source_rfe_model = 1\n  source_rfe_total_unsigned_flux_per_hour = 5.0\n  source_rfe_seed = 11\n"
+	// Flow attenuation by each realization's own field, at different
+	// levels: each realization has its own advection limit, and each
+	// process's DTIME_ADV_STB is the smallest of its own (as in the
+	// testsuite's diffuse_advect_atten_map_1cr).
+	const atten = "  flow_attenuate = .true.\n  flow_attenuate_values = 5.,10.,20.,40.,80.\n"
 	refs := map[string]string{}
-	for _, extra := range []string{"", double, rfe} {
+	for _, extra := range []string{"", double, rfe, atten} {
 		dir := newEnsembleCase(t, extra)
 		if out, err := runGoft(t, bin, dir, launcherEnv(), "run", "-q", "hipft.in"); err != nil {
 			t.Fatalf("single-process run: %v\n%s", err, out)
@@ -227,6 +232,8 @@ func TestEnsemble(t *testing.T) {
 				fmt.Sprintf("SLURM_PROCID=%d", r%2), "SLURM_NTASKS=2"}
 		}},
 		{name: "5 processes, --rank/--ranks, merge --clean", ranks: 5, args: flagArgs(5), clean: true},
+		{name: "2 processes, attenuation by each realization's field", ranks: 2, extra: atten, env: slurmEnv(2)},
+		{name: "5 processes, attenuation by each realization's field", ranks: 5, extra: atten, args: flagArgs(5)},
 	}
 	for _, c := range launches {
 		t.Run(c.name, func(t *testing.T) {

@@ -297,7 +297,11 @@ func Merge(dir string, opt Options) (*Result, error) {
 
 	// Same time steps on every rank (the num histories are the same for
 	// every realization of a single-process run).
-	if w := compareSteps(firstNum); w != "" {
+	numLines, w, err := mergeNum(firstNum)
+	if err != nil {
+		return nil, err
+	}
+	if w != "" {
 		res.Warnings = append(res.Warnings, w)
 	}
 
@@ -324,6 +328,22 @@ func Merge(dir string, opt Options) (*Result, error) {
 		logf(" merged %d parts into %s\n", ranks, k)
 	}
 	tmps = nil
+
+	// The num histories of a single process: the same merged lines for
+	// every realization.
+	if numLines != nil {
+		merged := []byte(strings.Join(numLines, ""))
+		for i := 1; i <= nReal; i++ {
+			path := filepath.Join(dir, output.HistoryName("num", i))
+			if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, merged) {
+				continue
+			}
+			if err := output.WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write(merged); return err }); err != nil {
+				return nil, err
+			}
+			res.Files = append(res.Files, path)
+		}
+	}
 
 	files := []struct {
 		name  string
@@ -472,33 +492,119 @@ func readMapList(path string) ([]string, error) {
 	return names, nil
 }
 
-// compareSteps compares the num histories of each rank's first realization
-// and describes the first difference, or returns "".
-func compareSteps(paths []string) string {
-	ref, err := os.ReadFile(paths[0])
-	if err != nil {
-		return ""
-	}
-	for _, p := range paths[1:] {
+// rankMinColumns are the num-history columns that a process computes as a
+// minimum over its own realizations where a single process (and HipFT's
+// MPI ranks, which reduce over all ranks) takes the minimum over all
+// realizations: the advection stability limit, which depends on each
+// realization's velocity (attenuated by its own field).
+var rankMinColumns = []string{"DTIME_ADV_STB"}
+
+// mergeNum reads the num history of each rank's first realization (paths)
+// and returns the lines a single process writes, when the ranks took the
+// same steps: every column equal but those of rankMinColumns, which take
+// the smallest value over the ranks (its text as that rank wrote it, so
+// the format is HipFT's). When the ranks' steps truly differ it returns no
+// lines and a warning describing the first difference, and the num
+// histories are left as the processes wrote them.
+func mergeNum(paths []string) (lines []string, warning string, err error) {
+	texts := make([][]string, len(paths))
+	for r, p := range paths {
 		b, err := os.ReadFile(p)
-		if err != nil || bytes.Equal(b, ref) {
-			continue
+		if err != nil {
+			return nil, "", fmt.Errorf("reading %s: %w", p, err)
 		}
-		line := 1 + bytes.Count(ref[:commonPrefix(ref, b)], []byte("\n"))
-		return fmt.Sprintf("the processes' time-step records differ (%s and %s, from line %d): HipFT's MPI ranks share their step limits (the smallest over all realizations), these processes computed them from their own realizations, so the num histories (and, if the steps differ, the maps) are not those of a single-process run; rerun in one process if they must match",
-			paths[0], p, line)
+		texts[r] = strings.SplitAfter(string(b), "\n")
+		if n := len(texts[r]); n > 0 && texts[r][n-1] == "" {
+			texts[r] = texts[r][:n-1]
+		}
 	}
-	return ""
+	differ := func(r, line int, why string) string {
+		return fmt.Sprintf("the processes' time-step records differ (%s and %s, line %d: %s): HipFT's MPI ranks share their step limits (the smallest over all realizations), these processes computed them from their own realizations and took different steps, so the num histories (and the maps) are not those of a single-process run; rerun in one process if they must match",
+			paths[0], paths[r], line, why)
+	}
+	ref := texts[0]
+	if len(ref) == 0 {
+		return nil, "", fmt.Errorf("%s is empty", paths[0])
+	}
+	header := strings.Fields(ref[0])
+	minCol := map[int]bool{}
+	for c, name := range header {
+		for _, m := range rankMinColumns {
+			if name == m {
+				minCol[c] = true
+			}
+		}
+	}
+	for r := 1; r < len(texts); r++ {
+		if len(texts[r]) != len(ref) {
+			return nil, differ(r, 1+min(len(ref), len(texts[r])), fmt.Sprintf("%d and %d data lines", len(ref)-1, len(texts[r])-1)), nil
+		}
+		if texts[r][0] != ref[0] {
+			return nil, differ(r, 1, "the headers differ"), nil
+		}
+	}
+	lines = append(lines, ref[0])
+	for i := 1; i < len(ref); i++ {
+		line := ref[i]
+		cols := fieldSpans(line)
+		best := map[int]float64{}
+		for c := range minCol {
+			if c < len(cols) {
+				v, err := strconv.ParseFloat(line[cols[c][0]:cols[c][1]], 64)
+				if err != nil {
+					return nil, "", fmt.Errorf("%s:%d: column %s: %v", paths[0], i+1, header[c], err)
+				}
+				best[c] = v
+			}
+		}
+		for r := 1; r < len(texts); r++ {
+			other := texts[r][i]
+			ocols := fieldSpans(other)
+			if len(ocols) != len(cols) {
+				return nil, differ(r, i+1, "different column counts"), nil
+			}
+			for c := range cols {
+				a, b := line[cols[c][0]:cols[c][1]], other[ocols[c][0]:ocols[c][1]]
+				if a == b {
+					continue
+				}
+				if !minCol[c] || cols[c] != ocols[c] {
+					return nil, differ(r, i+1, fmt.Sprintf("%s is %s and %s", header[min(c, len(header)-1)], a, b)), nil
+				}
+				v, err := strconv.ParseFloat(b, 64)
+				if err != nil {
+					return nil, "", fmt.Errorf("%s:%d: column %s: %v", paths[r], i+1, header[c], err)
+				}
+				if v < best[c] {
+					best[c] = v
+					line = line[:cols[c][0]] + b + line[cols[c][1]:]
+				}
+			}
+		}
+		lines = append(lines, line)
+	}
+	return lines, "", nil
 }
 
-func commonPrefix(a, b []byte) int {
-	n := min(len(a), len(b))
-	for i := range n {
-		if a[i] != b[i] {
-			return i
+// fieldSpans returns the [start, end) byte offsets of the blank-separated
+// fields of line.
+func fieldSpans(line string) [][2]int {
+	var spans [][2]int
+	start := -1
+	for i := 0; i < len(line); i++ {
+		blank := line[i] == ' ' || line[i] == '\t' || line[i] == '\n' || line[i] == '\r'
+		switch {
+		case !blank && start < 0:
+			start = i
+		case blank && start >= 0:
+			spans = append(spans, [2]int{start, i})
+			start = -1
 		}
 	}
-	return n
+	if start >= 0 {
+		spans = append(spans, [2]int{start, len(line)})
+	}
+	return spans
 }
 
 // mergeMap reads the ranks parts of the 3D map merged, checks them and
