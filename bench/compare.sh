@@ -39,7 +39,7 @@ prepare() { # case dir
     cp "$here/production/hipft.in" "$2/"
     ln -s "$maps/br_hmi_synoptic_mr_polfil_720s_cr2252_pslt_flxbal_remeshed.h5" "$2/"
   elif [ "$1" = smooth ]; then
-    cp "$root/run/testdata/hipft_smooth_magnetogram/hipft.in" "$2/"
+    cp "$root/hipft/run/testdata/hipft_smooth_magnetogram/hipft.in" "$2/"
     ln -s "$maps/hmi_synoptic_mr_polfil_720s_cr2255_pslt_pt_1024x512.h5" "$2/"
   else
     cp "$suite/$1/input/"* "$2/"

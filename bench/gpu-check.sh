@@ -113,7 +113,7 @@ say "$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "probe with cold cache: %.2f s wa
 
 echo "== GPU kernel tests against the CPU (small cases, every method)"
 # (run from the package's folder: the assimilation cases read model/assim/testdata)
-(cd "$root/gpu" && timeout 180 "$bin/gpu.test" -test.run 'Device' -test.v -test.timeout 170s) 2>&1 | grep -v '^=== RUN' | tee "$work/kt.txt"
+(cd "$root/arch/gpu" && timeout 180 "$bin/gpu.test" -test.run 'Device' -test.v -test.timeout 170s) 2>&1 | grep -v '^=== RUN' | tee "$work/kt.txt"
 grep -q '^--- FAIL\|^FAIL' "$work/kt.txt" && say "kernel tests: FAIL" || say "kernel tests: $(grep -c 'field max rel diff' "$work/kt.txt") cases ok ($(grep -c 'bit-identical true' "$work/kt.txt") bit-identical)"
 fi
 
