@@ -697,8 +697,9 @@ func TestReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(string(b), "data:image/png;base64,"); n != 12 {
-		t.Errorf("%d images in the report, want 12", n)
+	// 8 history plots, initial and final maps, the strip of output maps.
+	if n := strings.Count(string(b), "data:image/png;base64,"); n != 11 {
+		t.Errorf("%d images in the report, want 11", n)
 	}
 	if !strings.Contains(stdout, out) || stderr != "" {
 		t.Errorf("stdout %q stderr %q", stdout, stderr)
