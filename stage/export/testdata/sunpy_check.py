@@ -10,7 +10,8 @@ SPEC.json (written by TestSunpyReadsExport) lists files, each with:
 
 For every file and realization it checks: sunpy.map.Map reads it as a
 Carrington heliographic map without warnings; pixel_to_world of the listed
-pixels matches goft's grid to 1e-6 degree; the date and the unit (Gauss);
+pixels matches goft's grid to 1e-6 degree; astropy verifies the file
+against the FITS standard; the date and the unit (Gauss);
 the net flux summed with pixel areas from sunpy's world coordinates of the
 pixel edges matches goft's to 1e-6 of the unsigned flux; astropy.wcs.WCS
 loads the header without warnings; a CEA map passes the checks that
@@ -106,6 +107,8 @@ def main():
     for spec in specs:
         path = spec["path"]
         with fits.open(path) as hdul:
+            # astropy's check of the FITS standard (card formats, padding).
+            no_warnings("astropy verify(%s)" % path, lambda: hdul.verify("exception"))
             header = hdul[0].header
             data = hdul[0].data
         no_warnings("astropy.wcs.WCS(%s)" % path, lambda: WCS(header))
