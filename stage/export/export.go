@@ -120,7 +120,7 @@ func Header(m *psihdf.Map, opt Options) (fits.Header, error) {
 	proj := g.Proj.String()
 	cdelt2, lat := 180/float64(g.NLat), "latitude"
 	if g.Proj == CEA {
-		cdelt2, lat = 180/math.Pi*2/float64(g.NLat), "180/pi sin(latitude)"
+		cdelt2, lat = 180/math.Pi*(2/float64(g.NLat)), "180/pi sin(latitude)" // as sunkit-magex computes it
 	}
 	h := fits.Header{
 		{Key: "WCSNAME", Value: "Carrington Heliographic", Comment: "world coordinate system"},

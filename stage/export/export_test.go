@@ -80,7 +80,7 @@ func TestImageHeaderAndData(t *testing.T) {
 				"HGLN_OBS": 0.0, "HGLT_OBS": 0.0, "DSUN_OBS": 1.495978707e11, "RSUN_REF": 6.957e8, "CREATOR": "test",
 			}
 			if g.Proj == CEA {
-				want["CDELT2"] = 180 / math.Pi * 2 / float64(g.NLat)
+				want["CDELT2"] = 180 / math.Pi * (2 / float64(g.NLat))
 				want["PV2_1"] = 1.0
 			} else {
 				want["CDELT2"] = 180 / float64(g.NLat)
@@ -193,6 +193,47 @@ func TestImageOptions(t *testing.T) {
 	} {
 		if _, _, err := Image(tc.m, tc.opt); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Image(%+v): error %v, want %q", tc.opt, err, tc.want)
+		}
+	}
+}
+
+// TestPFSSInputHeader checks a CEA export's header against what
+// sunkit-magex's PFSS input requires of a map (pfss.Input: is_cea_map and
+// is_full_sun_synoptic_map in sunkit_magex/pfss/utils.py) and against the
+// header its carr_cea_wcs_header builds for the same shape: CTYPE
+// projections CEA, NLON*CDELT1 = 360 and NLAT*CDELT2*pi/2 = 180 degrees
+// (to 0.1 degree), CDELT2 = 180/pi * 2/NLAT, reference pixel in the middle
+// (FITS CRPIX = N/2 + 0.5), latitude 0 there, units in degrees.
+func TestPFSSInputHeader(t *testing.T) {
+	m := testMap(1)
+	for _, sh := range [][2]int{{360, 180}, {1024, 512}, {91, 47}} {
+		nlon, nlat := sh[0], sh[1]
+		h, err := Header(m, Options{Grid: Grid{CEA, nlon, nlat}, Realization: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"CTYPE1", "CTYPE2"} {
+			if v := card(t, h, k).(string); len(v) < 8 || v[5:8] != "CEA" {
+				t.Errorf("%dx%d: %s = %q, want a CEA projection", nlon, nlat, k, v)
+			}
+		}
+		cdelt1, cdelt2 := card(t, h, "CDELT1").(float64), card(t, h, "CDELT2").(float64)
+		if math.Abs(float64(nlon)*cdelt1-360) > 0.1 {
+			t.Errorf("%dx%d: NLON*CDELT1 = %v, want 360", nlon, nlat, float64(nlon)*cdelt1)
+		}
+		if math.Abs(float64(nlat)*cdelt2*math.Pi/2-180) > 0.1 {
+			t.Errorf("%dx%d: NLAT*CDELT2*pi/2 = %v, want 180", nlon, nlat, float64(nlat)*cdelt2*math.Pi/2)
+		}
+		if want := 180 / math.Pi * (2 / float64(nlat)); cdelt2 != want {
+			t.Errorf("%dx%d: CDELT2 = %v, carr_cea_wcs_header's %v", nlon, nlat, cdelt2, want)
+		}
+		if cdelt1 != 360/float64(nlon) {
+			t.Errorf("%dx%d: CDELT1 = %v, want %v", nlon, nlat, cdelt1, 360/float64(nlon))
+		}
+		for k, want := range map[string]any{"CRPIX1": float64(nlon)/2 + 0.5, "CRPIX2": float64(nlat)/2 + 0.5, "CRVAL2": 0.0, "CUNIT1": "deg", "CUNIT2": "deg"} {
+			if v := card(t, h, k); v != want {
+				t.Errorf("%dx%d: %s = %v, want %v", nlon, nlat, k, v, want)
+			}
 		}
 	}
 }
