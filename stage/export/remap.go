@@ -276,8 +276,10 @@ func NewRemapper(phi, theta []float64, g Grid) (*Remapper, error) {
 // remapper's mesh (file layout: NPhiFile values per theta row, phi
 // fastest), in Gauss times the unit sphere's area (multiply by
 // mesh.RsunCm2 for Mx), loaded and integrated as goft's diagnostics do:
-// the sum of Br times HipFT's integration weights.
+// the sum of Br times HipFT's integration weights. Like Remap, it panics
+// if br does not hold NPhiFile*NThetaMain values.
 func (r *Remapper) MeshFlux(br []float64) float64 {
+	r.checkLen(br)
 	f := r.load(br)
 	ntm := r.Mesh.NThetaMain
 	var sum float64
@@ -287,6 +289,13 @@ func (r *Remapper) MeshFlux(br []float64) float64 {
 		}
 	}
 	return sum
+}
+
+// checkLen panics unless br holds one realization of a map on the mesh.
+func (r *Remapper) checkLen(br []float64) {
+	if m := r.Mesh; len(br) != m.NPhiFile*m.NThetaMain {
+		panic(fmt.Sprintf("export: %d values for a map on a %d x %d mesh", len(br), m.NPhiFile, m.NThetaMain))
+	}
 }
 
 // load loads one realization (file layout) onto the main mesh as HipFT
@@ -301,13 +310,12 @@ func (r *Remapper) load(br []float64) []float64 {
 // Remap remaps one realization of a map on the remapper's mesh (br in
 // file layout: NPhiFile values per theta row, phi fastest, theta rows from
 // the north pole; Gauss) onto the target grid. It returns NLon*NLat values
-// in Gauss, longitude fastest, row 0 at the south pole.
+// in Gauss, longitude fastest, row 0 at the south pole. It panics if br
+// does not hold NPhiFile*NThetaMain values.
 func (r *Remapper) Remap(br []float64) []float64 {
 	m, g := r.Mesh, r.Grid
 	ntm, nc := m.NThetaMain, m.NPhiFile-1
-	if len(br) != m.NPhiFile*ntm {
-		panic(fmt.Sprintf("export: Remap of %d values on a %d x %d mesh", len(br), m.NPhiFile, ntm))
-	}
+	r.checkLen(br)
 	f := r.load(br)
 	// Flux density of each source cell: its HipFT flux over its area.
 	dens := make([]float64, ntm*nc)
