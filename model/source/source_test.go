@@ -8,6 +8,7 @@ import (
 
 	"github.com/goft-sft/goft/format/psihdf"
 	"github.com/goft-sft/goft/model/diag"
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
 )
 
@@ -377,7 +378,7 @@ func TestFileSourceInterpolates(t *testing.T) {
 	coarse := fileMap(m.Phi[:m.NPhiFile], m.Theta)
 	for k := 0; k < m.NPhiFile; k++ {
 		for j := 0; j < m.NThetaMain; j++ {
-			if d := math.Abs(fs.Data[j+m.NThetaMain*k] - coarse.Data[k+m.NPhiFile*j]); d > 1e-4 {
+			if d := math.Abs(fs.Data[m.Index(j, k, 0)] - coarse.Data[m.MapLayout(field.Center, 1).Index(j, k, 0)]); d > 1e-4 {
 				t.Fatalf("interpolated source at (%d,%d) off by %g", j, k, d)
 			}
 		}
@@ -395,6 +396,11 @@ func TestFileSourceErrors(t *testing.T) {
 	dec.Scales[1][2], dec.Scales[1][3] = dec.Scales[1][3], dec.Scales[1][2]
 	if _, err := FileSourceFromMap(m, 1, dec, "y.h5"); err == nil || !strings.Contains(err.Error(), "monotonically increasing") {
 		t.Errorf("decreasing scale: %v", err)
+	}
+	short := fileMap(m.Phi[:21], m.Theta)
+	short.Data = short.Data[:len(short.Data)-1]
+	if _, err := FileSourceFromMap(m, 1, short, "z.h5"); err == nil || !strings.Contains(err.Error(), "z.h5 holds 230 values for 21 x 11") {
+		t.Errorf("map with a value missing: %v", err)
 	}
 	if _, err := NewFileSource(m, 1, filepath.Join(t.TempDir(), "none.h5")); err == nil || !strings.Contains(err.Error(), "none.h5") {
 		t.Errorf("missing file: %v", err)
