@@ -30,7 +30,7 @@ import (
 	"fmt"
 )
 
-// ErrPoint is the value Index, Coords, Column, Columns, Row and
+// ErrPoint is the value Index, Coords, Column, Columns, Row, Rows and
 // Realization panic with when asked for a point, column, row or
 // realization outside the layout (like gonum's mat.ErrRowAccess). A
 // plain value, not a formatted message, keeps these methods cheap enough
@@ -183,10 +183,11 @@ func (l Layout) One() Layout {
 }
 
 // Check returns an error if data does not hold exactly Len() values; what
-// names the field in the message.
+// names the field in the message ("WHAT has N values, want LEN (NREAL
+// realizations of NTHETA x NPHI)").
 func (l Layout) Check(data []float64, what string) error {
 	if len(data) != l.Len() {
-		return fmt.Errorf("%s has %d values, want %d (%d realizations of %d x %d, theta x phi)",
+		return fmt.Errorf("%s has %d values, want %d (%d realizations of %d x %d)",
 			what, len(data), l.Len(), l.NReal, l.NTheta, l.NPhi)
 	}
 	return nil
@@ -272,10 +273,23 @@ func (l MapLayout) Row(data []float64, j, r int) []float64 {
 	return data[s : s+l.NPhi : s+l.NPhi]
 }
 
+// Rows returns rows j0..j1-1 of realization r of data, contiguous, sharing
+// data's storage; its capacity ends with row j1-1. It panics unless
+// 0 <= j0 <= j1 <= NTheta and r is in range.
+func (l MapLayout) Rows(data []float64, j0, j1, r int) []float64 {
+	if j0 < 0 || j1 < j0 || j1 > l.NTheta || uint(r) >= uint(l.NReal) {
+		panic(ErrPoint)
+	}
+	base := l.NPhi * l.NTheta * r
+	return data[base+l.NPhi*j0 : base+l.NPhi*j1 : base+l.NPhi*j1]
+}
+
 // Realization returns realization r of data (RealizationLen values),
 // sharing data's storage; its capacity ends with the realization. It
 // panics if r is out of range, and, as slicing does, if the realization
-// lies beyond data's capacity.
+// lies beyond data's capacity. Maps whose third dimension is not the
+// realization (the layers of an assimilation map) take their layers with
+// it too.
 func (l MapLayout) Realization(data []float64, r int) []float64 {
 	if uint(r) >= uint(l.NReal) {
 		panic(ErrPoint)

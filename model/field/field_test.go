@@ -2,9 +2,9 @@ package field
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -163,7 +163,7 @@ func TestCheck(t *testing.T) {
 	}
 	for _, n := range []int{0, 12, 23, 25} {
 		err := l.Check(make([]float64, n), "br")
-		if err == nil || !strings.Contains(err.Error(), "br has") || !strings.Contains(err.Error(), "want 24") {
+		if err == nil || err.Error() != fmt.Sprintf("br has %d values, want 24 (2 realizations of 4 x 3)", n) {
 			t.Errorf("Check of %d values: %v", n, err)
 		}
 	}
@@ -250,6 +250,19 @@ func checkMapLayout(t *testing.T, l MapLayout) {
 	if next != l.Len() {
 		t.Fatalf("%+v: visited %d points, want %d", l, next, l.Len())
 	}
+	for r := 0; r < l.NReal; r++ {
+		for j0 := 0; j0 <= l.NTheta; j0++ {
+			for j1 := j0; j1 <= l.NTheta; j1++ {
+				rs := l.Rows(data, j0, j1, r)
+				if len(rs) != l.NPhi*(j1-j0) || cap(rs) != len(rs) {
+					t.Fatalf("%+v: Rows(%d,%d,%d) len %d cap %d", l, j0, j1, r, len(rs), cap(rs))
+				}
+				if j1 > j0 && (rs[0] != float64(l.Index(j0, 0, r)) || rs[len(rs)-1] != float64(l.Index(j1-1, l.NPhi-1, r))) {
+					t.Fatalf("%+v: Rows(%d,%d,%d) runs %g..%g", l, j0, j1, r, rs[0], rs[len(rs)-1])
+				}
+			}
+		}
+	}
 }
 
 func TestMapLayout(t *testing.T) {
@@ -269,6 +282,10 @@ func TestMapLayout(t *testing.T) {
 		{"Row j", func() { l.Row(data, 3, 0) }},
 		{"Row r", func() { l.Row(data, 0, -1) }},
 		{"Realization", func() { l.Realization(data, 2) }},
+		{"Rows j0>j1", func() { l.Rows(data, 2, 1, 0) }},
+		{"Rows j1>NTheta", func() { l.Rows(data, 0, 4, 0) }},
+		{"Rows j0<0", func() { l.Rows(data, -1, 0, 0) }},
+		{"Rows r", func() { l.Rows(data, 0, 1, 2) }},
 	} {
 		mustPanic(t, c.name, c.f)
 	}
