@@ -21,8 +21,13 @@
 //   - Map files (psihdf) store phi fastest instead: MapLayout describes
 //     them, k + NPhi*(j + NTheta*r).
 //
+// A layout carries no units: the values keep the field's own (Gauss for Br,
+// Rs/hr for the velocities, G/hr for source rates, km^2/s or Rs^2/hr for
+// the diffusion coefficient).
+//
 // The package does not depend on the mesh: mesh.Mesh.Layout gives the
-// layout of each Location on a mesh.
+// layout of each Location on a mesh, and mesh.Mesh.Coords its theta and phi
+// points (radians).
 package field
 
 import (
@@ -48,11 +53,16 @@ const (
 	Center Location = iota
 	// ThetaFace is the theta half mesh (the faces between main rows, plus
 	// one ghost beyond each pole) and the phi main mesh: vt, the theta flux.
-	// NThetaHalf x NPhiMain points.
+	// NThetaHalf x NPhiMain points. Face j lies between main rows j-1 and
+	// j (ThetaHalf[j] = (Theta[j-1]+Theta[j])/2); face 0 is the ghost north
+	// of the north pole, face NThetaHalf-1 the ghost south of the south
+	// pole.
 	ThetaFace
 	// PhiFace is the theta main mesh and the phi half mesh (the faces
 	// between main columns): vp, the phi flux. NThetaMain x NPhiHalf
-	// points.
+	// points. Face k lies between main columns k-1 and k (PhiHalf[k] =
+	// (Phi[k-1]+Phi[k])/2); face 0 is the periodic image of face
+	// NPhiFile-1.
 	PhiFace
 	// Corner is the half mesh in both directions (theta faces and phi
 	// faces): the diffusion coefficient. NThetaHalf x NPhiHalf points.
@@ -87,10 +97,11 @@ func (loc Location) PhiHalf() bool { return loc == PhiFace || loc == Corner }
 // columns of NTheta values, theta fastest, at Location. Point (j,k,r) is at
 // j + NTheta*(k + NPhi*r). The zero Layout holds no points.
 //
-// Layout is a small value meant to be copied; its methods do not allocate.
-// Index, Column and Realization check their arguments and panic when they
-// are out of range, as slice indexing does; hoist them out of inner loops
-// (take a column, then loop over it).
+// Layout is a small value meant to be copied; its methods do not allocate
+// and are inlined. Index, Column, Realization and the others check their
+// arguments and panic with ErrPoint when they are out of range, as slice
+// indexing panics; in hot loops take a column (or a realization) once and
+// loop over it.
 type Layout struct {
 	NTheta   int      // points per column (theta), fastest
 	NPhi     int      // columns per realization (phi)
@@ -117,7 +128,7 @@ func (l Layout) Strides() (j, k, r int) { return 1, l.NTheta, l.NTheta * l.NPhi 
 
 // Index returns the flat index of point (j,k,r): theta row j
 // (0..NTheta-1), phi column k (0..NPhi-1), realization r (0..NReal-1). It
-// panics if a coordinate is out of range.
+// panics with ErrPoint if a coordinate is out of range.
 func (l Layout) Index(j, k, r int) int {
 	if uint(j) >= uint(l.NTheta) || uint(k) >= uint(l.NPhi) || uint(r) >= uint(l.NReal) {
 		panic(ErrPoint)
@@ -253,7 +264,8 @@ func (l MapLayout) Len() int { return l.NPhi * l.NTheta * l.NReal }
 func (l MapLayout) RealizationLen() int { return l.NPhi * l.NTheta }
 
 // Index returns the flat index of point (j,k,r): theta row j, phi point
-// k, realization r. It panics if a coordinate is out of range.
+// k, realization r. It panics with ErrPoint if a coordinate is out of
+// range.
 func (l MapLayout) Index(j, k, r int) int {
 	if uint(j) >= uint(l.NTheta) || uint(k) >= uint(l.NPhi) || uint(r) >= uint(l.NReal) {
 		panic(ErrPoint)
