@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 
 	"github.com/goft-sft/goft/format/psihdf"
+	"github.com/goft-sft/goft/model/field"
 )
 
 // Input is the demo's hipft.in.
@@ -52,10 +53,12 @@ func Map(nPhi, nTheta int) *psihdf.Map {
 	for j := range theta {
 		theta[j] = float64(j) * math.Pi / float64(nTheta-1)
 	}
-	data := make([]float64, nPhi*nTheta)
+	l := field.MapLayout{NPhi: nPhi, NTheta: nTheta, NReal: 1}
+	data := make([]float64, l.Len())
 	const d2r = math.Pi / 180
 	for j, t := range theta {
 		c := math.Cos(t)
+		row := l.Row(data, j, 0)
 		for i, p := range phi {
 			br := 8 * math.Pow(math.Abs(c), 7) * math.Copysign(1, c)
 			for _, b := range Bipoles {
@@ -71,7 +74,7 @@ func Map(nPhi, nTheta int) *psihdf.Map {
 					br += s * b.Peak * math.Exp(-(d*d)/(b.Width*b.Width))
 				}
 			}
-			data[i+nPhi*j] = br
+			row[i] = br
 		}
 	}
 	return &psihdf.Map{Dims: []int{nPhi, nTheta}, Scales: [][]float64{phi, theta}, Data: data}

@@ -14,6 +14,7 @@ import (
 	"github.com/goft-sft/goft/format/psihdf"
 	"github.com/goft-sft/goft/hipft/input"
 	"github.com/goft-sft/goft/hipft/run"
+	"github.com/goft-sft/goft/model/field"
 )
 
 // Grid sizes of the test runs: points in phi (both ends) and theta (both
@@ -35,7 +36,8 @@ func Map() *psihdf.Map {
 	for j := range theta {
 		theta[j] = math.Pi * float64(j) / float64(NTheta-1)
 	}
-	d := make([]float64, NPhi*NTheta)
+	l := field.MapLayout{NPhi: NPhi, NTheta: NTheta, NReal: 1}
+	d := make([]float64, l.Len())
 	spot := func(t, p, lat, lon float64) float64 {
 		ct, cp := (90-lat)*math.Pi/180, lon*math.Pi/180
 		c := math.Cos(t)*math.Cos(ct) + math.Sin(t)*math.Sin(ct)*math.Cos(p-cp)
@@ -43,8 +45,9 @@ func Map() *psihdf.Map {
 		return math.Exp(-a * a / 64)
 	}
 	for j, t := range theta {
+		row := l.Row(d, j, 0)
 		for i, p := range phi {
-			d[i+NPhi*j] = 10*math.Cos(t) + 100*spot(t, p, 20, 100) - 100*spot(t, p, 20, 80)
+			row[i] = 10*math.Cos(t) + 100*spot(t, p, 20, 100) - 100*spot(t, p, 20, 80)
 		}
 	}
 	return &psihdf.Map{Dims: []int{NPhi, NTheta}, Scales: [][]float64{phi, theta}, Data: d}

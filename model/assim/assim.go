@@ -10,6 +10,7 @@ import (
 
 	"github.com/goft-sft/goft/format/psihdf"
 	"github.com/goft-sft/goft/model/diag"
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
 )
 
@@ -108,7 +109,7 @@ func New(m *mesh.Mesh, nReal int, cfg Config) (*Assimilator, error) {
 		return nil, err
 	}
 	a := &Assimilator{m: m, nReal: nReal, cfg: cfg, entries: entries, times: MapTimes(entries),
-		delta: make([]float64, m.Size())}
+		delta: make([]float64, m.Layout(field.Center, 1).Len())}
 	for _, e := range entries {
 		p := a.mapPath(e)
 		if _, err := os.Stat(p); err != nil {
@@ -237,8 +238,8 @@ func (a *Assimilator) Apply(f []float64, time float64) (bool, error) {
 	if !due || err != nil {
 		return due, err
 	}
-	if len(f) != a.m.Size()*a.nReal {
-		return true, fmt.Errorf("assim: field has %d values, want %d (%d realizations of %d x %d)", len(f), a.m.Size()*a.nReal, a.nReal, a.m.NThetaMain, a.m.NPhiMain)
+	if err := a.m.Layout(field.Center, a.nReal).Check(f, "assim: field"); err != nil {
+		return true, err
 	}
 	a.ApplyBlend(f, b)
 	return true, nil
@@ -303,7 +304,7 @@ func CheckMap(m *mesh.Mesh, mp *psihdf.Map, name string) error {
 // A Blend is one map's assimilation, prepared on the host and ready to be
 // applied to the field by any backend: the scaled observations and each
 // realization's weights, both in map layout (phi fastest, NPhiFile x
-// NThetaMain).
+// NThetaMain: mesh.Mesh.MapLayout(field.Center, 1)).
 type Blend struct {
 	// Obs is MultFac times the map's data layer (Gauss).
 	Obs []float64
@@ -323,12 +324,13 @@ func (a *Assimilator) Prepare(mp *psihdf.Map, name string) (*Blend, error) {
 	if err := CheckMap(m, mp, name); err != nil {
 		return nil, err
 	}
-	nPhi, nl := m.NPhiFile, m.NPhiFile*m.NThetaMain
-	data := mp.Data[LayerData*nl : (LayerData+1)*nl]
-	wFile := mp.Data[LayerWeight*nl : (LayerWeight+1)*nl]
-	mu := mp.Data[LayerMu*nl : (LayerMu+1)*nl]
+	// The layers are the map's third dimension.
+	layers, one := m.MapLayout(field.Center, mp.Dims[2]), m.MapLayout(field.Center, 1)
+	data := layers.Realization(mp.Data, LayerData)
+	wFile := layers.Realization(mp.Data, LayerWeight)
+	mu := layers.Realization(mp.Data, LayerMu)
 	cfg := &a.cfg
-	b := &Blend{Obs: make([]float64, nl), Weights: make([][]float64, a.nReal), Add: cfg.Add, BalanceFlux: cfg.BalanceFlux}
+	b := &Blend{Obs: make([]float64, one.Len()), Weights: make([][]float64, a.nReal), Add: cfg.Add, BalanceFlux: cfg.BalanceFlux}
 	for q, v := range data {
 		b.Obs[q] = cfg.MultFac * v
 	}
@@ -347,7 +349,7 @@ func (a *Assimilator) Prepare(mp *psihdf.Map, name string) (*Blend, error) {
 			b.Weights[r] = w
 			continue
 		}
-		w := make([]float64, nl)
+		w := make([]float64, one.Len())
 		if cfg.CustomFromMu {
 			for i, u := range mu {
 				if u > k.limit {
@@ -358,10 +360,10 @@ func (a *Assimilator) Prepare(mp *psihdf.Map, name string) (*Blend, error) {
 			copy(w, wFile)
 		}
 		if k.row0 >= 0 {
-			clear(w[:nPhi*(k.row0+1)])
+			clear(one.Rows(w, 0, k.row0+1, 0))
 		}
 		if k.row1 >= 0 {
-			clear(w[nPhi*k.row1:])
+			clear(one.Rows(w, k.row1, one.NTheta, 0))
 		}
 		made[k] = w
 		b.Weights[r] = w
@@ -391,9 +393,8 @@ func (a *Assimilator) ApplyMap(f []float64, mp *psihdf.Map, name string) error {
 	if err := CheckMap(m, mp, name); err != nil {
 		return err
 	}
-	n := m.Size()
-	if len(f) != n*a.nReal {
-		return fmt.Errorf("assim: field has %d values, want %d (%d realizations of %d x %d)", len(f), n*a.nReal, a.nReal, m.NThetaMain, m.NPhiMain)
+	if err := m.Layout(field.Center, a.nReal).Check(f, "assim: field"); err != nil {
+		return err
 	}
 	b, err := a.Prepare(mp, name)
 	if err != nil {
@@ -407,17 +408,17 @@ func (a *Assimilator) ApplyMap(f []float64, mp *psihdf.Map, name string) error {
 // realization, on the host. f must hold the Assimilator's realizations.
 func (a *Assimilator) ApplyBlend(f []float64, b *Blend) {
 	m := a.m
-	n := m.Size()
-	ntm, nPhi, npm := m.NThetaMain, m.NPhiFile, m.NPhiMain
+	ntm, npm := m.NThetaMain, m.NPhiMain
+	l, one, file := m.Layout(field.Center, a.nReal), m.Layout(field.Center, 1), m.MapLayout(field.Center, 1)
 	for r := 0; r < a.nReal; r++ {
 		w := b.Weights[r]
-		fr := f[n*r : n*(r+1)]
+		fr := l.Realization(f, r)
 		d := a.delta
-		for k := 0; k < nPhi; k++ {
-			col := d[ntm*k : ntm*(k+1)]
-			fc := fr[ntm*k : ntm*(k+1)]
+		for k := 0; k < file.NPhi; k++ {
+			col := one.Column(d, k, 0)
+			fc := one.Column(fr, k, 0)
 			for j := range col {
-				q := k + nPhi*j
+				q := file.Index(j, k, 0)
 				if b.Add {
 					col[j] = w[q] * b.Obs[q]
 				} else {

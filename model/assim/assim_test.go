@@ -9,6 +9,7 @@ import (
 
 	"github.com/goft-sft/goft/format/psihdf"
 	"github.com/goft-sft/goft/model/diag"
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
 )
 
@@ -176,13 +177,13 @@ func TestHipFTCheckCases(t *testing.T) {
 				t.Fatal(err)
 			}
 			an := diag.NewAnalyzer(m, 30)
-			n := m.Size()
+			l := m.Layout(field.Center, c.nr)
 			var times []float64
 			stats := map[int][]diag.Stats{}
 			driveLoop(t, a, f, 0, 8, 2, func(step int, time, dt float64) {
 				times = append(times, time)
 				for r := 0; r < c.nr; r++ {
-					stats[step] = append(stats[step], an.Analyze(f[n*r:n*(r+1)], nil, time))
+					stats[step] = append(stats[step], an.Analyze(l.Realization(f, r), nil, time))
 				}
 			})
 			wantTimes := []float64{0, 2, 3, 5, 6, 8}

@@ -12,6 +12,7 @@ import (
 	"github.com/goft-sft/goft/hipft/input"
 	"github.com/goft-sft/goft/model/diag"
 	"github.com/goft-sft/goft/model/diffusion"
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
 )
 
@@ -57,13 +58,14 @@ func hipftCaseMaps() (br0, truth *psihdf.Map) {
 	for j := range theta {
 		theta[j] = float64(j) * math.Pi / 20
 	}
-	a := make([]float64, nPhi*nTheta)
-	b := make([]float64, nPhi*nTheta)
+	l := field.MapLayout{NPhi: nPhi, NTheta: nTheta, NReal: 1}
+	a := make([]float64, l.Len())
+	b := make([]float64, l.Len())
 	for j, t := range theta {
 		st, ct := math.Sin(t), math.Cos(t)
 		for k, p := range phi {
-			a[k+nPhi*j] = 3*ct + 6*st*st*math.Sin(2*p)*(1+math.Cos(p))/2 + 1
-			b[k+nPhi*j] = 3*ct*ct*ct + 6*st*st*ct*math.Cos(2*(p-1)) + 5*st*st*st*math.Cos(3*p+0.5) - 0.5
+			a[l.Index(j, k, 0)] = 3*ct + 6*st*st*math.Sin(2*p)*(1+math.Cos(p))/2 + 1
+			b[l.Index(j, k, 0)] = 3*ct*ct*ct + 6*st*st*ct*math.Cos(2*(p-1)) + 5*st*st*st*math.Cos(3*p+0.5) - 0.5
 		}
 	}
 	sc := [][]float64{phi, theta}
@@ -125,11 +127,12 @@ func TestHipFTCase(t *testing.T) {
 		t.Fatal(err)
 	}
 	npm := m.NPhiMain
-	f := make([]float64, m.Size()*nr)
+	lf, file := m.Layout(field.Center, nr), m.MapLayout(field.Center, 1)
+	f := make([]float64, lf.Len())
 	for r := 0; r < nr; r++ {
 		for j := 0; j < ntm; j++ {
 			for k := 0; k < nPhi; k++ {
-				f[m.Index(j, k, r)] = mp.Data[k+nPhi*j]
+				f[m.Index(j, k, r)] = mp.Data[file.Index(j, k, 0)]
 			}
 			a, b := m.Index(j, 0, r), m.Index(j, nPhi-1, r)
 			f[a] = 0.5 * (f[a] + f[b])
@@ -152,12 +155,11 @@ func TestHipFTCase(t *testing.T) {
 		t.Fatal(err)
 	}
 	an := diag.NewAnalyzer(m, p.PoleFluxLatLimit)
-	n := m.Size()
 	var got [][]diag.Stats
 	record := func(time float64) {
 		row := make([]diag.Stats, nr)
 		for r := range row {
-			row[r] = an.Analyze(f[n*r:n*(r+1)], nil, time)
+			row[r] = an.Analyze(lf.Realization(f, r), nil, time)
 		}
 		got = append(got, row)
 	}

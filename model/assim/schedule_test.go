@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/goft-sft/goft/format/psihdf"
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
 )
 
@@ -90,14 +91,14 @@ func TestDuplicateTimesGiveZeroSteps(t *testing.T) {
 func checkMap(m *mesh.Mesh, amp float64) *psihdf.Map {
 	nPhi, ntm := m.NPhiFile, m.NThetaMain
 	phi, theta := m.Phi[:nPhi], m.Theta
-	data := make([]float64, 3*nPhi*ntm)
+	layers := m.MapLayout(field.Center, NumLayers)
+	data := make([]float64, layers.Len())
 	for j, tt := range theta {
 		st, ct := math.Sin(tt), math.Cos(tt)
 		for k, p := range phi {
-			q := k + nPhi*j
-			data[q] = amp * (20*ct*ct*ct + 3*st*math.Cos(p))
-			data[nPhi*ntm+q] = 0.25 + 0.5*st*st
-			data[2*nPhi*ntm+q] = st * math.Cos(p-math.Pi)
+			data[layers.Index(j, k, LayerData)] = amp * (20*ct*ct*ct + 3*st*math.Cos(p))
+			data[layers.Index(j, k, LayerWeight)] = 0.25 + 0.5*st*st
+			data[layers.Index(j, k, LayerMu)] = st * math.Cos(p-math.Pi)
 		}
 	}
 	return &psihdf.Map{Dims: []int{nPhi, ntm, 3}, Scales: [][]float64{append([]float64(nil), phi...), append([]float64(nil), theta...), {1, 2, 3}}, Data: data}
@@ -183,27 +184,28 @@ func TestApplyMapRules(t *testing.T) {
 	ntm, nPhi, npm := m.NThetaMain, m.NPhiFile, m.NPhiMain
 	mp := checkMap(m, 2)
 	// A pole weight and a pole datum that vary with phi.
-	nl := nPhi * ntm
+	layers := m.MapLayout(field.Center, NumLayers)
 	for k := 0; k < nPhi; k++ {
-		mp.Data[k] = float64(k)          // data, north pole row
-		mp.Data[nl+k] = 0.5              // weight, north pole row
-		mp.Data[nl+k+nPhi*(ntm-1)] = 0.5 // weight, south pole row
+		mp.Data[layers.Index(0, k, LayerData)] = float64(k) // data, north pole row
+		mp.Data[layers.Index(0, k, LayerWeight)] = 0.5      // weight, north pole row
+		mp.Data[layers.Index(ntm-1, k, LayerWeight)] = 0.5  // weight, south pole row
 	}
-	field := func(nr int) []float64 {
-		f := make([]float64, m.Size()*nr)
+	newField := func(nr int) []float64 {
+		l := m.Layout(field.Center, nr)
+		f := make([]float64, l.Len())
 		for i := range f {
 			f[i] = 1 + float64(i%7)
 		}
 		for r := 0; r < nr; r++ {
-			mesh.SetPeriodic(f[m.Size()*r:], ntm, npm, 1)
+			mesh.SetPeriodic(l.Realization(f, r), ntm, npm, 1)
 		}
 		m.PoleAverage(f, nr)
 		return f
 	}
 	type rule func(r, j, k int, f0 float64) float64 // expected increment at a file point
-	obs := func(j, k int) float64 { return mp.Data[k+nPhi*j] }
-	wf := func(j, k int) float64 { return mp.Data[nl+k+nPhi*j] }
-	mu := func(j, k int) float64 { return mp.Data[2*nl+k+nPhi*j] }
+	obs := func(j, k int) float64 { return mp.Data[layers.Index(j, k, LayerData)] }
+	wf := func(j, k int) float64 { return mp.Data[layers.Index(j, k, LayerWeight)] }
+	mu := func(j, k int) float64 { return mp.Data[layers.Index(j, k, LayerMu)] }
 	lat := 30.0
 	cases := []struct {
 		name string
@@ -242,7 +244,7 @@ func TestApplyMapRules(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f := field(c.nr)
+			f := newField(c.nr)
 			f0 := append([]float64(nil), f...)
 			if err := a.ApplyMap(f, mp, "m.h5"); err != nil {
 				t.Fatal(err)
@@ -279,8 +281,9 @@ func TestBalancedIncrement(t *testing.T) {
 	}
 	f0 := append([]float64(nil), f...)
 	mp := checkMap(m, 1)
-	for i := range mp.Data[:m.NPhiFile*m.NThetaMain] {
-		mp.Data[i] += 4 // strongly unbalanced data
+	data := m.MapLayout(field.Center, NumLayers).Realization(mp.Data, LayerData)
+	for i := range data {
+		data[i] += 4 // strongly unbalanced data
 	}
 	if err := a.ApplyMap(f, mp, "m.h5"); err != nil {
 		t.Fatal(err)
@@ -298,7 +301,7 @@ func TestBalancedIncrement(t *testing.T) {
 func fluxOf(m *mesh.Mesh, f []float64) (pos, neg float64) {
 	for k := 0; k < m.NPhiMain-1; k++ {
 		for j := 0; j < m.NThetaMain; j++ {
-			v := f[j+m.NThetaMain*k] * m.AreaTheta[j] * m.AreaPhi[k]
+			v := f[m.Index(j, k, 0)] * m.AreaTheta[j] * m.AreaPhi[k]
 			if v > 0 {
 				pos += v
 			} else {

@@ -11,7 +11,7 @@ import (
 // realization at production size (1025 x 513 points).
 func BenchmarkAnalyze1024x512(b *testing.B) {
 	m, _ := mesh.Uniform(513, 1025)
-	f := field(m, func(t, p float64) float64 { return 10*math.Cos(t) + math.Sin(t)*math.Cos(3*p) })
+	f := fillField(m, func(t, p float64) float64 { return 10*math.Cos(t) + math.Sin(t)*math.Cos(3*p) })
 	a := NewAnalyzer(m, 30)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -25,7 +25,7 @@ func BenchmarkAnalyze1024x512(b *testing.B) {
 // where a branch on the sign of each flux would be mispredicted.
 func BenchmarkAnalyzeMixedSign1024x512(b *testing.B) {
 	m, _ := mesh.Uniform(513, 1025)
-	f := field(m, func(t, p float64) float64 { return math.Sin(1e4 * (t + 3*p)) })
+	f := fillField(m, func(t, p float64) float64 { return math.Sin(1e4 * (t + 3*p)) })
 	a := NewAnalyzer(m, 30)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -8,6 +8,7 @@ package diag
 import (
 	"math"
 
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
 )
 
@@ -68,6 +69,7 @@ func NewAnalyzer(m *mesh.Mesh, poleLimitDeg float64) *Analyzer {
 func (a *Analyzer) Analyze(f, ref []float64, time float64) Stats {
 	m := a.Mesh
 	ntm, npm := m.NThetaMain, m.NPhiMain
+	l := m.Layout(field.Center, 1)
 	s := Stats{Time: time}
 	// Extremes and sums in local variables (the compiler keeps them in
 	// registers); plain comparisons, as fields are finite (the run checks).
@@ -75,13 +77,13 @@ func (a *Analyzer) Analyze(f, ref []float64, time float64) Stats {
 	if ref == nil {
 		// Without a reference the error sum stays 0, and so does the
 		// validation error.
-		for _, v := range f[:ntm*(npm-2)] {
+		for _, v := range l.Columns(f, 0, npm-2, 0) {
 			brMin, brMax, brAbsMin = extremes(v, brMin, brMax, brAbsMin)
 		}
 	} else {
 		var errSum, normSum float64
-		ref = ref[:ntm*(npm-2)]
-		for i, v := range f[:len(ref)] {
+		ref = l.Columns(ref, 0, npm-2, 0)
+		for i, v := range l.Columns(f, 0, npm-2, 0) {
 			brMin, brMax, brAbsMin = extremes(v, brMin, brMax, brAbsMin)
 			g := ref[i]
 			d := v - g
@@ -101,7 +103,7 @@ func (a *Analyzer) Analyze(f, ref []float64, time float64) Stats {
 	for k := 0; k < npm-1; k++ {
 		dap := m.AreaPhi[k]
 		cp, sp := a.cosP[k], a.sinP[k]
-		col := f[ntm*k : ntm*(k+1)]
+		col := l.Column(f, k, 0)
 		at, sinA, cosA := m.AreaTheta[:len(col)], a.sinA[:len(col)], a.cosA[:len(col)]
 		for j, v := range col {
 			dat := at[j]
@@ -142,11 +144,11 @@ func (a *Analyzer) Analyze(f, ref []float64, time float64) Stats {
 // Flux returns the positive and negative code flux (G*Rs^2) of one
 // realization's field, with HipFT's area weights (v > 0 counts positive).
 func Flux(m *mesh.Mesh, f []float64) (pos, neg float64) {
-	ntm := m.NThetaMain
+	l := m.Layout(field.Center, 1)
 	for k := 0; k < m.NPhiMain-1; k++ {
 		dap := m.AreaPhi[k]
-		for j := 0; j < ntm; j++ {
-			v := float64(f[j+ntm*k] * m.AreaTheta[j] * dap) // rounded: not fused into the sums
+		for j, x := range l.Column(f, k, 0) {
+			v := float64(x * m.AreaTheta[j] * dap) // rounded: not fused into the sums
 			if v > 0 {
 				pos += v
 			} else {

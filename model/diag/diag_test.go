@@ -8,12 +8,12 @@ import (
 	"github.com/goft-sft/goft/model/mesh"
 )
 
-// field fills one realization with g(theta, phi), periodic and pole-constant.
-func field(m *mesh.Mesh, g func(t, p float64) float64) []float64 {
+// fillField fills one realization with g(theta, phi), periodic and pole-constant.
+func fillField(m *mesh.Mesh, g func(t, p float64) float64) []float64 {
 	f := make([]float64, m.Size())
 	for k := 0; k < m.NPhiMain; k++ {
 		for j := 0; j < m.NThetaMain; j++ {
-			f[j+m.NThetaMain*k] = g(m.Theta[j], m.Phi[k])
+			f[m.Index(j, k, 0)] = g(m.Theta[j], m.Phi[k])
 		}
 	}
 	mesh.SetPeriodic(f, m.NThetaMain, m.NPhiMain, 1)
@@ -27,7 +27,7 @@ func field(m *mesh.Mesh, g func(t, p float64) float64) []float64 {
 func TestAnalyzeDipole(t *testing.T) {
 	m, _ := mesh.Uniform(181, 361)
 	const b = 10.0
-	f := field(m, func(th, _ float64) float64 { return b * math.Cos(th) })
+	f := fillField(m, func(th, _ float64) float64 { return b * math.Cos(th) })
 	a := NewAnalyzer(m, 30)
 	s := a.Analyze(f, nil, 5)
 	wantFlux := b * math.Pi * mesh.RsunCm2
@@ -55,7 +55,7 @@ func TestAnalyzeDipole(t *testing.T) {
 		t.Errorf("EqDipole %g, ValidationErr %g, Time %g", s.EqDipole, s.ValidationErr, s.Time)
 	}
 	// An equatorial dipole B sin(theta) cos(phi) has equatorial moment B.
-	e := a.Analyze(field(m, func(th, p float64) float64 { return b * math.Sin(th) * math.Cos(p) }), nil, 0)
+	e := a.Analyze(fillField(m, func(th, p float64) float64 { return b * math.Sin(th) * math.Cos(p) }), nil, 0)
 	if rel := math.Abs(e.EqDipole-b) / b; rel > 1e-3 || math.Abs(e.AxDipole) > 1e-12 {
 		t.Errorf("equatorial dipole: Eq %g (want %g), Ax %g", e.EqDipole, b, e.AxDipole)
 	}
@@ -63,7 +63,7 @@ func TestAnalyzeDipole(t *testing.T) {
 
 func TestValidationError(t *testing.T) {
 	m, _ := mesh.Uniform(31, 61)
-	f := field(m, func(th, p float64) float64 { return 1 + math.Cos(th) })
+	f := fillField(m, func(th, p float64) float64 { return 1 + math.Cos(th) })
 	g := make([]float64, len(f))
 	for i, v := range f {
 		g[i] = 1.01 * v
@@ -77,7 +77,7 @@ func TestValidationError(t *testing.T) {
 
 func TestBalanceFlux(t *testing.T) {
 	m, _ := mesh.Uniform(31, 61)
-	f := field(m, func(th, p float64) float64 { return 3*math.Cos(th) + 0.5 + math.Sin(th)*math.Sin(2*p) })
+	f := fillField(m, func(th, p float64) float64 { return 3*math.Cos(th) + 0.5 + math.Sin(th)*math.Sin(2*p) })
 	pos0, neg0 := Flux(m, f)
 	BalanceFlux(m, f)
 	pos, neg := Flux(m, f)

@@ -29,17 +29,17 @@ func (f *MeridionalAFT) Add(v *Velocity, m *mesh.Mesh, _ float64) error {
 	if len(f.P1) < v.NReal || len(f.P3) < v.NReal || len(f.P5) < v.NReal {
 		return fmt.Errorf("flow: %s needs one coefficient per realization (%d)", ModelMeridional, v.NReal)
 	}
-	nt, npm := m.NThetaHalf, m.NPhiMain
+	l := v.VtLayout()
 	for r := 0; r < v.NReal; r++ {
 		p1, p3, p5 := f.P1[r], f.P3[r], f.P5[r]
-		for j := 0; j < nt; j++ {
+		for j := 0; j < m.NThetaHalf; j++ {
 			c := m.CosThetaHalf[j]
 			c2 := c * c
 			c3 := c2 * c
 			c5 := c3 * c2
 			val := mesh.MPerSToRsPerHr * m.SinThetaHalf[j] * (p1*c + p3*c3 + p5*c5)
-			for k := 0; k < npm; k++ {
-				i := j + nt*(k+npm*r)
+			for k := 0; k < m.NPhiMain; k++ {
+				i := l.Index(j, k, r)
 				v.Vt[i] = v.Vt[i] - val
 			}
 		}
@@ -66,16 +66,16 @@ func (f *DiffRotationAFT) Add(v *Velocity, m *mesh.Mesh, _ float64) error {
 	if len(f.P0) < v.NReal || len(f.P2) < v.NReal || len(f.P4) < v.NReal {
 		return fmt.Errorf("flow: %s needs one coefficient per realization (%d)", ModelDiffRotation, v.NReal)
 	}
-	ntm, np := m.NThetaMain, m.NPhiHalf
+	l := v.VpLayout()
 	for r := 0; r < v.NReal; r++ {
 		p0, p2, p4 := f.P0[r], f.P2[r], f.P4[r]
-		for j := 0; j < ntm; j++ {
+		for j := 0; j < m.NThetaMain; j++ {
 			c := m.CosTheta[j]
 			c2 := c * c
 			c4 := c2 * c2
 			val := mesh.MPerSToRsPerHr * m.SinTheta[j] * (p0 + p2*c2 + p4*c4)
-			for k := 0; k < np; k++ {
-				i := j + ntm*(k+np*r)
+			for k := 0; k < m.NPhiHalf; k++ {
+				i := l.Index(j, k, r)
 				v.Vp[i] = v.Vp[i] + val
 			}
 		}
@@ -95,11 +95,11 @@ func (*RigidRotation) Name() string { return ModelRigidRotation }
 
 // Add implements Model.
 func (f *RigidRotation) Add(v *Velocity, m *mesh.Mesh, _ float64) error {
-	ntm, np := m.NThetaMain, m.NPhiHalf
+	l := v.VpLayout()
 	w := f.Omega * mesh.KmPerSToRsPerHr
 	for r := 0; r < v.NReal; r++ {
-		for k := 0; k < np; k++ {
-			col := v.Vp[ntm*(k+np*r) : ntm*(k+np*r+1)]
+		for k := 0; k < m.NPhiHalf; k++ {
+			col := l.Column(v.Vp, k, r)
 			for j := range col {
 				col[j] = col[j] + w*m.SinTheta[j]
 			}
@@ -142,10 +142,11 @@ func (*RotatedRigidRotation) Name() string { return ModelRotatedRigid }
 // Add implements Model.
 func (f *RotatedRigidRotation) Add(v *Velocity, m *mesh.Mesh, _ float64) error {
 	V := f.Omega * mesh.KmPerSToRsPerHr
-	nt, npm, ntm, np := m.NThetaHalf, m.NPhiMain, m.NThetaMain, m.NPhiHalf
+	lt, lp := v.VtLayout(), v.VpLayout()
 	const limit = 1e5
 	for r := 0; r < v.NReal; r++ {
-		for k := 0; k < npm; k++ {
+		for k := 0; k < m.NPhiMain; k++ {
+			vt := lt.Column(v.Vt, k, r)
 			c := math.Cos(m.Phi[k])
 			sp := math.Sin(m.Phi[k])
 			ac := math.Abs(c)
@@ -154,7 +155,7 @@ func (f *RotatedRigidRotation) Add(v *Velocity, m *mesh.Mesh, _ float64) error {
 			c4 := c2 * c2
 			ac3 := ac * ac * ac
 			sgc := math.Copysign(1, c)
-			for j := 0; j < nt; j++ {
+			for j := range vt {
 				C, S := m.CosThetaHalf[j], m.SinThetaHalf[j]
 				C2 := C * C
 				p1 := -2 * C * math.Abs(S*c)
@@ -169,32 +170,31 @@ func (f *RotatedRigidRotation) Add(v *Velocity, m *mesh.Mesh, _ float64) error {
 				p10 := (c4 - 3*c2 + 1) * C2
 				p11 := (2*c3*S - 2*S*c) * C
 				p12 := c4 + 2*c2
-				i := j + nt*(k+npm*r)
-				x := v.Vt[i] + (-((p1 + (p2+p3+p4)*math.Copysign(1, S) + p5 + p6 + p7 + p8) * p9) / math.Sqrt(p10+p11-p12))
+				x := vt[j] + (-((p1 + (p2+p3+p4)*math.Copysign(1, S) + p5 + p6 + p7 + p8) * p9) / math.Sqrt(p10+p11-p12))
 				if math.Abs(x) > limit {
 					x = 0
 				}
-				v.Vt[i] = x
+				vt[j] = x
 			}
 		}
-		for k := 0; k < np; k++ {
+		for k := 0; k < m.NPhiHalf; k++ {
+			vp := lp.Column(v.Vp, k, r)
 			c := math.Cos(m.PhiHalf[k])
 			c2 := c * c
 			c3 := c2 * c
 			c4 := c2 * c2
 			sgc := math.Copysign(1, c)
-			for j := 0; j < ntm; j++ {
+			for j := range vp {
 				ct, st := m.CosTheta[j], m.SinTheta[j]
 				q1 := V * (c2*ct + st*c - ct) * sgc * math.Abs(st)
 				q2 := (c4 - 3*c2 + 1) * (ct * ct)
 				q3 := (2*c3*st - 2*st*c) * ct
 				q4 := c4 + 2*c2
-				i := j + ntm*(k+np*r)
-				x := v.Vp[i] - q1/math.Sqrt(q2+q3-q4)
+				x := vp[j] - q1/math.Sqrt(q2+q3-q4)
 				if math.Abs(x) > limit {
 					x = 0
 				}
-				v.Vp[i] = x
+				vp[j] = x
 			}
 		}
 	}

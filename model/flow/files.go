@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/goft-sft/goft/format/psihdf"
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
 )
 
@@ -66,9 +67,9 @@ func ParseList(r io.Reader, name string) ([]ListEntry, error) {
 	return entries, nil
 }
 
-// field returns columns [lo, hi) (0-based) of s, blank-padded as Fortran's
+// fixedField returns columns [lo, hi) (0-based) of s, blank-padded as Fortran's
 // formatted read pads short records.
-func field(s string, lo, hi int) string {
+func fixedField(s string, lo, hi int) string {
 	if lo >= len(s) {
 		return ""
 	}
@@ -79,7 +80,7 @@ func parseListLine(s string) (ListEntry, error) {
 	if strings.TrimSpace(s) == "" {
 		return ListEntry{}, fmt.Errorf("blank line (HipFT would count it as an entry with time 0 and no files); remove it")
 	}
-	tf, vt, vp := field(s, 0, 11), field(s, 12, 23), field(s, 24, 35)
+	tf, vt, vp := fixedField(s, 0, 11), fixedField(s, 12, 23), fixedField(s, 24, 35)
 	if strings.ContainsRune(tf, ',') || strings.ContainsRune(vt, ',') || strings.ContainsRune(vp, ',') {
 		return ListEntry{}, fmt.Errorf("a comma inside a fixed-width field: HipFT reads this list with format (F11.5,1X,A11,1X,A11), so the time must fill columns 1-11 (right-justified, e.g. \"    0.01042\") and the file names columns 13-23 and 25-35")
 	}
@@ -155,8 +156,9 @@ type FileFlow struct {
 	cur     float64   // time_of_current_input_flow (hours)
 	next    float64   // time_of_next_input_flow (hours)
 
-	nPhi, nt, npm, ntm, np int
-	vt, vp                 []float64 // the pair in use (Rs/hr), one realization
+	lt, lp field.Layout    // in-memory layouts of vt and vp, one realization
+	ft, fp field.MapLayout // their layouts in the flow files
+	vt, vp []float64       // the pair in use (Rs/hr), one realization
 	// Reads counts the flow pairs read so far (for diagnostics).
 	Reads int
 }
@@ -180,9 +182,10 @@ func NewFileFlow(m *mesh.Mesh, listFile, rootDir string, timeStart float64) (*Fi
 		rootDir = "."
 	}
 	ff := &FileFlow{rootDir: rootDir, list: list,
-		nPhi: m.NPhiFile, nt: m.NThetaHalf, npm: m.NPhiMain, ntm: m.NThetaMain, np: m.NPhiHalf}
-	ff.vt = make([]float64, ff.nt*ff.npm)
-	ff.vp = make([]float64, ff.ntm*ff.np)
+		lt: m.Layout(field.ThetaFace, 1), lp: m.Layout(field.PhiFace, 1),
+		ft: m.MapLayout(field.ThetaFace, 1), fp: m.MapLayout(field.PhiFace, 1)}
+	ff.vt = make([]float64, ff.lt.Len())
+	ff.vp = make([]float64, ff.lp.Len())
 
 	n := len(list)
 	ff.times = make([]float64, n)
@@ -260,13 +263,13 @@ func (ff *FileFlow) Add(v *Velocity, _ *mesh.Mesh, t float64) error {
 		ff.cur = ff.next
 		ff.next = ff.cur + ff.gap(ff.idx)
 	}
-	nvt, nvp := len(ff.vt), len(ff.vp)
+	lt, lp := v.VtLayout(), v.VpLayout()
 	for r := 0; r < v.NReal; r++ {
-		dst := v.Vt[nvt*r : nvt*(r+1)]
+		dst := lt.Realization(v.Vt, r)
 		for i, x := range ff.vt {
 			dst[i] = dst[i] + x
 		}
-		dst = v.Vp[nvp*r : nvp*(r+1)]
+		dst = lp.Realization(v.Vp, r)
 		for i, x := range ff.vp {
 			dst[i] = dst[i] + x
 		}
@@ -281,29 +284,32 @@ func (ff *FileFlow) load(initial bool) error {
 	e := ff.list[ff.idx]
 	vtPath := ff.rootDir + "/" + e.Vt
 	vpPath := ff.rootDir + "/" + e.Vp
-	mt, err := readFlowMap(vtPath, "vt", ff.nPhi, ff.nt, "NPhiFile", "NThetaHalf")
+	mt, err := readFlowMap(vtPath, "vt", ff.ft.NPhi, ff.ft.NTheta, "NPhiFile", "NThetaHalf")
 	if err != nil {
 		return err
 	}
-	mp, err := readFlowMap(vpPath, "vp", ff.np, ff.ntm, "NPhiHalf", "NThetaMain")
+	mp, err := readFlowMap(vpPath, "vp", ff.fp.NPhi, ff.fp.NTheta, "NPhiHalf", "NThetaMain")
 	if err != nil {
 		return err
 	}
-	for k := 0; k < ff.nPhi; k++ {
-		for j := 0; j < ff.nt; j++ {
-			ff.vt[j+ff.nt*k] = mesh.MPerSToRsPerHr * mt.Data[k+ff.nPhi*j]
+	// vt has no value in the file for the ghost column NPhiMain-1.
+	for k := 0; k < ff.ft.NPhi; k++ {
+		col := ff.lt.Column(ff.vt, k, 0)
+		for j := range col {
+			col[j] = mesh.MPerSToRsPerHr * mt.Data[ff.ft.Index(j, k, 0)]
 		}
 	}
-	for k := 0; k < ff.np; k++ {
-		for j := 0; j < ff.ntm; j++ {
-			ff.vp[j+ff.ntm*k] = mesh.MPerSToRsPerHr * mp.Data[k+ff.np*j]
+	for k := 0; k < ff.fp.NPhi; k++ {
+		col := ff.lp.Column(ff.vp, k, 0)
+		for j := range col {
+			col[j] = mesh.MPerSToRsPerHr * mp.Data[ff.fp.Index(j, k, 0)]
 		}
 	}
 	if initial {
-		copy(ff.vt[ff.nt*(ff.npm-1):], ff.vt[ff.nt:2*ff.nt])
+		copy(ff.lt.Column(ff.vt, ff.lt.NPhi-1, 0), ff.lt.Column(ff.vt, 1, 0))
 	} else {
-		mesh.SetPeriodic(ff.vt, ff.nt, ff.npm, 1)
-		mesh.SetPeriodic(ff.vp, ff.ntm, ff.np, 1)
+		mesh.SetPeriodic(ff.vt, ff.lt.NTheta, ff.lt.NPhi, 1)
+		mesh.SetPeriodic(ff.vp, ff.lp.NTheta, ff.lp.NPhi, 1)
 	}
 	ff.Reads++
 	return nil

@@ -5,10 +5,12 @@
 //
 // Velocities are in solar radii per hour (Rs/hr) on the unit sphere and
 // live on HipFT's staggered mesh: vt (positive southward) on the theta half
-// mesh and phi main mesh, vp (positive eastward) on the theta main mesh and
-// phi half mesh. One flat slice holds every realization, theta fastest:
-// vt(j,k,r) is Vt[j + NThetaHalf*(k + NPhiMain*r)] and vp(j,k,r) is
-// Vp[j + NThetaMain*(k + NPhiHalf*r)] (0-based indices).
+// mesh and phi main mesh (field.ThetaFace), vp (positive eastward) on the
+// theta main mesh and phi half mesh (field.PhiFace). One flat slice holds
+// every realization, theta fastest: vt(j,k,r) is
+// Vt[j + NThetaHalf*(k + NPhiMain*r)] and vp(j,k,r) is
+// Vp[j + NThetaMain*(k + NPhiHalf*r)] (0-based indices), the indices
+// Velocity.VtLayout and VpLayout compute.
 //
 // A flow contribution is a Model. Models are created by name from a
 // Registry, which is how the built-in models are made too, so a user adds a
@@ -19,9 +21,10 @@ package flow
 
 import (
 	"fmt"
-	"github.com/goft-sft/goft/model/registry"
 
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
+	"github.com/goft-sft/goft/model/registry"
 )
 
 // Velocity holds vt and vp (Rs/hr) of every realization in the layout
@@ -31,18 +34,22 @@ type Velocity struct {
 	Vt    []float64 // theta velocity, len NThetaHalf*NPhiMain*NReal
 	Vp    []float64 // phi velocity, len NThetaMain*NPhiHalf*NReal
 
-	nt, npm, ntm, np int
+	vt, vp field.Layout
 }
 
 // NewVelocity returns a zero velocity field for nReal realizations on m.
 func NewVelocity(m *mesh.Mesh, nReal int) *Velocity {
-	return &Velocity{
-		NReal: nReal,
-		Vt:    make([]float64, m.NThetaHalf*m.NPhiMain*nReal),
-		Vp:    make([]float64, m.NThetaMain*m.NPhiHalf*nReal),
-		nt:    m.NThetaHalf, npm: m.NPhiMain, ntm: m.NThetaMain, np: m.NPhiHalf,
-	}
+	vt, vp := m.Layout(field.ThetaFace, nReal), m.Layout(field.PhiFace, nReal)
+	return &Velocity{NReal: nReal, Vt: make([]float64, vt.Len()), Vp: make([]float64, vp.Len()), vt: vt, vp: vp}
 }
+
+// VtLayout returns the layout of Vt: field.ThetaFace, NThetaHalf x
+// NPhiMain x NReal.
+func (v *Velocity) VtLayout() field.Layout { return v.vt }
+
+// VpLayout returns the layout of Vp: field.PhiFace, NThetaMain x NPhiHalf
+// x NReal.
+func (v *Velocity) VpLayout() field.Layout { return v.vp }
 
 // firstNonFinite returns the component ("vt" or "vp") and index of the
 // first NaN or infinite value of v; bad is false when there is none.
@@ -61,12 +68,14 @@ func (v *Velocity) firstNonFinite() (comp string, i int, bad bool) {
 }
 
 // VtIndex returns the index in Vt of the theta face j (0..NThetaHalf-1),
-// phi main point k and realization r.
-func (v *Velocity) VtIndex(j, k, r int) int { return j + v.nt*(k+v.npm*r) }
+// phi main point k and realization r, VtLayout().Index(j, k, r). It panics
+// with field.ErrPoint if a coordinate is out of range.
+func (v *Velocity) VtIndex(j, k, r int) int { return v.vt.Index(j, k, r) }
 
 // VpIndex returns the index in Vp of the theta main point j, phi face k
-// (0..NPhiHalf-1) and realization r.
-func (v *Velocity) VpIndex(j, k, r int) int { return j + v.ntm*(k+v.np*r) }
+// (0..NPhiHalf-1) and realization r, VpLayout().Index(j, k, r). It panics
+// with field.ErrPoint if a coordinate is out of range.
+func (v *Velocity) VpIndex(j, k, r int) int { return v.vp.Index(j, k, r) }
 
 // Zero sets every vt and vp value to 0 (ghosts included).
 func (v *Velocity) Zero() {
@@ -76,9 +85,8 @@ func (v *Velocity) Zero() {
 
 // Matches reports whether v was made for mesh m and nReal realizations.
 func (v *Velocity) Matches(m *mesh.Mesh, nReal int) bool {
-	return v.NReal == nReal && v.nt == m.NThetaHalf && v.npm == m.NPhiMain &&
-		v.ntm == m.NThetaMain && v.np == m.NPhiHalf &&
-		len(v.Vt) == v.nt*v.npm*nReal && len(v.Vp) == v.ntm*v.np*nReal
+	return v.NReal == nReal && v.vt == m.Layout(field.ThetaFace, nReal) && v.vp == m.Layout(field.PhiFace, nReal) &&
+		len(v.Vt) == v.vt.Len() && len(v.Vp) == v.vp.Len()
 }
 
 // Model is one additive contribution to the velocity field.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
 )
 
@@ -438,5 +439,62 @@ func TestModelParam(t *testing.T) {
 	}
 	if p := ModelParam("user_model"); p != "" {
 		t.Errorf("ModelParam of a user model = %q, want none", p)
+	}
+}
+
+// TestVelocityLayouts checks that vt and vp are laid out as the package
+// documentation says: theta fastest, vt on field.ThetaFace and vp on
+// field.PhiFace of the mesh, and that VtIndex and VpIndex refuse points
+// off their mesh.
+func TestVelocityLayouts(t *testing.T) {
+	m, err := mesh.Uniform(7, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const nr = 3
+	v := NewVelocity(m, nr)
+	for _, c := range []struct {
+		name   string
+		l      field.Layout
+		data   []float64
+		index  func(j, k, r int) int
+		loc    field.Location
+		nTheta int
+		nPhi   int
+	}{
+		{"vt", v.VtLayout(), v.Vt, v.VtIndex, field.ThetaFace, m.NThetaHalf, m.NPhiMain},
+		{"vp", v.VpLayout(), v.Vp, v.VpIndex, field.PhiFace, m.NThetaMain, m.NPhiHalf},
+	} {
+		if c.l != m.Layout(c.loc, nr) || len(c.data) != c.l.Len() {
+			t.Fatalf("%s: layout %v, %d values", c.name, c.l, len(c.data))
+		}
+		i := 0
+		for r := 0; r < nr; r++ {
+			for k := 0; k < c.nPhi; k++ {
+				for j := 0; j < c.nTheta; j++ {
+					if got := c.index(j, k, r); got != i {
+						t.Fatalf("%s: index(%d,%d,%d) = %d, want %d", c.name, j, k, r, got, i)
+					}
+					i++
+				}
+			}
+		}
+		for _, p := range [][3]int{{c.nTheta, 0, 0}, {0, c.nPhi, 0}, {0, 0, nr}, {-1, 0, 0}} {
+			func() {
+				defer func() {
+					if recover() != field.ErrPoint {
+						t.Errorf("%s: index%v did not panic with field.ErrPoint", c.name, p)
+					}
+				}()
+				c.index(p[0], p[1], p[2])
+			}()
+		}
+	}
+	if !v.Matches(m, nr) || v.Matches(m, nr+1) {
+		t.Error("Matches")
+	}
+	m2, _ := mesh.Uniform(7, 10)
+	if v.Matches(m2, nr) {
+		t.Error("Matches another mesh")
 	}
 }

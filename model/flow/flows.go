@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/goft-sft/goft/internal/parallel"
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
 )
 
@@ -32,6 +33,8 @@ func Attenuate(v *Velocity, m *mesh.Mesh, f []float64, values []float64) {
 type attenuator struct {
 	m      *mesh.Mesh
 	nReal  int
+	lf     field.Layout // Br: field.Center
+	lt, lp field.Layout // vt and vp: field.ThetaFace and field.PhiFace
 	pool   *parallel.Pool
 	inv    []float64 // a_r
 	v, src *Velocity // the attenuated velocity is written to v from src
@@ -50,6 +53,7 @@ func newAttenuator(m *mesh.Mesh, nReal int, pool *parallel.Pool) *attenuator {
 		blocks = min(4*pool.Workers(), nc)
 	}
 	a := &attenuator{m: m, nReal: nReal, pool: pool, inv: make([]float64, nReal),
+		lf: m.Layout(field.Center, nReal), lt: m.Layout(field.ThetaFace, nReal), lp: m.Layout(field.PhiFace, nReal),
 		blocks: blocks, tcol: make([]float64, 2*m.NThetaMain*blocks)}
 	a.body = a.columnBlocks
 	return a
@@ -94,8 +98,8 @@ func attenuation(t, f []float64, inv float64) {
 // row (NPhiHalf == NPhiMain, so the vp faces 1..NPhiHalf-2 are the same k).
 func (a *attenuator) columnBlocks(lo, hi int) {
 	m := a.m
-	ntm, nt, npm, np := m.NThetaMain, m.NThetaHalf, m.NPhiMain, m.NPhiHalf
-	nk := npm - 2
+	ntm, nt := m.NThetaMain, m.NThetaHalf
+	nk := m.NPhiMain - 2
 	nc := nk * a.nReal
 	for b := lo; b < hi; b++ {
 		// buf holds two columns of factors: the current one at cur, the
@@ -105,8 +109,8 @@ func (a *attenuator) columnBlocks(lo, hi int) {
 		for c := b * nc / a.blocks; c < (b+1)*nc/a.blocks; c++ {
 			r, k := c/nk, c%nk+1
 			inv := a.inv[r]
-			fw := a.f[ntm*(k-1+npm*r):][:ntm]
-			fc := a.f[ntm*(k+npm*r):][:ntm]
+			fw := a.lf.Column(a.f, k-1, r)
+			fc := a.lf.Column(a.f, k, r)
 			cur = ntm - cur
 			prev := ntm - cur
 			if c == b*nc/a.blocks || k == 1 {
@@ -117,14 +121,14 @@ func (a *attenuator) columnBlocks(lo, hi int) {
 			// The factor of the point with the larger |Br|, chosen without
 			// branches: larger(x, y) is 1 if |y| > |x| and 0 otherwise.
 			tc := buf[cur:][:ntm]
-			vt := a.v.Vt[nt*(k+npm*r):][:nt]
-			st := a.src.Vt[nt*(k+npm*r):][:nt]
+			vt := a.lt.Column(a.v.Vt, k, r)
+			st := a.lt.Column(a.src.Vt, k, r)
 			vt[0], vt[nt-1] = st[0], st[nt-1] // the pole faces are not attenuated
 			for j := 1; j < nt-1; j++ {
 				vt[j] = st[j] * tc[j-1+larger(fc[j-1], fc[j])]
 			}
-			vp := a.v.Vp[ntm*(k+np*r):][:ntm]
-			sp := a.src.Vp[ntm*(k+np*r):][:ntm]
+			vp := a.lp.Column(a.v.Vp, k, r)
+			sp := a.lp.Column(a.src.Vp, k, r)
 			d := cur - prev
 			for j := range vp {
 				vp[j] = sp[j] * buf[prev+j+(-larger(fw[j], fc[j])&d)]
@@ -291,11 +295,13 @@ func (fl *Flows) checkFinite(sum *Velocity, t float64) error {
 	m := fl.Mesh
 	e := &NonFiniteError{Time: t}
 	if comp == "vt" {
-		j, k, r := i%m.NThetaHalf, i/m.NThetaHalf%m.NPhiMain, i/(m.NThetaHalf*m.NPhiMain)
-		e.Where = fmt.Sprintf("vt = %g at theta face %d (colatitude %.4g rad), phi point %d (%.4g rad), realization %d", sum.Vt[i], j, m.ThetaHalf[j], k, m.Phi[k], r+1)
+		j, k, r := sum.VtLayout().Coords(i)
+		theta, phi := m.Coords(field.ThetaFace)
+		e.Where = fmt.Sprintf("vt = %g at theta face %d (colatitude %.4g rad), phi point %d (%.4g rad), realization %d", sum.Vt[i], j, theta[j], k, phi[k], r+1)
 	} else {
-		j, k, r := i%m.NThetaMain, i/m.NThetaMain%m.NPhiHalf, i/(m.NThetaMain*m.NPhiHalf)
-		e.Where = fmt.Sprintf("vp = %g at theta point %d (colatitude %.4g rad), phi face %d (%.4g rad), realization %d", sum.Vp[i], j, m.Theta[j], k, m.PhiHalf[k], r+1)
+		j, k, r := sum.VpLayout().Coords(i)
+		theta, phi := m.Coords(field.PhiFace)
+		e.Where = fmt.Sprintf("vp = %g at theta point %d (colatitude %.4g rad), phi face %d (%.4g rad), realization %d", sum.Vp[i], j, theta[j], k, phi[k], r+1)
 	}
 	// Find the model that gives it (this error path may recompute them).
 	for _, md := range fl.Models {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/goft-sft/goft/format/psihdf"
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
 )
 
@@ -23,26 +24,28 @@ func OutputMaps(m *mesh.Mesh, v *Velocity, r int) (vt, vp *psihdf.Map, err error
 	if !v.Matches(m, v.NReal) || r < 0 || r >= v.NReal {
 		return nil, nil, fmt.Errorf("flow: OutputMaps: velocity does not match the mesh or realization %d is out of range", r)
 	}
-	nPhi, nt, npm := m.NPhiFile, m.NThetaHalf, m.NPhiMain
+	lt, ft := v.VtLayout(), m.MapLayout(field.ThetaFace, 1)
 	vt = &psihdf.Map{
-		Dims:   []int{nPhi, nt},
-		Scales: [][]float64{append([]float64(nil), m.Phi[:nPhi]...), append([]float64(nil), m.ThetaHalf...)},
-		Data:   make([]float64, nPhi*nt),
+		Dims:   []int{ft.NPhi, ft.NTheta},
+		Scales: [][]float64{append([]float64(nil), m.Phi[:ft.NPhi]...), append([]float64(nil), m.ThetaHalf...)},
+		Data:   make([]float64, ft.Len()),
 	}
-	for j := 0; j < nt; j++ {
-		for k := 0; k < nPhi; k++ {
-			vt.Data[k+nPhi*j] = v.Vt[j+nt*(k+npm*r)] / mesh.MPerSToRsPerHr
+	for j := 0; j < ft.NTheta; j++ {
+		row := ft.Row(vt.Data, j, 0)
+		for k := range row {
+			row[k] = v.Vt[lt.Index(j, k, r)] / mesh.MPerSToRsPerHr
 		}
 	}
-	ntm, np := m.NThetaMain, m.NPhiHalf
+	lp, fp := v.VpLayout(), m.MapLayout(field.PhiFace, 1)
 	vp = &psihdf.Map{
-		Dims:   []int{np, ntm},
-		Scales: [][]float64{append([]float64(nil), m.Phi[:np]...), append([]float64(nil), m.Theta...)},
-		Data:   make([]float64, np*ntm),
+		Dims:   []int{fp.NPhi, fp.NTheta},
+		Scales: [][]float64{append([]float64(nil), m.Phi[:fp.NPhi]...), append([]float64(nil), m.Theta...)},
+		Data:   make([]float64, fp.Len()),
 	}
-	for j := 0; j < ntm; j++ {
-		for k := 0; k < np; k++ {
-			vp.Data[k+np*j] = v.Vp[j+ntm*(k+np*r)] / mesh.MPerSToRsPerHr
+	for j := 0; j < fp.NTheta; j++ {
+		row := fp.Row(vp.Data, j, 0)
+		for k := range row {
+			row[k] = v.Vp[lp.Index(j, k, r)] / mesh.MPerSToRsPerHr
 		}
 	}
 	return vt, vp, nil

@@ -13,12 +13,18 @@
 //     NPhiHalf = NPhiMain points.
 //   - Fields of all realizations are stored in one slice, theta fastest, then
 //     phi, then realization: index j + NThetaMain*(k + NPhiMain*r). Staggered
-//     arrays use their own lengths in the same order.
+//     arrays use their own lengths in the same order. Mesh.Layout gives the
+//     field.Layout of each staggering (field.Center, ThetaFace, PhiFace,
+//     Corner), which computes these indices and slices columns and
+//     realizations; Mesh.MapLayout gives the layout of the same fields in
+//     map files (phi fastest).
 package mesh
 
 import (
 	"fmt"
 	"math"
+
+	"github.com/goft-sft/goft/model/field"
 )
 
 // Constants hard-coded in HipFT. They are used verbatim so that goft
@@ -90,8 +96,61 @@ type Mesh struct {
 // NThetaMain*NPhiMain.
 func (m *Mesh) Size() int { return m.NThetaMain * m.NPhiMain }
 
-// Index returns the flat index of main-mesh point (j,k) of realization r.
+// Index returns the flat index of main-mesh point (j,k) of realization r,
+// m.Layout(field.Center, nReal).Index(j, k, r) without the range checks.
 func (m *Mesh) Index(j, k, r int) int { return j + m.NThetaMain*(k+m.NPhiMain*r) }
+
+// Layout returns the in-memory layout of a field of nReal realizations at
+// loc on m: NTheta is NThetaMain (field.Center, field.PhiFace) or
+// NThetaHalf (field.ThetaFace, field.Corner), NPhi is NPhiMain
+// (field.Center, field.ThetaFace) or NPhiHalf (field.PhiFace,
+// field.Corner). The coordinates of its points are Coords(loc). It panics
+// on an unknown location.
+func (m *Mesh) Layout(loc field.Location, nReal int) field.Layout {
+	l := field.Layout{NTheta: m.NThetaMain, NPhi: m.NPhiMain, NReal: nReal, Location: loc}
+	switch loc {
+	case field.Center:
+	case field.ThetaFace:
+		l.NTheta = m.NThetaHalf
+	case field.PhiFace:
+		l.NPhi = m.NPhiHalf
+	case field.Corner:
+		l.NTheta, l.NPhi = m.NThetaHalf, m.NPhiHalf
+	default:
+		panic(fmt.Sprintf("mesh: unknown field location %v", loc))
+	}
+	return l
+}
+
+// MapLayout returns the layout, phi fastest, of nReal realizations of a
+// field at loc as HipFT writes it to a map file: on the phi main mesh the
+// NPhiFile file points (the ghost column dropped), on the phi half mesh
+// all NPhiHalf faces (as HipFT's flow output writes vp); every theta point
+// of loc's theta mesh. It panics on an unknown location.
+func (m *Mesh) MapLayout(loc field.Location, nReal int) field.MapLayout {
+	l := m.Layout(loc, nReal)
+	if !loc.PhiHalf() {
+		l.NPhi = m.NPhiFile
+	}
+	return field.MapLayout{NPhi: l.NPhi, NTheta: l.NTheta, NReal: nReal}
+}
+
+// Coords returns the colatitudes and longitudes (radians) of the theta and
+// phi points of a field at loc: Theta or ThetaHalf, Phi or PhiHalf (the
+// mesh's own slices, not copies). It panics on an unknown location.
+func (m *Mesh) Coords(loc field.Location) (theta, phi []float64) {
+	if loc < field.Center || loc > field.Corner {
+		panic(fmt.Sprintf("mesh: unknown field location %v", loc))
+	}
+	theta, phi = m.Theta, m.Phi
+	if loc.ThetaHalf() {
+		theta = m.ThetaHalf
+	}
+	if loc.PhiHalf() {
+		phi = m.PhiHalf
+	}
+	return theta, phi
+}
 
 // Uniform builds the mesh HipFT uses without an initial map: ntRes theta
 // points from 0 to pi and npRes phi points from 0 to 2pi, both ends included
@@ -238,34 +297,35 @@ func reciprocal(x []float64) []float64 {
 }
 
 // SetPeriodic enforces HipFT's two-point phi overlap on an array of nr
-// realizations with nj rows and nk phi columns (theta fastest):
+// realizations with nj rows and nk phi columns (theta fastest, the
+// field.Layout{NTheta: nj, NPhi: nk, NReal: nr}):
 // a(j,0) = a(j,nk-2) and a(j,nk-1) = a(j,1).
 func SetPeriodic(a []float64, nj, nk, nr int) {
+	l := field.Layout{NTheta: nj, NPhi: nk, NReal: nr}
 	for r := 0; r < nr; r++ {
-		base := nj * nk * r
-		copy(a[base:base+nj], a[base+nj*(nk-2):base+nj*(nk-1)])
-		copy(a[base+nj*(nk-1):base+nj*nk], a[base+nj:base+2*nj])
+		copy(l.Column(a, 0, r), l.Column(a, nk-2, r))
+		copy(l.Column(a, nk-1, r), l.Column(a, 1, r))
 	}
 }
 
 // FromMapLayout fills dst, one realization of a main-mesh field (len
 // Size()), from src, a map as stored in a file (phi fastest: NPhiFile
-// columns by NThetaMain rows), as HipFT loads a map: the phi = 0 and
-// phi = 2pi columns, the same physical points, both get their average,
-// and the ghost column NPhiMain-1 repeats column 1. The pole rows are left
-// as they are; PoleAverage averages them.
+// columns by NThetaMain rows, MapLayout(field.Center, 1)), as HipFT loads a
+// map: the phi = 0 and phi = 2pi columns, the same physical points, both
+// get their average, and the ghost column NPhiMain-1 repeats column 1. The
+// pole rows are left as they are; PoleAverage averages them.
 func (m *Mesh) FromMapLayout(dst, src []float64) {
-	ntm, nPhi, npm := m.NThetaMain, m.NPhiFile, m.NPhiMain
-	dst, src = dst[:ntm*npm], src[:ntm*nPhi]
-	for j := 0; j < ntm; j++ {
-		row := src[nPhi*j : nPhi*(j+1)]
-		for k, v := range row {
-			dst[j+ntm*k] = v
+	l, ml := m.Layout(field.Center, 1), m.MapLayout(field.Center, 1)
+	dst, src = l.Realization(dst, 0), ml.Realization(src, 0)
+	nPhi, npm := m.NPhiFile, m.NPhiMain
+	for j := 0; j < m.NThetaMain; j++ {
+		for k, v := range ml.Row(src, j, 0) {
+			dst[l.Index(j, k, 0)] = v
 		}
-		a, b := j, j+ntm*(nPhi-1)
+		a, b := l.Index(j, 0, 0), l.Index(j, nPhi-1, 0)
 		dst[a] = 0.5 * (dst[a] + dst[b])
 		dst[b] = dst[a]
-		dst[j+ntm*(npm-1)] = dst[j+ntm]
+		dst[l.Index(j, npm-1, 0)] = dst[l.Index(j, 1, 0)]
 	}
 }
 
@@ -275,17 +335,20 @@ func (m *Mesh) FromMapLayout(dst, src []float64) {
 // sum of dp).
 func (m *Mesh) PoleAverage(f []float64, nr int) {
 	ntm, npm := m.NThetaMain, m.NPhiMain
+	l := m.Layout(field.Center, nr)
 	for r := 0; r < nr; r++ {
 		var fn, fs float64
 		for k := 1; k < npm-1; k++ {
-			fn += f[m.Index(0, k, r)] * m.DPhi[k]
-			fs += f[m.Index(ntm-1, k, r)] * m.DPhi[k]
+			col := l.Column(f, k, r)
+			fn += col[0] * m.DPhi[k]
+			fs += col[ntm-1] * m.DPhi[k]
 		}
 		fn *= InvTwoPi
 		fs *= InvTwoPi
 		for k := 0; k < npm; k++ {
-			f[m.Index(0, k, r)] = fn
-			f[m.Index(ntm-1, k, r)] = fs
+			col := l.Column(f, k, r)
+			col[0] = fn
+			col[ntm-1] = fs
 		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/goft-sft/goft/model/field"
 )
 
 func TestUniformMeshGeometry(t *testing.T) {
@@ -145,5 +147,58 @@ func TestFromMapLayout(t *testing.T) {
 				t.Errorf("row %d column %d: %g, want %g", j, k, got, want)
 			}
 		}
+	}
+}
+
+func TestLayouts(t *testing.T) {
+	m, err := Uniform(7, 11)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		loc                 field.Location
+		nTheta, nPhi, nFile int
+		theta, phi          []float64
+	}{
+		{field.Center, m.NThetaMain, m.NPhiMain, m.NPhiFile, m.Theta, m.Phi},
+		{field.ThetaFace, m.NThetaHalf, m.NPhiMain, m.NPhiFile, m.ThetaHalf, m.Phi},
+		{field.PhiFace, m.NThetaMain, m.NPhiHalf, m.NPhiHalf, m.Theta, m.PhiHalf},
+		{field.Corner, m.NThetaHalf, m.NPhiHalf, m.NPhiHalf, m.ThetaHalf, m.PhiHalf},
+	} {
+		l := m.Layout(c.loc, 3)
+		if l != (field.Layout{NTheta: c.nTheta, NPhi: c.nPhi, NReal: 3, Location: c.loc}) {
+			t.Errorf("%v: Layout %+v", c.loc, l)
+		}
+		if ml := m.MapLayout(c.loc, 2); ml != (field.MapLayout{NPhi: c.nFile, NTheta: c.nTheta, NReal: 2}) {
+			t.Errorf("%v: MapLayout %+v", c.loc, ml)
+		}
+		theta, phi := m.Coords(c.loc)
+		if &theta[0] != &c.theta[0] || &phi[0] != &c.phi[0] || len(theta) != l.NTheta || len(phi) != l.NPhi {
+			t.Errorf("%v: Coords are not the mesh's %v scales", c.loc, c.loc)
+		}
+	}
+	l := m.Layout(field.Center, 2)
+	for r := 0; r < 2; r++ {
+		for k := 0; k < m.NPhiMain; k++ {
+			for j := 0; j < m.NThetaMain; j++ {
+				if m.Index(j, k, r) != l.Index(j, k, r) {
+					t.Fatalf("Index(%d,%d,%d) = %d, layout's %d", j, k, r, m.Index(j, k, r), l.Index(j, k, r))
+				}
+			}
+		}
+	}
+	for _, f := range []func(){
+		func() { m.Layout(field.Location(7), 1) },
+		func() { m.MapLayout(field.Location(-1), 1) },
+		func() { m.Coords(field.Location(4)) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Error("an unknown location did not panic")
+				}
+			}()
+			f()
+		}()
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/goft-sft/goft/model/diag"
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
 	"github.com/goft-sft/goft/model/source"
 )
@@ -13,22 +14,24 @@ import (
 // place between Start and End (hours), as two Gaussian spots of opposite
 // sign whose field grows at Rate G/hr at their centres.
 type bipole struct {
-	Rate       float64 // G/hr at the spot centres
-	Start, End float64 // hours
-	shape      []float64
-	nReal      int
+	Rate       float64      // G/hr at the spot centres
+	Start, End float64      // hours
+	shape      []float64    // one realization's spots, unit peak
+	l          field.Layout // of the rate S: the main mesh, every realization
 }
 
 func newBipole(m *mesh.Mesh, nReal int, lat, lon, sep, width, rate, start, end float64) *bipole {
-	b := &bipole{Rate: rate, Start: start, End: end, nReal: nReal, shape: make([]float64, m.Size())}
+	b := &bipole{Rate: rate, Start: start, End: end, l: m.Layout(field.Center, nReal)}
+	b.shape = make([]float64, b.l.RealizationLen())
 	for k := 0; k < m.NPhiMain; k++ { // every column, ghosts included
-		for j := 0; j < m.NThetaMain; j++ {
+		col := b.l.One().Column(b.shape, k, 0) // theta runs fastest
+		for j := range col {
 			for _, s := range []float64{1, -1} { // leading (east) spot positive
 				ct := (90 - lat) * mesh.Deg2Rad
 				cp := (lon + s*sep/2) * mesh.Deg2Rad
 				cosd := math.Cos(m.Theta[j])*math.Cos(ct) + math.Sin(m.Theta[j])*math.Sin(ct)*math.Cos(m.Phi[k]-cp)
 				d := math.Acos(math.Max(-1, math.Min(1, cosd))) / mesh.Deg2Rad
-				b.shape[j+m.NThetaMain*k] += s * math.Exp(-d*d/(width*width))
+				col[j] += s * math.Exp(-d*d/(width*width))
 			}
 		}
 	}
@@ -43,10 +46,10 @@ func (b *bipole) Add(s []float64, t float64) error {
 	if t < b.Start || t >= b.End {
 		return nil
 	}
-	n := len(b.shape)
-	for r := 0; r < b.nReal; r++ {
+	for r := 0; r < b.l.NReal; r++ {
+		sr := b.l.Realization(s, r)
 		for i, v := range b.shape {
-			s[n*r+i] += b.Rate * v
+			sr[i] += b.Rate * v
 		}
 	}
 	return nil

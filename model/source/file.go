@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/goft-sft/goft/format/psihdf"
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
 )
 
@@ -13,8 +14,8 @@ import (
 type FileSource struct {
 	// Data is the interpolated rate (G/hr) of one realization in mesh
 	// layout (NThetaMain*NPhiMain).
-	Data  []float64
-	nReal int
+	Data []float64
+	l    field.Layout // of the rate S it adds to: field.Center, every realization
 }
 
 // NewFileSource reads the 2D PSI map at path (phi by theta, G/hr) and
@@ -41,19 +42,23 @@ func FileSourceFromMap(m *mesh.Mesh, nReal int, mp *psihdf.Map, name string) (*F
 		return nil, fmt.Errorf("source: need at least one realization")
 	}
 	pf, tf := mp.Scales[0], mp.Scales[1]
-	nfp, nft := len(pf), len(tf)
 	// Transpose to a theta-fastest table: x = theta, y = phi.
-	tr := make([]float64, nft*nfp)
-	for it := 0; it < nft; it++ {
-		for ip := 0; ip < nfp; ip++ {
-			tr[it+nft*ip] = mp.Data[ip+nfp*it]
+	file := field.MapLayout{NPhi: len(pf), NTheta: len(tf), NReal: 1}
+	if len(mp.Data) != file.Len() {
+		return nil, fmt.Errorf("source_filename %s holds %d values for %d x %d scale points", name, len(mp.Data), file.NPhi, file.NTheta)
+	}
+	table := field.Layout{NTheta: file.NTheta, NPhi: file.NPhi, NReal: 1}
+	tr := make([]float64, table.Len())
+	for it := 0; it < file.NTheta; it++ {
+		for ip, v := range file.Row(mp.Data, it, 0) {
+			tr[table.Index(it, ip, 0)] = v
 		}
 	}
 	data, err := mesh.Bilinear(tf, pf, tr, m.Theta, m.Phi)
 	if err != nil {
 		return nil, fmt.Errorf("source_filename %s: the scales are not usable (%v); they must be monotonically increasing", name, err)
 	}
-	return &FileSource{Data: data, nReal: nReal}, nil
+	return &FileSource{Data: data, l: m.Layout(field.Center, nReal)}, nil
 }
 
 // Name returns "file".
@@ -67,9 +72,8 @@ func (f *FileSource) AppendTerms(dst []Term, t float64) ([]Term, error) {
 
 // Add adds the file's rate (G/hr) to every realization of s.
 func (f *FileSource) Add(s []float64, t float64) error {
-	n := len(f.Data)
-	for r := 0; r < f.nReal; r++ {
-		sr := s[n*r : n*(r+1)]
+	for r := 0; r < f.l.NReal; r++ {
+		sr := f.l.Realization(s, r)
 		for i, v := range f.Data {
 			sr[i] += v
 		}

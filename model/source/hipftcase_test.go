@@ -11,6 +11,7 @@ import (
 	"github.com/goft-sft/goft/hipft/input"
 	"github.com/goft-sft/goft/model/diag"
 	"github.com/goft-sft/goft/model/diffusion"
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
 )
 
@@ -110,10 +111,11 @@ func TestHipFTSourceCase(t *testing.T) {
 		t.Fatal(err)
 	}
 	npm := m.NPhiMain
+	file := m.MapLayout(field.Center, 1)
 	f := make([]float64, m.Size())
 	for j := 0; j < ntm; j++ {
 		for k := 0; k < nPhi; k++ {
-			f[m.Index(j, k, 0)] = mp.Data[k+nPhi*j]
+			f[m.Index(j, k, 0)] = mp.Data[file.Index(j, k, 0)]
 		}
 		a, b := m.Index(j, 0, 0), m.Index(j, nPhi-1, 0)
 		f[a] = 0.5 * (f[a] + f[b])

@@ -7,6 +7,7 @@ import (
 
 	"github.com/goft-sft/goft/internal/fortranrand"
 	"github.com/goft-sft/goft/model/diag"
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
 )
 
@@ -125,7 +126,7 @@ func NewRFE(m *mesh.Mesh, nReal int, c RFEConfig, timeStart float64) (*RFE, erro
 	default:
 		e.rng = fortranrand.Fill(int32(c.Seed))
 	}
-	size := m.Size() * nReal
+	size := m.Layout(field.Center, nReal).Len()
 	e.frames[0] = make([]float64, size)
 	e.frames[1] = make([]float64, size)
 	e.generate(e.frames[0])
@@ -214,45 +215,48 @@ func (e *RFE) gaussian() float64 {
 func (e *RFE) generate(fr []float64) {
 	m := e.m
 	ntm, npm := m.NThetaMain, m.NPhiMain
+	l, one := m.Layout(field.Center, e.nReal), m.Layout(field.Center, 1)
 	normfac := math.Pi / math.Sqrt(mesh.TwoPi)
 	for k := 1; k < npm-1; k++ {
-		for j := 0; j < ntm; j++ {
-			e.n[j+ntm*k] = normfac * e.gaussian()
+		col := one.Column(e.n, k, 0)
+		for j := range col {
+			col[j] = normfac * e.gaussian()
 		}
 	}
-	n := m.Size()
 	for r := 0; r < e.nReal; r++ {
-		fr := fr[n*r : n*(r+1)]
+		fr := l.Realization(fr, r)
 		u := e.u[r]
 		for k := 1; k < npm-1; k++ {
-			for j := 0; j < ntm; j++ {
-				q := j + ntm*k
+			nc, fc := one.Column(e.n, k, 0), one.Column(fr, k, 0)
+			for j := range fc {
 				if e.model == RFEPerCell {
-					fr[q] = e.n[q] * u * e.ia[j] * m.DPhiInv[k]
+					fc[j] = nc[j] * u * e.ia[j] * m.DPhiInv[k]
 				} else {
-					fr[q] = e.n[q] * u
+					fc[j] = nc[j] * u
 				}
 			}
 		}
 		mesh.SetPeriodic(fr, ntm, npm, 1)
 		var fn, fs float64
 		for k := 0; k < npm-2; k++ {
-			fn += float64(fr[ntm*k] * m.DPhi[k])
-			fs += float64(fr[ntm-1+ntm*k] * m.DPhi[k])
+			fc := one.Column(fr, k, 0)
+			fn += float64(fc[0] * m.DPhi[k])
+			fs += float64(fc[ntm-1] * m.DPhi[k])
 		}
 		fn *= mesh.InvTwoPi
 		fs *= mesh.InvTwoPi
 		for k := 0; k < npm; k++ {
-			fr[ntm*k] = fn
-			fr[ntm-1+ntm*k] = fs
+			fc := one.Column(fr, k, 0)
+			fc[0] = fn
+			fc[ntm-1] = fs
 		}
 	}
 }
 
 // balance flux-balances every realization of frame fr.
 func (e *RFE) balance(fr []float64) {
-	n := e.m.Size()
+	l := e.m.Layout(field.Center, e.nReal)
 	for r := 0; r < e.nReal; r++ {
-		diag.BalanceFlux(e.m, fr[n*r:n*(r+1)])
+		diag.BalanceFlux(e.m, l.Realization(fr, r))
 	}
 }

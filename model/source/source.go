@@ -10,15 +10,17 @@
 //
 // S and the fields hold every realization in one slice in mesh layout:
 // S[j + NThetaMain*(k + NPhiMain*r)] (0-based theta row j, phi column k,
-// realization r), ghost columns included.
+// realization r), ghost columns included: mesh.Mesh.Layout(field.Center,
+// nReal).
 package source
 
 import (
 	"fmt"
-	"github.com/goft-sft/goft/model/registry"
 	"math"
 
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
+	"github.com/goft-sft/goft/model/registry"
 )
 
 // Source is one additive contribution to the source rate.
@@ -182,7 +184,7 @@ func New(m *mesh.Mesh, nReal int, models ...Source) (*Sources, error) {
 	if m == nil || nReal < 1 {
 		return nil, fmt.Errorf("source: need a mesh and at least one realization")
 	}
-	return &Sources{S: make([]float64, m.Size()*nReal), m: m, nReal: nReal, models: models}, nil
+	return &Sources{S: make([]float64, m.Layout(field.Center, nReal).Len()), m: m, nReal: nReal, models: models}, nil
 }
 
 // Models returns the sources in order of contribution.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/goft-sft/goft/format/psihdf"
 	"github.com/goft-sft/goft/model/diag"
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
 )
 
@@ -66,8 +67,8 @@ func TestRFEUnsignedFlux(t *testing.T) {
 			area += 2 * m.AreaTheta[0] * mesh.TwoPi * math.Sqrt(nk) / nk
 			want = c.uf * area / (4 * math.Pi)
 		}
-		s := make([]float64, m.Size()*2)
-		n := m.Size()
+		l := m.Layout(field.Center, 2)
+		s := make([]float64, l.Len())
 		var sum [2]float64
 		frames := 0
 		for step := 0; frames < 300; step++ {
@@ -81,7 +82,7 @@ func TestRFEUnsignedFlux(t *testing.T) {
 			}
 			_, r2 := e.Frames()
 			for r := 0; r < 2; r++ {
-				sum[r] += unsigned(m, r2[n*r:n*(r+1)]) * mesh.RsunCm2 / InputFluxFactor
+				sum[r] += unsigned(m, l.Realization(r2, r)) * mesh.RsunCm2 / InputFluxFactor
 			}
 			frames++
 		}
@@ -107,8 +108,8 @@ func TestRFENoNetFlux(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f := make([]float64, m.Size()*2)
-		n := m.Size()
+		l := m.Layout(field.Center, 2)
+		f := make([]float64, l.Len())
 		time, dt := 0.0, 0.25
 		for step := 0; step < 400; step++ {
 			if err := src.Update(time); err != nil {
@@ -119,7 +120,7 @@ func TestRFENoNetFlux(t *testing.T) {
 			src.Apply(f, dt)
 			time += dt
 			for r := 0; r < 2; r++ {
-				p, q := diag.Flux(m, src.S[n*r:n*(r+1)])
+				p, q := diag.Flux(m, l.Realization(src.S, r))
 				if math.Abs(p+q) > 1e-13*(p-q) {
 					t.Fatalf("model %d step %d realization %d: S has net flux %g of %g", model, step, r+1, p+q, p-q)
 				}
@@ -131,7 +132,7 @@ func TestRFENoNetFlux(t *testing.T) {
 			}
 		}
 		for r := 0; r < 2; r++ {
-			p, q := diag.Flux(m, f[n*r:n*(r+1)])
+			p, q := diag.Flux(m, l.Realization(f, r))
 			if p <= 0 || math.Abs(p+q) > 1e-12*(p-q) {
 				t.Errorf("model %d realization %d: field fluxes %g, %g after %g h: want > 0 and balanced", model, r+1, p, q, time)
 			}
@@ -330,25 +331,26 @@ func TestFileSourceFlux(t *testing.T) {
 	}
 	// The file's own field on the mesh (without the ghost column).
 	ntm, nPhi, npm := m.NThetaMain, m.NPhiFile, m.NPhiMain
-	file := make([]float64, m.Size())
+	l, fileLayout := m.Layout(field.Center, 2), m.MapLayout(field.Center, 1)
+	file := make([]float64, l.RealizationLen())
 	for k := 0; k < nPhi; k++ {
 		for j := 0; j < ntm; j++ {
-			file[j+ntm*k] = mp.Data[k+nPhi*j]
+			file[m.Index(j, k, 0)] = mp.Data[fileLayout.Index(j, k, 0)]
 		}
 	}
 	fp, fn := diag.Flux(m, file)
 	const h = 0.7
-	f := make([]float64, m.Size()*2)
+	f := make([]float64, l.Len())
 	for i := range f {
 		f[i] = 3
 	}
 	f0 := append([]float64(nil), f...)
 	src.Apply(f, h)
-	n := m.Size()
 	for r := 0; r < 2; r++ {
-		d := make([]float64, n)
+		d := make([]float64, l.RealizationLen())
+		fr, f0r := l.Realization(f, r), l.Realization(f0, r)
 		for i := range d {
-			d[i] = f[n*r+i] - f0[n*r+i]
+			d[i] = fr[i] - f0r[i]
 		}
 		dp, dn := diag.Flux(m, d)
 		if math.Abs((dp+dn)-h*(fp+fn)) > 1e-13*h*(fp-fn) {
@@ -359,8 +361,8 @@ func TestFileSourceFlux(t *testing.T) {
 				t.Fatalf("ghost column of S is %v, want 0 (HipFT's quirk)", src.S[m.Index(j, npm-1, r)])
 			}
 			for k := 0; k < nPhi; k++ {
-				if src.S[m.Index(j, k, r)] != file[j+ntm*k] {
-					t.Fatalf("S(%d,%d) = %v, want the file value %v", j, k, src.S[m.Index(j, k, r)], file[j+ntm*k])
+				if src.S[m.Index(j, k, r)] != file[m.Index(j, k, 0)] {
+					t.Fatalf("S(%d,%d) = %v, want the file value %v", j, k, src.S[m.Index(j, k, r)], file[m.Index(j, k, 0)])
 				}
 			}
 		}
@@ -377,7 +379,7 @@ func TestFileSourceInterpolates(t *testing.T) {
 	coarse := fileMap(m.Phi[:m.NPhiFile], m.Theta)
 	for k := 0; k < m.NPhiFile; k++ {
 		for j := 0; j < m.NThetaMain; j++ {
-			if d := math.Abs(fs.Data[j+m.NThetaMain*k] - coarse.Data[k+m.NPhiFile*j]); d > 1e-4 {
+			if d := math.Abs(fs.Data[m.Index(j, k, 0)] - coarse.Data[m.MapLayout(field.Center, 1).Index(j, k, 0)]); d > 1e-4 {
 				t.Fatalf("interpolated source at (%d,%d) off by %g", j, k, d)
 			}
 		}
@@ -395,6 +397,11 @@ func TestFileSourceErrors(t *testing.T) {
 	dec.Scales[1][2], dec.Scales[1][3] = dec.Scales[1][3], dec.Scales[1][2]
 	if _, err := FileSourceFromMap(m, 1, dec, "y.h5"); err == nil || !strings.Contains(err.Error(), "monotonically increasing") {
 		t.Errorf("decreasing scale: %v", err)
+	}
+	short := fileMap(m.Phi[:21], m.Theta)
+	short.Data = short.Data[:len(short.Data)-1]
+	if _, err := FileSourceFromMap(m, 1, short, "z.h5"); err == nil || !strings.Contains(err.Error(), "z.h5 holds 230 values for 21 x 11") {
+		t.Errorf("map with a value missing: %v", err)
 	}
 	if _, err := NewFileSource(m, 1, filepath.Join(t.TempDir(), "none.h5")); err == nil || !strings.Contains(err.Error(), "none.h5") {
 		t.Errorf("missing file: %v", err)

@@ -3,11 +3,16 @@
 // under diffusion), and validation_run 2, two Gaussian blobs carried by rigid
 // flows (hipft-model.md sections 4.4, 4.5 and 12.2).
 //
-// Fields are returned in map layout: index iPhi + len(phi)*jTheta, on the
-// map points phi (dim1, 0..2pi) and theta (dim2, 0..pi), in Gauss.
+// Fields are returned in map layout (field.MapLayout, phi fastest): index
+// iPhi + len(phi)*jTheta, on the map points phi (dim1, 0..2pi) and theta
+// (dim2, 0..pi), in Gauss.
 package validation
 
-import "math"
+import (
+	"math"
+
+	"github.com/goft-sft/goft/model/field"
+)
 
 // Harmonic evaluates HipFT's 4pi-normalised real tesseral harmonic Y_l^m
 // (divided by sqrt(4pi), with the (-1)^m phase and cos(m phi) for m >= 0)
@@ -62,9 +67,10 @@ func Harmonic(m, l int, phi, theta []float64) []float64 {
 	for i, t := range theta {
 		pold[i] = sign * powi(math.Sin(t), am) * inv * pold[i]
 	}
-	np := len(phi)
-	y := make([]float64, np*nt)
+	ml := field.MapLayout{NPhi: len(phi), NTheta: nt, NReal: 1}
+	y := make([]float64, ml.Len())
 	for j := 0; j < nt; j++ {
+		row := ml.Row(y, j, 0)
 		for i, p := range phi {
 			var c float64
 			if m >= 0 {
@@ -72,7 +78,7 @@ func Harmonic(m, l int, phi, theta []float64) []float64 {
 			} else {
 				c = math.Sin(float64(am) * p)
 			}
-			y[i+np*j] = pold[j] * c
+			row[i] = pold[j] * c
 		}
 	}
 	return y
@@ -123,9 +129,11 @@ const (
 // of width parameter w centred at colatitude thetaC and longitudes pi/2 and
 // 3pi/2, divided by sin(theta) (0 at the poles).
 func Blobs(phi, theta []float64, thetaC, w float64) []float64 {
-	np, nt := len(phi), len(theta)
-	f := make([]float64, np*nt)
+	nt := len(theta)
+	l := field.MapLayout{NPhi: len(phi), NTheta: nt, NReal: 1}
+	f := make([]float64, l.Len())
 	for j, t := range theta {
+		row := l.Row(f, j, 0)
 		sti := 0.0
 		if j > 0 && j < nt-1 {
 			sti = 1 / math.Sin(t)
@@ -134,7 +142,7 @@ func Blobs(phi, theta []float64, thetaC, w float64) []float64 {
 		for i, p := range phi {
 			dm := p - BlobPhiMinus
 			dp := p - BlobPhiPlus
-			f[i+np*j] = -sti*math.Exp(-(dt*dt)/w-(dm*dm)/w) + sti*math.Exp(-(dt*dt)/w-(dp*dp)/w)
+			row[i] = -sti*math.Exp(-(dt*dt)/w-(dm*dm)/w) + sti*math.Exp(-(dt*dt)/w-(dp*dp)/w)
 		}
 	}
 	return f

@@ -9,6 +9,7 @@ import (
 
 	"github.com/goft-sft/goft/format/psihdf"
 	"github.com/goft-sft/goft/internal/testrun"
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/post/analysis"
 )
 
@@ -115,6 +116,29 @@ func TestRealizationAndPack(t *testing.T) {
 	other := &psihdf.Map{Dims: []int{2, 2}, Scales: [][]float64{{0, 1}, {0, 1}}, Data: make([]float64, 4)}
 	if _, err := analysis.Pack([]*psihdf.Map{parts[0], other}, nil); err == nil || !strings.Contains(err.Error(), "map 2") {
 		t.Errorf("packing mismatched maps: %v", err)
+	}
+}
+
+// TestMapLayout checks that MapLayout describes a map's data as grid3
+// writes them: phi fastest, then theta, then realization.
+func TestMapLayout(t *testing.T) {
+	m := grid3(2, func(i, j, r int) float64 { return float64(100*r + 10*j + i) })
+	l := analysis.MapLayout(m)
+	if l != (field.MapLayout{NPhi: 5, NTheta: 3, NReal: 2}) || l.Len() != len(m.Data) {
+		t.Fatalf("layout %+v for dims %v and %d values", l, m.Dims, len(m.Data))
+	}
+	for r := 0; r < 2; r++ {
+		for j := 0; j < 3; j++ {
+			for k := 0; k < 5; k++ {
+				if got, want := m.Data[l.Index(j, k, r)], float64(100*(r+1)+10*j+k); got != want {
+					t.Fatalf("(j,k,r) = (%d,%d,%d): %g, want %g", j, k, r, got, want)
+				}
+			}
+		}
+	}
+	two, _ := analysis.Realization(m, 2)
+	if l2 := analysis.MapLayout(two); l2 != (field.MapLayout{NPhi: 5, NTheta: 3, NReal: 1}) {
+		t.Errorf("2D map layout %+v", l2)
 	}
 }
 

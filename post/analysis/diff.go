@@ -44,12 +44,11 @@ func Diff(a, b *psihdf.Map) ([]DiffStats, *psihdf.Map, error) {
 	for i := range a.Data {
 		diff.Data[i] = a.Data[i] - b.Data[i]
 	}
-	n := Realizations(a)
-	size := a.Dims[0] * a.Dims[1]
+	l := MapLayout(a)
+	n := l.NReal
 	var out []DiffStats
 	for r := 1; r <= n; r++ {
-		lo, hi := size*(r-1), size*r
-		out = append(out, diffStats(r, a.Data[lo:hi], b.Data[lo:hi]))
+		out = append(out, diffStats(r, l.Realization(a.Data, r-1), l.Realization(b.Data, r-1)))
 	}
 	if n > 1 {
 		out = append(out, diffStats(0, a.Data, b.Data))

@@ -12,6 +12,7 @@ import (
 	"math"
 
 	"github.com/goft-sft/goft/format/psihdf"
+	"github.com/goft-sft/goft/model/field"
 )
 
 // ReadMap reads the PSI map at path and checks that it is a HipFT Br map
@@ -82,6 +83,13 @@ func Realizations(m *psihdf.Map) int {
 	return 1
 }
 
+// MapLayout returns the layout of m's data, a 2D map or a 3D map of
+// realizations: phi (dim1) fastest, then theta (dim2), then realization
+// (dim3; 1 for a 2D map).
+func MapLayout(m *psihdf.Map) field.MapLayout {
+	return field.MapLayout{NPhi: m.Dims[0], NTheta: m.Dims[1], NReal: Realizations(m)}
+}
+
 // Realization returns realization r (1-based) of m as a new 2D map with
 // copies of the phi and theta scales.
 func Realization(m *psihdf.Map, r int) (*psihdf.Map, error) {
@@ -89,12 +97,11 @@ func Realization(m *psihdf.Map, r int) (*psihdf.Map, error) {
 	if r < 1 || r > n {
 		return nil, fmt.Errorf("realization %d does not exist: the map has %d", r, n)
 	}
-	np, nt := m.Dims[0], m.Dims[1]
-	size := np * nt
+	l := MapLayout(m)
 	out := &psihdf.Map{
-		Dims:    []int{np, nt},
+		Dims:    []int{l.NPhi, l.NTheta},
 		Scales:  [][]float64{append([]float64(nil), m.Scales[0]...), append([]float64(nil), m.Scales[1]...)},
-		Data:    append([]float64(nil), m.Data[size*(r-1):size*r]...),
+		Data:    append([]float64(nil), l.Realization(m.Data, r-1)...),
 		Float32: m.Float32,
 	}
 	return out, nil
@@ -162,17 +169,17 @@ func firstDifferent(a, b []float64) int {
 // other grids, the trapezoid-rule integral over phi divided by the phi
 // range.
 func LongitudeAverage(m *psihdf.Map, r int) []float64 {
-	np, nt := m.Dims[0], m.Dims[1]
+	l := MapLayout(m)
+	np, nt := l.NPhi, l.NTheta
 	phi := m.Scales[0]
 	span := phi[np-1] - phi[0]
 	uniform := math.Abs(span-2*math.Pi) < 1e-5
 	for i := 1; i < np && uniform; i++ {
 		uniform = math.Abs(phi[i]-phi[i-1]-span/float64(np-1)) < 1e-5*span
 	}
-	data := m.Data[np*nt*(r-1):]
 	avg := make([]float64, nt)
 	for j := range avg {
-		row := data[np*j : np*(j+1)]
+		row := l.Row(m.Data, j, r-1)
 		s := 0.0
 		if uniform {
 			for _, v := range row[:np-1] {

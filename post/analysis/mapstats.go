@@ -7,6 +7,7 @@ import (
 
 	"github.com/goft-sft/goft/format/psihdf"
 	"github.com/goft-sft/goft/model/diag"
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
 )
 
@@ -83,10 +84,10 @@ func loader(m *psihdf.Map) (*mesh.Mesh, func(r int) []float64, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	f := make([]float64, msh.Size())
-	n := len(m.Scales[0]) * len(m.Scales[1])
+	f := make([]float64, msh.Layout(field.Center, 1).Len())
+	l := MapLayout(m)
 	return msh, func(r int) []float64 {
-		msh.FromMapLayout(f, m.Data[n*r:n*(r+1)])
+		msh.FromMapLayout(f, l.Realization(m.Data, r))
 		msh.PoleAverage(f, 1)
 		return f
 	}, nil
@@ -116,7 +117,7 @@ func BoxFluxes(m *psihdf.Map, phi1, phi2, theta1, theta2 float64) ([]BoxFlux, er
 		return nil, err
 	}
 	const deg = math.Pi / 180
-	ntm := msh.NThetaMain
+	one := msh.Layout(field.Center, 1)
 	out := make([]BoxFlux, s.Realizations)
 	for r := range out {
 		f := load(r)
@@ -125,12 +126,12 @@ func BoxFluxes(m *psihdf.Map, phi1, phi2, theta1, theta2 float64) ([]BoxFlux, er
 			if p := msh.Phi[k]; !(p > phi1*deg && p < phi2*deg) {
 				continue
 			}
-			for j := 0; j < ntm; j++ {
+			for j, x := range one.Column(f, k, 0) {
 				if t := msh.Theta[j]; !(t > theta1*deg && t < theta2*deg) {
 					continue
 				}
 				a := msh.AreaTheta[j] * msh.AreaPhi[k]
-				if v := f[j+ntm*k] * a; v > 0 {
+				if v := x * a; v > 0 {
 					b.FluxPos += v
 				} else {
 					b.FluxNeg += v

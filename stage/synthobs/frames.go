@@ -11,6 +11,7 @@ import (
 
 	"github.com/goft-sft/goft/format/namelist"
 	"github.com/goft-sft/goft/format/psihdf"
+	"github.com/goft-sft/goft/model/field"
 )
 
 // RunMap is one entry of a run's hipft_output_map_list.out.
@@ -84,8 +85,8 @@ func FrameOf(mp *psihdf.Map, r int, t float64, name string) (*Frame, error) {
 	if r < 1 || r > nr {
 		return nil, fmt.Errorf("%s holds %d realization(s); realization %d does not exist", name, nr, r)
 	}
-	n := mp.Dims[0] * mp.Dims[1]
-	return &Frame{Time: t, Phi: mp.Scales[0], Theta: mp.Scales[1], Br: mp.Data[n*(r-1) : n*r]}, nil
+	l := field.MapLayout{NPhi: mp.Dims[0], NTheta: mp.Dims[1], NReal: nr}
+	return &Frame{Time: t, Phi: mp.Scales[0], Theta: mp.Scales[1], Br: l.Realization(mp.Data, r-1)}, nil
 }
 
 // RunFrames returns the frames of a run's maps (realization r, 1-based),

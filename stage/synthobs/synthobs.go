@@ -57,6 +57,7 @@ import (
 
 	"github.com/goft-sft/goft/format/psihdf"
 	"github.com/goft-sft/goft/model/assim"
+	"github.com/goft-sft/goft/model/field"
 )
 
 // SynodicDays is the synodic Carrington rotation period (days): the time
@@ -197,15 +198,16 @@ func Observe(fr *Frame, t float64, o *Options, rng *rand.Rand) (*psihdf.Map, err
 		return nil, err
 	}
 	nPhi, ntm := len(fr.Phi), len(fr.Theta)
-	if nPhi < 2 || ntm < 2 || len(fr.Br) != nPhi*ntm {
+	one := field.MapLayout{NPhi: nPhi, NTheta: ntm, NReal: 1}
+	if nPhi < 2 || ntm < 2 || len(fr.Br) != one.Len() {
 		return nil, fmt.Errorf("synthobs: frame has %d values on %d x %d points", len(fr.Br), nPhi, ntm)
 	}
 	if o.Noise > 0 && rng == nil {
 		return nil, fmt.Errorf("synthobs: noise needs a random generator")
 	}
-	nl := nPhi * ntm
-	out := make([]float64, 3*nl)
-	data, w, mu := out[:nl], out[nl:2*nl], out[2*nl:]
+	layers := field.MapLayout{NPhi: nPhi, NTheta: ntm, NReal: assim.NumLayers} // the third dimension holds the layers
+	out := make([]float64, layers.Len())
+	data, w, mu := layers.Realization(out, assim.LayerData), layers.Realization(out, assim.LayerWeight), layers.Realization(out, assim.LayerMu)
 	noise := make([]float64, nPhi)
 	for j, th := range fr.Theta {
 		if o.Noise > 0 {
@@ -222,7 +224,7 @@ func Observe(fr *Frame, t float64, o *Options, rng *rand.Rand) (*psihdf.Map, err
 			}
 		}
 		for k, ph := range fr.Phi {
-			q := k + nPhi*j
+			q := one.Index(j, k, 0)
 			u := o.Mu(th, ph, t)
 			mu[q] = u
 			if u > o.MuLimit {

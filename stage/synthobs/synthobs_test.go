@@ -12,6 +12,7 @@ import (
 
 	"github.com/goft-sft/goft/format/psihdf"
 	"github.com/goft-sft/goft/model/assim"
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
 )
 
@@ -77,10 +78,11 @@ func TestDates(t *testing.T) {
 func testMap(nPhi, nTheta int) *psihdf.Map {
 	m, _ := mesh.Uniform(nTheta, nPhi)
 	phi, theta := m.Phi[:nPhi], m.Theta
-	data := make([]float64, nPhi*nTheta)
+	l := m.MapLayout(field.Center, 1)
+	data := make([]float64, l.Len())
 	for j, tt := range theta {
 		for k, p := range phi {
-			data[k+nPhi*j] = truth0(tt, p)
+			data[l.Index(j, k, 0)] = truth0(tt, p)
 		}
 	}
 	return &psihdf.Map{Dims: []int{nPhi, nTheta}, Scales: [][]float64{append([]float64(nil), phi...), append([]float64(nil), theta...)}, Data: data}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/goft-sft/goft/model/assim"
 	"github.com/goft-sft/goft/model/diffusion"
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
 )
 
@@ -47,19 +48,21 @@ func TestTwinExperiment(t *testing.T) {
 	)
 
 	// 1. Truth run.
-	truth := make([]float64, m.Size())
+	one, file := m.Layout(field.Center, 1), m.MapLayout(field.Center, 1)
+	truth := make([]float64, one.Len())
 	for k := 0; k < npm; k++ {
-		for j := 0; j < ntm; j++ {
-			truth[j+ntm*k] = truth0(m.Theta[j], m.Phi[k])
+		col := one.Column(truth, k, 0)
+		for j := range col {
+			col[j] = truth0(m.Theta[j], m.Phi[k])
 		}
 	}
 	mesh.SetPeriodic(truth, ntm, npm, 1)
 	m.PoleAverage(truth, 1)
 	toFrame := func(f []float64, time float64) *Frame {
-		fr := &Frame{Time: time, Phi: m.Phi[:nPhi], Theta: m.Theta, Br: make([]float64, nPhi*ntm)}
+		fr := &Frame{Time: time, Phi: m.Phi[:nPhi], Theta: m.Theta, Br: make([]float64, file.Len())}
 		for k := 0; k < nPhi; k++ {
 			for j := 0; j < ntm; j++ {
-				fr.Br[k+nPhi*j] = f[j+ntm*k]
+				fr.Br[file.Index(j, k, 0)] = f[one.Index(j, k, 0)]
 			}
 		}
 		return fr
@@ -97,7 +100,7 @@ func TestTwinExperiment(t *testing.T) {
 		var s, area float64
 		for k := 0; k < npm-1; k++ {
 			for j := 0; j < ntm; j++ {
-				d := f[j+ntm*k] - tr[j+ntm*k]
+				d := f[one.Index(j, k, 0)] - tr[one.Index(j, k, 0)]
 				da := m.AreaTheta[j] * m.AreaPhi[k]
 				s += d * d * da
 				area += da
