@@ -45,7 +45,7 @@ type backend struct {
 	n  int // points of all realizations
 	g  geo
 
-	f      devPtr // the field (the diffusion stepper rotates it with s1, s2)
+	f      devPtr // the field (diffKernels rotates it with s1, s2)
 	s1, s2 devPtr
 
 	// Diffusion.
