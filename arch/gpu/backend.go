@@ -33,10 +33,11 @@ var maxBits = math.Float64bits(math.MaxFloat64)
 // and the non-finite check.
 //
 // Every method sends its device work to the device's thread as one call
-// (a method expression with its arguments in b.call, see device.run); the
-// host-side logic (subcycling decisions, coefficients) stays on the
-// caller's goroutine where it calls back into the driver (the diffusion
-// hook).
+// (a method expression with its arguments in b.call, see device.run).
+// Advection and diffusion run the shared integrators of model/advection
+// and model/diffusion on the device kernels of advect.go and diffuse.go;
+// diffusion makes one device call per subcycle, and its hook, which calls
+// back into the driver, runs between them on the caller's goroutine.
 type backend struct {
 	d  device
 	m  *mesh.Mesh
@@ -44,21 +45,25 @@ type backend struct {
 	n  int // points of all realizations
 	g  geo
 
-	f      devPtr // the field (the diffusion stepper rotates it with s1, s2)
+	f      devPtr // the field (diffKernels rotates it with s1, s2)
 	s1, s2 devPtr
 
 	// Diffusion.
-	diff           *diffusion.Stepper
-	coef, y0, af   devPtr
-	dconst         devPtr // per-realization constant coefficient, or 0 when D varies
-	dpole          devPtr // L's pole-row values, 2 per realization
-	accPTL         devPtr // PTL reductions: max |L f| and min ratio (bits)
-	stages, cycles int64
-	sts            map[int64]*stsCoef
-	ncoef          int
-	stsBlock       int      // stages per diff_sts_block launch; 1: one launch per stage
-	shape          stsShape // the shape diff_sts_block was compiled for
-	s3, s4, stsCap devPtr   // the blocked stages' second output pair and cap scratch
+	diff         *diffusion.Stepper
+	coef, y0, af devPtr
+	dconst       devPtr           // per-realization constant coefficient, or 0 when D varies
+	dpole        devPtr           // L's pole-row values, 2 per realization
+	accPTL       devPtr           // PTL reductions: max |L f| and min ratio (bits)
+	stsTables    map[int64]devPtr // per stage count, the blocked stages' coefficient table
+	ncoef        int
+	stsBlock     int      // stages per diff_sts_block launch; 1: one launch per stage
+	shape        stsShape // the shape diff_sts_block was compiled for
+	// The current super step (diffKernels), its last two stages and the
+	// number of diff_sts_block launches so far.
+	super          *diffusion.SuperStep
+	ukm1, ukm2     devPtr
+	stsLaunch      int
+	s3, s4, stsCap devPtr // the blocked stages' second output pair and cap scratch
 
 	// Advection and flows.
 	adv              *advection.Advector
@@ -111,28 +116,17 @@ type backend struct {
 // deviceCall holds the arguments a backend method passes to its part that
 // runs on the device thread.
 type deviceCall struct {
-	host     []float64 // Upload, Download: the host field
-	changed  bool      // UpdateFlows: the model velocity changed
-	dt       float64   // Advect, Diffuse: the step (hours)
-	tau      float64   // Diffuse: the subcycle (hours; the PTL's lower bound when automatic)
-	elapsed  float64   // Diffuse: the time done of dt (hours)
-	cycle    int       // Diffuse: the subcycle's number, from 1
-	auto     bool      // Diffuse: automatic subcycles (PTL)
-	done     bool      // Diffuse: the subcycle ends the step
-	estimate int64     // Diffuse: the estimated number of subcycles
-	hasRef   int       // Analyze: validation references were uploaded
-	h        float64   // ApplySource: the step (hours)
+	host    []float64    // Upload, Download: the host field
+	changed bool         // UpdateFlows: the model velocity changed
+	dt      float64      // Advect: the step (hours); FlowStableDt's result
+	strang  bool         // FlowStableDt: Strang splitting
+	fn      func() error // Diffuse: the subcycle (diffKernels.Run)
+	hasRef  int          // Analyze: validation references were uploaded
+	h       float64      // ApplySource: the step (hours)
 }
 
 // args returns the backend's launch argument list, emptied.
 func (b *backend) args() *kernelArgs { return b.karg.reset() }
-
-// stsCoef holds the coefficients of an n-stage super step; dev, for the
-// blocked stages, is the device array of (u, v, 1-u-v, ub, g) per stage.
-type stsCoef struct {
-	uj, vj, ubj, gj []float64
-	dev             devPtr
-}
 
 // newBackend prepares a backend on the host (prepareBackend) and sets it
 // up on d (attach). The driver uploads the initial field.
@@ -154,7 +148,7 @@ func newBackend(d device, s *run.BackendSetup, opts Options) (*backend, error) {
 // it).
 func prepareBackend(s *run.BackendSetup) (*backend, error) {
 	b := &backend{m: s.Mesh, nr: s.NReal, n: s.Mesh.Size() * s.NReal,
-		diff: s.Diffusion, adv: s.Advector, flows: s.Flows, an: s.Analyzer, sts: map[int64]*stsCoef{}}
+		diff: s.Diffusion, adv: s.Advector, flows: s.Flows, an: s.Analyzer, stsTables: map[int64]devPtr{}}
 	if s.Flows != nil && s.Flows.AttenuateValues != nil {
 		var err error
 		if b.base, err = flow.New(s.Mesh, s.NReal, s.Flows.Models, nil, nil); err != nil {
@@ -256,7 +250,6 @@ func (b *backend) setup() error {
 			[]int{b.n, b.n, b.n, b.n, 2 * b.nr, 2}); err != nil {
 			return err
 		}
-		b.stages, b.cycles = b.diff.StagesUsed, b.diff.CyclesUsed
 		if b.stsBlock > 1 && b.diff.Method != diffusion.ForwardEuler {
 			caps := 2 * b.nr * 3 * 2 * b.shape.halo * npm
 			if err := b.allocs([]*devPtr{&b.s3, &b.s4, &b.stsCap}, []int{b.n, b.n, caps}); err != nil {
@@ -374,7 +367,12 @@ func (b *backend) Info() Info { return *b.d.info() }
 
 // StagesNow reports the STS stages (FE substeps) of the last diffusion
 // subcycle, for the driver's verbose in-loop history lines.
-func (b *backend) StagesNow() int64 { return b.stages }
+func (b *backend) StagesNow() int64 {
+	if b.diff == nil {
+		return 0
+	}
+	return b.diff.StagesUsed
+}
 
 // Upload implements run.Backend.
 func (b *backend) Upload(f []float64) error {
@@ -502,43 +500,32 @@ func (b *backend) RestoreVelocity(v *flow.Velocity) error {
 	}, b)
 }
 
-// FlowStableDt implements run.Backend (advection.Advector.StableDt). An
-// error is returned by the next method that can return one; the step is
-// then NaN.
+// FlowStableDt implements run.Backend: advection.StableStep on the
+// device's kernels. An error is returned by the next method that can
+// return one; the step is then NaN.
 func (b *backend) FlowStableDt(strang bool) float64 {
 	if b.adv == nil {
 		return math.MaxFloat64
 	}
-	err := b.d.run((*backend).cfl, b)
+	b.call.strang = strang
+	err := b.d.run((*backend).flowStableDt, b)
 	if err != nil {
 		if b.pending == nil {
 			b.pending = err
 		}
 		return math.NaN()
 	}
-	dt := mesh.Safety * math.Float64frombits(b.accHost[0])
-	if strang {
-		dt = 2 * dt
-	}
-	if b.adv.TimeMethod == advection.SSPRK43 {
-		dt = 2 * dt
-	}
-	return dt
+	return b.call.dt
 }
 
-// cfl (on the device thread) leaves the velocity's largest stable step
-// (advection.Advector.StableDt without the safety factor) in accHost[0].
-func (b *backend) cfl() error {
-	if err := b.d.launch("set_u64", 1, 1, 32, 0, b.args().ptr(b.accCFL).u64(maxBits, 0)); err != nil {
-		return err
-	}
-	if err := b.d.launch("adv_cfl", blocks(b.n), 1, threads, 8*float64(b.nvt+b.nvp), b.args().geom(&b.g).ptr(b.vt, b.vp, b.accCFL)); err != nil {
-		return err
-	}
-	return b.d.dtoh(unsafe.Pointer(&b.accHost[0]), b.accCFL, 8)
+// flowStableDt (on the device thread) leaves the flow CFL step in call.dt.
+func (b *backend) flowStableDt() (err error) {
+	b.call.dt, err = advection.StableStep[devPtr]((*advKernels)(b), b.adv.TimeMethod, b.call.strang)
+	return err
 }
 
-// Advect implements run.Backend (advection.Advector.Step).
+// Advect implements run.Backend: advection.Integrate on the device's
+// kernels.
 func (b *backend) Advect(dt float64) error {
 	if b.pending != nil {
 		return b.pending
@@ -552,283 +539,21 @@ func (b *backend) Advect(dt float64) error {
 
 // advect (on the device thread) is one advection step of call.dt.
 func (b *backend) advect() error {
-	f, f1, dt := b.f, b.f1, b.call.dt
-	var steps [4]advStage
-	var n int
-	switch b.adv.TimeMethod {
-	case advection.FE:
-		steps[0], n = advStage{f, f, f, 0, 0, 0, dt}, 1
-	case advection.SSPRK33:
-		steps[0] = advStage{f, f1, f, 0, 0, 0, dt}
-		steps[1] = advStage{f1, f1, f, f1, 0.75, 0.25, 0.25 * dt}
-		steps[2] = advStage{f1, f, f, f1, third, twoThird, twoThird * dt}
-		n = 3
-	case advection.SSPRK43:
-		steps[0] = advStage{f, f1, f, 0, 0, 0, 0.5 * dt}
-		steps[1] = advStage{f1, f1, f1, 0, 0, 0, 0.5 * dt}
-		steps[2] = advStage{f1, f1, f, f1, twoThird, third, sixth * dt}
-		steps[3] = advStage{f1, f, f1, 0, 0, 0, 0.5 * dt}
-		n = 4
-	default:
-		return fmt.Errorf("gpu: unknown advection time method %d", b.adv.TimeMethod)
-	}
-	for _, s := range steps[:n] {
-		if err := b.advStage(s); err != nil {
-			return err
-		}
-	}
-	return nil
+	return advection.Integrate[devPtr]((*advKernels)(b), b.adv.TimeMethod, b.f, b.f1, b.call.dt)
 }
 
-// advStage is one call of advection.Advector.stage: out = x - c*A(in), or
-// out = ca*x + cb*y - c*A(in) when y is set.
-type advStage struct {
-	in, out, x, y devPtr
-	ca, cb, c     float64
-}
-
-func (b *backend) advStage(s advStage) error {
-	weno, y, kind2 := 0, s.x, 0
-	if b.weno {
-		weno = 1
-	}
-	if s.y != 0 {
-		y, kind2 = s.y, 1
-	}
-	nflux := b.m.NThetaMain * (b.m.NPhiMain - 2) * b.nr
-	fluxBytes := 8 * float64(b.n+2*b.nvt+2*b.nvp)
-	if b.weno {
-		fluxBytes += 8 * float64(2*b.n)
-	}
-	if err := b.d.launch("adv_flux", blocks(nflux), 1, threads, fluxBytes,
-		b.args().geom(&b.g).ptr(s.in, b.vt, b.vp, b.at, b.ap, b.wT, b.wP).ints(weno).f64(b.adv.UpwindCoef).ptr(b.fluxT, b.fluxP)); err != nil {
-		return err
-	}
-	if err := b.d.launch("adv_pole_sums", 2*b.nr, 1, poleThreads, 8*float64(2*b.nr*b.m.NPhiMain),
-		b.args().geom(&b.g).ptr(b.fluxT).f64(b.poleN, b.poleS).ptr(b.apole)); err != nil {
-		return err
-	}
-	return b.d.launch("adv_update", blocks(b.n), 1, threads, 8*float64(b.nvt+b.nvp+(2+kind2)*b.n),
-		b.args().geom(&b.g).ptr(b.fluxT, b.fluxP, b.apole, s.x, y).f64(s.ca, s.cb, s.c).ints(kind2).ptr(s.out))
-}
-
-// Diffuse implements run.Backend: diffusion.Stepper.Advance with the
-// subcycling decisions on the host and every kernel on the device (one
-// device call per subcycle; the hook runs between them).
+// Diffuse implements run.Backend: diffusion.Stepper.AdvanceOn on the
+// device's kernels (one device call per subcycle; the hook runs between
+// them, on the caller's goroutine).
 func (b *backend) Diffuse(dt float64, hook diffusion.CycleHook) (int64, int64, error) {
-	if b.pending != nil {
-		return b.stages, b.cycles, b.pending
-	}
 	if b.diff == nil {
 		return 0, 0, fmt.Errorf("gpu: Diffuse: the run has no diffusion")
 	}
-	sub := b.diff.Subcycles
-	c := &b.call
-	*c = deviceCall{dt: dt, auto: sub == 0, estimate: int64(sub)}
-	if !c.auto {
-		c.tau = dt / float64(sub)
+	if b.pending != nil {
+		return b.diff.StagesUsed, b.diff.CyclesUsed, b.pending
 	}
-	for c.cycle = 1; ; c.cycle++ {
-		c.done = false
-		if err := b.d.run((*backend).diffuseCycle, b); err != nil {
-			return b.stages, b.cycles, err
-		}
-		c.elapsed += c.tau
-		if hook != nil {
-			hook(c.elapsed, c.estimate)
-		}
-		if !c.auto && c.cycle == sub {
-			c.done = true
-		}
-		if c.done {
-			if c.auto {
-				b.cycles = int64(c.cycle)
-			}
-			return b.stages, b.cycles, nil
-		}
-	}
-}
-
-// diffuseCycle (on the device thread) is subcycle call.cycle of Diffuse:
-// with automatic subcycles it first sets call.tau from the PTL (and
-// call.done when the subcycle ends the step).
-func (b *backend) diffuseCycle() error {
-	c := &b.call
-	if c.auto {
-		ptl, err := b.ptl(c.tau)
-		if err != nil {
-			return err
-		}
-		c.tau = ptl
-		if c.elapsed+c.tau >= c.dt {
-			c.tau = c.dt - c.elapsed
-			c.done = true
-		}
-		if c.cycle == diffusion.MaxAutoCycles-1 {
-			c.tau = c.dt - c.elapsed
-			c.done = true
-		}
-		c.estimate = int64(math.Ceil((c.dt - c.elapsed) / c.tau))
-	}
-	if b.diff.Method == diffusion.ForwardEuler {
-		return b.stepFE(c.tau)
-	}
-	return b.stepSTS(c.tau)
-}
-
-// polesDiff launches diff_pole_sums for x.
-func (b *backend) polesDiff(x devPtr) error {
-	op := b.diff.Op
-	return b.d.launch("diff_pole_sums", 2*b.nr, 1, poleThreads, 8*float64(8*b.nr*b.m.NPhiMain),
-		b.args().geom(&b.g).ptr(b.coef, x).f64(op.PoleNorth, op.PoleSouth).ptr(b.dpole))
-}
-
-// ptl is diffusion.Stepper.PTL on the device field.
-func (b *backend) ptl(tauIn float64) (float64, error) {
-	if err := b.d.launch("set_u64", 1, 1, 32, 0, b.args().ptr(b.accPTL).u64(0, maxBits)); err != nil {
-		return 0, err
-	}
-	if err := b.polesDiff(b.f); err != nil {
-		return 0, err
-	}
-	if err := b.d.launch("diff_apply_amax", blocks(b.n), 1, threads, 8*float64(b.ncoef+2*b.n),
-		b.args().geom(&b.g).ptr(b.coef, b.dconst, b.f, b.dpole, b.af, b.accPTL)); err != nil {
-		return 0, err
-	}
-	if err := b.d.launch("diff_ptl_min", blocks(b.n), 1, threads, 8*float64(2*b.n), b.args().geom(&b.g).ptr(b.f, b.af, b.accPTL)); err != nil {
-		return 0, err
-	}
-	if err := b.d.dtoh(unsafe.Pointer(&b.accHost[0]), b.accPTL, 16); err != nil {
-		return 0, err
-	}
-	amax := math.Float64frombits(b.accHost[0])
-	if !(amax > 0) {
-		return math.MaxFloat64, nil
-	}
-	ptl := math.Float64frombits(b.accHost[1])
-	ptl *= 0.95
-	if ptl < tauIn {
-		ptl = tauIn
-	}
-	return ptl, nil
-}
-
-// stepFE is diffusion.Stepper.stepFE: ceil(tau/DtEuler) Euler substeps,
-// each written to a scratch array that then becomes the field.
-func (b *backend) stepFE(tau float64) error {
-	n := int64(math.Ceil(tau / b.diff.Op.DtEuler))
-	b.stages = n
-	h := tau / float64(n)
-	for i := int64(0); i < n; i++ {
-		if err := b.polesDiff(b.f); err != nil {
-			return err
-		}
-		if err := b.d.launch("diff_fe", blocks(b.n), 1, threads, 8*float64(b.ncoef+2*b.n),
-			b.args().geom(&b.g).ptr(b.coef, b.dconst, b.f, b.dpole).f64(h).ptr(b.s1)); err != nil {
-			return err
-		}
-		b.f, b.s1 = b.s1, b.f
-	}
-	return nil
-}
-
-// stepSTS is diffusion.Stepper.stepSTS: one RKL2/RKG2 super step. The
-// field f stays u0 (and U0) throughout; the stages after the first go to
-// scratch arrays (stagesBlocked or stagesOneByOne), and the last stage
-// then becomes the field.
-func (b *backend) stepSTS(tau float64) error {
-	n := b.diff.Stages(tau)
-	b.stages = n
-	c := b.sts[n]
-	if c == nil {
-		c = &stsCoef{}
-		c.uj, c.vj, c.ubj, c.gj = diffusion.Coefficients(b.diff.Method, n)
-		b.sts[n] = c
-	}
-	if err := b.polesDiff(b.f); err != nil {
-		return err
-	}
-	if err := b.d.launch("diff_sts_init", blocks(b.n), 1, threads, 8*float64(b.ncoef+3*b.n),
-		b.args().geom(&b.g).ptr(b.coef, b.dconst, b.f, b.dpole).f64(tau, c.ubj[1]).ptr(b.y0, b.s1)); err != nil {
-		return err
-	}
-	stages := b.stagesOneByOne
-	if b.stsBlock > 1 {
-		stages = b.stagesBlocked
-	}
-	last, err := stages(c, n, tau)
-	if err != nil {
-		return err
-	}
-	if last == b.s1 {
-		b.f, b.s1 = b.s1, b.f
-	} else {
-		b.f, b.s2 = b.s2, b.f
-	}
-	return nil
-}
-
-// stagesOneByOne runs stages 2..n of a super step one launch each
-// (diff_pole_sums, then diff_sts_stage), after diff_sts_init has left U(1)
-// in s1 (U(0) is the field): stage 2 goes to s2, later stages over
-// U(j-2). It returns the array holding U(n), s1 or s2.
-func (b *backend) stagesOneByOne(c *stsCoef, n int64, tau float64) (devPtr, error) {
-	ukm1, ukm2 := b.s1, b.f
-	for k := int64(2); k <= n; k++ {
-		if err := b.polesDiff(ukm1); err != nil {
-			return 0, err
-		}
-		out := ukm2
-		if ukm2 == b.f {
-			out = b.s2
-		}
-		u, v := c.uj[k], c.vj[k]
-		if err := b.d.launch("diff_sts_stage", blocks(b.n), 1, threads, 8*float64(b.ncoef+5*b.n),
-			b.args().geom(&b.g).ptr(b.coef, b.dconst, ukm1, ukm2, b.f, b.y0, b.dpole).f64(u, v, 1-u-v, c.ubj[k]*tau, c.gj[k]).ptr(out)); err != nil {
-			return 0, err
-		}
-		ukm1, ukm2 = out, ukm1
-	}
-	return ukm1, nil
-}
-
-// stagesBlocked runs stages 2..n of a super step with diff_sts_block,
-// b.stsBlock stages per launch, after diff_sts_init has left U(1) in s1
-// (U(0) is the field). The launches write their two last stages
-// alternately to (s2, s3) and (s1, s4), so that no launch writes an array
-// it reads; it returns the array holding U(n), s1 or s2.
-func (b *backend) stagesBlocked(c *stsCoef, n int64, tau float64) (devPtr, error) {
-	if c.dev == 0 {
-		stc := make([]float64, 5*(n+1))
-		for k := int64(2); k <= n; k++ {
-			u, v := c.uj[k], c.vj[k]
-			copy(stc[5*k:], []float64{u, v, 1 - u - v, c.ubj[k], c.gj[k]})
-		}
-		var err error
-		if c.dev, err = b.up(stc); err != nil {
-			return 0, err
-		}
-	}
-	m := b.m
-	sh := b.shape
-	tilesJ := (m.NThetaMain - 2*sh.halo + sh.ownJ() - 1) / sh.ownJ()
-	tilesK := (m.NPhiMain - 2 + sh.ownK() - 1) / sh.ownK()
-	grid := 2*b.nr + b.nr*tilesJ*tilesK
-	op := b.diff.Op
-	in1, in2 := b.s1, b.f
-	outs := [2][2]devPtr{{b.s2, b.s3}, {b.s1, b.s4}}
-	for k0, i := int64(2), 0; k0 <= n; i++ {
-		ns := min(int64(b.stsBlock), n-k0+1)
-		o := outs[i%2]
-		if err := b.d.launch("diff_sts_block", grid, 1, stsThreads, 8*float64(b.ncoef+6*b.n),
-			b.args().geom(&b.g).ptr(b.coef, b.dconst, in1, in2, b.f, b.y0, c.dev).ints(int(k0), int(ns)).f64(tau, op.PoleNorth, op.PoleSouth).
-				ptr(b.stsCap, o[0], o[1])); err != nil {
-			return 0, err
-		}
-		in1, in2 = o[0], o[1]
-		k0 += ns
-	}
-	return in1, nil
+	err := b.diff.AdvanceOn((*diffKernels)(b), dt, hook)
+	return b.diff.StagesUsed, b.diff.CyclesUsed, err
 }
 
 // Analyze implements run.Backend: the history statistics from device

@@ -16,6 +16,19 @@
 // Fields stay on the device for the whole run; the driver downloads them
 // only for map output and checkpoints.
 //
+// The architecture is a parameter of the numerics, not a copy of them:
+// the advection integrators (Euler, SSPRK(3,3), SSPRK(4,3)) and the flow
+// CFL limit exist once, in model/advection (advection.Integrate and
+// advection.StableStep over advection.Kernels), and the diffusion steppers
+// (the fixed and PTL subcycling with its cycle estimate and hook, Euler
+// substeps, the RKL2/RKG2 super steps and their coefficients) once, in
+// model/diffusion (diffusion.Stepper.AdvanceOn over diffusion.Kernels).
+// This package supplies the device kernels those are written over
+// (advKernels in advect.go, diffKernels in diffuse.go: apply the operator
+// and combine stages, the CFL and PTL reductions, the super-step start,
+// stages and end) and the device management; the CPU's kernels are the
+// Advector's and the Stepper's own.
+//
 // Agreement with the CPU: the pointwise kernels and the ring sums at the
 // poles (done serially, in the CPU's order) give the CPU's bits; the
 // maxima and minima (PTL, CFL) are exact reductions. What differs in the

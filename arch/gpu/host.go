@@ -56,10 +56,3 @@ func statsFrom(m *mesh.Mesh, v []float64, t float64) diag.Stats {
 	s.EqDipole = math.Sqrt(e1*e1 + e2*e2)
 	return s
 }
-
-// Runge-Kutta literals of advection (HipFT's).
-const (
-	third    = 0.33333333333333333
-	twoThird = 0.66666666666666666
-	sixth    = 0.16666666666666666
-)

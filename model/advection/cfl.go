@@ -108,22 +108,12 @@ func (a *Advector) cflColumns(lo, hi int) {
 // StableDt returns HipFT's flow CFL step DTIME_ADV_STB (hours, section
 // 7.6): 0.95 times the smallest 0.5/(|vt| dt_i + |vp| st_i dp_i) over all
 // realizations and interior points, doubled when strang is set (each
-// advection call is then half a step) and doubled again for SSPRK(4,3).
+// advection call is then half a step) and doubled again for SSPRK(4,3)
+// (StableStep on the CPU's kernels).
 func (a *Advector) StableDt(strang bool) float64 {
 	if a.v == nil {
 		panic("advection: StableDt before SetVelocity")
 	}
-	a.pool.For(len(a.colMin), a.cflBody)
-	dtmax := math.MaxFloat64
-	for _, x := range a.colMin {
-		dtmax = min(dtmax, x)
-	}
-	dt := mesh.Safety * dtmax
-	if strang {
-		dt = 2 * dt
-	}
-	if a.TimeMethod == SSPRK43 {
-		dt = 2 * dt
-	}
+	dt, _ := StableStep(a.Kernels(), a.TimeMethod, strang) // the CPU's kernels do not fail
 	return dt
 }

@@ -134,7 +134,7 @@ func upwindPhi(fp, vp, f, fw []float64, up float64) {
 func (a *Advector) wenoTheta(ft, f, vt, at []float64) {
 	ntm := len(f)
 	ft, vt, at = ft[:ntm+1], vt[:ntm+1], at[:ntm]
-	if nb := (ntm - 3) / 4; useAVX2 && nb > 0 {
+	if nb := (ntm - 3) / 4; useAVX2 && !a.GoKernels && nb > 0 {
 		// The faces past the last whole block are done by a block ending
 		// at the last face; the faces it repeats get the same values.
 		wv := a.wTv[:48*(nb+1)]
@@ -166,7 +166,7 @@ func (a *Advector) wenoTheta(ft, f, vt, at []float64) {
 func (a *Advector) wenoPhi(off *[6]int, k int) {
 	ntm := a.Mesh.NThetaMain
 	in, al, vp, fluxP := a.in, a.AlphaP, a.v.Vp, a.fluxP
-	if nb := (ntm - 2) / 4; useAVX2 && nb > 0 {
+	if nb := (ntm - 2) / 4; useAVX2 && !a.GoKernels && nb > 0 {
 		// The kernel reads and writes rows 1..ntm-2 of the columns at
 		// off[i] of each array; check that here as the Go code would.
 		for _, o := range off {

@@ -66,7 +66,11 @@ func (op *Operator) uniformColumn(r, k int, xw, xc, xe, yc []float64) {
 	c2, c4 := u.c2[r*ntm:(r+1)*ntm], u.c4[r*ntm:(r+1)*ntm]
 	sti := m.SinThetaInv[:ntm]
 	xw, xc, xe, yc = xw[:ntm], xc[:ntm], xe[:ntm], yc[:ntm]
-	for j := columnUniformVector(1, ntm-1, a1, a5, sti, c2, c4, xw, xc, xe, yc); j < ntm-1; j++ {
+	j := 1
+	if !op.GoKernels {
+		j = columnUniformVector(1, ntm-1, a1, a5, sti, c2, c4, xw, xc, xe, yc)
+	}
+	for ; j < ntm-1; j++ {
 		s := sti[j]
 		w1 := float64(a1 * s * s)
 		w5 := float64(a5 * s * s)

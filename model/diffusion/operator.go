@@ -7,6 +7,12 @@
 // Every kernel works on all realizations at once. Fields are flat slices in
 // mesh order (theta fastest, then phi, then realization); times are in hours
 // and diffusion coefficients in Rs^2/hr.
+//
+// The steppers (subcycling, Euler substeps, super steps) are written once,
+// over Kernels, the field operations an architecture supplies
+// (Stepper.AdvanceOn): Stepper.Advance runs them on the CPU's kernels (Go
+// and AVX2, on the worker pool, the super-step stages in wavefront blocks),
+// and arch/gpu on device kernels.
 package diffusion
 
 import (
@@ -37,6 +43,9 @@ type Operator struct {
 	// DtEuler is the forward Euler stable step (hours), 0.95*2/max Gershgorin
 	// radius over all realizations and interior points.
 	DtEuler float64
+	// GoKernels selects the portable Go kernels even where the CPU has
+	// the AVX2 ones (which give the same bits; tests compare them).
+	GoKernels bool
 
 	pool    *parallel.Pool
 	uniform *uniformWeights // factored weights when D is constant per realization

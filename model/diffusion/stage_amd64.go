@@ -9,6 +9,11 @@ import "golang.org/x/sys/cpu"
 // loops.
 var useVector = cpu.X86.HasAVX2
 
+// HasAVX2Kernels reports whether the AVX2 stage and operator kernels are
+// built and the CPU has AVX2: Operator.GoKernels then chooses between them
+// and the Go kernels.
+func HasAVX2Kernels() bool { return useVector }
+
 // columnUniformVector is the operator on one column with factored weights
 // (see (*Operator).uniformColumn), four rows at a time with AVX2. For each
 // row j with j0 <= j < j0+4n, where n = (j1-j0)/4, it computes

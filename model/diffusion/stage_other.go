@@ -2,6 +2,10 @@
 
 package diffusion
 
+// HasAVX2Kernels reports whether the AVX2 stage and operator kernels are
+// built and the CPU has AVX2: never on this architecture or with noasm.
+func HasAVX2Kernels() bool { return false }
+
 // columnUniformVector has no vector form on this architecture: it does no
 // rows and returns j0, so the caller's scalar loop does them all. (See
 // stage_amd64.go for what it computes.)

@@ -73,6 +73,16 @@ type Stepper struct {
 	ptlAmax                float64
 	ptlPart                []float64
 	bodyPTLMax, bodyPTLMin parallel.Body
+
+	// The architecture-independent steppers (integrator.go): the state of
+	// the current AdvanceOn, its subcycle as a Kernels.Run body, and the
+	// super step handed to the kernels.
+	cycle        cycleState
+	subcycleBody func() error
+	super        SuperStep
+	// cpu are the CPU's kernels (cpu.go) and cpuK the same as a Kernels.
+	cpu  cpuKernels
+	cpuK Kernels
 }
 
 // stageArgs are the coefficients of one STS stage: the new stage is
@@ -116,6 +126,9 @@ func NewStepper(op *Operator, method Method, subcycles int, pool *parallel.Pool)
 	s.bodyOut = s.stsOut
 	s.ptlPart = make([]float64, team)
 	s.bodyPTLMax, s.bodyPTLMin = s.ptlMax, s.ptlMin
+	s.subcycleBody = s.subcycle
+	s.cpu.s = s
+	s.cpuK = &s.cpu
 	return s, nil
 }
 
@@ -125,82 +138,28 @@ func NewStepper(op *Operator, method Method, subcycles int, pool *parallel.Pool)
 // fixed count). HipFT writes its verbose in-loop history lines here.
 type CycleHook func(elapsed float64, cycleEstimate int64)
 
-// Advance diffuses f (all realizations) over dt hours, exactly as HipFT's
-// diffusion_step: fixed or automatic subcycles, each one FE, RKL2 or RKG2
-// step. hook may be nil.
+// Advance diffuses f (all realizations) over dt hours on the CPU, exactly
+// as HipFT's diffusion_step: fixed or automatic subcycles, each one FE,
+// RKL2 or RKG2 step (AdvanceOn with the CPU's kernels). hook may be nil.
 func (s *Stepper) Advance(f []float64, dt float64, hook CycleHook) {
-	auto := s.Subcycles == 0
-	var tau float64
-	if !auto {
-		tau = dt / float64(s.Subcycles)
-	}
-	elapsed := 0.0
-	estimate := int64(s.Subcycles)
-	for i := 1; ; i++ {
-		done := false
-		if auto {
-			tau = s.PTL(f, tau)
-			if elapsed+tau >= dt {
-				tau = dt - elapsed
-				done = true
-			}
-			if i == MaxAutoCycles-1 {
-				tau = dt - elapsed
-				done = true
-			}
-			estimate = int64(math.Ceil((dt - elapsed) / tau))
-		}
-		switch s.Method {
-		case ForwardEuler:
-			s.stepFE(f, tau)
-		default:
-			s.stepSTS(f, tau)
-		}
-		elapsed += tau
-		if hook != nil {
-			hook(elapsed, estimate)
-		}
-		if !auto && i == s.Subcycles {
-			done = true
-		}
-		if done {
-			if auto {
-				s.CyclesUsed = int64(i)
-			}
-			return
-		}
+	s.cpu.f = f
+	defer func() { s.cpu.f = nil }()
+	if err := s.AdvanceOn(s.cpuK, dt, hook); err != nil {
+		panic(err) // the CPU's kernels do not fail
 	}
 }
 
-// PTL returns HipFT's practical time-step limit for the current field: from
-// the point(s) where |L f| is largest (over all realizations), the smallest
+// PTL returns HipFT's practical time-step limit for the field f: from the
+// point(s) where |L f| is largest (over all realizations), the smallest
 // -du/dA over the four neighbours, times 0.95, and never below tauIn. When
 // L f vanishes wherever |f| > 1e-14 it returns math.MaxFloat64. The scans
 // run on the whole team; maxima and minima do not depend on the order.
 func (s *Stepper) PTL(f []float64, tauIn float64) float64 {
-	s.Op.Apply(s.lbuf, f)
-	s.lbufOf = &f[0]
-	s.ptlF = f
-	team := s.wave.team
-	s.pool.For(team, s.bodyPTLMax)
-	amax := -1.0
-	for _, v := range s.ptlPart[:team] {
-		amax = max(amax, v)
-	}
-	if !(amax > 0) {
-		s.ptlF = nil
-		return math.MaxFloat64
-	}
-	s.ptlAmax = amax
-	s.pool.For(team, s.bodyPTLMin)
-	s.ptlF = nil
-	ptl := math.MaxFloat64
-	for _, v := range s.ptlPart[:team] {
-		ptl = math.Min(v, ptl)
-	}
-	ptl *= 0.95
-	if ptl < tauIn {
-		ptl = tauIn
+	s.cpu.f = f
+	defer func() { s.cpu.f = nil }()
+	ptl, err := s.ptl(s.cpuK, tauIn)
+	if err != nil {
+		panic(err) // the CPU's kernels do not fail
 	}
 	return ptl
 }
@@ -257,19 +216,6 @@ func (s *Stepper) ptlMin(lo, hi int) {
 		}
 		s.ptlPart[w] = ptl
 	}
-}
-
-// stepFE takes ceil(tau/DtEuler) forward Euler substeps.
-func (s *Stepper) stepFE(f []float64, tau float64) {
-	n := int64(math.Ceil(tau / s.Op.DtEuler))
-	s.StagesUsed = n
-	s.feF, s.feH = f, tau/float64(n)
-	for i := int64(0); i < n; i++ {
-		s.Op.Apply(s.lbuf, f)
-		s.lbufOf = nil
-		s.pool.For(len(f), s.bodyFE)
-	}
-	s.feF = nil
 }
 
 // feUpdate takes the Euler substep f += h*L(f) on points [lo, hi).

@@ -95,7 +95,7 @@ type wavefront struct {
 	bandLayout
 	u0, y0  []float64    // start field and tau*L(u0), banded
 	bufs    [2][]float64 // banded stages: stage s is written into bufs[s%2] over stage s-2
-	args    []stageArgs  // recurrence coefficients of the block's stages
+	args    []stageArgs  // recurrence coefficients of the block's stages (a window of SuperStep.args)
 	stages  int64        // stages per block
 	s0      int64        // first stage of the current block
 	team    int          // number of workers
@@ -112,40 +112,11 @@ type wavefront struct {
 // team of n workers.
 func newWavefront(ntm, npm, nreal, n, rows, stages int) *wavefront {
 	wf := &wavefront{bandLayout: newBandLayout(ntm, npm, nreal, rows), team: n,
-		barrier: parallel.NewBarrier(n), args: make([]stageArgs, stages), stages: int64(stages)}
+		barrier: parallel.NewBarrier(n), stages: int64(stages)}
 	size := wf.size()
 	wf.u0, wf.y0 = make([]float64, size), make([]float64, size)
 	wf.bufs = [2][]float64{make([]float64, size), make([]float64, size)}
 	return wf
-}
-
-// stepSTS takes one RKL2 or RKG2 super step of tau hours.
-func (s *Stepper) stepSTS(f []float64, tau float64) {
-	n := s.Stages(tau)
-	s.StagesUsed = n
-	s.loadCoefficients(n)
-	wf := s.wave
-	if s.lbufOf != &f[0] {
-		s.Op.Apply(s.lbuf, f)
-	}
-	s.lbufOf = nil // f is about to change
-	wf.f, wf.lf, wf.tau, wf.ub1 = f, s.lbuf, tau, s.ubj[1]
-	ncol := s.Op.NReal * s.Op.Mesh.NPhiMain
-	s.pool.For(ncol, s.bodyInit)
-	for s0 := int64(2); s0 <= n; s0 += wf.stages {
-		nk := min(n+1-s0, wf.stages)
-		wf.s0 = s0
-		wf.args = wf.args[:nk:cap(wf.args)]
-		for i := range wf.args {
-			st := s0 + int64(i)
-			u, v := s.uj[st], s.vj[st]
-			wf.args[i] = stageArgs{u: u, v: v, w: 1 - u - v, ubtau: s.ubj[st] * tau, g: s.gj[st]}
-		}
-		s.pool.For(wf.team, s.bodyWave)
-	}
-	wf.last = wf.bufs[n%2]
-	s.pool.For(ncol, s.bodyOut)
-	wf.f, wf.lf, wf.last = nil, nil, nil
 }
 
 // stsInit sets, on columns [lo, hi) of the flattened (realization, column)
@@ -319,11 +290,11 @@ func (s *Stepper) stageBand(r, b, kLo, kHi int, x, out []float64, a *stageArgs, 
 	if w != nil {
 		a1s, a5s = w.a1[r*npm:(r+1)*npm], w.a5[r*npm:(r+1)*npm]
 		c2, c4 = w.c2[r*ntm+j0-1+lo:r*ntm+j0-1+hi], w.c4[r*ntm+j0-1+lo:r*ntm+j0-1+hi]
-		if kA < kB {
+		if kA < kB && !op.GoKernels {
 			done = stageBandVector(kB-kA, hi-lo, S, a1s[kA:kB], a5s[kA:kB], sti, c2, c4,
 				x, wf.u0, wf.y0, out, wf.segment(r, b, kA)+lo, a)
 		}
-	} else if kA < kB {
+	} else if kA < kB && !op.GoKernels {
 		done = stageBandStoredVector(kB-kA, hi-lo, S, ntm, op.C1, op.C2, op.C4, op.C5, ntm*(kA+npm*r)+j0-1+lo,
 			x, wf.u0, wf.y0, out, wf.segment(r, b, kA)+lo, a)
 	}
