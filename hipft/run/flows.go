@@ -15,14 +15,7 @@ import (
 // loadFlows builds the flow models and the advection scheme (load_flows).
 func (r *Run) loadFlows() error {
 	p := r.P
-	cfg := flow.Config{
-		UseFiles: p.UseFlowFromFiles, ListFile: r.path(p.FlowListFilename), RootDir: r.path(p.FlowRootDir),
-		MFModel: p.FlowMfModel, MFP1: p.FlowMfCoefP1Values, MFP3: p.FlowMfCoefP3Values, MFP5: p.FlowMfCoefP5Values,
-		DRModel: p.FlowDrModel, DRP0: p.FlowDrCoefP0Values, DRP2: p.FlowDrCoefP2Values, DRP4: p.FlowDrCoefP4Values,
-		VpRigidOmega: r.vpOmega, VtConst: r.vtConst, RigidOmega: p.FlowRigidOmega,
-		Attenuate: p.FlowAttenuate, AttenuateValues: p.FlowAttenuateValues,
-		Extra: r.opt.ExtraFlowModels,
-	}
+	cfg := flowConfig(p, r.path, r.vtConst, r.vpOmega, r.opt.ExtraFlowModels)
 	reg := r.opt.FlowRegistry
 	if reg == nil {
 		reg = flow.DefaultRegistry()

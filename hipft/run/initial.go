@@ -2,7 +2,6 @@ package run
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/goft-sft/goft/format/psihdf"
 	"github.com/goft-sft/goft/model/diag"
@@ -54,48 +53,29 @@ func (r *Run) loadInitialCondition() error {
 			return fmt.Errorf("initial_map_filename %q: a %dD dataset; the initial map must be 2D or 3D", p.InitialMapFilename, len(mp.Dims))
 		}
 	}
+	if p.ValidationRun == 1 && !p.AdvanceDiffusion {
+		return fmt.Errorf("%s: validation_run = 1 (soccer ball) needs advance_diffusion = .true.", p.File)
+	}
+	r.val = validation.NewProblem(validationConfig(p), phi, theta)
 	r.vtConst, r.vpOmega = p.FlowVtConst, p.FlowVpRigidOmega
-	switch p.ValidationRun {
-	case 1:
-		if !p.AdvanceDiffusion {
-			return fmt.Errorf("%s: validation_run = 1 (soccer ball) needs advance_diffusion = .true.", p.File)
-		}
-		r.soccerU0 = validation.SoccerBall(phi, theta)
-		for i := range maps {
-			maps[i] = r.soccerU0
-		}
-		if err := r.writeMapLayout(p.OutputMapRootFilename+"_initial_0.h5", maps, phi, theta, p.OutputMap2D && p.NRealizations == 1); err != nil {
-			return err
-		}
-		final := make([][]float64, nr)
-		for i := range final {
-			final[i] = make([]float64, len(r.soccerU0))
-			decay := validation.SoccerDecay(p.DiffusionCoefConstants[i], p.DiffusionCoefFactor, p.TimeEnd)
-			for q, v := range r.soccerU0 {
-				final[i][q] = v * decay
-			}
-		}
-		if err := r.writeMapLayout(p.OutputMapRootFilename+"_final_analytic.h5", final, phi, theta, p.OutputMap2D && p.NRealizations == 1); err != nil {
-			return err
-		}
-	case 2:
-		span := p.TimeEnd - p.TimeStart
-		thetaEnd := math.Pi / 4
-		if math.Abs(p.FlowVtConst) > 0 {
-			r.vtConst = (math.Pi / 2 / span) / mesh.KmPerSToRsPerHr
-			thetaEnd = 3 * math.Pi / 4
+	if v := r.val; v != nil {
+		r.vtConst, r.vpOmega = v.VtConst, v.VpOmega
+		if v.VtOverridden {
 			r.logf("\n   WARNING:  Overriding FLOW_VT_CONST from %g to %g\n", p.FlowVtConst, r.vtConst)
 		}
-		if math.Abs(p.FlowVpRigidOmega) > 0 {
-			r.vpOmega = (mesh.TwoPi / span) / mesh.KmPerSToRsPerHr
+		if v.VpOverridden {
 			r.logf("\n   WARNING:  Overriding FLOW_VP_RIGID_OMEGA from %g to %g\n", p.FlowVpRigidOmega, r.vpOmega)
 		}
-		blobs := validation.Blobs(phi, theta, validation.BlobTheta0, p.ValidationRunWidth)
 		for i := range maps {
-			maps[i] = blobs
+			maps[i] = v.Initial()
 		}
-		final := [][]float64{validation.Blobs(phi, theta, thetaEnd, p.ValidationRunWidth)}
-		if err := r.writeMapLayout(p.OutputMapRootFilename+"_final_analytic.h5", final, phi, theta, true); err != nil {
+		final, oneMap := v.FinalAnalytic()
+		if p.ValidationRun == 1 {
+			if err := r.writeMapLayout(p.OutputMapRootFilename+"_initial_0.h5", maps, phi, theta, p.OutputMap2D && p.NRealizations == 1); err != nil {
+				return err
+			}
+		}
+		if err := r.writeMapLayout(p.OutputMapRootFilename+"_final_analytic.h5", final, phi, theta, oneMap || (p.OutputMap2D && p.NRealizations == 1)); err != nil {
 			return err
 		}
 	}

@@ -109,19 +109,17 @@ type Run struct {
 	stats      []diag.Stats
 
 	// Validation run data.
-	soccerU0   []float64   // unaveraged u0 in map layout (validation 1)
-	soccerMesh []float64   // soccerU0 in main-mesh order, unique columns
-	vtConst    float64     // flow_vt_const after validation overrides (km/s)
-	vpOmega    float64     // flow_vp_rigid_omega after overrides (km/s)
-	ref        []float64   // scratch: the validation-run-2 reference field (shared by all realizations)
-	refs       [][]float64 // validation run 1: one reference per realization
-	hist       *output.Histories
-	idxHist    int64
-	idxOut     int64
-	outputMap  bool
-	mapList    *output.AppendFile
-	flowList   *output.AppendFile
-	mapDir     string
+	val       *validation.Problem   // the validation run (nil: none)
+	valRef    *validation.Reference // its reference fields on the mesh
+	vtConst   float64               // flow_vt_const after validation overrides (km/s)
+	vpOmega   float64               // flow_vp_rigid_omega after overrides (km/s)
+	hist      *output.Histories
+	idxHist   int64
+	idxOut    int64
+	outputMap bool
+	mapList   *output.AppendFile
+	flowList  *output.AppendFile
+	mapDir    string
 
 	timing  output.Timing
 	started time.Time
@@ -141,10 +139,6 @@ type Run struct {
 	// backend whose stepper is not r.diff.
 	stagesNow func() int64
 	refFn     func(i int) []float64 // r.referenceField, bound once
-	// Validation-2 reference cache and its separable exponentials.
-	refValid           bool
-	refTime            float64
-	expT, expP1, expP2 []float64
 }
 
 // path resolves a file name of the parameters against the run directory.
@@ -240,7 +234,7 @@ func New(p *input.Params, opt Options) (*Run, error) {
 	}
 	if p.AdvanceSource {
 		r.logf(" --> Loading sources...\n")
-		cfg := source.ConfigFromParams(p, r.path, nil)
+		cfg := sourceConfig(p, r.path, nil)
 		var err error
 		if r.src, err = source.FromConfig(&cfg, r.opt.SourceRegistry, r.Mesh, r.NReal, p.TimeStart); err != nil {
 			return nil, err
@@ -249,7 +243,7 @@ func New(p *input.Params, opt Options) (*Run, error) {
 	if p.AssimilateData {
 		r.logf(" --> Loading data assimilation...\n")
 		var err error
-		if r.asm, err = assim.New(r.Mesh, r.NReal, assim.ConfigFromParams(p, r.path)); err != nil {
+		if r.asm, err = assim.New(r.Mesh, r.NReal, assimConfig(p, r.path)); err != nil {
 			return nil, err
 		}
 	}
@@ -258,24 +252,8 @@ func New(p *input.Params, opt Options) (*Run, error) {
 		return nil, err
 	}
 	r.stats = make([]diag.Stats, r.NReal)
-	if p.ValidationRun == 2 {
-		r.ref = make([]float64, r.Mesh.Size())
-	}
-	if p.ValidationRun == 1 {
-		// One reference per realization (each has its own decay), so that
-		// the realizations can be analysed in parallel, and u0 in mesh
-		// order, so that a reference is one product per point.
-		r.refs = make([][]float64, r.NReal)
-		for i := range r.refs {
-			r.refs[i] = make([]float64, r.Mesh.Size())
-		}
-		m, ntm := r.Mesh, r.Mesh.NThetaMain
-		r.soccerMesh = make([]float64, ntm*(m.NPhiMain-1))
-		for k := 0; k < m.NPhiMain-1; k++ {
-			for j := 0; j < ntm; j++ {
-				r.soccerMesh[j+ntm*k] = r.soccerU0[k+m.NPhiFile*j]
-			}
-		}
+	if r.val != nil {
+		r.valRef = r.val.Reference(r.Mesh, r.NReal)
 	}
 	r.idxOut = p.OutputMapIdxStart - 1
 
@@ -396,7 +374,7 @@ func (r *Run) Close() {
 // loadDiffusion builds the diffusion operator and stepper (load_diffusion).
 func (r *Run) loadDiffusion() error {
 	p := r.P
-	spec := diffusion.CoefSpec{Constants: p.DiffusionCoefConstants, Grid: p.DiffusionCoefGrid, Factor: p.DiffusionCoefFactor}
+	spec := diffusionSpec(p)
 	if p.DiffusionCoefFilename != "" {
 		mp, err := psihdf.Read(r.path(p.DiffusionCoefFilename))
 		if err != nil {
@@ -735,66 +713,10 @@ func (r *Run) writeHistory() error {
 // referenceField returns the validation reference of realization i at the
 // current time in main-mesh layout, or nil outside validation runs.
 func (r *Run) referenceField(i int) []float64 {
-	p := r.P
-	m := r.Mesh
-	ntm := m.NThetaMain
-	switch p.ValidationRun {
-	case 1:
-		decay := validation.SoccerDecay(p.DiffusionCoefConstants[i], p.DiffusionCoefFactor, r.Time-p.TimeStart)
-		ref := r.refs[i]
-		for n, u := range r.soccerMesh {
-			ref[n] = u * decay
-		}
-		return ref
-	case 2:
-		// The same field for every realization: computed once per time.
-		if r.refValid && r.refTime == r.Time {
-			return r.ref
-		}
-		w := p.ValidationRunWidth
-		vtt := r.vtConst * mesh.KmPerSToRsPerHr * (r.Time - p.TimeStart)
-		vpt := r.vpOmega * mesh.KmPerSToRsPerHr * (r.Time - p.TimeStart)
-		p1 := fortranModulo(validation.BlobPhiMinus+vpt, mesh.TwoPi)
-		p2 := fortranModulo(validation.BlobPhiPlus+vpt, mesh.TwoPi)
-		// exp(-dt^2/w - dp^2/w) is formed as exp(-dt^2/w)*exp(-dp^2/w):
-		// ntm + 2*npm exponentials instead of 2*ntm*npm (HipFT evaluates
-		// the sum's exponential; the two differ in the last bits only).
-		if r.expT == nil {
-			r.expT = make([]float64, ntm)
-			r.expP1 = make([]float64, m.NPhiMain)
-			r.expP2 = make([]float64, m.NPhiMain)
-		}
-		for j := 0; j < ntm; j++ {
-			dt := m.Theta[j] - validation.BlobTheta0 - vtt
-			r.expT[j] = m.SinThetaInv[j] * math.Exp(-(dt*dt)/w)
-		}
-		for k := 0; k < m.NPhiMain-1; k++ {
-			d1 := m.Phi[k] - p1
-			d2 := m.Phi[k] - p2
-			r.expP1[k] = math.Exp(-(d1 * d1) / w)
-			r.expP2[k] = math.Exp(-(d2 * d2) / w)
-		}
-		for k := 0; k < m.NPhiMain-1; k++ {
-			e1, e2 := r.expP1[k], r.expP2[k]
-			col := r.ref[ntm*k : ntm*(k+1)]
-			for j, et := range r.expT {
-				col[j] = -et*e1 + et*e2
-			}
-		}
-		r.refValid, r.refTime = true, r.Time
-		return r.ref
+	if r.valRef == nil {
+		return nil
 	}
-	return nil
-}
-
-// fortranModulo is Fortran's MODULO for reals: the remainder of a/p with
-// the sign of p.
-func fortranModulo(a, p float64) float64 {
-	m := math.Mod(a, p)
-	if m != 0 && (m < 0) != (p < 0) {
-		m += p
-	}
-	return m
+	return r.valRef.Field(i, r.Time)
 }
 
 // outputStep writes the history line and the cadence map when due.
