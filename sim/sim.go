@@ -179,6 +179,7 @@ func (s *Simulation) moment(p Phase) Moment {
 // fire runs the callbacks of callsite site (all, for the start and the
 // end) whose schedule is due at m, until one fails or stops the run.
 func (s *Simulation) fire(m Moment, site Callsite) error {
+	stopped := s.stopping // the end of a stopped run runs every AtEnd callback
 	for _, c := range s.callbacks {
 		if m.Phase == Step && c.Callsite != site {
 			continue
@@ -189,7 +190,7 @@ func (s *Simulation) fire(m Moment, site Callsite) error {
 		if err := c.Func(s, m); err != nil {
 			return &CallbackError{Name: c.Name, Err: err}
 		}
-		if s.stopping {
+		if s.stopping && !stopped {
 			return nil
 		}
 	}

@@ -288,7 +288,8 @@ func TestErrorsAndStops(t *testing.T) {
 	}
 }
 
-// TestStopInEndCallback: the end callbacks see why the run stopped.
+// TestStoppedAtEnd: every end callback runs after a stop and sees why
+// the run stopped.
 func TestStoppedAtEnd(t *testing.T) {
 	s := New(&stepper{dts: []float64{1}}, 10)
 	var seen error
@@ -299,11 +300,16 @@ func TestStoppedAtEnd(t *testing.T) {
 		return nil
 	}, EveryStep())
 	s.Add("end", func(s *Simulation, m Moment) error { _, seen = s.Stopped(); return nil }, AtEnd())
+	ends := 0
+	s.Add("second end", func(*Simulation, Moment) error { ends++; return nil }, AtEnd())
 	if err := s.Run(); err != errHalt {
 		t.Fatalf("error %v, want %v", err, errHalt)
 	}
 	if seen != errHalt {
 		t.Errorf("the end callback saw %v", seen)
+	}
+	if ends != 1 {
+		t.Errorf("the second end callback ran %d times after a stop, want 1", ends)
 	}
 }
 

@@ -58,9 +58,9 @@ func (r *Run) flowError(err error) error {
 // advect takes one advection call of dt hours.
 func (r *Run) advect(dt float64) {
 	t0 := time.Now()
-	r.statsValid = false
+	r.out.statsValid = false
 	if err := r.be.Advect(dt); err != nil {
-		r.hookErr = err
+		r.stepErr = err
 	}
 	r.dtAdvUsed = dt
 	r.timing.Advection += time.Since(t0)
@@ -70,7 +70,7 @@ func (r *Run) advect(dt float64) {
 // HipFT writes flow files only for a single realization.
 func (r *Run) writeFlows() error {
 	p := r.P
-	base := fmt.Sprintf("%s_vX_idx%06d.h5", flowRoot, r.idxOut)
+	base := fmt.Sprintf("%s_vX_idx%06d.h5", flowRoot, r.out.maps.idx)
 	if p.NRealizations == 1 {
 		v, err := r.be.Velocity()
 		if err != nil {
@@ -84,7 +84,7 @@ func (r *Run) writeFlows() error {
 			kind string
 			m    *psihdf.Map
 		}{{"vt", vt}, {"vp", vp}} {
-			name := fmt.Sprintf("%s_%s_idx%06d.h5", flowRoot, x.kind, r.idxOut)
+			name := fmt.Sprintf("%s_%s_idx%06d.h5", flowRoot, x.kind, r.out.maps.idx)
 			if err := psihdf.Write(r.path(filepath.Join(p.OutputFlowsDirectory, name)), x.m, p.OutputSinglePrecision); err != nil {
 				return fmt.Errorf("writing flow map %s: %w", name, err)
 			}
@@ -92,10 +92,10 @@ func (r *Run) writeFlows() error {
 	} else {
 		r.logf(" SORRY!  Multiple realization flow output not yet implemented!\n")
 	}
-	if r.flowList == nil {
+	if r.out.flowList == nil {
 		return nil
 	}
-	return r.flowList.Line(output.MapListLine(r.idxOut, r.Time, base))
+	return r.out.flowList.Line(output.MapListLine(r.out.maps.idx, r.Time, base))
 }
 
 // flowRoot is HipFT's output_flows_root_filename (not settable).

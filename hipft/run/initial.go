@@ -7,6 +7,7 @@ import (
 	"github.com/goft-sft/goft/model/diag"
 	"github.com/goft-sft/goft/model/mesh"
 	"github.com/goft-sft/goft/model/validation"
+	"github.com/goft-sft/goft/sim"
 )
 
 // loadInitialCondition builds the mesh and the initial field of every
@@ -69,15 +70,6 @@ func (r *Run) loadInitialCondition() error {
 		for i := range maps {
 			maps[i] = v.Initial()
 		}
-		final, oneMap := v.FinalAnalytic()
-		if p.ValidationRun == 1 {
-			if err := r.writeMapLayout(p.OutputMapRootFilename+"_initial_0.h5", maps, phi, theta, p.OutputMap2D && p.NRealizations == 1); err != nil {
-				return err
-			}
-		}
-		if err := r.writeMapLayout(p.OutputMapRootFilename+"_final_analytic.h5", final, phi, theta, oneMap || (p.OutputMap2D && p.NRealizations == 1)); err != nil {
-			return err
-		}
 	}
 
 	m, err := mesh.New(phi, theta)
@@ -106,8 +98,33 @@ func (r *Run) loadInitialCondition() error {
 	for i := range r.F {
 		r.F[i] = p.InitialMapMultFac * r.F[i]
 	}
-	if r.resuming {
+	return nil
+}
+
+// writeInitialMaps writes the initial map and, in a validation run, the
+// analytic initial and final maps (not when resuming: the run being
+// resumed wrote them). The field is still the initial one: the callback
+// runs before the first step.
+func (r *Run) writeInitialMaps(_ *sim.Simulation, m sim.Moment) error {
+	if m.Phase != sim.Start {
 		return nil
+	}
+	p := r.P
+	if v := r.val; v != nil {
+		phi, theta := v.Points()
+		if p.ValidationRun == 1 {
+			maps := make([][]float64, r.NReal)
+			for i := range maps {
+				maps[i] = v.Initial()
+			}
+			if err := r.writeMapLayout(p.OutputMapRootFilename+"_initial_0.h5", maps, phi, theta, p.OutputMap2D && p.NRealizations == 1); err != nil {
+				return err
+			}
+		}
+		final, oneMap := v.FinalAnalytic()
+		if err := r.writeMapLayout(p.OutputMapRootFilename+"_final_analytic.h5", final, phi, theta, oneMap || (p.OutputMap2D && p.NRealizations == 1)); err != nil {
+			return err
+		}
 	}
 	return r.writeMap(r.path(p.OutputMapRootFilename+"_initial.h5"), r.F)
 }
@@ -115,9 +132,6 @@ func (r *Run) loadInitialCondition() error {
 // writeMapLayout writes per-realization fields given in map layout on the
 // file scales phi and theta (used for the validation extras).
 func (r *Run) writeMapLayout(name string, maps [][]float64, phi, theta []float64, twoD bool) error {
-	if r.resuming {
-		return nil // written by the run being resumed
-	}
 	n := len(phi) * len(theta)
 	out := &psihdf.Map{Scales: [][]float64{phi, theta}}
 	if twoD {

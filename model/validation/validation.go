@@ -212,6 +212,10 @@ func NewProblem(c Config, phi, theta []float64) *Problem {
 	return p
 }
 
+// Points returns the map points the problem was set up on: phi (dim1) and
+// theta (dim2), radians.
+func (p *Problem) Points() (phi, theta []float64) { return p.phi, p.theta }
+
 // Initial returns the initial field in map layout (Gauss, before pole
 // averaging), shared by every realization: read only.
 func (p *Problem) Initial() []float64 { return p.u0 }
