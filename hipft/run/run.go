@@ -113,6 +113,8 @@ type Run struct {
 	Offset int
 	// F is Br (Gauss) of every realization in mesh layout.
 	F []float64
+	// Clock is the run's time, step count and current time step (its
+	// fields read as r.Time, r.Step, r.Dt, r.Reason).
 	Clock
 
 	opt  Options
@@ -120,14 +122,14 @@ type Run struct {
 	log  io.Writer
 	pool *parallel.Pool
 
-	physics           // the model's physics and its backend
-	stepping          // time-step bookkeeping
-	guard    nanGuard // the field at the start of the step
-	out      *hipftOutput
-	ckpt     checkpointState
-	timing   output.Timing
-	started  time.Time
-	sim      *sim.Simulation
+	physics                  // the model's physics and its backend
+	stepping                 // time-step bookkeeping
+	guard    nanGuard        // the field at the start of the step
+	out      *hipftOutput    // HipFT's output files and their schedules
+	ckpt     checkpointState // checkpoints and stop requests
+	timing   output.Timing   // wall time by phase (hipft_timing.out)
+	started  time.Time       // when New began
+	sim      *sim.Simulation // advances the model and runs the callbacks
 }
 
 // path resolves a file name of the parameters against the run directory.
