@@ -22,6 +22,9 @@ func (r *Run) newSimulation() *sim.Simulation {
 	s.Add("non-finite check", r.checkFiniteField, sim.EveryStep())
 	s.Add("history", r.historyLine, o.history)
 	s.Add("output map", r.outputMap, o.maps)
+	if r.P.OutputFlows {
+		s.Add("output flows", r.outputFlows, sim.ScheduleFunc(o.flowsDue))
+	}
 	s.Add("step log", r.logStep, sim.EveryStep())
 	if r.opt.Progress != nil {
 		s.Add("progress", r.progress, sim.EveryStep())

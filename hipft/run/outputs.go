@@ -68,6 +68,7 @@ type mapSchedule struct {
 	timeStart   float64
 	idxStart    int64 // output_map_idx_start
 	idx         int64 // the index of the last map written
+	wrote       bool  // a map was written at the current moment (for the flows)
 }
 
 // next is the time of the next map of the time cadence (hours).
@@ -213,8 +214,8 @@ func (r *Run) referenceField(i int) []float64 {
 	return r.valRef.Field(i, r.Time)
 }
 
-// outputMap is the map callback: it writes the next output map, its line
-// in the map list and the flows (its schedule is out.maps).
+// outputMap is the map callback: it writes the next output map and its
+// line in the map list (its schedule is out.maps).
 func (r *Run) outputMap(*sim.Simulation, sim.Moment) error {
 	p := r.P
 	o := r.out
@@ -232,13 +233,26 @@ func (r *Run) outputMap(*sim.Simulation, sim.Moment) error {
 			return err
 		}
 	}
-	if p.OutputFlows {
-		if err := r.writeFlows(); err != nil {
-			return err
-		}
-	}
+	o.maps.wrote = true
 	r.timing.IO += time.Since(t0)
 	return nil
+}
+
+// outputFlows is the flow callback: it writes the velocity with the map
+// just written, under its index (write_flows; its schedule is flowsDue).
+func (r *Run) outputFlows(*sim.Simulation, sim.Moment) error {
+	t0 := time.Now()
+	err := r.writeFlows()
+	r.timing.IO += time.Since(t0)
+	return err
+}
+
+// flowsDue reports whether a map was written at this moment (output_flows
+// writes the flows with every output map), and forgets it.
+func (o *hipftOutput) flowsDue(sim.Moment) bool {
+	due := o.maps.wrote
+	o.maps.wrote = false
+	return due
 }
 
 // checkFiniteField is the NaN/Inf callback: at the first non-finite value

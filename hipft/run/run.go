@@ -24,7 +24,8 @@
 //     window; with verbose >= 2 the model also fires it after every
 //     diffusion subcycle), a map (and flows) on output_map_idx_cadence or
 //     output_map_time_cadence (the model shortens its step to land on the
-//     latter), the step's log line and the progress report;
+//     latter) and the flows with it, the step's log line and the progress
+//     report;
 //   - before the next step: a stop asked by Stop (a signal), a STOPRUN file,
 //     and a checkpoint when CheckpointPolicy asks;
 //   - at the end: the final map, the timing file and summary, then the
