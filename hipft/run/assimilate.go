@@ -18,7 +18,7 @@ type AssimBackend interface {
 // assimilate applies the map due now (HipFT's apply_data_assimilation).
 func (r *Run) assimilate() error {
 	t0 := time.Now()
-	r.statsValid = false
+	r.out.statsValid = false
 	var err error
 	if ab, ok := r.be.(AssimBackend); ok {
 		var b *assim.Blend

@@ -10,12 +10,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/goft-sft/goft/hipft/output"
 	"github.com/goft-sft/goft/model/assim"
 	"github.com/goft-sft/goft/model/flow"
 	"github.com/goft-sft/goft/model/source"
+	"github.com/goft-sft/goft/sim"
 )
 
 // CheckpointName is the default checkpoint file of a run (in its folder).
@@ -63,6 +65,17 @@ type CheckpointPolicy struct {
 	Path string
 }
 
+// checkpointState is what the run keeps for its checkpoints and stops: a
+// stop asked by Stop, the lengths of the outputs to reopen when resuming,
+// and the clock and wall time of the last checkpoint (the policy counts
+// from there).
+type checkpointState struct {
+	stop      atomic.Value     // string: why the run was asked to stop
+	fileSizes map[string]int64 // resuming: the outputs' lengths at the checkpoint
+	lastTime  float64          // hours
+	lastWall  time.Time
+}
+
 // digest identifies the input a checkpoint belongs to.
 func (r *Run) digest() (string, error) {
 	h := sha256.New()
@@ -82,6 +95,13 @@ func (r *Run) checkpointPath() string {
 
 // WriteCheckpoint writes the run's state atomically to its checkpoint file.
 func (r *Run) WriteCheckpoint() error {
+	if err := r.Start(); err != nil {
+		return err
+	}
+	o := r.out
+	if o.hist == nil {
+		return errors.New("no checkpoint: the run's outputs could not be opened")
+	}
 	d, err := r.digest()
 	if err != nil {
 		return err
@@ -89,7 +109,7 @@ func (r *Run) WriteCheckpoint() error {
 	c := checkpoint{Version: checkpointVersion, Digest: d, Offset: r.Offset, NReal: r.NReal,
 		Time: r.Time, Step: r.Step, Dt: r.Dt, Reason: r.Reason, TSU: r.tsu, FCU: r.fcu,
 		DtMaxFlow: r.dtMaxFlow, DtAdvUsed: r.dtAdvUsed, DtDiffStable: r.dtDiffStable,
-		DiffPerStep: r.diffPerStep, DiffCycles: r.diffCycles, IdxHist: r.idxHist, IdxOut: r.idxOut,
+		DiffPerStep: r.diffPerStep, DiffCycles: r.diffCycles, IdxHist: o.history.Actuations, IdxOut: o.maps.idx,
 		F: r.F, FileSizes: map[string]int64{}, Timing: r.timing}
 	if err := r.be.Download(r.F); err != nil {
 		return err
@@ -120,10 +140,10 @@ func (r *Run) WriteCheckpoint() error {
 		}
 		c.Sources = &st
 	}
-	if err := r.hist.Sizes(c.FileSizes); err != nil {
+	if err := o.hist.Sizes(c.FileSizes); err != nil {
 		return err
 	}
-	for _, f := range []*output.AppendFile{r.mapList, r.flowList} {
+	for _, f := range []*output.AppendFile{o.mapList, o.flowList} {
 		if f == nil {
 			continue
 		}
@@ -136,7 +156,7 @@ func (r *Run) WriteCheckpoint() error {
 		}
 		c.FileSizes[filepath.Base(f.Path)] = n
 	}
-	r.lastCheckpointTime, r.lastCheckpointWall = r.Time, time.Now()
+	r.ckpt.lastTime, r.ckpt.lastWall = r.Time, time.Now()
 	return output.WriteFileAtomic(r.checkpointPath(), func(w io.Writer) error {
 		return gob.NewEncoder(w).Encode(&c)
 	})
@@ -177,7 +197,7 @@ func (r *Run) readCheckpoint(path string) (*checkpoint, error) {
 // restore puts the run in the checkpointed state.
 func (r *Run) restore(c *checkpoint) error {
 	copy(r.F, c.F)
-	r.statsValid = false
+	r.out.statsValid = false
 	if err := r.be.Upload(r.F); err != nil {
 		return err
 	}
@@ -185,7 +205,7 @@ func (r *Run) restore(c *checkpoint) error {
 	r.tsu, r.fcu = c.TSU, c.FCU
 	r.dtMaxFlow, r.dtAdvUsed, r.dtDiffStable = c.DtMaxFlow, c.DtAdvUsed, c.DtDiffStable
 	r.diffPerStep, r.diffCycles = c.DiffPerStep, c.DiffCycles
-	r.idxHist, r.idxOut = c.IdxHist, c.IdxOut
+	r.out.history.Actuations, r.out.maps.idx = c.IdxHist, c.IdxOut
 	r.timing = c.Timing
 	if r.flows != nil {
 		if c.Flows == nil {
@@ -214,15 +234,23 @@ func (r *Run) restore(c *checkpoint) error {
 			return err
 		}
 	}
-	r.lastCheckpointTime, r.lastCheckpointWall = r.Time, time.Now()
 	return nil
 }
 
-// checkpointDue reports whether the policy asks for a checkpoint now.
-func (r *Run) checkpointDue() bool {
+// startCheckpointClock starts the policy's count at the start of the run
+// (fresh or resumed).
+func (r *Run) startCheckpointClock(_ *sim.Simulation, m sim.Moment) error {
+	r.ckpt.lastTime, r.ckpt.lastWall = r.Time, m.Wall
+	return nil
+}
+
+// checkpointDue reports whether the policy asks for a checkpoint at m:
+// SimHours of simulated time or WallClock of wall time since the last
+// checkpoint (of any kind) or the start.
+func (r *Run) checkpointDue(m sim.Moment) bool {
 	pol := r.opt.Checkpoint
-	if pol.SimHours > 0 && r.Time >= r.lastCheckpointTime+pol.SimHours {
+	if pol.SimHours > 0 && r.Time >= r.ckpt.lastTime+pol.SimHours {
 		return true
 	}
-	return pol.WallClock > 0 && time.Since(r.lastCheckpointWall) >= pol.WallClock
+	return pol.WallClock > 0 && m.Wall.Sub(r.ckpt.lastWall) >= pol.WallClock
 }

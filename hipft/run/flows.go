@@ -15,14 +15,7 @@ import (
 // loadFlows builds the flow models and the advection scheme (load_flows).
 func (r *Run) loadFlows() error {
 	p := r.P
-	cfg := flow.Config{
-		UseFiles: p.UseFlowFromFiles, ListFile: r.path(p.FlowListFilename), RootDir: r.path(p.FlowRootDir),
-		MFModel: p.FlowMfModel, MFP1: p.FlowMfCoefP1Values, MFP3: p.FlowMfCoefP3Values, MFP5: p.FlowMfCoefP5Values,
-		DRModel: p.FlowDrModel, DRP0: p.FlowDrCoefP0Values, DRP2: p.FlowDrCoefP2Values, DRP4: p.FlowDrCoefP4Values,
-		VpRigidOmega: r.vpOmega, VtConst: r.vtConst, RigidOmega: p.FlowRigidOmega,
-		Attenuate: p.FlowAttenuate, AttenuateValues: p.FlowAttenuateValues,
-		Extra: r.opt.ExtraFlowModels,
-	}
+	cfg := flowConfig(p, r.path, r.vtConst, r.vpOmega, r.opt.ExtraFlowModels)
 	reg := r.opt.FlowRegistry
 	if reg == nil {
 		reg = flow.DefaultRegistry()
@@ -65,9 +58,9 @@ func (r *Run) flowError(err error) error {
 // advect takes one advection call of dt hours.
 func (r *Run) advect(dt float64) {
 	t0 := time.Now()
-	r.statsValid = false
+	r.out.statsValid = false
 	if err := r.be.Advect(dt); err != nil {
-		r.hookErr = err
+		r.stepErr = err
 	}
 	r.dtAdvUsed = dt
 	r.timing.Advection += time.Since(t0)
@@ -77,7 +70,7 @@ func (r *Run) advect(dt float64) {
 // HipFT writes flow files only for a single realization.
 func (r *Run) writeFlows() error {
 	p := r.P
-	base := fmt.Sprintf("%s_vX_idx%06d.h5", flowRoot, r.idxOut)
+	base := fmt.Sprintf("%s_vX_idx%06d.h5", flowRoot, r.out.maps.idx)
 	if p.NRealizations == 1 {
 		v, err := r.be.Velocity()
 		if err != nil {
@@ -91,7 +84,7 @@ func (r *Run) writeFlows() error {
 			kind string
 			m    *psihdf.Map
 		}{{"vt", vt}, {"vp", vp}} {
-			name := fmt.Sprintf("%s_%s_idx%06d.h5", flowRoot, x.kind, r.idxOut)
+			name := fmt.Sprintf("%s_%s_idx%06d.h5", flowRoot, x.kind, r.out.maps.idx)
 			if err := psihdf.Write(r.path(filepath.Join(p.OutputFlowsDirectory, name)), x.m, p.OutputSinglePrecision); err != nil {
 				return fmt.Errorf("writing flow map %s: %w", name, err)
 			}
@@ -99,10 +92,10 @@ func (r *Run) writeFlows() error {
 	} else {
 		r.logf(" SORRY!  Multiple realization flow output not yet implemented!\n")
 	}
-	if r.flowList == nil {
+	if r.out.flowList == nil {
 		return nil
 	}
-	return r.flowList.Line(output.MapListLine(r.idxOut, r.Time, base))
+	return r.out.flowList.Line(output.MapListLine(r.out.maps.idx, r.Time, base))
 }
 
 // flowRoot is HipFT's output_flows_root_filename (not settable).

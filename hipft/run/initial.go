@@ -2,12 +2,12 @@ package run
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/goft-sft/goft/format/psihdf"
 	"github.com/goft-sft/goft/model/diag"
 	"github.com/goft-sft/goft/model/mesh"
 	"github.com/goft-sft/goft/model/validation"
+	"github.com/goft-sft/goft/sim"
 )
 
 // loadInitialCondition builds the mesh and the initial field of every
@@ -54,49 +54,21 @@ func (r *Run) loadInitialCondition() error {
 			return fmt.Errorf("initial_map_filename %q: a %dD dataset; the initial map must be 2D or 3D", p.InitialMapFilename, len(mp.Dims))
 		}
 	}
+	if p.ValidationRun == 1 && !p.AdvanceDiffusion {
+		return fmt.Errorf("%s: validation_run = 1 (soccer ball) needs advance_diffusion = .true.", p.File)
+	}
+	r.val = validation.NewProblem(validationConfig(p), phi, theta)
 	r.vtConst, r.vpOmega = p.FlowVtConst, p.FlowVpRigidOmega
-	switch p.ValidationRun {
-	case 1:
-		if !p.AdvanceDiffusion {
-			return fmt.Errorf("%s: validation_run = 1 (soccer ball) needs advance_diffusion = .true.", p.File)
-		}
-		r.soccerU0 = validation.SoccerBall(phi, theta)
-		for i := range maps {
-			maps[i] = r.soccerU0
-		}
-		if err := r.writeMapLayout(p.OutputMapRootFilename+"_initial_0.h5", maps, phi, theta, p.OutputMap2D && p.NRealizations == 1); err != nil {
-			return err
-		}
-		final := make([][]float64, nr)
-		for i := range final {
-			final[i] = make([]float64, len(r.soccerU0))
-			decay := validation.SoccerDecay(p.DiffusionCoefConstants[i], p.DiffusionCoefFactor, p.TimeEnd)
-			for q, v := range r.soccerU0 {
-				final[i][q] = v * decay
-			}
-		}
-		if err := r.writeMapLayout(p.OutputMapRootFilename+"_final_analytic.h5", final, phi, theta, p.OutputMap2D && p.NRealizations == 1); err != nil {
-			return err
-		}
-	case 2:
-		span := p.TimeEnd - p.TimeStart
-		thetaEnd := math.Pi / 4
-		if math.Abs(p.FlowVtConst) > 0 {
-			r.vtConst = (math.Pi / 2 / span) / mesh.KmPerSToRsPerHr
-			thetaEnd = 3 * math.Pi / 4
+	if v := r.val; v != nil {
+		r.vtConst, r.vpOmega = v.VtConst, v.VpOmega
+		if v.VtOverridden {
 			r.logf("\n   WARNING:  Overriding FLOW_VT_CONST from %g to %g\n", p.FlowVtConst, r.vtConst)
 		}
-		if math.Abs(p.FlowVpRigidOmega) > 0 {
-			r.vpOmega = (mesh.TwoPi / span) / mesh.KmPerSToRsPerHr
+		if v.VpOverridden {
 			r.logf("\n   WARNING:  Overriding FLOW_VP_RIGID_OMEGA from %g to %g\n", p.FlowVpRigidOmega, r.vpOmega)
 		}
-		blobs := validation.Blobs(phi, theta, validation.BlobTheta0, p.ValidationRunWidth)
 		for i := range maps {
-			maps[i] = blobs
-		}
-		final := [][]float64{validation.Blobs(phi, theta, thetaEnd, p.ValidationRunWidth)}
-		if err := r.writeMapLayout(p.OutputMapRootFilename+"_final_analytic.h5", final, phi, theta, true); err != nil {
-			return err
+			maps[i] = v.Initial()
 		}
 	}
 
@@ -126,8 +98,33 @@ func (r *Run) loadInitialCondition() error {
 	for i := range r.F {
 		r.F[i] = p.InitialMapMultFac * r.F[i]
 	}
-	if r.resuming {
+	return nil
+}
+
+// writeInitialMaps writes the initial map and, in a validation run, the
+// analytic initial and final maps (not when resuming: the run being
+// resumed wrote them). The field is still the initial one: the callback
+// runs before the first step.
+func (r *Run) writeInitialMaps(_ *sim.Simulation, m sim.Moment) error {
+	if m.Phase != sim.Start {
 		return nil
+	}
+	p := r.P
+	if v := r.val; v != nil {
+		phi, theta := v.Points()
+		if p.ValidationRun == 1 {
+			maps := make([][]float64, r.NReal)
+			for i := range maps {
+				maps[i] = v.Initial()
+			}
+			if err := r.writeMapLayout(p.OutputMapRootFilename+"_initial_0.h5", maps, phi, theta, p.OutputMap2D && p.NRealizations == 1); err != nil {
+				return err
+			}
+		}
+		final, oneMap := v.FinalAnalytic()
+		if err := r.writeMapLayout(p.OutputMapRootFilename+"_final_analytic.h5", final, phi, theta, oneMap || (p.OutputMap2D && p.NRealizations == 1)); err != nil {
+			return err
+		}
 	}
 	return r.writeMap(r.path(p.OutputMapRootFilename+"_initial.h5"), r.F)
 }
@@ -135,9 +132,6 @@ func (r *Run) loadInitialCondition() error {
 // writeMapLayout writes per-realization fields given in map layout on the
 // file scales phi and theta (used for the validation extras).
 func (r *Run) writeMapLayout(name string, maps [][]float64, phi, theta []float64, twoD bool) error {
-	if r.resuming {
-		return nil // written by the run being resumed
-	}
 	n := len(phi) * len(theta)
 	out := &psihdf.Map{Scales: [][]float64{phi, theta}}
 	if twoD {

@@ -1,30 +1,57 @@
-// Package run is goft's run driver: it sets a HipFT run up from its
-// parameters and advances it step by step exactly as HipFT does
-// (hipft-model.md sections 4 and 11), writing the same output files.
+// Package run is goft's HipFT driver: it translates a HipFT run's
+// parameters (hipft.in, package input) into a model and a sim.Simulation
+// that advances it exactly as HipFT does (hipft-model.md sections 4 and
+// 11), writing the same output files, byte for byte.
+//
+// # Model and outputs
+//
+// New builds the model without writing anything: the mesh and the initial
+// field of every realization (reading the initial map), the flows,
+// diffusion, sources, data assimilation and validation problem, configured
+// from the parameters in one place (translate.go: the physics packages do
+// not know hipft.in), and the Backend that runs the field kernels. When
+// resuming it also reads the checkpoint and restores the model's state.
+//
+// Everything HipFT writes is a callback on the simulation, with a schedule
+// that keeps HipFT's timing (callbacks.go):
+//
+//   - at the start: the run folder, the parameter dump and realization
+//     table, the output folders, the initial (and validation) maps, and the
+//     history files and map lists (created, or reopened at the checkpoint's
+//     lengths when resuming); then the step-0 history line and map;
+//   - after every step: the NaN/Inf check (saving the last good state), a
+//     history line on output_history_time_cadence (HipFT's counted time
+//     window; with verbose >= 2 the model also fires it after every
+//     diffusion subcycle), a map (and flows) on output_map_idx_cadence or
+//     output_map_time_cadence (the model shortens its step to land on the
+//     latter) and the flows with it, the step's log line and the progress
+//     report;
+//   - before the next step: a stop asked by Stop (a signal), a STOPRUN file,
+//     and a checkpoint when CheckpointPolicy asks;
+//   - at the end: the final map, the timing file and summary, then the
+//     checkpoint (a stopped run) or its removal (a finished one).
+//
+// Start, Advance and Execute run them: Start only the start (the files
+// and the step-0 outputs), Advance one step and its after-step outputs,
+// Execute the rest of the run.
 package run
 
 import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
-	"os"
 	"path/filepath"
-	"sync/atomic"
 	"time"
 
-	"github.com/goft-sft/goft/format/psihdf"
 	"github.com/goft-sft/goft/hipft/input"
 	"github.com/goft-sft/goft/hipft/output"
 	"github.com/goft-sft/goft/internal/parallel"
-	"github.com/goft-sft/goft/model/advection"
 	"github.com/goft-sft/goft/model/assim"
 	"github.com/goft-sft/goft/model/diag"
-	"github.com/goft-sft/goft/model/diffusion"
 	"github.com/goft-sft/goft/model/flow"
 	"github.com/goft-sft/goft/model/mesh"
 	"github.com/goft-sft/goft/model/source"
-	"github.com/goft-sft/goft/model/validation"
+	"github.com/goft-sft/goft/sim"
 )
 
 // Options control where and how a run writes.
@@ -64,8 +91,20 @@ type Options struct {
 // appeared; its outputs are complete up to the last step.
 var ErrStopped = errors.New("run stopped by STOPRUN file")
 
-// Run is the state of one HipFT-style run: the mesh, the field of every
-// realization, the clock and the time-step bookkeeping.
+// Clock is a run's position in time and its current time step.
+type Clock struct {
+	// Time is the simulation time (hours); Step the number of steps taken.
+	Time float64
+	Step int64
+	// Dt and Reason are the current time step (hours) and why it was chosen.
+	Dt     float64
+	Reason string
+}
+
+// Run is one HipFT-style run: its parameters, the model (mesh, the field of
+// every realization, the physics and the kernels' backend), the clock and
+// time-step bookkeeping, and the HipFT outputs and checkpoints, written by
+// the callbacks of the simulation that advances it.
 type Run struct {
 	P    *input.Params // this process's parameters (per-realization lists cut to its share)
 	Mesh *mesh.Mesh    // the mesh of the initial map
@@ -75,76 +114,23 @@ type Run struct {
 	Offset int
 	// F is Br (Gauss) of every realization in mesh layout.
 	F []float64
-	// Time is the simulation time (hours); Step the number of steps taken.
-	Time float64
-	Step int64
-	// Dt and Reason are the current time step (hours) and why it was chosen.
-	Dt     float64
-	Reason string
+	// Clock is the run's time, step count and current time step (its
+	// fields read as r.Time, r.Step, r.Dt, r.Reason).
+	Clock
 
 	opt  Options
 	full *input.Params // all realizations' parameters (P: this part's)
 	log  io.Writer
 	pool *parallel.Pool
 
-	tsu, fcu     bool    // time step / flow CFL need updating
-	dtMaxFlow    float64 // DTIME_ADV_STB
-	dtAdvUsed    float64 // DTIME_ADV_USED
-	dtDiffStable float64 // DTIME_DIFF_STB
-	diffPerStep  int64   // N_DIFF_PER_STEP
-	diffCycles   int64   // N_DIFF_CYCLES
-
-	diff  *diffusion.Stepper
-	flows *flow.Flows
-	adv   *advection.Advector
-	src   *source.Sources
-	// srcTerm is the rate formed on the host (S, weight 1) for a
-	// SourceBackend when some source is not Framed; srcVersion counts its
-	// updates.
-	srcTerm    [1]source.Term
-	srcVersion uint64
-	asm        *assim.Assimilator
-	be         Backend // where the field lives and the kernels run
-	an         *diag.Analyzer
-	stats      []diag.Stats
-
-	// Validation run data.
-	soccerU0   []float64   // unaveraged u0 in map layout (validation 1)
-	soccerMesh []float64   // soccerU0 in main-mesh order, unique columns
-	vtConst    float64     // flow_vt_const after validation overrides (km/s)
-	vpOmega    float64     // flow_vp_rigid_omega after overrides (km/s)
-	ref        []float64   // scratch: the validation-run-2 reference field (shared by all realizations)
-	refs       [][]float64 // validation run 1: one reference per realization
-	hist       *output.Histories
-	idxHist    int64
-	idxOut     int64
-	outputMap  bool
-	mapList    *output.AppendFile
-	flowList   *output.AppendFile
-	mapDir     string
-
-	timing  output.Timing
-	started time.Time
-
-	resuming           bool
-	lastCheckpointTime float64
-	lastCheckpointWall time.Time
-	stop               atomic.Value // string: why the run was asked to stop
-	// statsValid reports that r.stats were computed from the current field
-	// at time statsTime (hours); every change to the field clears it.
-	statsValid bool
-	statsTime  float64
-	lastGood   []float64 // the field at the start of the current step
-	copier     *parallel.Copier
-	hookErr    error // first error of a history write inside the diffusion loop
-	// stagesNow reports the STS stages of the subcycle just taken, for a
-	// backend whose stepper is not r.diff.
-	stagesNow func() int64
-	refFn     func(i int) []float64 // r.referenceField, bound once
-	// Validation-2 reference cache and its separable exponentials.
-	refValid           bool
-	refTime            float64
-	expT, expP1, expP2 []float64
+	physics                  // the model's physics and its backend
+	stepping                 // time-step bookkeeping
+	guard    nanGuard        // the field at the start of the step
+	out      *hipftOutput    // HipFT's output files and their schedules
+	ckpt     checkpointState // checkpoints and stop requests
+	timing   output.Timing   // wall time by phase (hipft_timing.out)
+	started  time.Time       // when New began
+	sim      *sim.Simulation // advances the model and runs the callbacks
 }
 
 // path resolves a file name of the parameters against the run directory.
@@ -162,12 +148,12 @@ func (r *Run) logf(format string, a ...any) {
 	fmt.Fprintf(r.log, format, a...)
 }
 
-// New sets up a run (HipFT's setup, section 11.1): it writes the parameter
-// dump and realization table, loads the initial condition (writing the
-// initial map), prepares the physics, creates the history files and writes
-// the step-0 history line and first output map.
+// New sets up a run (HipFT's setup, section 11.1) without writing
+// anything: it loads the initial condition, prepares the physics and the
+// backend and, with Options.Resume, restores the checkpointed state. The
+// output files are written when the run starts (Start, Advance or Execute).
 func New(p *input.Params, opt Options) (*Run, error) {
-	r := &Run{P: p, full: p, opt: opt, log: opt.Log, NReal: p.NRealizations, started: time.Now(), resuming: opt.Resume}
+	r := &Run{P: p, full: p, opt: opt, log: opt.Log, NReal: p.NRealizations, started: time.Now()}
 	if opt.Part != nil {
 		off, n, err := Split(p.NRealizations, opt.Part.Ranks, opt.Part.Rank)
 		if err != nil {
@@ -188,39 +174,14 @@ func New(p *input.Params, opt Options) (*Run, error) {
 	if r.log == nil {
 		r.log = io.Discard
 	}
-	if opt.Dir != "" {
-		if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
-			return nil, fmt.Errorf("run directory: %w", err)
-		}
-	}
 	r.pool = parallel.New(opt.Workers)
 	r.logf("\n ****** goft: a Go surface flux transport model (HipFT %s compatible)\n\n", HipFTVersion)
 	r.logf(" --> Reading input file...\n")
-	if r.rank0() {
-		if err := output.WriteFileAtomic(r.path("hipft_run_parameters_used.out"), r.full.WriteUsed); err != nil {
-			return nil, err
-		}
-	}
 	r.logf(" --> Initializing realization parameters...\n")
-	if p.NRealizations > 1 && r.opt.Part == nil {
-		if err := output.WriteFileAtomic(r.path("hipft_realization_parameters.out"), p.WriteRealizationTable); err != nil {
-			return nil, err
-		}
-	}
-	r.mapDir = p.OutputMapDirectory
-	if p.OutputMapIdxCadence > 0 || p.OutputMapTimeCadence > 0 {
-		if err := os.MkdirAll(r.path(r.mapDir), 0o755); err != nil {
-			return nil, fmt.Errorf("cannot create output_map_directory %q: %w", p.OutputMapDirectory, err)
-		}
-		r.outputMap = true
-		if p.OutputFlows {
-			if err := os.MkdirAll(r.path(p.OutputFlowsDirectory), 0o755); err != nil {
-				return nil, fmt.Errorf("cannot create output_flows_directory %q: %w", p.OutputFlowsDirectory, err)
-			}
-		}
-	}
+	r.out = newHipFTOutput(p)
 	r.logf(" --> Loading initial condition...\n")
 	if err := r.loadInitialCondition(); err != nil {
+		r.Close()
 		return nil, err
 	}
 	r.Time = p.TimeStart
@@ -229,119 +190,66 @@ func New(p *input.Params, opt Options) (*Run, error) {
 	if p.AdvanceFlow {
 		r.logf(" --> Loading flows...\n")
 		if err := r.loadFlows(); err != nil {
+			r.Close()
 			return nil, err
 		}
 	}
 	if p.AdvanceDiffusion {
 		r.logf(" --> Loading diffusion...\n")
 		if err := r.loadDiffusion(); err != nil {
+			r.Close()
 			return nil, err
 		}
 	}
 	if p.AdvanceSource {
 		r.logf(" --> Loading sources...\n")
-		cfg := source.ConfigFromParams(p, r.path, nil)
+		cfg := sourceConfig(p, r.path, nil)
 		var err error
 		if r.src, err = source.FromConfig(&cfg, r.opt.SourceRegistry, r.Mesh, r.NReal, p.TimeStart); err != nil {
+			r.Close()
 			return nil, err
 		}
 	}
 	if p.AssimilateData {
 		r.logf(" --> Loading data assimilation...\n")
 		var err error
-		if r.asm, err = assim.New(r.Mesh, r.NReal, assim.ConfigFromParams(p, r.path)); err != nil {
+		if r.asm, err = assim.New(r.Mesh, r.NReal, assimConfig(p, r.path)); err != nil {
+			r.Close()
 			return nil, err
 		}
 	}
 	r.an = diag.NewAnalyzer(r.Mesh, p.PoleFluxLatLimit)
 	if err := r.newBackend(); err != nil {
+		r.Close()
 		return nil, err
 	}
-	r.stats = make([]diag.Stats, r.NReal)
-	if p.ValidationRun == 2 {
-		r.ref = make([]float64, r.Mesh.Size())
+	r.out.stats = make([]diag.Stats, r.NReal)
+	if r.val != nil {
+		r.valRef = r.val.Reference(r.Mesh, r.NReal)
 	}
-	if p.ValidationRun == 1 {
-		// One reference per realization (each has its own decay), so that
-		// the realizations can be analysed in parallel, and u0 in mesh
-		// order, so that a reference is one product per point.
-		r.refs = make([][]float64, r.NReal)
-		for i := range r.refs {
-			r.refs[i] = make([]float64, r.Mesh.Size())
-		}
-		m, ntm := r.Mesh, r.Mesh.NThetaMain
-		r.soccerMesh = make([]float64, ntm*(m.NPhiMain-1))
-		for k := 0; k < m.NPhiMain-1; k++ {
-			for j := 0; j < ntm; j++ {
-				r.soccerMesh[j+ntm*k] = r.soccerU0[k+m.NPhiFile*j]
-			}
-		}
-	}
-	r.idxOut = p.OutputMapIdxStart - 1
-
-	idx := make([]int, r.NReal)
-	for i := range idx {
-		idx[i] = r.Offset + i + 1
-	}
-	if r.resuming {
-		if err := r.resume(idx); err != nil {
+	r.sim = r.newSimulation()
+	if opt.Resume {
+		if err := r.resume(); err != nil {
 			r.Close()
 			return nil, err
 		}
-		return r, nil
 	}
-	var err error
-	if r.hist, err = output.CreateHistories(r.dirOrDot(), idx); err != nil {
-		return nil, err
-	}
-	if r.outputMap && r.rank0() {
-		if r.mapList, err = output.CreateAppendFile(r.path("hipft_output_map_list.out"), output.MapListHeader); err != nil {
-			return nil, err
-		}
-		if p.OutputFlows {
-			if r.flowList, err = output.CreateAppendFile(r.path("hipft_output_flow_list.out"), output.MapListHeader); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if err := r.outputStep(); err != nil {
-		return nil, err
-	}
-	r.lastCheckpointTime, r.lastCheckpointWall = r.Time, time.Now()
-	r.timing.Setup = time.Since(r.started)
 	return r, nil
 }
 
-// resume reopens the outputs of a checkpointed run and restores its state.
-func (r *Run) resume(idx []int) error {
+// resume restores the state of the run's checkpoint; the outputs are
+// reopened at its lengths when the run starts.
+func (r *Run) resume() error {
 	path := r.checkpointPath()
 	c, err := r.readCheckpoint(path)
 	if err != nil {
 		return err
 	}
-	if r.hist, err = output.ResumeHistories(r.dirOrDot(), idx, c.FileSizes); err != nil {
-		return err
-	}
-	reopen := func(name string) (*output.AppendFile, error) {
-		size, ok := c.FileSizes[name]
-		if !ok {
-			return nil, fmt.Errorf("checkpoint %s does not record %s", path, name)
-		}
-		return output.ResumeAppendFile(r.path(name), size)
-	}
-	if r.outputMap && r.rank0() {
-		if r.mapList, err = reopen("hipft_output_map_list.out"); err != nil {
-			return err
-		}
-		if r.P.OutputFlows {
-			if r.flowList, err = reopen("hipft_output_flow_list.out"); err != nil {
-				return err
-			}
-		}
-	}
 	if err := r.restore(c); err != nil {
 		return fmt.Errorf("checkpoint %s: %w", path, err)
 	}
+	r.ckpt.fileSizes = c.FileSizes
+	r.sim.Resumed = true
 	r.logf(" --> Resumed from %s at step %d, time %g h\n", path, r.Step, r.Time)
 	return nil
 }
@@ -350,7 +258,7 @@ func (r *Run) resume(idx []int) error {
 // SIGINT or SIGTERM): Execute then writes the final map, the timing file
 // and a checkpoint, and returns an *Interrupted error. Safe to call from
 // any goroutine.
-func (r *Run) Stop(reason string) { r.stop.Store(reason) }
+func (r *Run) Stop(reason string) { r.ckpt.stop.Store(reason) }
 
 // Interrupted is returned by Execute when Stop was called.
 type Interrupted struct {
@@ -378,11 +286,9 @@ func (r *Run) dirOrDot() string {
 
 // Close releases the run's files and worker goroutines.
 func (r *Run) Close() {
-	if r.hist != nil {
-		r.hist.Close()
+	if r.out != nil {
+		r.out.close()
 	}
-	r.mapList.Close()
-	r.flowList.Close()
 	if r.be != nil {
 		r.be.Close()
 		r.be = nil
@@ -393,490 +299,27 @@ func (r *Run) Close() {
 	}
 }
 
-// loadDiffusion builds the diffusion operator and stepper (load_diffusion).
-func (r *Run) loadDiffusion() error {
-	p := r.P
-	spec := diffusion.CoefSpec{Constants: p.DiffusionCoefConstants, Grid: p.DiffusionCoefGrid, Factor: p.DiffusionCoefFactor}
-	if p.DiffusionCoefFilename != "" {
-		mp, err := psihdf.Read(r.path(p.DiffusionCoefFilename))
-		if err != nil {
-			return fmt.Errorf("diffusion_coef_filename: %w", err)
-		}
-		if len(mp.Dims) != 2 {
-			return fmt.Errorf("diffusion_coef_filename %q: the file holds a %dD dataset; a 2D (phi, theta) map is required", p.DiffusionCoefFilename, len(mp.Dims))
-		}
-		spec.File = &diffusion.CoefFile{Phi: mp.Scales[0], Theta: mp.Scales[1], Data: mp.Data}
-	}
-	coef, err := diffusion.CornerCoef(r.Mesh, spec)
-	if err != nil {
-		return fmt.Errorf("diffusion_coef_filename %q: %w", p.DiffusionCoefFilename, err)
-	}
-	op := diffusion.NewOperator(r.Mesh, r.NReal, coef, r.pool)
-	if r.opt.Part != nil {
-		// HipFT's ranks share the smallest Euler bound over all realizations
-		// (MPI_Allreduce MIN in load_diffusion): every part computes it from
-		// all realizations' coefficients, one realization at a time.
-		for i := 0; i < r.full.NRealizations; i++ {
-			one := spec
-			one.Constants = r.full.DiffusionCoefConstants[i : i+1]
-			c, err := diffusion.CornerCoef(r.Mesh, one)
-			if err != nil {
-				return fmt.Errorf("diffusion_coef_filename %q: %w", p.DiffusionCoefFilename, err)
-			}
-			op.DtEuler = min(op.DtEuler, diffusion.NewOperator(r.Mesh, 1, c, nil).DtEuler)
-		}
-	}
-	r.diff, err = diffusion.NewStepper(op, diffusion.Method(p.DiffusionNumMethod), p.DiffusionSubcycles, r.pool)
-	if err != nil {
-		return err
-	}
-	r.dtDiffStable = op.DtEuler
-	r.diffPerStep = r.diff.StagesUsed
-	r.diffCycles = int64(p.DiffusionSubcycles)
-	return nil
-}
+// Start writes what a run writes before its first step (HipFT's setup
+// outputs): the run folder, the parameter dump and realization table, the
+// output folders, the initial maps, the history files and map lists, and
+// the step-0 history line and map; a resumed run reopens its outputs
+// instead. Advance and Execute call it when it has not been called.
+func (r *Run) Start() error { return r.sim.Start() }
 
-// Execute runs to time_end (or a STOPRUN file), then writes the final map
-// and the timing file.
+// Execute runs to time_end (or a STOPRUN file, or Stop), then writes the
+// final map and the timing file.
 func (r *Run) Execute() error {
+	if err := r.Start(); err != nil {
+		return err
+	}
 	r.logf("\n >running\n\n")
-	for {
-		if err := r.Advance(); err != nil {
-			return err
-		}
-		if r.Time >= r.P.TimeEnd {
-			break
-		}
-		if reason, ok := r.stop.Load().(string); ok {
-			if err := r.wrapUp(); err != nil {
-				return err
-			}
-			if err := r.WriteCheckpoint(); err != nil {
-				return err
-			}
-			return &Interrupted{Reason: reason, Step: r.Step, Time: r.Time, Checkpoint: r.checkpointPath()}
-		}
-		if _, err := os.Stat(r.path("STOPRUN")); err == nil {
-			r.logf(" ### NOTE: The run was stopped prematurely via STOPRUN!\n")
-			if err := r.wrapUp(); err != nil {
-				return err
-			}
-			if err := r.WriteCheckpoint(); err != nil {
-				return err
-			}
-			return ErrStopped
-		}
-		if r.checkpointDue() {
-			if err := r.WriteCheckpoint(); err != nil {
-				return err
-			}
-		}
-	}
-	if err := r.wrapUp(); err != nil {
-		return err
-	}
-	// The run is complete: a checkpoint of it has nothing left to resume.
-	if err := os.Remove(r.checkpointPath()); err != nil && !os.IsNotExist(err) {
-		return err
-	}
-	return nil
-}
-
-func (r *Run) wrapUp() error {
-	t0 := time.Now()
-	if err := r.be.Download(r.F); err != nil {
-		return err
-	}
-	name := r.P.OutputMapRootFilename + "_final.h5"
-	if err := r.writeMap(r.path(name), r.F); err != nil {
-		return err
-	}
-	r.timing.IO += time.Since(t0)
-	r.logf(" \n Final data written out to %s\n \n", name)
-	r.timing.Total = time.Since(r.started)
-	if err := output.WriteFileAtomic(r.path(r.partName("hipft_timing.out")), r.timing.WriteFile); err != nil {
-		return err
-	}
-	r.logf("%s\n \n", "----------------------------------------")
-	return r.timing.WriteSummary(r.log)
+	return r.sim.Run()
 }
 
 // Advance takes one time step (section 11.2): update, flux transport,
-// clock, analysis and output.
-func (r *Run) Advance() error {
-	r.Step++
-	_, onHost := r.be.(*cpuBackend)
-	if onHost {
-		// Keep the state at the start of the step, to save if the step
-		// produces NaN or Inf (a device backend keeps its field on the device).
-		if r.lastGood == nil {
-			r.lastGood = make([]float64, len(r.F))
-			r.copier = parallel.NewCopier(r.pool)
-		}
-		r.copier.Copy(r.lastGood, r.F)
-	}
-	lastGoodTime := r.Time
-	t0 := time.Now()
-	if r.P.AdvanceFlow {
-		if err := r.updateFlows(); err != nil {
-			return err
-		}
-	}
-	if r.src != nil {
-		if err := r.updateSource(); err != nil {
-			return err
-		}
-	}
-	r.updateTimestep()
-	t1 := time.Now()
-	r.timing.Update += t1.Sub(t0)
-	if err := r.fluxTransport(r.Dt); err != nil {
-		return err
-	}
-	r.timing.FluxTransport += time.Since(t1)
-	r.Time += r.Dt
-	if next, ok := r.asmNext(); ok && r.Time >= next {
-		if err := r.assimilate(); err != nil {
-			return err
-		}
-	}
-	if err := r.checkFinite(); err != nil {
-		if !onHost {
-			return err
-		}
-		name := r.P.OutputMapRootFilename + "_last_good.h5"
-		if werr := r.writeMap(r.path(name), r.lastGood); werr != nil {
-			return fmt.Errorf("%w (and the last good state could not be written: %v)", err, werr)
-		}
-		return fmt.Errorf("%w; the last good state (time %g h) is in %s", err, lastGoodTime, name)
-	}
-	if err := r.outputStep(); err != nil {
-		return err
-	}
-	if r.log != io.Discard { // boxing the arguments would allocate
-		if r.P.Verbose > 0 {
-			r.logf(" \n")
-		}
-		r.logf("Completed step: %10d  Time: %14.3f / %14.3f  dt: %12.6f (%s)\n", r.Step, r.Time, r.P.TimeEnd, r.Dt, r.Reason)
-	}
-	if r.opt.Progress != nil {
-		r.opt.Progress(r.Step, r.Time, r.P.TimeEnd)
-	}
-	return nil
-}
-
-// updateTimestep chooses the step exactly as HipFT's update_timestep.
-func (r *Run) updateTimestep() {
-	p := r.P
-	if r.tsu {
-		r.Dt = p.TimeEnd - r.Time
-		r.Reason = "endrun"
-		if p.AdvanceFlow {
-			r.dtMaxFlow = math.MaxFloat64
-			if r.fcu {
-				r.dtMaxFlow = r.flowStableDt()
-				r.fcu = false
-			}
-			if r.dtMaxFlow < r.Dt {
-				r.Dt = r.dtMaxFlow
-				r.Reason = "flowcfl"
-			}
-		}
-		if p.DtMax < r.Dt {
-			r.Dt = p.DtMax
-			r.Reason = "dtmax"
-		}
-		if r.Dt < p.DtMin {
-			r.logf(" WARNING: time step %g h is below dt_min = %g h at step %d (time %g h)\n", r.Dt, p.DtMin, r.Step, r.Time)
-		}
-		r.tsu = false
-	}
-	if p.OutputMapTimeCadence > 0 {
-		next := p.TimeStart + float64(r.idxOut-(p.OutputMapIdxStart-1))*p.OutputMapTimeCadence
-		if r.Time+r.Dt >= next {
-			r.Dt = next - r.Time
-			r.Reason = "output"
-			r.tsu, r.fcu = true, true
-		}
-	}
-	if r.asm != nil {
-		if dt, ok := r.asm.ClipDt(r.Time, r.Dt); ok {
-			r.Dt = dt
-			r.Reason = "dataassim"
-			r.tsu, r.fcu = true, true
-		}
-	}
-	if p.AdvanceFlow && p.UseFlowFromFiles {
-		if next, ok := r.flows.NextFileTime(); ok && r.Time+r.Dt >= next {
-			r.Dt = next - r.Time
-			r.Reason = "flowfile"
-			r.tsu, r.fcu = true, true
-			r.flows.Invalidate()
-		}
-	}
-	if r.src != nil {
-		if dt, ok := r.src.ClipDt(r.Time, r.Dt); ok {
-			r.Dt = dt
-			r.Reason = "rfeswap"
-			r.tsu, r.fcu = true, true
-		}
-	}
-	if r.Time+r.Dt >= p.TimeEnd {
-		r.Dt = p.TimeEnd - r.Time
-		r.Reason = "end"
-		r.tsu = false
-	}
-}
-
-// flowStableDt is the advection CFL limit (DTIME_ADV_STB).
-func (r *Run) flowStableDt() float64 { return r.be.FlowStableDt(r.P.StrangSplitting) }
-
-// fluxTransport advances the field by dt (section 11.4).
-func (r *Run) fluxTransport(dt float64) error {
-	p := r.P
-	if p.StrangSplitting {
-		if err := r.applySource(dt * 0.5); err != nil {
-			return err
-		}
-		if p.AdvanceFlow {
-			r.advect(dt * 0.5)
-		}
-		if err := r.diffuse(dt); err != nil {
-			return err
-		}
-		if p.AdvanceFlow {
-			r.advect(dt * 0.5)
-		}
-		return r.applySource(dt * 0.5)
-	}
-	if p.AdvanceFlow {
-		r.advect(dt)
-	}
-	if err := r.diffuse(dt); err != nil {
-		return err
-	}
-	return r.applySource(dt)
-}
-
-// diffuse takes one diffusion call of dt hours, with its subcycles.
-func (r *Run) diffuse(dt float64) error {
-	p := r.P
-	if p.AdvanceDiffusion {
-		t0 := time.Now()
-		var hook diffusion.CycleHook
-		if p.Verbose > 1 {
-			hook = r.inLoopHistory
-		}
-		r.statsValid = false
-		stages, cycles, err := r.be.Diffuse(dt, hook)
-		if err != nil {
-			return err
-		}
-		r.diffPerStep, r.diffCycles = stages, cycles
-		r.timing.Diffusion += time.Since(t0)
-	}
-	return r.hookErr
-}
-
-// inLoopHistory emulates HipFT's verbose >= 2 history lines written after
-// every diffusion subcycle at time + elapsed.
-func (r *Run) inLoopHistory(elapsed float64, estimate int64) {
-	if r.hookErr != nil {
-		return
-	}
-	r.statsValid = false // a subcycle has changed the field
-	saved := r.Time
-	r.Time = saved + elapsed
-	r.diffPerStep = r.diff.StagesUsed
-	if r.stagesNow != nil {
-		r.diffPerStep = r.stagesNow()
-	}
-	r.diffCycles = estimate
-	r.hookErr = r.writeHistory()
-	r.Time = saved
-}
-
-// historyDue reports whether a history line is due at the current time.
-func (r *Run) historyDue() bool {
-	c := r.P.OutputHistoryTimeCadence
-	return !(c > 0) || r.Time >= r.P.TimeStart+float64(r.idxHist)*c
-}
-
-// writeHistory runs the analysis and appends a history line when due.
-func (r *Run) writeHistory() error {
-	if !r.historyDue() {
-		return nil
-	}
-	t0 := time.Now()
-	if r.refFn == nil {
-		r.refFn = r.referenceField // bound once: a method value allocates
-	}
-	// With verbose >= 2 the line after the last diffusion subcycle and the
-	// step's line describe the same field at the same time: analyse once.
-	if !r.statsValid || r.statsTime != r.Time {
-		if err := r.be.Analyze(r.Time, r.refFn, r.stats); err != nil {
-			return err
-		}
-		r.statsValid, r.statsTime = true, r.Time
-	}
-	t1 := time.Now()
-	r.timing.Analysis += t1.Sub(t0)
-	r.idxHist++
-	num := output.NumRecord{Step: r.Step, Time: r.Time, Dt: r.Dt, DtAdvStable: r.dtMaxFlow,
-		DtAdvUsed: r.dtAdvUsed, DtDiffStable: r.dtDiffStable, DiffPerStep: r.diffPerStep, DiffCycles: r.diffCycles}
-	if r.Step == 0 {
-		num.Dt = 0
-	}
-	err := r.hist.Write(r.Step, &num, r.stats)
-	r.timing.IO += time.Since(t1)
-	return err
-}
-
-// referenceField returns the validation reference of realization i at the
-// current time in main-mesh layout, or nil outside validation runs.
-func (r *Run) referenceField(i int) []float64 {
-	p := r.P
-	m := r.Mesh
-	ntm := m.NThetaMain
-	switch p.ValidationRun {
-	case 1:
-		decay := validation.SoccerDecay(p.DiffusionCoefConstants[i], p.DiffusionCoefFactor, r.Time-p.TimeStart)
-		ref := r.refs[i]
-		for n, u := range r.soccerMesh {
-			ref[n] = u * decay
-		}
-		return ref
-	case 2:
-		// The same field for every realization: computed once per time.
-		if r.refValid && r.refTime == r.Time {
-			return r.ref
-		}
-		w := p.ValidationRunWidth
-		vtt := r.vtConst * mesh.KmPerSToRsPerHr * (r.Time - p.TimeStart)
-		vpt := r.vpOmega * mesh.KmPerSToRsPerHr * (r.Time - p.TimeStart)
-		p1 := fortranModulo(validation.BlobPhiMinus+vpt, mesh.TwoPi)
-		p2 := fortranModulo(validation.BlobPhiPlus+vpt, mesh.TwoPi)
-		// exp(-dt^2/w - dp^2/w) is formed as exp(-dt^2/w)*exp(-dp^2/w):
-		// ntm + 2*npm exponentials instead of 2*ntm*npm (HipFT evaluates
-		// the sum's exponential; the two differ in the last bits only).
-		if r.expT == nil {
-			r.expT = make([]float64, ntm)
-			r.expP1 = make([]float64, m.NPhiMain)
-			r.expP2 = make([]float64, m.NPhiMain)
-		}
-		for j := 0; j < ntm; j++ {
-			dt := m.Theta[j] - validation.BlobTheta0 - vtt
-			r.expT[j] = m.SinThetaInv[j] * math.Exp(-(dt*dt)/w)
-		}
-		for k := 0; k < m.NPhiMain-1; k++ {
-			d1 := m.Phi[k] - p1
-			d2 := m.Phi[k] - p2
-			r.expP1[k] = math.Exp(-(d1 * d1) / w)
-			r.expP2[k] = math.Exp(-(d2 * d2) / w)
-		}
-		for k := 0; k < m.NPhiMain-1; k++ {
-			e1, e2 := r.expP1[k], r.expP2[k]
-			col := r.ref[ntm*k : ntm*(k+1)]
-			for j, et := range r.expT {
-				col[j] = -et*e1 + et*e2
-			}
-		}
-		r.refValid, r.refTime = true, r.Time
-		return r.ref
-	}
-	return nil
-}
-
-// fortranModulo is Fortran's MODULO for reals: the remainder of a/p with
-// the sign of p.
-func fortranModulo(a, p float64) float64 {
-	m := math.Mod(a, p)
-	if m != 0 && (m < 0) != (p < 0) {
-		m += p
-	}
-	return m
-}
-
-// outputStep writes the history line and the cadence map when due.
-func (r *Run) outputStep() error {
-	if err := r.writeHistory(); err != nil {
-		return err
-	}
-	return r.outputMapIfDue()
-}
-
-func (r *Run) outputMapIfDue() error {
-	p := r.P
-	due := r.outputMap && r.Step == 0
-	if p.OutputMapIdxCadence > 0 && r.Step%p.OutputMapIdxCadence == 0 {
-		due = true
-	}
-	if p.OutputMapTimeCadence > 0 &&
-		r.Time >= p.TimeStart+float64(r.idxOut-(p.OutputMapIdxStart-1))*p.OutputMapTimeCadence {
-		due = true
-	}
-	if !due {
-		return nil
-	}
-	t0 := time.Now()
-	if err := r.be.Download(r.F); err != nil {
-		return err
-	}
-	r.idxOut++
-	base := fmt.Sprintf("%s_idx%06d.h5", p.OutputMapRootFilename, r.idxOut)
-	if err := r.writeMap(r.path(filepath.Join(r.mapDir, base)), r.F); err != nil {
-		return err
-	}
-	if r.mapList != nil {
-		if err := r.mapList.Line(output.MapListLine(r.idxOut, r.Time, base)); err != nil {
-			return err
-		}
-	}
-	if p.OutputFlows {
-		if err := r.writeFlows(); err != nil {
-			return err
-		}
-	}
-	r.timing.IO += time.Since(t0)
-	return nil
-}
-
-// checkFinite stops the run at the first NaN or Inf, naming where it is.
-func (r *Run) checkFinite() error {
-	i, err := r.be.FirstNonFinite()
-	if err != nil || i < 0 {
-		return err
-	}
-	if err := r.be.Download(r.F); err != nil {
-		return err
-	}
-	m := r.Mesh
-	n := m.Size()
-	rz, rem := i/n, i%n
-	k, j := rem/m.NThetaMain, rem%m.NThetaMain
-	return fmt.Errorf("non-finite Br (%v) in realization %d at step %d, time %g h, theta index %d (colatitude %.4f rad), phi index %d (longitude %.4f rad); the time step is probably unstable or an input holds bad values",
-		r.F[i], r.Offset+rz+1, r.Step, r.Time, j+1, m.Theta[j], k+1, m.Phi[k])
-}
-
-// asmNext is the time of the next assimilation map, if any.
-func (r *Run) asmNext() (float64, bool) {
-	if r.asm == nil {
-		return 0, false
-	}
-	return r.asm.NextTime()
-}
-
-// onHost runs fn on the host copy of the field (Run.F), fetching it from
-// the backend first and sending it back afterwards (no copies on the CPU).
-func (r *Run) onHost(fn func() error) error {
-	if err := r.be.Download(r.F); err != nil {
-		return err
-	}
-	if err := fn(); err != nil {
-		return err
-	}
-	return r.be.Upload(r.F)
-}
+// clock, then the after-step callbacks (finiteness check, history, output
+// maps, log line, progress). It does not check for stops or checkpoints.
+func (r *Run) Advance() error { return r.sim.Step() }
 
 // rank0 reports whether this process writes the ensemble-wide files (the
 // parameter dump, map list): always, unless it is a part other than rank 0.

@@ -54,7 +54,7 @@ func (r *Run) applySource(h float64) error {
 		return nil
 	}
 	t0 := time.Now()
-	r.statsValid = false
+	r.out.statsValid = false
 	var err error
 	if sb, ok := r.be.(SourceBackend); ok {
 		err = sb.ApplySource(h)

@@ -14,7 +14,8 @@ import (
 )
 
 // runCase runs HipFT testsuite case name in a temporary directory and
-// returns that directory and the parameters. stepZeroOnly stops after setup.
+// returns that directory and the parameters. stepZeroOnly stops after the
+// start (the setup files and the step-0 outputs).
 func runCase(t *testing.T, name string, stepZeroOnly bool) (string, *input.Params) {
 	t.Helper()
 	if _, ok := suite.Dir(); !ok {
@@ -30,10 +31,14 @@ func runCase(t *testing.T, name string, stepZeroOnly bool) (string, *input.Param
 		t.Fatal(err)
 	}
 	defer r.Close()
-	if !stepZeroOnly {
-		if err := r.Execute(); err != nil {
+	if stepZeroOnly {
+		if err := r.Start(); err != nil {
 			t.Fatal(err)
 		}
+		return work, p
+	}
+	if err := r.Execute(); err != nil {
+		t.Fatal(err)
 	}
 	return work, p
 }

@@ -150,7 +150,7 @@ func TestHipFTCase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := New(m, nr, ConfigFromParams(p, resolve))
+	a, err := New(m, nr, configFromParams(p, resolve))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -131,7 +131,7 @@ func TestHipFTSourceCase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := ConfigFromParams(p, resolve, nil)
+	cfg := configFromParams(p, resolve)
 	src, err := FromConfig(&cfg, nil, m, 1, p.TimeStart)
 	if err != nil {
 		t.Fatal(err)
@@ -207,7 +207,7 @@ func TestHipFTRFECase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := ConfigFromParams(p, nil, nil)
+	cfg := configFromParams(p, nil)
 	src, err := FromConfig(&cfg, nil, m, 1, p.TimeStart)
 	if err != nil {
 		t.Fatal(err)

@@ -2,15 +2,10 @@ package assim
 
 import "github.com/goft-sft/goft/hipft/input"
 
-// ConfigFromParams builds the Config of processed parameters p (whose
-// per-realization slices are those of the realizations to be run, as
-// input.Params.Subset leaves them). resolve maps a file name of the
-// parameters to the path to open (the run driver resolves relative names
-// against the run directory); nil uses the names as they are.
-func ConfigFromParams(p *input.Params, resolve func(string) string) Config {
-	if resolve == nil {
-		resolve = func(s string) string { return s }
-	}
+// configFromParams is the run driver's translation of hipft.in into a
+// Config (hipft/run's assimConfig; this package does not import
+// hipft/input), for the tests that run HipFT's cases.
+func configFromParams(p *input.Params, resolve func(string) string) Config {
 	return Config{
 		ListFile:     resolve(p.AssimilateDataMapListFilename),
 		RootDir:      resolve(p.AssimilateDataMapRootDir),

@@ -2,11 +2,10 @@ package source
 
 import "github.com/goft-sft/goft/hipft/input"
 
-// ConfigFromParams builds the Config of processed parameters p (whose
-// per-realization slices are those of the realizations to be run).
-// resolve maps a file name of the parameters to the path to open; nil
-// uses the names as they are. extra lists registered user sources.
-func ConfigFromParams(p *input.Params, resolve func(string) string, extra []string) Config {
+// configFromParams is the run driver's translation of hipft.in into a
+// Config (hipft/run's sourceConfig; this package does not import
+// hipft/input), for the tests that run HipFT's cases.
+func configFromParams(p *input.Params, resolve func(string) string) Config {
 	if resolve == nil {
 		resolve = func(s string) string { return s }
 	}
@@ -16,7 +15,6 @@ func ConfigFromParams(p *input.Params, resolve func(string) string, extra []stri
 		RFEFluxPerHour: p.SourceRfeTotalUnsignedFluxPerHours,
 		RFELifetime:    p.SourceRfeLifetime,
 		RFESeed:        p.SourceRfeSeed,
-		Extra:          extra,
 	}
 	if p.SourceFromFile {
 		c.Filename = resolve(p.SourceFilename)

@@ -1,0 +1,82 @@
+package run
+
+import (
+	"os"
+	"time"
+
+	"github.com/goft-sft/goft/sim"
+)
+
+// newSimulation returns the simulation that advances the run to time_end
+// with HipFT's outputs, checks and checkpoints as callbacks. The order of
+// the callbacks is the order of HipFT's writes.
+func (r *Run) newSimulation() *sim.Simulation {
+	s := sim.New(hipftModel{r}, r.P.TimeEnd)
+	o := r.out
+	// At the start (fresh or resumed).
+	s.Add("run files", r.writeRunFiles, sim.AtStart())
+	s.Add("initial maps", r.writeInitialMaps, sim.AtStart())
+	s.Add("history files and map lists", r.openOutputs, sim.AtStart())
+	s.Add("checkpoint clock", r.startCheckpointClock, sim.AtStart())
+	// After every step (and at the start of a fresh run, step 0).
+	s.Add("non-finite check", r.checkFiniteField, sim.EveryStep())
+	s.Add("history", r.historyLine, o.history)
+	s.Add("output map", r.outputMap, o.maps)
+	if r.P.OutputFlows {
+		s.Add("output flows", r.outputFlows, sim.ScheduleFunc(o.flowsDue))
+	}
+	s.Add("step log", r.logStep, sim.EveryStep())
+	if r.opt.Progress != nil {
+		s.Add("progress", r.progress, sim.EveryStep())
+	}
+	s.Add("setup time", r.setupDone, sim.AtStart())
+	// Between steps.
+	s.Add("stop request", r.checkStopRequest, sim.EveryStep()).Callsite = sim.BeforeNextStep
+	s.Add("STOPRUN", r.checkStopFile, sim.EveryStep()).Callsite = sim.BeforeNextStep
+	s.Add("checkpoint", r.periodicCheckpoint, sim.ScheduleFunc(r.checkpointDue)).Callsite = sim.BeforeNextStep
+	// At the end.
+	s.Add("final map and timing", r.wrapUp, sim.AtEnd())
+	s.Add("final checkpoint", r.finalCheckpoint, sim.AtEnd())
+	return s
+}
+
+// setupDone records the setup time (a fresh run's; a resumed run keeps
+// the checkpoint's).
+func (r *Run) setupDone(_ *sim.Simulation, m sim.Moment) error {
+	if m.Phase == sim.Start {
+		r.timing.Setup = time.Since(r.started)
+	}
+	return nil
+}
+
+// checkStopRequest ends the run when Stop was called.
+func (r *Run) checkStopRequest(s *sim.Simulation, _ sim.Moment) error {
+	if reason, ok := r.ckpt.stop.Load().(string); ok {
+		s.Stop(&Interrupted{Reason: reason, Step: r.Step, Time: r.Time, Checkpoint: r.checkpointPath()})
+	}
+	return nil
+}
+
+// checkStopFile ends the run when a STOPRUN file appears in its folder.
+func (r *Run) checkStopFile(s *sim.Simulation, _ sim.Moment) error {
+	if _, err := os.Stat(r.path("STOPRUN")); err == nil {
+		r.logf(" ### NOTE: The run was stopped prematurely via STOPRUN!\n")
+		s.Stop(ErrStopped)
+	}
+	return nil
+}
+
+// periodicCheckpoint writes the checkpoint the policy asks for.
+func (r *Run) periodicCheckpoint(*sim.Simulation, sim.Moment) error { return r.WriteCheckpoint() }
+
+// finalCheckpoint writes the checkpoint of a stopped run, or removes that
+// of a finished one (it has nothing left to resume).
+func (r *Run) finalCheckpoint(s *sim.Simulation, _ sim.Moment) error {
+	if stopped, _ := s.Stopped(); stopped {
+		return r.WriteCheckpoint()
+	}
+	if err := os.Remove(r.checkpointPath()); err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	return nil
+}
