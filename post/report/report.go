@@ -120,6 +120,8 @@ func Build(dir string, opt Options) ([]byte, []string, error) {
 
 	// Histories.
 	hs, err := analysis.ReadRunHistories(rf.Dir)
+	// The first and last history times label the initial and final maps.
+	startTime, endTime := math.NaN(), math.NaN()
 	if err == nil {
 		found = true
 		var qs []*analysis.Quantities
@@ -129,6 +131,9 @@ func Build(dir string, opt Options) ([]byte, []string, error) {
 				return nil, nil, err
 			}
 			qs = append(qs, q)
+		}
+		if t := qs[0].Time; len(t) > 0 {
+			startTime, endTime = t[0], t[len(t)-1]
 		}
 		pg.FinalHeader, pg.FinalRows = finalValues(qs)
 		figs, err := plot.HistoryFigures(qs, plot.HistoryOptions{Start: opt.Start, PoleLat: rf.PoleFluxLatLimit()})
@@ -144,8 +149,11 @@ func Build(dir string, opt Options) ([]byte, []string, error) {
 
 	// Initial and final maps.
 	grid := ""
-	for _, m := range []struct{ path, what string }{{rf.InitialMap(), "Initial map"}, {rf.FinalMap(), "Final map"}} {
-		img, dims, err := mapImage(m.path, m.what, opt)
+	for _, m := range []struct {
+		path, what string
+		time       float64
+	}{{rf.InitialMap(), "Initial map", startTime}, {rf.FinalMap(), "Final map", endTime}} {
+		img, dims, err := mapImage(m.path, m.what, m.time, opt)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				note("%s left out: %s not found", strings.ToLower(m.what), m.path)
@@ -231,6 +239,16 @@ func finalValues(qs []*analysis.Quantities) ([]string, []row) {
 		}
 	}
 	return header, rows
+}
+
+// mapTitle titles a map image: what it is, its file and, when its time is
+// known, plot.TimeLabel.
+func mapTitle(what, path string, t float64, start time.Time) string {
+	title := what + " (" + filepath.Base(path) + ")"
+	if !math.IsNaN(t) {
+		title += ", " + plot.TimeLabel(t, start)
+	}
+	return title
 }
 
 // minButterflyMaps is the fewest output maps the report draws a butterfly
@@ -351,8 +369,9 @@ func splitByUse(rows []row, ps []analysis.Param) (used, unused []row) {
 	return used, unused
 }
 
-// mapImage draws every realization of the map at path.
-func mapImage(path, what string, opt Options) (pageImage, []int, error) {
+// mapImage draws every realization of the map at path, at simulation
+// time t (hours; NaN: unknown), titled with its time label.
+func mapImage(path, what string, t float64, opt Options) (pageImage, []int, error) {
 	if _, err := os.Stat(path); err != nil {
 		return pageImage{}, nil, err
 	}
@@ -373,11 +392,11 @@ func mapImage(path, what string, opt Options) (pageImage, []int, error) {
 		}
 		panels = append(panels, plot.MapPanel{Title: t, Map: m2})
 	}
-	png, used, err := plot.MapPNG(panels, plot.MapOptions{Sat: opt.Sat, Asinh: opt.Asinh, Knee: opt.Knee, SinLat: opt.SinLat, Title: what + " (" + filepath.Base(path) + ")"})
+	png, used, err := plot.MapPNG(panels, plot.MapOptions{Sat: opt.Sat, Asinh: opt.Asinh, Knee: opt.Knee, SinLat: opt.SinLat, Title: mapTitle(what, path, t, opt.Start)})
 	if err != nil {
 		return pageImage{}, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return newImage(what, fmt.Sprintf("%s, %s: Br in Gauss, colour scale %s.", what, filepath.Base(path), used.Describe("G")), png), m.Dims, nil
+	return newImage(what, fmt.Sprintf("%s: Br in Gauss, colour scale %s.", mapTitle(what, path, t, opt.Start), used.Describe("G")), png), m.Dims, nil
 }
 
 // summaryNames are the parameters shown at the top of the report.

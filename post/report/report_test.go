@@ -39,6 +39,8 @@ func TestBuild(t *testing.T) {
 		t.Errorf("%d inlined images, want 11", n)
 	}
 	for _, want := range []string{"the run wrote 7 output maps, and a butterfly diagram needs at least 10",
+		"Initial map (hipft_brmap_initial.h5), 2024-05-01 00:00 UT, CR 2283 (t = 0 h)",
+		"Final map (hipft_brmap_final.h5), 2024-05-03 00:00 UT, CR 2283 (t = 48 h)",
 		`alt="Output maps"`, "7 of the run&#39;s 7 output maps"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("report lacks %q", want)
