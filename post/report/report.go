@@ -12,6 +12,7 @@ import (
 	"html/template"
 	"io/fs"
 	"math"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -55,6 +56,56 @@ func newImage(alt, caption string, png []byte) pageImage {
 	return pageImage{Alt: alt, Caption: caption, Src: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))}
 }
 
+// fileLink is a run file the report links to, relative to the run folder
+// (where the report is written by default).
+type fileLink struct {
+	Name string
+	Href template.URL
+	Size string
+}
+
+// runFiles lists the run's output files (histories, maps, lists, the
+// parameters dump, timing) in dir and its output map folder, for links.
+func runFiles(dir string, maps []analysis.OutputMap) []fileLink {
+	var out []fileLink
+	add := func(path string) {
+		fi, err := os.Stat(path)
+		if err != nil || fi.IsDir() {
+			return
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return
+		}
+		rel = filepath.ToSlash(rel)
+		out = append(out, fileLink{Name: rel, Href: template.URL((&url.URL{Path: rel}).String()), Size: humanSize(fi.Size())})
+	}
+	for _, pat := range []string{"hipft_history_*.out", "hipft_*.h5", "hipft_*.out"} {
+		names, _ := filepath.Glob(filepath.Join(dir, pat))
+		for _, n := range names {
+			if pat == "hipft_*.out" && strings.HasPrefix(filepath.Base(n), "hipft_history_") {
+				continue
+			}
+			add(n)
+		}
+	}
+	for _, m := range maps {
+		add(m.Path)
+	}
+	return out
+}
+
+// humanSize writes a byte count in kB or MB.
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f kB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
 // row is a labelled row of a table.
 type row struct {
 	Name   string
@@ -77,6 +128,7 @@ type page struct {
 	Maps                             []pageImage
 	Butterfly                        []pageImage
 	Params                           []analysis.Param
+	Files                            []fileLink
 	Notes                            []string
 }
 
@@ -172,6 +224,7 @@ func Build(dir string, opt Options) ([]byte, []string, error) {
 
 	// The output maps in between.
 	maps, err := rf.OutputMaps()
+	pg.Files = runFiles(rf.Dir, maps)
 	if err == nil && len(maps) > 2 {
 		img, err := cadenceImage(maps, opt)
 		if err != nil {
@@ -530,7 +583,7 @@ details summary { cursor: pointer; }
 <body>
 <h1>{{.Title}}</h1>
 <p class="meta">Run folder: <code>{{.Dir}}</code><br>Generated {{.Generated}}{{if .Generator}} by {{.Generator}}{{end}}</p>
-<nav><a href="#summary">Summary</a><a href="#realizations">Realizations</a><a href="#history">Histories</a><a href="#maps">Maps</a><a href="#butterfly">Butterfly diagram</a><a href="#parameters">Parameters</a></nav>
+<nav><a href="#summary">Summary</a><a href="#realizations">Realizations</a><a href="#history">Histories</a><a href="#maps">Maps</a><a href="#butterfly">Butterfly diagram</a><a href="#parameters">Parameters</a><a href="#files">Files</a></nav>
 {{if .Notes}}<div class="notes"><p>Parts of this report are missing:</p><ul>{{range .Notes}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
 
 <h2 id="summary">Summary</h2>
@@ -576,6 +629,12 @@ details summary { cursor: pointer; }
 <table>
 {{range .Params}}<tr><th scope="row">{{.Name}}</th><td>{{.Value}}</td></tr>
 {{end}}</table></details>{{else}}<p>No parameters file.</p>{{end}}
+
+<h2 id="files">Files</h2>
+{{if .Files}}<p>The run's files, relative to the run folder (the links work where the report sits in it, as hipft_report.html does by default).</p>
+<details><summary>{{len .Files}} files</summary><ul>
+{{range .Files}}<li><a href="{{.Href}}">{{.Name}}</a> ({{.Size}})</li>
+{{end}}</ul></details>{{else}}<p>No run files found.</p>{{end}}
 </body>
 </html>
 `))

@@ -40,6 +40,9 @@ func TestBuild(t *testing.T) {
 	}
 	for _, want := range []string{"the run wrote 7 output maps, and a butterfly diagram needs at least 10",
 		"Initial map (hipft_brmap_initial.h5), 2024-05-01 00:00 UT, CR 2283 (t = 0 h)",
+		`<a href="hipft_history_sol_r000002.out">hipft_history_sol_r000002.out</a>`,
+		`<a href="output_maps/hipft_brmap_idx000007.h5">output_maps/hipft_brmap_idx000007.h5</a>`,
+		`<a href="hipft_brmap_final.h5">`,
 		"Final map (hipft_brmap_final.h5), 2024-05-03 00:00 UT, CR 2283 (t = 48 h)",
 		`alt="Output maps"`, "7 of the run&#39;s 7 output maps"} {
 		if !strings.Contains(s, want) {
