@@ -6,8 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/goft-sft/goft/format/psihdf"
 	"github.com/goft-sft/goft/hipft/input"
 	"github.com/goft-sft/goft/hipft/output"
+	"github.com/goft-sft/goft/internal/demo"
 )
 
 func runSmall(t *testing.T, extra string, stopRun bool) (string, error) {
@@ -79,5 +81,59 @@ func TestStopRun(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(dir, "hipft_history_sol_r000001.out"))
 	if n := strings.Count(string(b), "\n"); n != 3 { // header, step 0, step 1
 		t.Errorf("history has %d lines after STOPRUN, want 3", n)
+	}
+}
+
+// TestResumeChecksInputFiles checks that a checkpoint records its input
+// files' contents: resuming after the initial map changed is refused,
+// naming the parameter and the file; with the same file it resumes.
+func TestResumeChecksInputFiles(t *testing.T) {
+	dir := t.TempDir()
+	writeMap := func(scale float64) {
+		m := demo.Map(41, 21)
+		for i := range m.Data {
+			m.Data[i] *= scale
+		}
+		if err := psihdf.Write(filepath.Join(dir, "br0.h5"), m, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeMap(1)
+	in := "&hipft_input_parameters\n initial_map_filename = 'br0.h5'\n time_end = 10.0\n dt_max = 1.0\n" +
+		" advance_diffusion = .true.\n diffusion_coef_constant = 100.0\n/\n"
+	parse := func() *input.Params {
+		p, err := input.ParseWith(strings.NewReader(in), filepath.Join(dir, "hipft.in"), input.Options{SkipFileChecks: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	os.WriteFile(filepath.Join(dir, "STOPRUN"), nil, 0o644)
+	r, err := New(parse(), Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Execute(); err != ErrStopped {
+		t.Fatalf("error %v, want ErrStopped", err)
+	}
+	r.Close()
+	os.Remove(filepath.Join(dir, "STOPRUN"))
+
+	writeMap(2)
+	resume := func() error {
+		r, err := New(parse(), Options{Dir: dir, Resume: true})
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		return r.Execute()
+	}
+	err = resume()
+	if err == nil || !strings.Contains(err.Error(), "initial_map_filename") || !strings.Contains(err.Error(), "br0.h5") {
+		t.Fatalf("resume after the initial map changed: %v, want a refusal naming initial_map_filename and br0.h5", err)
+	}
+	writeMap(1)
+	if err := resume(); err != nil {
+		t.Fatalf("resume with the same initial map: %v", err)
 	}
 }

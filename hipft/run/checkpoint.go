@@ -52,6 +52,10 @@ type checkpoint struct {
 	Sources      *source.State
 	FileSizes    map[string]int64
 	Timing       output.Timing
+	// Inputs holds the SHA-256 of the input files the run reads at its
+	// start (inputFiles), by parameter name; nil in checkpoints of older
+	// goft versions, which are then not checked.
+	Inputs map[string]string
 }
 
 // CheckpointPolicy says when a run writes its checkpoint (besides every
@@ -74,6 +78,7 @@ type checkpointState struct {
 	fileSizes map[string]int64 // resuming: the outputs' lengths at the checkpoint
 	lastTime  float64          // hours
 	lastWall  time.Time
+	inputs    map[string]string // SHA-256 of the input files (inputSums), once computed
 }
 
 // digest identifies the input a checkpoint belongs to.
@@ -84,6 +89,49 @@ func (r *Run) digest() (string, error) {
 	}
 	fmt.Fprintf(h, "part %d %d", r.Offset, r.NReal)
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// inputFiles are the parameters naming files a run reads whole at its
+// start, whose contents a checkpoint records: a resumed run must read the
+// same files. (Flow and assimilation maps, read through their lists as the
+// run goes, are not hashed: there can be thousands.)
+func (r *Run) inputFiles() [][2]string {
+	var fs [][2]string
+	for _, f := range [][2]string{
+		{"initial_map_filename", r.P.InitialMapFilename},
+		{"diffusion_coef_filename", r.P.DiffusionCoefFilename},
+		{"source_filename", r.P.SourceFilename},
+		{"assimilate_data_map_list_filename", r.P.AssimilateDataMapListFilename},
+	} {
+		if f[1] != "" {
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}
+
+// inputSums returns the SHA-256 of each of the run's input files
+// (inputFiles), computed once per run.
+func (r *Run) inputSums() (map[string]string, error) {
+	if r.ckpt.inputs != nil {
+		return r.ckpt.inputs, nil
+	}
+	sums := map[string]string{}
+	for _, f := range r.inputFiles() {
+		b, err := os.ReadFile(r.path(f[1]))
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			// A file a run's options name but do not use may be absent.
+			sums[f[0]] = "absent"
+		case err != nil:
+			return nil, fmt.Errorf("%s: %w", f[0], err)
+		default:
+			h := sha256.Sum256(b)
+			sums[f[0]] = hex.EncodeToString(h[:])
+		}
+	}
+	r.ckpt.inputs = sums
+	return sums, nil
 }
 
 func (r *Run) checkpointPath() string {
@@ -111,6 +159,9 @@ func (r *Run) WriteCheckpoint() error {
 		DtMaxFlow: r.dtMaxFlow, DtAdvUsed: r.dtAdvUsed, DtDiffStable: r.dtDiffStable,
 		DiffPerStep: r.diffPerStep, DiffCycles: r.diffCycles, IdxHist: o.history.Actuations, IdxOut: o.maps.idx,
 		F: r.F, FileSizes: map[string]int64{}, Timing: r.timing}
+	if c.Inputs, err = r.inputSums(); err != nil {
+		return err
+	}
 	if err := r.be.Download(r.F); err != nil {
 		return err
 	}
@@ -184,6 +235,17 @@ func (r *Run) readCheckpoint(path string) (*checkpoint, error) {
 	}
 	if c.Digest != d {
 		return nil, fmt.Errorf("checkpoint %s was written for different input parameters (or another part of the ensemble) than %s; resume with the same hipft.in", path, r.P.File)
+	}
+	if c.Inputs != nil {
+		sums, err := r.inputSums()
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range r.inputFiles() {
+			if c.Inputs[f[0]] != sums[f[0]] {
+				return nil, fmt.Errorf("checkpoint %s was written with another %s: %s has changed since (its SHA-256 differs); restore the file, or start the run again without -resume", path, f[0], f[1])
+			}
+		}
 	}
 	if len(c.F) != len(r.F) {
 		return nil, fmt.Errorf("checkpoint %s holds %d field values, the run needs %d", path, len(c.F), len(r.F))
