@@ -9,7 +9,9 @@ import (
 
 func TestMergeNum(t *testing.T) {
 	const head = "      STEP          TIME         DTIME DTIME_ADV_STB\n"
-	line := func(step, adv string) string { return "         " + step + "  5.000000E-01  2.500000E-01  " + adv + "\n" }
+	line := func(step, adv string) string {
+		return "         " + step + "  5.000000E-01  2.500000E-01  " + adv + "\n"
+	}
 	cases := []struct {
 		name  string
 		ranks []string
