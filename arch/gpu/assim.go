@@ -25,7 +25,7 @@ func (b *backend) Assimilate(bl *assim.Blend) error {
 			return fmt.Errorf("gpu: assimilation weights of realization %d have %d points, want %d", r+1, len(w), nl)
 		}
 	}
-	size := m.Size()
+	size := b.br.RealizationLen()
 	return b.d.run(func(b *backend) error {
 		if b.asmObs == 0 {
 			ps := []*devPtr{&b.asmObs, &b.asmDelta, &b.asmOut, &b.asmScale}

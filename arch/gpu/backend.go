@@ -9,6 +9,7 @@ import (
 	"github.com/goft-sft/goft/model/advection"
 	"github.com/goft-sft/goft/model/diag"
 	"github.com/goft-sft/goft/model/diffusion"
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/flow"
 	"github.com/goft-sft/goft/model/mesh"
 	"github.com/goft-sft/goft/model/source"
@@ -42,7 +43,8 @@ type backend struct {
 	d  device
 	m  *mesh.Mesh
 	nr int
-	n  int // points of all realizations
+	br field.Layout // the field's layout: Center, nr realizations
+	n  int          // points of all realizations, br.Len()
 	g  geo
 
 	f      devPtr // the field (diffKernels rotates it with s1, s2)
@@ -147,7 +149,8 @@ func newBackend(d device, s *run.BackendSetup, opts Options) (*backend, error) {
 // when no model depends on time it is computed here, once (setup uploads
 // it).
 func prepareBackend(s *run.BackendSetup) (*backend, error) {
-	b := &backend{m: s.Mesh, nr: s.NReal, n: s.Mesh.Size() * s.NReal,
+	br := s.Mesh.Layout(field.Center, s.NReal)
+	b := &backend{m: s.Mesh, nr: s.NReal, br: br, n: br.Len(),
 		diff: s.Diffusion, adv: s.Advector, flows: s.Flows, an: s.Analyzer, stsTables: map[int64]devPtr{}}
 	if s.Flows != nil && s.Flows.AttenuateValues != nil {
 		var err error
@@ -240,7 +243,7 @@ func (b *backend) setup() error {
 		if b.coef, err = b.up(op.Coef); err != nil {
 			return err
 		}
-		if d := uniformCoef(op.Coef, b.nr); d != nil {
+		if d := uniformCoef(op.Coef, m.Layout(field.Corner, b.nr)); d != nil {
 			if b.dconst, err = b.up(d); err != nil {
 				return err
 			}
@@ -260,7 +263,7 @@ func (b *backend) setup() error {
 
 	if b.adv != nil {
 		b.weno = b.adv.SpaceMethod == advection.WENO3
-		b.nvt, b.nvp = nt*npm*b.nr, ntm*np*b.nr
+		b.nvt, b.nvp = m.Layout(field.ThetaFace, b.nr).Len(), m.Layout(field.PhiFace, b.nr).Len()
 		b.poleN, b.poleS = b.adv.PoleFactors()
 		if err := b.allocs([]*devPtr{&b.vt, &b.vp, &b.fluxT, &b.fluxP, &b.f1, &b.apole, &b.accCFL},
 			[]int{b.nvt, b.nvp, b.nvt, b.nvp, b.n, 2 * b.nr, 2}); err != nil {
@@ -334,13 +337,13 @@ func (b *backend) setup() error {
 }
 
 // uniformCoef returns each realization's coefficient when the corner
-// coefficients of every realization are constant (the usual
-// diffusion_coef_constant(s) without a file or grid term), else nil.
-func uniformCoef(coef []float64, nr int) []float64 {
-	n := len(coef) / nr
-	d := make([]float64, nr)
+// coefficients coef (in layout l, field.Corner) of every realization are
+// constant (the usual diffusion_coef_constant(s) without a file or grid
+// term), else nil.
+func uniformCoef(coef []float64, l field.Layout) []float64 {
+	d := make([]float64, l.NReal)
 	for r := range d {
-		c := coef[r*n : (r+1)*n]
+		c := l.Realization(coef, r)
 		for _, v := range c {
 			if v != c[0] {
 				return nil
@@ -566,7 +569,6 @@ func (b *backend) Analyze(t float64, ref func(i int) []float64, stats []diag.Sta
 	if b.an == nil {
 		return fmt.Errorf("gpu: Analyze: the run has no analyzer")
 	}
-	size := b.m.Size()
 	hasRef := 0
 	for i := range stats {
 		x := ref(i)
@@ -576,7 +578,7 @@ func (b *backend) Analyze(t float64, ref func(i int) []float64, stats []diag.Sta
 		if b.refHost == nil {
 			b.refHost, b.refSet = make([]float64, b.n), make([]bool, b.nr)
 		}
-		copy(b.refHost[i*size:(i+1)*size], x)
+		copy(b.br.Realization(b.refHost, i), x)
 		b.refSet[i] = true
 		hasRef = 1
 	}
@@ -598,7 +600,7 @@ func (b *backend) Analyze(t float64, ref func(i int) []float64, stats []diag.Sta
 // references uploaded when call.hasRef is 1) to the history sums in
 // sumsHost.
 func (b *backend) analyze() error {
-	size, hasRef := b.m.Size(), b.call.hasRef
+	hasRef := b.call.hasRef
 	if hasRef != 0 {
 		if b.ref == 0 {
 			var err error
@@ -611,8 +613,8 @@ func (b *backend) analyze() error {
 		}
 		for i, set := range b.refSet {
 			if !set { // no reference: compare the field with itself, as a nil ref does
-				off := devPtr(8 * i * size)
-				if err := b.d.dtod(b.ref+off, b.f+off, 8*size); err != nil {
+				off := devPtr(8 * b.br.ColumnStart(0, i))
+				if err := b.d.dtod(b.ref+off, b.f+off, 8*b.br.RealizationLen()); err != nil {
 					return err
 				}
 			}

@@ -22,7 +22,7 @@ func (b *backend) SetSourceTerms(terms []source.Term) error {
 	if b.pending != nil {
 		return b.pending
 	}
-	size := b.m.Size()
+	size := b.br.RealizationLen()
 	for q, t := range terms {
 		if len(t.Data) != b.n && len(t.Data) != size {
 			return fmt.Errorf("gpu: source term %d has %d values; a frame holds one realization (%d) or all %d (%d)",

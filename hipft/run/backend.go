@@ -6,6 +6,7 @@ import (
 	"github.com/goft-sft/goft/model/advection"
 	"github.com/goft-sft/goft/model/diag"
 	"github.com/goft-sft/goft/model/diffusion"
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/flow"
 	"github.com/goft-sft/goft/model/mesh"
 )
@@ -59,7 +60,8 @@ type Backend interface {
 // a worker pool.
 type cpuBackend struct {
 	m     *mesh.Mesh
-	f     []float64 // the run's field (shared with Run.F)
+	f     []float64    // the run's field (shared with Run.F)
+	br    field.Layout // f's layout: Center, every realization of the run
 	flows *flow.Flows
 	adv   *advection.Advector
 	diff  *diffusion.Stepper
@@ -140,9 +142,8 @@ func (b *cpuBackend) Analyze(t float64, ref func(i int) []float64, stats []diag.
 
 // analyzeRealizations computes the statistics of realizations [lo, hi).
 func (b *cpuBackend) analyzeRealizations(lo, hi int) {
-	n := b.m.Size()
 	for i := lo; i < hi; i++ {
-		b.anStats[i] = b.an.Analyze(b.f[n*i:n*(i+1)], b.anRef(i), b.anTime)
+		b.anStats[i] = b.an.Analyze(b.br.Realization(b.f, i), b.anRef(i), b.anTime)
 	}
 }
 
@@ -202,7 +203,7 @@ type BackendFactory func(s *BackendSetup) (Backend, error)
 // names another) and gives it the initial field.
 func (r *Run) newBackend() error {
 	if r.opt.Backend == nil {
-		r.be = &cpuBackend{m: r.Mesh, f: r.F, flows: r.flows, adv: r.adv, diff: r.diff, an: r.an, pool: r.pool}
+		r.be = &cpuBackend{m: r.Mesh, f: r.F, br: r.Mesh.Layout(field.Center, r.NReal), flows: r.flows, adv: r.adv, diff: r.diff, an: r.an, pool: r.pool}
 		return nil
 	}
 	be, err := r.opt.Backend(&BackendSetup{Mesh: r.Mesh, NReal: r.NReal, Params: r.P, Field: r.F,

@@ -5,6 +5,7 @@ import (
 
 	"github.com/goft-sft/goft/format/psihdf"
 	"github.com/goft-sft/goft/model/diag"
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
 	"github.com/goft-sft/goft/model/validation"
 	"github.com/goft-sft/goft/sim"
@@ -34,7 +35,6 @@ func (r *Run) loadInitialCondition() error {
 			return fmt.Errorf("initial_map_filename: %w", err)
 		}
 		phi, theta = mp.Scales[0], mp.Scales[1]
-		n := len(phi) * len(theta)
 		maps = make([][]float64, nr)
 		switch len(mp.Dims) {
 		case 2:
@@ -46,9 +46,9 @@ func (r *Run) loadInitialCondition() error {
 				return fmt.Errorf("initial_map_filename %q holds %d realizations but n_realizations = %d; give a 2D map (copied to every realization) or a 3D map with n_realizations slices",
 					p.InitialMapFilename, mp.Dims[2], p.NRealizations)
 			}
+			file := field.MapLayout{NPhi: len(phi), NTheta: len(theta), NReal: mp.Dims[2]}
 			for i := range maps {
-				g := r.Offset + i
-				maps[i] = mp.Data[n*g : n*(g+1)]
+				maps[i] = file.Realization(mp.Data, r.Offset+i)
 			}
 		default:
 			return fmt.Errorf("initial_map_filename %q: a %dD dataset; the initial map must be 2D or 3D", p.InitialMapFilename, len(mp.Dims))
@@ -80,19 +80,19 @@ func (r *Run) loadInitialCondition() error {
 		return err
 	}
 	r.Mesh = m
-	r.F = make([]float64, m.Size()*nr)
-	n := m.Size()
+	br := m.Layout(field.Center, nr)
+	r.F = make([]float64, br.Len())
 	for i, mp := range maps {
 		if i > 0 && len(mp) > 0 && &mp[0] == &maps[0][0] { // the same map: the same values
-			copy(r.F[n*i:n*(i+1)], r.F[:n])
+			copy(br.Realization(r.F, i), br.Realization(r.F, 0))
 			continue
 		}
-		m.FromMapLayout(r.F[n*i:n*(i+1)], mp)
+		m.FromMapLayout(br.Realization(r.F, i), mp)
 	}
 	m.PoleAverage(r.F, nr)
 	if p.InitialMapFluxBalance {
 		for i := 0; i < nr; i++ {
-			diag.BalanceFlux(m, r.F[n*i:n*(i+1)])
+			diag.BalanceFlux(m, br.Realization(r.F, i))
 		}
 	}
 	for i := range r.F {
@@ -172,18 +172,19 @@ func (r *Run) realizationScale(n int) []float64 {
 func (r *Run) writeMap(path string, f []float64) error {
 	m := r.Mesh
 	p := r.P
-	ntm, nPhi, n := m.NThetaMain, m.NPhiFile, m.Size()
+	ntm, nPhi := m.NThetaMain, m.NPhiFile
+	br, file := m.Layout(field.Center, r.NReal), m.MapLayout(field.Center, r.NReal)
 	out := &psihdf.Map{Scales: [][]float64{m.Phi[:nPhi], m.Theta}}
-	out.Data = make([]float64, nPhi*ntm*r.NReal)
+	out.Data = make([]float64, file.Len())
 	var tmp []float64
 	for i := 0; i < r.NReal; i++ {
-		src := f[n*i : n*(i+1)]
+		src := br.Realization(f, i)
 		if p.OutputMapFluxBalance {
 			tmp = append(tmp[:0], src...)
 			diag.BalanceFlux(m, tmp)
 			src = tmp
 		}
-		transpose(out.Data[nPhi*ntm*i:nPhi*ntm*(i+1)], src, ntm, nPhi)
+		transpose(file.Realization(out.Data, i), src, ntm, nPhi)
 	}
 	if p.OutputMap2D && p.NRealizations == 1 {
 		out.Dims = []int{nPhi, ntm}

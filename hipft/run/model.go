@@ -11,6 +11,7 @@ import (
 	"github.com/goft-sft/goft/model/assim"
 	"github.com/goft-sft/goft/model/diag"
 	"github.com/goft-sft/goft/model/diffusion"
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/flow"
 	"github.com/goft-sft/goft/model/source"
 	"github.com/goft-sft/goft/model/validation"
@@ -299,9 +300,7 @@ func (r *Run) checkFinite() error {
 		return err
 	}
 	m := r.Mesh
-	n := m.Size()
-	rz, rem := i/n, i%n
-	k, j := rem/m.NThetaMain, rem%m.NThetaMain
+	j, k, rz := m.Layout(field.Center, r.NReal).Coords(i)
 	return fmt.Errorf("non-finite Br (%v) in realization %d at step %d, time %g h, theta index %d (colatitude %.4f rad), phi index %d (longitude %.4f rad); the time step is probably unstable or an input holds bad values",
 		r.F[i], r.Offset+rz+1, r.Step, r.Time, j+1, m.Theta[j], k+1, m.Phi[k])
 }

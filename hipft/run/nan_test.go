@@ -1,6 +1,7 @@
 package run
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/goft-sft/goft/format/psihdf"
 	"github.com/goft-sft/goft/hipft/input"
+	"github.com/goft-sft/goft/model/field"
 )
 
 func smallRun(t *testing.T, extra string) (*Run, string) {
@@ -81,5 +83,30 @@ func TestInfFromHugeInputStopsRun(t *testing.T) {
 	err := r.Execute()
 	if err == nil || !strings.Contains(err.Error(), "non-finite") || !strings.Contains(err.Error(), "step 1") {
 		t.Fatalf("error %v, want a non-finite report at step 1", err)
+	}
+}
+
+// TestNonFiniteReportNamesPoint puts a NaN at one point of the second
+// realization and checks that the report names that point's realization,
+// theta and phi indices (1-based) and coordinates.
+func TestNonFiniteReportNamesPoint(t *testing.T) {
+	r, _ := smallRun(t, "")
+	defer r.Close()
+	m := r.Mesh
+	j, k, rz := 5, 9, 1
+	r.F[m.Layout(field.Center, r.NReal).Index(j, k, rz)] = math.Inf(-1)
+	if err := r.be.Upload(r.F); err != nil {
+		t.Fatal(err)
+	}
+	err := r.checkFinite()
+	if err == nil {
+		t.Fatal("no report of an Inf in the field")
+	}
+	for _, want := range []string{"non-finite Br (-Inf)", "realization 2 ",
+		fmt.Sprintf("theta index %d (colatitude %.4f rad)", j+1, m.Theta[j]),
+		fmt.Sprintf("phi index %d (longitude %.4f rad)", k+1, m.Phi[k])} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("report %q does not name %q", err, want)
+		}
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"fmt"
 
 	"github.com/goft-sft/goft/internal/parallel"
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/flow"
 	"github.com/goft-sft/goft/model/mesh"
 )
@@ -103,6 +104,11 @@ type Advector struct {
 	f1, aop, fluxT, fluxP []float64
 	colMin                []float64
 
+	// The layouts of the fields, every realization: ctr of Br, f1, aop,
+	// AlphaT and AlphaP (field.Center), tf of Vt and fluxT
+	// (field.ThetaFace), pf of Vp and fluxP (field.PhiFace).
+	ctr, tf, pf field.Layout
+
 	// Arguments of the current stage, read by the parallel bodies.
 	in, x, y, out []float64
 	ca, cb, cc    float64
@@ -127,14 +133,16 @@ func New(m *mesh.Mesh, nReal int, method int, upwind, wenoEps float64, pool *par
 	if m.NThetaMain < 5 || m.NPhiMain < 6 {
 		return nil, fmt.Errorf("advection: mesh too small (%d theta x %d phi points; need at least 5 x 5)", m.NThetaMain, m.NPhiFile)
 	}
-	ntm, nt, npm, np := m.NThetaMain, m.NThetaHalf, m.NPhiMain, m.NPhiHalf
-	n := ntm * npm * nReal
+	nt, npm := m.NThetaHalf, m.NPhiMain
+	ctr, tf, pf := m.Layout(field.Center, nReal), m.Layout(field.ThetaFace, nReal), m.Layout(field.PhiFace, nReal)
+	n := ctr.Len()
 	a := &Advector{Mesh: m, NReal: nReal, TimeMethod: tm, SpaceMethod: sm,
 		UpwindCoef: upwind, WenoEps: wenoEps, pool: pool,
 		f1: make([]float64, n), aop: make([]float64, n),
-		fluxT:  make([]float64, nt*npm*nReal),
-		fluxP:  make([]float64, ntm*np*nReal),
+		fluxT:  make([]float64, tf.Len()),
+		fluxP:  make([]float64, pf.Len()),
 		colMin: make([]float64, (npm-2)*nReal),
+		ctr:    ctr, tf: tf, pf: pf,
 	}
 	a.poleN = 2 * m.DThetaHalfInv[1] * mesh.InvPi
 	a.poleS = 2 * m.DThetaHalfInv[nt-2] * mesh.InvPi

@@ -21,16 +21,17 @@ func absBits(x float64) uint64 { return math.Float64bits(x) &^ (1 << 63) }
 // the caller.
 func (a *Advector) alphaColumns(lo, hi int) {
 	m := a.Mesh
-	ntm, nt, npm, np := m.NThetaMain, m.NThetaHalf, m.NPhiMain, m.NPhiHalf
+	ntm, npm, np := m.NThetaMain, m.NPhiMain, m.NPhiHalf
 	for c := lo; c < hi; c++ {
 		r, k := c/npm, c%npm
-		alphaTheta(a.AlphaT[ntm*(k+npm*r):][:ntm], a.v.Vt[nt*(k+npm*r):][:nt])
+		alphaTheta(a.ctr.Column(a.AlphaT, k, r), a.tf.Column(a.v.Vt, k, r))
 
 		if k == 0 || k >= np-1 {
 			continue
 		}
-		vp := func(kk int) []float64 { return a.v.Vp[ntm*(kk+np*r):][:ntm] }
-		ap := a.AlphaP[ntm*(k+npm*r):][:ntm]
+		// Columns resliced to ntm values: the row loop has no bounds checks.
+		vp := func(kk int) []float64 { return a.pf.Column(a.v.Vp, kk, r)[:ntm] }
+		ap := a.ctr.Column(a.AlphaP, k, r)[:ntm]
 		// The six phi faces of the stencil, wrapped at the ends.
 		var cols [6]int
 		switch {
@@ -85,14 +86,16 @@ func alphaTheta(at, vt []float64) {
 // the largest max(kv, tiny), which leaves one division per column.
 func (a *Advector) cflColumns(lo, hi int) {
 	m := a.Mesh
-	ntm, nt, npm, np := m.NThetaMain, m.NThetaHalf, m.NPhiMain, m.NPhiHalf
+	ntm, nt, npm := m.NThetaMain, m.NThetaHalf, m.NPhiMain
 	nk := npm - 2
 	dti, sti := m.DThetaInv[:ntm], m.SinThetaInv[:ntm]
 	for c := lo; c < hi; c++ {
 		r, k := c/nk, c%nk+1
-		vt := a.v.Vt[nt*(k+npm*r):][:nt]
-		vpw := a.v.Vp[ntm*(k+np*r):][:ntm]
-		vpe := a.v.Vp[ntm*(k+1+np*r):][:ntm]
+		// Columns resliced to nt and ntm values: the row loop has no
+		// bounds checks.
+		vt := a.tf.Column(a.v.Vt, k, r)[:nt]
+		vpw := a.pf.Column(a.v.Vp, k, r)[:ntm]
+		vpe := a.pf.Column(a.v.Vp, k+1, r)[:ntm]
 		dpi := m.DPhiInv[k]
 		kmax := mesh.SmallValue
 		for j := 1; j < ntm-1; j++ {

@@ -3,6 +3,7 @@ package diffusion
 import (
 	"fmt"
 
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
 )
 
@@ -36,6 +37,7 @@ type CoefFile struct {
 func CornerCoef(m *mesh.Mesh, spec CoefSpec) ([]float64, error) {
 	nt, np := m.NThetaHalf, m.NPhiHalf
 	nr := len(spec.Constants)
+	one := m.Layout(field.Corner, 1) // the interpolated file's layout
 	var file []float64
 	if spec.File != nil {
 		// Transposed table: x = theta, y = phi.
@@ -45,21 +47,29 @@ func CornerCoef(m *mesh.Mesh, spec CoefSpec) ([]float64, error) {
 		}
 		// HipFT adds the file to each realization's constant: the sum
 		// must not be negative anywhere (anti-diffusion blows up).
-		low := 0
-		for i, v := range spec.File.Data {
-			if v < spec.File.Data[low] {
-				low = i
+		// The file's layout (phi fastest) and the transposed table's
+		// (theta fastest), both on the file's own points.
+		fileLayout := field.MapLayout{NPhi: nfp, NTheta: nft, NReal: 1}
+		trLayout := field.Layout{NTheta: nft, NPhi: nfp, NReal: 1}
+		// The first smallest value, in file order.
+		low, lowT, lowP := spec.File.Data[0], 0, 0
+		for it := 0; it < nft; it++ {
+			for ip, v := range fileLayout.Row(spec.File.Data, it, 0) {
+				if v < low {
+					low, lowT, lowP = v, it, ip
+				}
 			}
 		}
 		for r, c := range spec.Constants {
-			if v := spec.File.Data[low]; c+v < 0 {
-				return nil, fmt.Errorf("diffusion coefficient file: %g km^2/s at phi point %d, theta point %d (1-based), plus realization %d's constant %g, is negative: a negative coefficient is anti-diffusion, which blows up", v, low%nfp+1, low/nfp+1, r+1, c)
+			if v := low; c+v < 0 {
+				return nil, fmt.Errorf("diffusion coefficient file: %g km^2/s at phi point %d, theta point %d (1-based), plus realization %d's constant %g, is negative: a negative coefficient is anti-diffusion, which blows up", v, lowP+1, lowT+1, r+1, c)
 			}
 		}
-		tr := make([]float64, nft*nfp)
+		tr := make([]float64, trLayout.Len())
 		for it := 0; it < nft; it++ {
+			row := fileLayout.Row(spec.File.Data, it, 0)
 			for ip := 0; ip < nfp; ip++ {
-				tr[it+nft*ip] = spec.File.Data[ip+nfp*it]
+				tr[trLayout.Index(it, ip, 0)] = row[ip]
 			}
 		}
 		var err error
@@ -67,36 +77,44 @@ func CornerCoef(m *mesh.Mesh, spec CoefSpec) ([]float64, error) {
 		if err != nil {
 			return nil, fmt.Errorf("diffusion coefficient file: %w", err)
 		}
+		// The interpolated file is one realization on the corners:
+		// periodic in phi, then its pole ghost rows reflected.
 		npm1 := m.NPhiFile
-		for j := 0; j < nt; j++ {
-			file[j] = file[j+nt*(npm1-1)]
-			file[j+nt*(np-1)] = file[j+nt*1]
-		}
+		copy(one.Column(file, 0, 0), one.Column(file, npm1-1, 0))
+		copy(one.Column(file, np-1, 0), one.Column(file, 1, 0))
 		var fn, fs float64
 		for k := 1; k < npm1; k++ {
-			fn += file[1+nt*k] * m.DPhiHalf[k]
-			fs += file[nt-2+nt*k] * m.DPhiHalf[k]
+			col := one.Column(file, k, 0)
+			fn += col[1] * m.DPhiHalf[k]
+			fs += col[nt-2] * m.DPhiHalf[k]
 		}
 		fn *= mesh.InvTwoPi
 		fs *= mesh.InvTwoPi
 		for k := 0; k < np; k++ {
-			file[0+nt*k] = 2*fn - file[1+nt*k]
-			file[nt-1+nt*k] = 2*fs - file[nt-2+nt*k]
+			col := one.Column(file, k, 0)
+			col[0] = 2*fn - col[1]
+			col[nt-1] = 2*fs - col[nt-2]
 		}
 	}
-	d := make([]float64, nt*np*nr)
+	corner := m.Layout(field.Corner, nr)
+	d := make([]float64, corner.Len())
 	for r := 0; r < nr; r++ {
 		for k := 0; k < np; k++ {
+			dk := corner.Column(d, k, r)
+			var fk []float64
+			if file != nil {
+				fk = one.Column(file, k, 0)
+			}
 			for j := 0; j < nt; j++ {
 				v := spec.Constants[r]
 				if file != nil {
-					v += file[j+nt*k]
+					v += fk[j]
 				}
 				if spec.Grid {
 					g := m.DPhiHalf[k] * m.SinThetaHalf[j]
 					v += m.DThetaHalf[j]*m.DThetaHalf[j] + g*g
 				}
-				d[j+nt*(k+np*r)] = spec.Factor * v
+				dk[j] = spec.Factor * v
 			}
 		}
 	}

@@ -21,19 +21,20 @@ package diffusion
 //	c2(j)   = (((D*dth_i(j))*dt_i(j))*st_i(j))*sth(j)
 //	c4(j)   = (((D*dth_i(j+1))*dt_i(j))*st_i(j))*sth(j+1)
 //
-// (0.5*(D+D) is exactly D.) Indexed [r*NPhiMain+k] and [r*NThetaMain+j].
+// (0.5*(D+D) is exactly D.) Indexed [r][k] (a1, a5: NPhiMain values per
+// realization) and [r][j] (c2, c4: NThetaMain values per realization).
 type uniformWeights struct {
-	a1, a5, c2, c4 []float64
+	a1, a5, c2, c4 [][]float64
 }
 
 // newUniformWeights returns the factored weights if every realization's
 // corner coefficient is constant, else nil.
 func newUniformWeights(op *Operator) *uniformWeights {
 	m := op.Mesh
-	nt, np, ntm, npm := m.NThetaHalf, m.NPhiHalf, m.NThetaMain, m.NPhiMain
+	ntm, npm := m.NThetaMain, m.NPhiMain
 	ds := make([]float64, op.NReal)
 	for r := range ds {
-		d := op.Coef[nt*np*r : nt*np*(r+1)]
+		d := op.corner.Realization(op.Coef, r)
 		for _, v := range d {
 			if v != d[0] {
 				return nil
@@ -41,17 +42,20 @@ func newUniformWeights(op *Operator) *uniformWeights {
 		}
 		ds[r] = d[0]
 	}
-	u := &uniformWeights{a1: make([]float64, npm*op.NReal), a5: make([]float64, npm*op.NReal),
-		c2: make([]float64, ntm*op.NReal), c4: make([]float64, ntm*op.NReal)}
+	nr := op.NReal
+	u := &uniformWeights{a1: make([][]float64, nr), a5: make([][]float64, nr), c2: make([][]float64, nr), c4: make([][]float64, nr)}
 	for r, d := range ds {
+		a1, a5 := make([]float64, npm), make([]float64, npm)
 		for k := 1; k < npm-1; k++ {
-			u.a1[r*npm+k] = d * m.DPhiHalfInv[k] * m.DPhiInv[k]
-			u.a5[r*npm+k] = d * m.DPhiHalfInv[k+1] * m.DPhiInv[k]
+			a1[k] = d * m.DPhiHalfInv[k] * m.DPhiInv[k]
+			a5[k] = d * m.DPhiHalfInv[k+1] * m.DPhiInv[k]
 		}
+		c2, c4 := make([]float64, ntm), make([]float64, ntm)
 		for j := 1; j < ntm-1; j++ {
-			u.c2[r*ntm+j] = d * m.DThetaHalfInv[j] * m.DThetaInv[j] * m.SinThetaInv[j] * m.SinThetaHalf[j]
-			u.c4[r*ntm+j] = d * m.DThetaHalfInv[j+1] * m.DThetaInv[j] * m.SinThetaInv[j] * m.SinThetaHalf[j+1]
+			c2[j] = d * m.DThetaHalfInv[j] * m.DThetaInv[j] * m.SinThetaInv[j] * m.SinThetaHalf[j]
+			c4[j] = d * m.DThetaHalfInv[j+1] * m.DThetaInv[j] * m.SinThetaInv[j] * m.SinThetaHalf[j+1]
 		}
+		u.a1[r], u.a5[r], u.c2[r], u.c4[r] = a1, a5, c2, c4
 	}
 	return u
 }
@@ -61,9 +65,9 @@ func newUniformWeights(op *Operator) *uniformWeights {
 // k-1, k, k+1 of x.
 func (op *Operator) uniformColumn(r, k int, xw, xc, xe, yc []float64) {
 	u, m := op.uniform, op.Mesh
-	ntm, npm := m.NThetaMain, m.NPhiMain
-	a1, a5 := u.a1[r*npm+k], u.a5[r*npm+k]
-	c2, c4 := u.c2[r*ntm:(r+1)*ntm], u.c4[r*ntm:(r+1)*ntm]
+	ntm := m.NThetaMain
+	a1, a5 := u.a1[r][k], u.a5[r][k]
+	c2, c4 := u.c2[r], u.c4[r]
 	sti := m.SinThetaInv[:ntm]
 	xw, xc, xe, yc = xw[:ntm], xc[:ntm], xe[:ntm], yc[:ntm]
 	j := 1
@@ -92,11 +96,11 @@ func (op *Operator) poleValues(x []float64, r int) (north, south float64) {
 // phi order.
 func (op *Operator) poleNorth(x []float64, r int) float64 {
 	m := op.Mesh
-	npm, nt, np := m.NPhiMain, m.NThetaHalf, m.NPhiHalf
-	d := op.Coef[nt*np*r : nt*np*(r+1)]
+	npm := m.NPhiMain
 	var fn float64
 	for k := 1; k < npm-1; k++ {
-		fn += float64((d[0+nt*k] + d[1+nt*k]) * (x[m.Index(1, k, r)] - x[m.Index(0, k, r)]) * m.DPhi[k])
+		d := op.corner.Column(op.Coef, k, r)
+		fn += float64((d[0] + d[1]) * (x[m.Index(1, k, r)] - x[m.Index(0, k, r)]) * m.DPhi[k])
 	}
 	return fn * op.PoleNorth
 }
@@ -105,11 +109,11 @@ func (op *Operator) poleNorth(x []float64, r int) float64 {
 // poleNorth).
 func (op *Operator) poleSouth(x []float64, r int) float64 {
 	m := op.Mesh
-	ntm, npm, nt, np := m.NThetaMain, m.NPhiMain, m.NThetaHalf, m.NPhiHalf
-	d := op.Coef[nt*np*r : nt*np*(r+1)]
+	ntm, npm, nt := m.NThetaMain, m.NPhiMain, m.NThetaHalf
 	var fs float64
 	for k := 1; k < npm-1; k++ {
-		fs += float64((d[nt-2+nt*k] + d[nt-1+nt*k]) * (x[m.Index(ntm-1, k, r)] - x[m.Index(ntm-2, k, r)]) * m.DPhi[k])
+		d := op.corner.Column(op.Coef, k, r)
+		fs += float64((d[nt-2] + d[nt-1]) * (x[m.Index(ntm-1, k, r)] - x[m.Index(ntm-2, k, r)]) * m.DPhi[k])
 	}
 	return -fs * op.PoleSouth
 }

@@ -19,6 +19,7 @@ import (
 	"math"
 
 	"github.com/goft-sft/goft/internal/parallel"
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
 )
 
@@ -49,6 +50,9 @@ type Operator struct {
 
 	pool    *parallel.Pool
 	uniform *uniformWeights // factored weights when D is constant per realization
+	// The layouts, every realization: center of the field and of C1..C5
+	// (field.Center), corner of Coef (field.Corner).
+	center, corner field.Layout
 	// Scratch for the parallel Apply.
 	applyX, applyY []float64
 	applyBody      parallel.Body
@@ -58,21 +62,22 @@ type Operator struct {
 // layout as Operator.Coef, already multiplied by diffusion_coef_factor).
 // pool may be nil (serial).
 func NewOperator(m *mesh.Mesh, nReal int, coef []float64, pool *parallel.Pool) *Operator {
-	ntm, npm, nt, np := m.NThetaMain, m.NPhiMain, m.NThetaHalf, m.NPhiHalf
-	n := ntm * npm * nReal
-	op := &Operator{Mesh: m, NReal: nReal, Coef: coef, pool: pool}
+	ntm, npm, nt := m.NThetaMain, m.NPhiMain, m.NThetaHalf
+	center, corner := m.Layout(field.Center, nReal), m.Layout(field.Corner, nReal)
+	n := center.Len()
+	op := &Operator{Mesh: m, NReal: nReal, Coef: coef, pool: pool, center: center, corner: corner}
 	op.uniform = newUniformWeights(op)
 	if op.uniform == nil {
 		op.C1, op.C2, op.C4, op.C5 = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 	}
 	maxEig := 0.0
 	for r := 0; r < nReal; r++ {
-		d := coef[nt*np*r : nt*np*(r+1)]
 		for k := 1; k < npm-1; k++ {
+			dk, dk1 := corner.Column(coef, k, r), corner.Column(coef, k+1, r)
 			for j := 1; j < ntm-1; j++ {
 				i := m.Index(j, k, r)
-				djk, dj1k := d[j+nt*k], d[j+1+nt*k]
-				djk1, dj1k1 := d[j+nt*(k+1)], d[j+1+nt*(k+1)]
+				djk, dj1k := dk[j], dk[j+1]
+				djk1, dj1k1 := dk1[j], dk1[j+1]
 				c1 := 0.5 * (djk + dj1k) * m.DPhiHalfInv[k] * m.DPhiInv[k] * m.SinThetaInv[j] * m.SinThetaInv[j]
 				c2 := 0.5 * (djk + djk1) * m.DThetaHalfInv[j] * m.DThetaInv[j] * m.SinThetaInv[j] * m.SinThetaHalf[j]
 				c4 := 0.5 * (dj1k + dj1k1) * m.DThetaHalfInv[j+1] * m.DThetaInv[j] * m.SinThetaInv[j] * m.SinThetaHalf[j+1]
@@ -114,19 +119,17 @@ func (op *Operator) applyColumns(lo, hi int) {
 	nk := m.NPhiMain - 2
 	for c := lo; c < hi; c++ {
 		r, k := c/nk, c%nk+1
-		base := m.Index(0, k, r)
+		// Columns resliced to ntm values: the row loop has no bounds checks.
+		xw, xc, xe := op.center.Column(x, k-1, r)[:ntm], op.center.Column(x, k, r)[:ntm], op.center.Column(x, k+1, r)[:ntm]
+		yc := op.center.Column(y, k, r)[:ntm]
 		if op.uniform != nil {
-			op.uniformColumn(r, k, x[base-ntm:base], x[base:base+ntm], x[base+ntm:base+2*ntm], y[base:base+ntm])
+			op.uniformColumn(r, k, xw, xc, xe, yc)
 			continue
 		}
-		c1 := op.C1[base : base+ntm]
-		c2 := op.C2[base : base+ntm]
-		c4 := op.C4[base : base+ntm]
-		c5 := op.C5[base : base+ntm]
-		xw := x[base-ntm : base]
-		xc := x[base : base+ntm]
-		xe := x[base+ntm : base+2*ntm]
-		yc := y[base : base+ntm]
+		c1 := op.center.Column(op.C1, k, r)[:ntm]
+		c2 := op.center.Column(op.C2, k, r)[:ntm]
+		c4 := op.center.Column(op.C4, k, r)[:ntm]
+		c5 := op.center.Column(op.C5, k, r)[:ntm]
 		for j := 1; j < ntm-1; j++ {
 			a1, a2, a4, a5 := c1[j], c2[j], c4[j], c5[j]
 			a3 := -(a1 + a2 + a4 + a5)

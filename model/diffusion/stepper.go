@@ -100,7 +100,7 @@ func NewStepper(op *Operator, method Method, subcycles int, pool *parallel.Pool)
 	if subcycles < 0 {
 		return nil, fmt.Errorf("diffusion: diffusion_subcycles must be >= 0 (got %d)", subcycles)
 	}
-	n := op.Mesh.Size() * op.NReal
+	n := op.center.Len()
 	s := &Stepper{Op: op, Method: method, Subcycles: subcycles, pool: pool,
 		lbuf:       make([]float64, n),
 		CyclesUsed: int64(subcycles)}

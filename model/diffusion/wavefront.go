@@ -1,6 +1,9 @@
 package diffusion
 
-import "github.com/goft-sft/goft/internal/parallel"
+import (
+	"github.com/goft-sft/goft/internal/parallel"
+	"github.com/goft-sft/goft/model/field"
+)
 
 // This file holds the wavefront-blocked super-time-step stages.
 //
@@ -46,12 +49,16 @@ type bandLayout struct {
 	ntm, npm, nreal int
 	bands           []int
 	stride          int
+	// center is the mesh-order layout of all realizations (field.Center),
+	// the one fromBands writes and stsInit reads.
+	center field.Layout
 }
 
 // newBandLayout splits ntm theta rows into bands of rows rows (at least 2;
 // the last band keeps at least two rows).
 func newBandLayout(ntm, npm, nreal, rows int) bandLayout {
-	l := bandLayout{ntm: ntm, npm: npm, nreal: nreal}
+	l := bandLayout{ntm: ntm, npm: npm, nreal: nreal,
+		center: field.Layout{NTheta: ntm, NPhi: npm, NReal: nreal, Location: field.Center}}
 	rows = max(rows, 2)
 	for j := 0; j < ntm; j += rows {
 		l.bands = append(l.bands, j)
@@ -81,7 +88,7 @@ func (l *bandLayout) fromBands(dst, src []float64, lo, hi int) {
 	nb := l.nbands()
 	for c := lo; c < hi; c++ {
 		r, k := c/l.npm, c%l.npm
-		col := dst[l.ntm*c : l.ntm*(c+1)]
+		col := l.center.Column(dst, k, r)
 		for b := 0; b < nb; b++ {
 			j0, j1 := l.bands[b], l.bands[b+1]
 			off := l.segment(r, b, k)
@@ -129,8 +136,8 @@ func (s *Stepper) stsInit(lo, hi int) {
 	nb, S := wf.nbands(), wf.stride
 	for c := lo; c < hi; c++ {
 		r, k := c/wf.npm, c%wf.npm
-		col := wf.f[wf.ntm*c : wf.ntm*(c+1)]
-		lcol := wf.lf[wf.ntm*c : wf.ntm*(c+1)]
+		col := wf.center.Column(wf.f, k, r)
+		lcol := wf.center.Column(wf.lf, k, r)
 		lcol = lcol[:len(col)]
 		for b := 0; b < nb; b++ {
 			j0, j1 := wf.bands[b], wf.bands[b+1]
@@ -229,12 +236,11 @@ func (s *Stepper) sweep(r, kLo, kHi int, barrier *parallel.Barrier) {
 func (s *Stepper) poleNorthBanded(x []float64, r int) float64 {
 	op, wf := s.Op, s.wave
 	m := op.Mesh
-	nt, np := m.NThetaHalf, m.NPhiHalf
-	d := op.Coef[nt*np*r : nt*np*(r+1)]
 	var fn float64
 	for k := 1; k < wf.npm-1; k++ {
 		off := wf.segment(r, 0, k)
-		fn += float64((d[0+nt*k] + d[1+nt*k]) * (x[off+2] - x[off+1]) * m.DPhi[k])
+		d := op.corner.Column(op.Coef, k, r)
+		fn += float64((d[0] + d[1]) * (x[off+2] - x[off+1]) * m.DPhi[k])
 	}
 	return fn * op.PoleNorth
 }
@@ -243,14 +249,14 @@ func (s *Stepper) poleNorthBanded(x []float64, r int) float64 {
 func (s *Stepper) poleSouthBanded(x []float64, r int) float64 {
 	op, wf := s.Op, s.wave
 	m := op.Mesh
-	nt, np := m.NThetaHalf, m.NPhiHalf
-	d := op.Coef[nt*np*r : nt*np*(r+1)]
+	nt := m.NThetaHalf
 	b := wf.nbands() - 1
 	last := wf.ntm - wf.bands[b] // slot of row ntm-1
 	var fs float64
 	for k := 1; k < wf.npm-1; k++ {
 		off := wf.segment(r, b, k)
-		fs += float64((d[nt-2+nt*k] + d[nt-1+nt*k]) * (x[off+last] - x[off+last-1]) * m.DPhi[k])
+		d := op.corner.Column(op.Coef, k, r)
+		fs += float64((d[nt-2] + d[nt-1]) * (x[off+last] - x[off+last-1]) * m.DPhi[k])
 	}
 	return -fs * op.PoleSouth
 }
@@ -288,14 +294,14 @@ func (s *Stepper) stageBand(r, b, kLo, kHi int, x, out []float64, a *stageArgs, 
 	done := 0
 	kA, kB := max(kLo, 1), min(kHi, npm-1)
 	if w != nil {
-		a1s, a5s = w.a1[r*npm:(r+1)*npm], w.a5[r*npm:(r+1)*npm]
-		c2, c4 = w.c2[r*ntm+j0-1+lo:r*ntm+j0-1+hi], w.c4[r*ntm+j0-1+lo:r*ntm+j0-1+hi]
+		a1s, a5s = w.a1[r], w.a5[r]
+		c2, c4 = w.c2[r][j0-1+lo:j0-1+hi], w.c4[r][j0-1+lo:j0-1+hi]
 		if kA < kB && !op.GoKernels {
 			done = stageBandVector(kB-kA, hi-lo, S, a1s[kA:kB], a5s[kA:kB], sti, c2, c4,
 				x, wf.u0, wf.y0, out, wf.segment(r, b, kA)+lo, a)
 		}
 	} else if kA < kB && !op.GoKernels {
-		done = stageBandStoredVector(kB-kA, hi-lo, S, ntm, op.C1, op.C2, op.C4, op.C5, ntm*(kA+npm*r)+j0-1+lo,
+		done = stageBandStoredVector(kB-kA, hi-lo, S, ntm, op.C1, op.C2, op.C4, op.C5, op.center.Index(j0-1+lo, kA, r),
 			x, wf.u0, wf.y0, out, wf.segment(r, b, kA)+lo, a)
 	}
 	// The pole rows, in every column.
@@ -341,8 +347,8 @@ func (s *Stepper) stageBand(r, b, kLo, kHi int, x, out []float64, a *stageArgs, 
 				u2[i] = float64(a.u*u1[i]) + float64(a.v*u2[i]) + float64(a.w*u0[i]) + float64(a.ubtau*yj) + float64(a.g*y0[i])
 			}
 		} else {
-			cb := ntm * (kk + npm*r)
-			c1, c2, c4, c5 := op.C1[cb:cb+ntm], op.C2[cb:cb+ntm], op.C4[cb:cb+ntm], op.C5[cb:cb+ntm]
+			ctr := op.center
+			c1, c2, c4, c5 := ctr.Column(op.C1, kk, r), ctr.Column(op.C2, kk, r), ctr.Column(op.C4, kk, r), ctr.Column(op.C5, kk, r)
 			for i := first; i < hi; i++ {
 				j := j0 - 1 + i
 				w1, w2, w4, w5 := c1[j], c2[j], c4[j], c5[j]
