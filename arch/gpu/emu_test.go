@@ -426,6 +426,10 @@ func (e *emuDevice) launch(name string, gx, gy, threads int, bytes float64, a *k
 func TestEmulatedMatchesCPU(t *testing.T) {
 	needEmulator(t)
 	for _, c := range deviceCases(t) {
+		if !testenv.Long() && !quickDeviceCases[c.name] {
+			t.Logf("%s: set %s=1 to run it", c.name, testenv.LongVar)
+			continue
+		}
 		t.Run(c.name, func(t *testing.T) {
 			var emu *emuDevice
 			cf, _ := compareWithCPU(t, c, "emu", emuFactory(Options{}, &emu))
@@ -599,11 +603,22 @@ var blockedConfigs = []struct {
 	per   int
 }{{"", 2}, {"", 3}, {"", 4}, {"6,128x32", 6}, {"2,32x32", 2}}
 
+// quickDeviceCases are the device cases TestEmulatedMatchesCPU runs without
+// the long tests: every diffusion method, WENO3 with SSPRK(4,3) and the
+// five source terms (the others, with assimilation, flows from files,
+// attenuation and the other advection methods, run with
+// GOFT_LONG_TESTS=1).
+var quickDeviceCases = map[string]bool{
+	"diffuse_fe_fixed": true, "diffuse_rkl2_fixed": true, "diffuse_rkg2_grid_coef": true,
+	"diffuse_rkg2_auto_verbose": true, "advect_weno_ssprk43": true, "source_five_terms": true,
+}
+
 // TestEmulatedBlockedStagesAreBitIdentical runs the blocked STS stages
 // (diff_sts_block, blockedConfigs) on the CPU emulator and requires the
 // final field and the history files to be bit for bit those of one launch
 // per stage (diff_pole_sums + diff_sts_stage).
 func TestEmulatedBlockedStagesAreBitIdentical(t *testing.T) {
+	testenv.SkipUnlessLong(t, "blocked stages in every configuration, about 40 s")
 	needEmulator(t)
 	names := make([]string, 0, len(blockedCases))
 	for n := range blockedCases {

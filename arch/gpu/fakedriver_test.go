@@ -12,6 +12,8 @@ import (
 
 	"github.com/goft-sft/goft/hipft/input"
 	"github.com/goft-sft/goft/hipft/run"
+
+	"github.com/goft-sft/goft/internal/testenv"
 )
 
 // fakeDriverChild marks the child test process of TestFakeDriver.
@@ -39,6 +41,7 @@ func TestFakeDriver(t *testing.T) {
 	if testing.Short() {
 		t.Skip("emulated kernel runs skipped in -short mode")
 	}
+	testenv.SkipUnlessLong(t, "the device cases through the fake CUDA driver, about 90 s")
 	lib, err := compileEmuSource(defaultSTSShape, "fakecuda.cpp", "libgoftfakecuda.so", []string{"-shared", "-fPIC"})
 	if errors.Is(err, errNoCXX) {
 		t.Skipf("fake driver unavailable, test skipped: %v", err)

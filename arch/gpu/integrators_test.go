@@ -4,9 +4,11 @@ import (
 	"errors"
 	"math"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/goft-sft/goft/hipft/run"
+	"github.com/goft-sft/goft/internal/testenv"
 	"github.com/goft-sft/goft/model/advection"
 	"github.com/goft-sft/goft/model/diffusion"
 	"github.com/goft-sft/goft/model/flow"
@@ -102,9 +104,22 @@ func testArchs() []testArch {
 	if advection.HasAVX2Kernels() || diffusion.HasAVX2Kernels() {
 		as = append(as, testArch{"cpu-avx2", openHost(false)})
 	}
-	return append(as,
-		testArch{"gpu-emulated", openEmulated(Options{})},
-		testArch{"gpu-emulated-1-stage-per-launch", openEmulated(Options{StagesPerLaunch: 1})})
+	as = append(as, testArch{"gpu-emulated", openEmulated(Options{})})
+	if testenv.Long() {
+		as = append(as, testArch{"gpu-emulated-1-stage-per-launch", openEmulated(Options{StagesPerLaunch: 1})})
+	}
+	return as
+}
+
+// quickOnEmulator are the integrators run on the emulated GPU without the
+// long tests (every one runs on the CPU architectures; all of them on the
+// emulator with GOFT_LONG_TESTS=1): PTL subcycling with RKL2's and RKG2's
+// super steps, and FE and SSPRK(4,3) advection.
+var quickOnEmulator = map[string]bool{"RKL2-PTL": true, "RKG2-PTL": true, "FE-upwind": true, "SSPRK43-WENO3": true}
+
+// onArch reports whether integrator case runs on architecture a.
+func onArch(a testArch, name string) bool {
+	return !strings.HasPrefix(a.name, "gpu-") || testenv.Long() || quickOnEmulator[name]
 }
 
 // fieldOn evaluates g(theta, phi) on the main mesh (the periodic columns
@@ -188,6 +203,9 @@ func TestIntegratorsOnEveryArchitecture(t *testing.T) {
 		t.Run("diffusion/"+c.name, func(t *testing.T) {
 			results := map[string]*result{}
 			for _, a := range archs {
+				if !onArch(a, c.name) {
+					continue
+				}
 				t.Run(a.name, func(t *testing.T) {
 					r := &result{}
 					for i, rr := range res {
@@ -280,6 +298,9 @@ func TestIntegratorsOnEveryArchitecture(t *testing.T) {
 		t.Run("advection/"+c.name, func(t *testing.T) {
 			results := map[string]*result{}
 			for _, a := range archs {
+				if !onArch(a, c.name) {
+					continue
+				}
 				t.Run(a.name, func(t *testing.T) {
 					r := &result{}
 					for i, rr := range res {

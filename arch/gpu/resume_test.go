@@ -11,6 +11,8 @@ import (
 
 	"github.com/goft-sft/goft/hipft/input"
 	"github.com/goft-sft/goft/hipft/run"
+
+	"github.com/goft-sft/goft/internal/testenv"
 )
 
 // resumeCase carries every kind of state a checkpoint must restore into a
@@ -45,6 +47,7 @@ const resumeCase = `&hipft_input_parameters
 // must be byte for byte the straight run's, and no other file (the
 // checkpoint is removed at the end).
 func TestEmulatedResumeIsBitIdentical(t *testing.T) {
+	testenv.SkipUnlessLong(t, "a run stopped and resumed on the emulator, about 15 s")
 	needEmulator(t)
 	newRun := func(dir string, resume bool) *run.Run {
 		t.Helper()

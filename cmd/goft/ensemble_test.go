@@ -17,6 +17,7 @@ import (
 	"github.com/goft-sft/goft/hipft/ensemble"
 	"github.com/goft-sft/goft/hipft/run"
 	"github.com/goft-sft/goft/internal/demo"
+	"github.com/goft-sft/goft/internal/testenv"
 )
 
 // ensembleInput is the 5-realization test case: diffusion with a different
@@ -79,15 +80,10 @@ func runGoft(t *testing.T, bin, dir string, env []string, args ...string) (strin
 // buildGoft builds the goft command into a temporary folder.
 func buildGoft(t *testing.T) string {
 	t.Helper()
-	gotool, err := exec.LookPath("go")
-	if err != nil {
+	if _, err := exec.LookPath("go"); err != nil {
 		t.Skipf("the go tool is not on PATH (%v); the multi-process tests run the built goft binary", err)
 	}
-	bin := filepath.Join(t.TempDir(), "goft")
-	if out, err := exec.Command(gotool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	return goftBinary(t) // built once for all the process-level tests
 }
 
 // launchRanks starts every rank of a job at once, as a launcher does, with
@@ -235,7 +231,13 @@ func TestEnsemble(t *testing.T) {
 		{name: "2 processes, attenuation by each realization's field", ranks: 2, extra: atten, env: slurmEnv(2)},
 		{name: "5 processes, attenuation by each realization's field", ranks: 5, extra: atten, args: flagArgs(5)},
 	}
+	quick := map[string]bool{"2 processes, Slurm srun": true, "5 processes, --rank/--ranks, merge --clean": true,
+		"2 processes, attenuation by each realization's field": true}
 	for _, c := range launches {
+		if !testenv.Long() && !quick[c.name] {
+			t.Logf("%s: set %s=1 to run it", c.name, testenv.LongVar)
+			continue
+		}
 		t.Run(c.name, func(t *testing.T) {
 			ref := reference(t, c.extra)
 			dir := newEnsembleCase(t, c.extra)

@@ -15,6 +15,8 @@ import (
 	"github.com/goft-sft/goft/model/flow"
 	"github.com/goft-sft/goft/model/mesh"
 	"github.com/goft-sft/goft/model/validation"
+
+	"github.com/goft-sft/goft/internal/testenv"
 )
 
 // testsuiteDir returns HipFT's testsuite folder (datadir.Testsuite) and
@@ -115,6 +117,7 @@ func TestTestsuiteAdvectGaussians(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipping the 672-step testsuite runs in -short mode")
 	}
+	testenv.SkipUnlessLong(t, "three 672-step testsuite runs, about 4 s")
 	root := testsuiteDir(t)
 	if _, err := os.Stat(root); err != nil {
 		t.Skipf("HipFT testsuite not found at %s (set GOFT_HIPFT_TESTSUITE): %v", root, err)
