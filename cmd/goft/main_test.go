@@ -63,6 +63,7 @@ func TestRunBadInputs(t *testing.T) {
 }
 
 func TestMissingInputFile(t *testing.T) {
+	t.Chdir(t.TempDir()) // goft run takes the run lock in its folder
 	var out, errb bytes.Buffer
 	code := mainArgs([]string{"run", filepath.Join(t.TempDir(), "nope.in")}, &out, &errb)
 	if code == 0 || !strings.Contains(errb.String(), "nope.in") {
