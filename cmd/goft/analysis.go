@@ -419,7 +419,7 @@ func checkKnee(knee float64) error {
 // checkSat checks a -sat saturation level.
 func checkSat(sat float64) error {
 	if sat < 0 || math.IsNaN(sat) || math.IsInf(sat, 0) {
-		return fmt.Errorf("-sat %g: want a positive number of Gauss, or 0 for automatic", sat)
+		return &usageError{fmt.Errorf("-sat %g: want a positive number of Gauss, or 0 for automatic", sat)}
 	}
 	return nil
 }

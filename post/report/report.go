@@ -378,6 +378,7 @@ var featureSwitches = []struct{ prefix, on string }{
 	{"flow_attenuate", "flow_attenuate"},
 	{"flow_", "advance_flow"},
 	{"diffusion_", "advance_diffusion"},
+	{"source_", "advance_source"},
 }
 
 // splitByUse separates the realization rows of processes the run uses
@@ -406,12 +407,6 @@ func splitByUse(rows []row, ps []analysis.Param) (used, unused []row) {
 			if strings.HasPrefix(name, f.prefix) && !on(f.on) {
 				inUse = false
 			}
-		}
-		if strings.HasPrefix(name, "source_") && !on("advance_source") {
-			inUse = false
-		}
-		if strings.HasPrefix(name, "flow_") && !on("advance_flow") {
-			inUse = false
 		}
 		if inUse {
 			used = append(used, r)
