@@ -285,20 +285,23 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer lock.Release()
-	if opt.Resume {
+	ckptPath := *ckptFile
+	if ckptPath == "" {
+		ckptPath = run.CheckpointName
+		if opt.Part != nil {
+			ckptPath = run.PartName(ckptPath, opt.Part.Rank, opt.Part.Ranks)
+		}
+	}
+	_, statErr := os.Stat(ckptPath)
+	switch {
+	case opt.Resume && errors.Is(statErr, os.ErrNotExist):
 		// -resume is safe to give every time (a Slurm requeue, a retry
 		// loop): with no checkpoint yet, the run starts from the beginning.
-		path := *ckptFile
-		if path == "" {
-			path = run.CheckpointName
-			if opt.Part != nil {
-				path = run.PartName(path, opt.Part.Rank, opt.Part.Ranks)
-			}
-		}
-		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-			fmt.Fprintf(stderr, "goft run: -resume: no checkpoint %s yet: starting from the beginning\n", path)
-			opt.Resume = false
-		}
+		fmt.Fprintf(stderr, "goft run: -resume: no checkpoint %s yet: starting from the beginning\n", ckptPath)
+		opt.Resume = false
+	case !opt.Resume && statErr == nil:
+		// Never discard a checkpoint silently.
+		fmt.Fprintf(stderr, "goft run: starting from the beginning; the checkpoint %s of an earlier run here will be replaced (give -resume to continue that run instead)\n", ckptPath)
 	}
 	if opt.Part != nil {
 		return runPart(in, opt, stderr, place)

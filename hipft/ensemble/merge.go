@@ -377,6 +377,11 @@ func Merge(dir string, opt Options) (*Result, error) {
 		for r := range ranks {
 			parts = append(parts, filepath.Join(dir, run.PartName(timingName, r, ranks)))
 		}
+		for r := range ranks {
+			// A finished part keeps its checkpoint (to be continued to a
+			// later time_end); without the part files it has no use.
+			parts = append(parts, filepath.Join(dir, run.PartName(run.CheckpointName, r, ranks)))
+		}
 		for r := range ranks { // manifests last: a partial clean can be merged again
 			parts = append(parts, filepath.Join(dir, ManifestName(r, ranks)))
 		}

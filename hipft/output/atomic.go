@@ -116,6 +116,10 @@ func (a *AppendFile) Size() (int64, error) {
 	return st.Size(), nil
 }
 
+// Len returns the length in bytes of the whole lines written (the file's
+// length once they reach it; no system call).
+func (a *AppendFile) Len() int64 { return a.size }
+
 // Sync flushes the file to stable storage.
 func (a *AppendFile) Sync() error { return a.f.Sync() }
 

@@ -147,18 +147,20 @@ func ResumeHistories(dir string, realizations []int, sizes map[string]int64) (*H
 	return h, nil
 }
 
-// Sizes records the current length of every file (keyed by base name) and
-// syncs them, for a checkpoint.
-func (h *Histories) Sizes(into map[string]int64) error {
+// Lengths records the length of each history file's whole lines in into,
+// by file name (see AppendFile.Len).
+func (h *Histories) Lengths(into map[string]int64) {
+	for _, f := range append(h.sol, h.num...) {
+		into[filepath.Base(f.Path)] = f.Len()
+	}
+}
+
+// Sync flushes every history file to stable storage.
+func (h *Histories) Sync() error {
 	for _, f := range append(h.sol, h.num...) {
 		if err := f.Sync(); err != nil {
 			return err
 		}
-		n, err := f.Size()
-		if err != nil {
-			return err
-		}
-		into[filepath.Base(f.Path)] = n
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package run
 
 import (
+	"fmt"
 	"os"
 	"time"
 
@@ -30,10 +31,17 @@ func (r *Run) newSimulation() *sim.Simulation {
 		s.Add("progress", r.progress, sim.EveryStep())
 	}
 	s.Add("setup time", r.setupDone, sim.AtStart())
+	// After the start's outputs (a run whose first step may be its last).
+	s.Add("state before the last step", r.beforeLastStep, sim.ScheduleFunc(func(m sim.Moment) bool {
+		return (m.Phase == sim.Start || m.Phase == sim.Restart) && r.mayEndNextStep(m)
+	}))
 	// Between steps.
 	s.Add("stop request", r.checkStopRequest, sim.EveryStep()).Callsite = sim.BeforeNextStep
 	s.Add("STOPRUN", r.checkStopFile, sim.EveryStep()).Callsite = sim.BeforeNextStep
 	s.Add("checkpoint", r.periodicCheckpoint, sim.ScheduleFunc(r.checkpointDue)).Callsite = sim.BeforeNextStep
+	s.Add("state before the last step", r.beforeLastStep, sim.ScheduleFunc(func(m sim.Moment) bool {
+		return m.Phase == sim.Step && r.mayEndNextStep(m)
+	})).Callsite = sim.BeforeNextStep
 	// At the end.
 	s.Add("final map and timing", r.wrapUp, sim.AtEnd())
 	s.Add("final checkpoint", r.finalCheckpoint, sim.AtEnd())
@@ -69,14 +77,19 @@ func (r *Run) checkStopFile(s *sim.Simulation, _ sim.Moment) error {
 // periodicCheckpoint writes the checkpoint the policy asks for.
 func (r *Run) periodicCheckpoint(*sim.Simulation, sim.Moment) error { return r.WriteCheckpoint() }
 
-// finalCheckpoint writes the checkpoint of a stopped run, or removes that
-// of a finished one (it has nothing left to resume).
+// finalCheckpoint writes the checkpoint of a stopped run (its current
+// state), or of a finished one: the state before its last step, so that
+// the run can be continued to a later time_end exactly as one run to that
+// end would go. It runs after the final outputs are written, so that the
+// previous checkpoint survives until they are complete.
 func (r *Run) finalCheckpoint(s *sim.Simulation, _ sim.Moment) error {
 	if stopped, _ := s.Stopped(); stopped {
 		return r.WriteCheckpoint()
 	}
-	if err := os.Remove(r.checkpointPath()); err != nil && !os.IsNotExist(err) {
-		return err
+	c := r.ckpt.beforeLast
+	if c == nil {
+		return fmt.Errorf("internal error: no state before the last step was kept (time %g h, step %d)", r.Time, r.Step)
 	}
-	return nil
+	c.FinishedEnd = r.P.TimeEnd
+	return r.writeCheckpoint(c)
 }

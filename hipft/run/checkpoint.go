@@ -23,8 +23,10 @@ import (
 // CheckpointName is the default checkpoint file of a run (in its folder).
 const CheckpointName = "goft_checkpoint.bin"
 
-// checkpointVersion changes whenever the checkpoint layout does.
-const checkpointVersion = 1
+// checkpointVersion changes whenever the checkpoint layout or meaning does
+// (2: the digest leaves out time_end, so that a run can be extended, and
+// a finished run's checkpoint holds the state before its last step).
+const checkpointVersion = 2
 
 // checkpoint is everything a run needs to continue bit for bit: the field
 // of every realization, the clock and time-step bookkeeping, the flow
@@ -56,6 +58,12 @@ type checkpoint struct {
 	// start (inputFiles), by parameter name; nil in checkpoints of older
 	// goft versions, which are then not checked.
 	Inputs map[string]string
+	// FinishedEnd is the time_end (hours) of the finished run that wrote
+	// this checkpoint, 0 for a stopped or interrupted run. A finished run
+	// keeps the state before its last step: the last step is the only one
+	// that depends on time_end, so a resume with a later time_end
+	// continues the run exactly as one run to the later end would.
+	FinishedEnd float64
 }
 
 // CheckpointPolicy says when a run writes its checkpoint (besides every
@@ -79,12 +87,20 @@ type checkpointState struct {
 	lastTime  float64          // hours
 	lastWall  time.Time
 	inputs    map[string]string // SHA-256 of the input files (inputSums), once computed
+	// beforeLast is the run's state before a step that may be its last
+	// (captured by beforeLastStep), written as the checkpoint of a
+	// finished run.
+	beforeLast *checkpoint
 }
 
-// digest identifies the input a checkpoint belongs to.
+// digest identifies the input a checkpoint belongs to: every processed
+// parameter except time_end (a run can be continued to a later end) and
+// the part of the ensemble.
 func (r *Run) digest() (string, error) {
 	h := sha256.New()
-	if err := r.P.WriteUsed(h); err != nil {
+	p := *r.P
+	p.TimeEnd = 0
+	if err := p.WriteUsed(h); err != nil {
 		return "", err
 	}
 	fmt.Fprintf(h, "part %d %d", r.Offset, r.NReal)
@@ -143,32 +159,59 @@ func (r *Run) checkpointPath() string {
 
 // WriteCheckpoint writes the run's state atomically to its checkpoint file.
 func (r *Run) WriteCheckpoint() error {
-	if err := r.Start(); err != nil {
-		return err
-	}
-	o := r.out
-	if o.hist == nil {
-		return errors.New("no checkpoint: the run's outputs could not be opened")
-	}
-	d, err := r.digest()
+	c, err := r.captureCheckpoint(false)
 	if err != nil {
 		return err
 	}
-	c := checkpoint{Version: checkpointVersion, Digest: d, Offset: r.Offset, NReal: r.NReal,
+	return r.writeCheckpoint(c)
+}
+
+// writeCheckpoint makes the appended outputs durable (at least to the
+// lengths c records) and writes c atomically to the checkpoint file.
+func (r *Run) writeCheckpoint(c *checkpoint) error {
+	if err := r.out.syncAppended(); err != nil {
+		return err
+	}
+	r.ckpt.lastTime, r.ckpt.lastWall = r.Time, time.Now()
+	return output.WriteFileAtomic(r.checkpointPath(), func(w io.Writer) error {
+		return gob.NewEncoder(w).Encode(c)
+	})
+}
+
+// captureCheckpoint returns the run's state as a checkpoint. With
+// copyField the field is copied (the checkpoint is kept while the run
+// goes on); otherwise it shares the run's field and must be written at
+// once.
+func (r *Run) captureCheckpoint(copyField bool) (*checkpoint, error) {
+	if err := r.Start(); err != nil {
+		return nil, err
+	}
+	o := r.out
+	if o.hist == nil {
+		return nil, errors.New("no checkpoint: the run's outputs could not be opened")
+	}
+	d, err := r.digest()
+	if err != nil {
+		return nil, err
+	}
+	c := &checkpoint{Version: checkpointVersion, Digest: d, Offset: r.Offset, NReal: r.NReal,
 		Time: r.Time, Step: r.Step, Dt: r.Dt, Reason: r.Reason, TSU: r.tsu, FCU: r.fcu,
 		DtMaxFlow: r.dtMaxFlow, DtAdvUsed: r.dtAdvUsed, DtDiffStable: r.dtDiffStable,
 		DiffPerStep: r.diffPerStep, DiffCycles: r.diffCycles, IdxHist: o.history.Actuations, IdxOut: o.maps.idx,
 		F: r.F, FileSizes: map[string]int64{}, Timing: r.timing}
 	if c.Inputs, err = r.inputSums(); err != nil {
-		return err
+		return nil, err
 	}
 	if err := r.be.Download(r.F); err != nil {
-		return err
+		return nil, err
+	}
+	if copyField {
+		c.F = append([]float64(nil), r.F...)
 	}
 	if r.flows != nil {
 		v, err := r.be.Velocity()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if v != r.flows.V {
 			copy(r.flows.V.Vt, v.Vt)
@@ -176,7 +219,7 @@ func (r *Run) WriteCheckpoint() error {
 		}
 		s, err := r.flows.State()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		c.Flows = &s
 	}
@@ -187,30 +230,40 @@ func (r *Run) WriteCheckpoint() error {
 	if r.src != nil {
 		st, err := r.src.State()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		c.Sources = &st
 	}
-	if err := o.hist.Sizes(c.FileSizes); err != nil {
+	o.hist.Lengths(c.FileSizes)
+	for _, f := range []*output.AppendFile{o.mapList, o.flowList} {
+		if f != nil {
+			c.FileSizes[filepath.Base(f.Path)] = f.Len()
+		}
+	}
+	return c, nil
+}
+
+// mayEndNextStep reports whether the next step may be the run's last: the
+// step update_timestep will choose is at most time_end - time and dt_max
+// when it recomputes the step (tsu), and the current step otherwise;
+// every other limit only shortens it.
+func (r *Run) mayEndNextStep(sim.Moment) bool {
+	upper := r.Dt
+	if r.tsu {
+		upper = min(r.P.TimeEnd-r.Time, r.P.DtMax)
+	}
+	return r.Time+upper >= r.P.TimeEnd
+}
+
+// beforeLastStep keeps the run's state before a step that may be its
+// last, for the finished run's checkpoint (finalCheckpoint).
+func (r *Run) beforeLastStep(*sim.Simulation, sim.Moment) error {
+	c, err := r.captureCheckpoint(true)
+	if err != nil {
 		return err
 	}
-	for _, f := range []*output.AppendFile{o.mapList, o.flowList} {
-		if f == nil {
-			continue
-		}
-		if err := f.Sync(); err != nil {
-			return err
-		}
-		n, err := f.Size()
-		if err != nil {
-			return err
-		}
-		c.FileSizes[filepath.Base(f.Path)] = n
-	}
-	r.ckpt.lastTime, r.ckpt.lastWall = r.Time, time.Now()
-	return output.WriteFileAtomic(r.checkpointPath(), func(w io.Writer) error {
-		return gob.NewEncoder(w).Encode(&c)
-	})
+	r.ckpt.beforeLast = c
+	return nil
 }
 
 // readCheckpoint loads and checks the checkpoint at path against this run.
@@ -251,7 +304,7 @@ func (r *Run) readCheckpoint(path string) (*checkpoint, error) {
 		return nil, fmt.Errorf("checkpoint %s holds %d field values, the run needs %d", path, len(c.F), len(r.F))
 	}
 	if c.Time >= r.P.TimeEnd {
-		return nil, fmt.Errorf("checkpoint %s is at time %g h, the end of the run (time_end = %g h): nothing to resume", path, c.Time, r.P.TimeEnd)
+		return nil, fmt.Errorf("checkpoint %s is at time %g h, at or after this run's end (time_end = %g h): set time_end later than %g h to continue the run, or start it again without -resume", path, c.Time, r.P.TimeEnd, c.Time)
 	}
 	return &c, nil
 }

@@ -102,17 +102,18 @@ func (r *Run) loadInitialCondition() error {
 }
 
 // writeInitialMaps writes the initial map and, in a validation run, the
-// analytic initial and final maps (not when resuming: the run being
-// resumed wrote them). The field is still the initial one: the callback
-// runs before the first step.
+// analytic initial and final maps. A resumed run writes only the analytic
+// final map (at its time_end, which a continued run may have moved); the
+// run being resumed wrote the others. The field is still the initial one:
+// the callback runs before the first step.
 func (r *Run) writeInitialMaps(_ *sim.Simulation, m sim.Moment) error {
-	if m.Phase != sim.Start {
+	p := r.P
+	if m.Phase != sim.Start && r.val == nil {
 		return nil
 	}
-	p := r.P
 	if v := r.val; v != nil {
 		phi, theta := v.Points()
-		if p.ValidationRun == 1 {
+		if p.ValidationRun == 1 && m.Phase == sim.Start {
 			maps := make([][]float64, r.NReal)
 			for i := range maps {
 				maps[i] = v.Initial()
@@ -125,6 +126,9 @@ func (r *Run) writeInitialMaps(_ *sim.Simulation, m sim.Moment) error {
 		if err := r.writeMapLayout(p.OutputMapRootFilename+"_final_analytic.h5", final, phi, theta, oneMap || (p.OutputMap2D && p.NRealizations == 1)); err != nil {
 			return err
 		}
+	}
+	if m.Phase != sim.Start {
+		return nil
 	}
 	return r.writeMap(r.path(p.OutputMapRootFilename+"_initial.h5"), r.F)
 }

@@ -48,6 +48,22 @@ func newHipFTOutput(p *input.Params) *hipftOutput {
 	}
 }
 
+// syncAppended flushes the history files and the map and flow lists to
+// stable storage.
+func (o *hipftOutput) syncAppended() error {
+	if err := o.hist.Sync(); err != nil {
+		return err
+	}
+	for _, f := range []*output.AppendFile{o.mapList, o.flowList} {
+		if f != nil {
+			if err := f.Sync(); err != nil {
+				return fmt.Errorf("%s: %w", f.Path, err)
+			}
+		}
+	}
+	return nil
+}
+
 func (o *hipftOutput) close() {
 	if o.hist != nil {
 		o.hist.Close()
