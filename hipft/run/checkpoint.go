@@ -68,7 +68,10 @@ type checkpoint struct {
 
 // CheckpointPolicy says when a run writes its checkpoint (besides every
 // clean stop): every SimHours of simulated time and/or every WallClock of
-// elapsed time. Zero values turn that trigger off.
+// elapsed time. Zero values turn that trigger off. The wall-clock trigger
+// waits at least MaxCostRatio times the last checkpoint's write time, so
+// that checkpoints never take more than 1/MaxCostRatio of the run (on a
+// slow disk the interval grows instead).
 type CheckpointPolicy struct {
 	SimHours  float64       // simulated hours between checkpoints (0: off)
 	WallClock time.Duration // wall-clock time between checkpoints (0: off)
@@ -76,6 +79,15 @@ type CheckpointPolicy struct {
 	// folder, with the part suffix in multi-process runs).
 	Path string
 }
+
+// MaxCostRatio bounds the cost of wall-clock checkpoints: the interval is
+// at least MaxCostRatio times the last write's duration (a 2% cost).
+const MaxCostRatio = 50
+
+// DefaultCheckpointInterval is goft run's wall-clock checkpoint interval:
+// a SIGKILL loses at most this much work (and a step), or MaxCostRatio
+// times a checkpoint's write time where that is longer.
+const DefaultCheckpointInterval = 5 * time.Minute
 
 // checkpointState is what the run keeps for its checkpoints and stops: a
 // stop asked by Stop, the lengths of the outputs to reopen when resuming,
@@ -86,6 +98,7 @@ type checkpointState struct {
 	fileSizes map[string]int64 // resuming: the outputs' lengths at the checkpoint
 	lastTime  float64          // hours
 	lastWall  time.Time
+	lastCost  time.Duration // how long the last checkpoint took to write
 	inputs    map[string]string // SHA-256 of the input files (inputSums), once computed
 	// beforeLast is the run's state before a step that may be its last
 	// (captured by beforeLastStep), written as the checkpoint of a
@@ -172,10 +185,12 @@ func (r *Run) writeCheckpoint(c *checkpoint) error {
 	if err := r.out.syncAppended(); err != nil {
 		return err
 	}
-	r.ckpt.lastTime, r.ckpt.lastWall = r.Time, time.Now()
-	return output.WriteFileAtomic(r.checkpointPath(), func(w io.Writer) error {
+	t0 := time.Now()
+	err := output.WriteFileAtomic(r.checkpointPath(), func(w io.Writer) error {
 		return gob.NewEncoder(w).Encode(c)
 	})
+	r.ckpt.lastTime, r.ckpt.lastWall, r.ckpt.lastCost = r.Time, time.Now(), time.Since(t0)
+	return err
 }
 
 // captureCheckpoint returns the run's state as a checkpoint. With
@@ -361,11 +376,12 @@ func (r *Run) startCheckpointClock(_ *sim.Simulation, m sim.Moment) error {
 
 // checkpointDue reports whether the policy asks for a checkpoint at m:
 // SimHours of simulated time or WallClock of wall time since the last
-// checkpoint (of any kind) or the start.
+// checkpoint (of any kind) or the start; the wall-clock trigger at least
+// MaxCostRatio times the last checkpoint's write time.
 func (r *Run) checkpointDue(m sim.Moment) bool {
 	pol := r.opt.Checkpoint
 	if pol.SimHours > 0 && r.Time >= r.ckpt.lastTime+pol.SimHours {
 		return true
 	}
-	return pol.WallClock > 0 && m.Wall.Sub(r.ckpt.lastWall) >= pol.WallClock
+	return pol.WallClock > 0 && m.Wall.Sub(r.ckpt.lastWall) >= max(pol.WallClock, MaxCostRatio*r.ckpt.lastCost)
 }
