@@ -48,12 +48,12 @@ type Config struct {
 
 // RunSection is the run: section.
 type RunSection struct {
-	RunName                  string        `yaml:"run_name"`
-	PreexistingMagMAPRunName string        `yaml:"preexisting_magmap_runname"`
-	PreexistingConFlowRunName string       `yaml:"preexisting_conflow_runname"`
-	DateStart                string        `yaml:"date_start"` // UTC
-	DateEnd                  string        `yaml:"date_end"`   // UTC, or "now"
-	MapResolution            MapResolution `yaml:"map_resolution"`
+	RunName                   string        `yaml:"run_name"`
+	PreexistingMagMAPRunName  string        `yaml:"preexisting_magmap_runname"`
+	PreexistingConFlowRunName string        `yaml:"preexisting_conflow_runname"`
+	DateStart                 string        `yaml:"date_start"` // UTC
+	DateEnd                   string        `yaml:"date_end"`   // UTC, or "now"
+	MapResolution             MapResolution `yaml:"map_resolution"`
 	// MPIRunCommand launches the flux-transport processes; <NP> is
 	// replaced by MPINumProcs (see Driver).
 	MPIRunCommand string `yaml:"mpi_run_command"`
@@ -125,13 +125,13 @@ type MagMAPSection struct {
 	RawDataDir string `yaml:"raw_data_dir,omitempty"`
 }
 
-// Optional is a value that YAML may leave empty ('' or null).
+// Optional is a value that YAML may leave empty (” or null).
 type Optional[T any] struct {
 	Value T
 	Set   bool
 }
 
-// UnmarshalYAML reads '' and null as unset.
+// UnmarshalYAML reads ” and null as unset.
 func (o *Optional[T]) UnmarshalYAML(n *yaml.Node) error {
 	if n.Tag == "!!null" || (n.Kind == yaml.ScalarNode && n.Tag == "!!str" && n.Value == "") {
 		*o = Optional[T]{}
