@@ -31,7 +31,6 @@ import (
 
 	"github.com/goft-sft/goft/arch/gpu"
 	"github.com/goft-sft/goft/hipft/ensemble"
-	"github.com/goft-sft/goft/hipft/input"
 	"github.com/goft-sft/goft/hipft/run"
 	"github.com/goft-sft/goft/internal/demo"
 	"github.com/goft-sft/goft/internal/progress"
@@ -62,6 +61,7 @@ func commands() []command {
 		{"realization", "goft realization extract|pack [flags]", "split a 3D map into 2D maps, or pack 2D maps into a 3D map", cmdRealization},
 		{"report", "goft report [flags] [RUN_DIR]", "write a self-contained HTML report of a run", cmdReport},
 		{"synth-obs", "goft synth-obs -run DIR | -map FILE", "synthetic magnetograph observations of maps, as a HipFT data-assimilation data set", cmdSynthObs},
+		{"oft", "goft oft [flags] CONFIG.yaml", "a whole OFT run from OFTSWA's YAML (ConFlow, MagMAP, the HipFT ensemble, post-processing, map processing), as oftswa.py", cmdOFT},
 		{"input-lists", "goft input-lists LISTS.yaml [hipft.in]", "write an ensemble's per-realization parameter lists into hipft.in from ranges (crossall, sweep1d, manual)", cmdInputLists},
 		{"export", "goft export [flags] -o OUT.fits MAP.h5", "write a map (or a run's maps) as FITS with a Carrington WCS for sunpy and PFSS codes (CAR or CEA, flux-conserving)", cmdExport},
 		{"merge", "goft merge [flags] [RUN_DIR]", "join the rank parts of a multi-process run (Slurm, mpirun) into one run's files", cmdMerge},
@@ -332,7 +332,7 @@ func runFile(in string, opt run.Options, stderr io.Writer) error {
 // runFileWith is runFile with a progress line on progressTo (when it is a
 // terminal; nil for none) and, if verbose, a setup summary on stderr.
 func runFileWith(in string, opt run.Options, stderr, progressTo io.Writer, verbose bool) error {
-	p, err := input.ReadFile(in)
+	p, err := readInputIn(in, opt.Dir)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/goft-sft/goft/format/psihdf"
+	"github.com/goft-sft/goft/internal/demo"
+)
+
+// oftCase writes a small OFT configuration (a 41x21 grid, two days, two
+// realizations, no ConFlow and no MagMAP) and its initial map into dir.
+func oftCase(t *testing.T, dir, extra string) string {
+	t.Helper()
+	if err := psihdf.Write(filepath.Join(dir, "br0.h5"), demo.Map(41, 21), false); err != nil {
+		t.Fatal(err)
+	}
+	y := `run:
+  run_name: 'small'
+  date_start: '2024-03-01T00:00:00'
+  date_end:   '2024-03-03T00:00:00'
+  map_resolution: {np: 41, nt: 21}
+hipft:
+  run: True
+  output_map_cadence_hr: 6
+  initial_map_filename: 'br0.h5'
+  realization_combination_mode: 'sweep1d'
+  realization_parameters:
+    diffusion_coefs: [500.0]
+` + extra
+	p := filepath.Join(dir, "small.yaml")
+	if err := os.WriteFile(p, []byte(y), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestOFTRun runs goft oft on a small configuration: the run folder has
+// oftswa.py's layout, the ensemble ran (two realizations from the sweep),
+// the map lists are dated, post-processing wrote its plots and report; the
+// same command again reruns nothing.
+func TestOFTRun(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	cfg := oftCase(t, dir, "")
+	var out, errb bytes.Buffer
+	if code := mainArgs([]string{"oft", "-o", "runs", cfg}, &out, &errb); code != 0 {
+		t.Fatalf("goft oft: exit %d\n%s\n%s", code, out.String(), errb.String())
+	}
+	run := filepath.Join(dir, "runs", "small")
+	for _, f := range []string{"small.yaml", "oftswa.log", "oftswa.err", "hipft/hipft.in", "hipft/input_map/br0.h5", "hipft/input_map/br_input_map.h5",
+		"hipft/hipft_history_sol_r000002.out", "hipft/output_maps/hipft_brmap_idx000009.h5",
+		"hipft/output_maps/hipft_output_map_list_utc.out", "hipft/output_maps/hipft_output_map_list_tai.out",
+		"post_processing_raw/hipft_report.html", "post_processing_raw/history_flux_pm.png"} {
+		if _, err := os.Stat(filepath.Join(run, f)); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	for _, w := range []string{"WARNING: ConFlow disabled", "WARNING: MagMAP disabled", "[3/6] HipFT", "OFT run complete"} {
+		if !strings.Contains(out.String(), w) {
+			t.Errorf("output lacks %q:\n%s", w, out.String())
+		}
+	}
+	in, _ := os.ReadFile(filepath.Join(run, "hipft", "hipft.in"))
+	for _, w := range []string{"n_realizations = 2", "diffusion_coef_constants = 300, 500", "time_end = 48.0", "use_flow_from_files = .false.", "assimilate_data = .false."} {
+		if !bytes.Contains(in, []byte(w)) {
+			t.Errorf("hipft.in lacks %q", w)
+		}
+	}
+	utc, _ := os.ReadFile(filepath.Join(run, "hipft", "output_maps", "hipft_output_map_list_utc.out"))
+	if !bytes.Contains(utc, []byte("2024-03-01T06:00:00.000")) || !bytes.Contains(utc, []byte("2024-03-03T00:00:00.000")) {
+		t.Errorf("dated map list:\n%s", utc)
+	}
+	hist := filepath.Join(run, "hipft", "hipft_history_sol_r000001.out")
+	before, _ := os.Stat(hist)
+
+	out.Reset()
+	if code := mainArgs([]string{"oft", "-o", "runs", cfg}, &out, &errb); code != 0 {
+		t.Fatalf("goft oft again: exit %d\n%s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "Previous HipFT run found") {
+		t.Errorf("the second run did not find the finished stage:\n%s", out.String())
+	}
+	if after, _ := os.Stat(hist); !after.ModTime().Equal(before.ModTime()) {
+		t.Error("the second run ran the ensemble again")
+	}
+	if _, err := os.Stat(filepath.Join(run, "small_1.yaml")); err != nil {
+		t.Errorf("the second run's parameters: %v", err)
+	}
+}
+
+// TestOFTErrors checks that a bad configuration is refused naming the file,
+// the line and the key.
+func TestOFTErrors(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, c := range []struct{ name, extra, want string }{
+		{"unknown key", "  mpi_procs: 2\n", `small.yaml:13: unknown key "mpi_procs" in hipft`},
+		{"more processes than realizations", "", "run.mpi_num_procs = 3 is more than the 2 realizations"},
+		{"initial map on another grid", "", "hipft.initial_map_filename"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := oftCase(t, dir, c.extra)
+			b, _ := os.ReadFile(cfg)
+			switch c.name {
+			case "more processes than realizations":
+				b = bytes.Replace(b, []byte("run:\n"), []byte("run:\n  mpi_num_procs: 3\n"), 1)
+			case "initial map on another grid":
+				b = bytes.Replace(b, []byte("{np: 41, nt: 21}"), []byte("{np: 81, nt: 41}"), 1)
+			}
+			os.WriteFile(cfg, b, 0o644)
+			var out, errb bytes.Buffer
+			code := mainArgs([]string{"oft", "-o", "runs", "-dry_run", cfg}, &out, &errb)
+			if code == 0 || !strings.Contains(errb.String(), c.want) {
+				t.Errorf("exit %d, stderr %s, want %q", code, errb.String(), c.want)
+			}
+		})
+	}
+}
