@@ -89,7 +89,7 @@ func oftHipFT(env oft.Env, dir string, procs int, launch string) error {
 			return fmt.Errorf("%s (run.mpi_run_command): %w", launch, err)
 		}
 	} else {
-		fmt.Fprintf(env.Out, " goft oft: %q is not on PATH: goft starts the %d processes itself\n", strings.Fields(launch+" ?")[0], procs)
+		fmt.Fprintf(env.Out, " goft oft: %q is not on PATH: goft starts the %d processes itself\n", strings.Fields(launch + " ?")[0], procs)
 		var wg sync.WaitGroup
 		errs := make([]error, procs)
 		for r := range procs {

@@ -211,7 +211,9 @@ func uniqueName(base, ext string) (string, error) {
 }
 
 // marker is the file saying stage finished.
-func (d *Driver) marker(stage string) string { return filepath.Join(d.runDir, ".goft-oft", stage+".done") }
+func (d *Driver) marker(stage string) string {
+	return filepath.Join(d.runDir, ".goft-oft", stage+".done")
+}
 
 func (d *Driver) done(stage string) bool {
 	_, err := os.Stat(d.marker(stage))
