@@ -95,8 +95,9 @@ func (o Options) Check() error {
 }
 
 // Result is a processed map and the net flux of each realization before
-// and after, in G Rs^2 (multiply by mesh.RsunCm2 for Mx), integrated as
-// HipFT does on the map's own grid (input map and output map).
+// and after, in G Rs^2 (multiply by mesh.RsunCm2 for Mx), each integrated
+// on its map's own grid: as HipFT does on a main-main mesh, over the
+// cells that tile the sphere on another grid (the WSA grid).
 type Result struct {
 	Map                   *psihdf.Map
 	FluxBefore, FluxAfter []float64
@@ -146,22 +147,18 @@ func Process(m *psihdf.Map, opt Options, pool *parallel.Pool) (*Result, error) {
 		}
 		single = true
 	}
-	before, err := NewSmoother(src, 0, nil)
-	if err != nil {
-		return nil, err
-	}
-	after := sm
-	if after == nil {
-		if after, err = NewSmoother(grid, 0, nil); err != nil {
-			return nil, err
-		}
+	before := netFluxFunc(src)
+	after := netFluxFunc(grid)
+	if sm != nil {
+		after = sm.NetFlux
 	}
 	res := &Result{FluxBefore: make([]float64, nr), FluxAfter: make([]float64, nr)}
 	nOut := len(grid.Phi) * len(grid.Theta)
 	data := make([]float64, 0, nOut*nr)
+	var err error
 	for r := 0; r < nr; r++ {
 		br := append([]float64(nil), m.Data[r*n:(r+1)*n]...)
-		res.FluxBefore[r] = before.NetFlux(br)
+		res.FluxBefore[r] = before(br)
 		if opt.Multiplier != 1 {
 			multiply(br, opt.Multiplier, m.Float32)
 		}
@@ -180,7 +177,7 @@ func Process(m *psihdf.Map, opt Options, pool *parallel.Pool) (*Result, error) {
 				br[i] = float64(float32(v))
 			}
 		}
-		res.FluxAfter[r] = after.NetFlux(br)
+		res.FluxAfter[r] = after(br)
 		data = append(data, br...)
 	}
 	out := &psihdf.Map{
@@ -195,6 +192,33 @@ func Process(m *psihdf.Map, opt Options, pool *parallel.Pool) (*Result, error) {
 	}
 	res.Map = out
 	return res, nil
+}
+
+// netFluxFunc returns the function that integrates the net flux of a map
+// on grid g (file layout, Gauss; result in G Rs^2): HipFT's on a main-main
+// mesh (Smoother.NetFlux), else the sum of the values times the areas of
+// the cells that tile the sphere around the points (edges midway between
+// points, the outer ones at 0 and 2pi, 0 and pi), the cells of the WSA
+// grid.
+func netFluxFunc(g Grid) func([]float64) float64 {
+	if s, err := NewSmoother(g, 0, nil); err == nil {
+		return s.NetFlux
+	}
+	pe := cellEdges(g.Phi, false)
+	pe[0], pe[len(pe)-1] = 0, 2*math.Pi
+	te := cellEdges(g.Theta, false)
+	te[0], te[len(te)-1] = 0, math.Pi
+	return func(br []float64) float64 {
+		var sum float64
+		np := len(g.Phi)
+		for j := range g.Theta {
+			dmu := math.Cos(te[j]) - math.Cos(te[j+1])
+			for k := 0; k < np; k++ {
+				sum += br[k+np*j] * dmu * (pe[k+1] - pe[k])
+			}
+		}
+		return sum
+	}
 }
 
 // multiply multiplies br by f as psi_map_prep.py does with numpy: in
