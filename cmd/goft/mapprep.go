@@ -12,6 +12,7 @@ import (
 
 	"github.com/goft-sft/goft/format/fits"
 	"github.com/goft-sft/goft/format/psihdf"
+	"github.com/goft-sft/goft/hipft/output"
 	"github.com/goft-sft/goft/internal/parallel"
 	"github.com/goft-sft/goft/internal/progress"
 	"github.com/goft-sft/goft/model/mesh"
@@ -55,7 +56,8 @@ func cmdMapprep(args []string, stdout, stderr io.Writer) error {
 			"(no smoothing, no balance) onto (np-1) x (nt-1) inner-mesh cell centres.\n"+
 			"-fits also writes each map as FITS for sunpy and PFSS codes (goft export).\n"+
 			"Given a run folder, every map in its hipft_output_map_list.out is processed\n"+
-			"into RUN_DIR/"+processedMapsDir+" (and "+processedMapsWSADir+"), named as the map, as\n"+
+			"into RUN_DIR/"+processedMapsDir+" (and "+processedMapsWSADir+"), named as the map, with\n"+
+			"the processed maps' history files (hipft_history_sol_rNNNNNN.out), as\n"+
 			"oftswa.py does; -o names another folder. See docs/map-processing.md.", stderr)
 	np := fs.Int("np", 361, "points in phi (longitude) of the uniform grid, both 0 and 360 degrees included")
 	nt := fs.Int("nt", 181, "points in theta (colatitude) of the uniform grid, both poles included")
@@ -248,6 +250,37 @@ func (j *mapprepJob) write(out string, res *mapprep.Result, t float64, hasTime, 
 	return nil
 }
 
+// processedHistories writes the history files of the processed maps in
+// outDir (named and listed as run rf's maps) into outDir, as oftswa.py
+// runs hipft_get_histories_from_files.py there: one
+// hipft_history_sol_rNNNNNN.out per realization, a line per map, with the
+// run's polar caps.
+func processedHistories(rf *analysis.RunFiles, outDir string) error {
+	rel, err := filepath.Rel(rf.Dir, outDir)
+	if err != nil {
+		abs, aerr := filepath.Abs(outDir)
+		if aerr != nil {
+			return aerr
+		}
+		rel = abs
+	}
+	processed := &analysis.RunFiles{Dir: rf.Dir, Params: rf.Params, MapDir: rel, MapRoot: rf.MapRoot}
+	h, err := analysis.OutputMapsHistory(processed, rf.PoleFluxLatLimit())
+	if err != nil {
+		return err
+	}
+	steps := make([]int64, len(h.Maps))
+	for i, m := range h.Maps {
+		steps[i] = int64(m.Index)
+	}
+	for r, stats := range h.Stats {
+		if err := output.WriteSolHistory(filepath.Join(outDir, output.HistoryName("sol", r+1)), steps, stats); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // run processes every map listed in run folder dir into outDir (default
 // dir/processed_maps) and, with -wsa, dir/processed_maps_wsa (or
 // outDir_wsa beside a given outDir).
@@ -299,6 +332,9 @@ func (j *mapprepJob) run(dir, outDir string, overwrite bool, stderr io.Writer) e
 		j.progress.Update(int64(i+1), om.Time, maps[len(maps)-1].Time)
 	}
 	j.progress.Done()
+	if err := processedHistories(rf, outDir); err != nil {
+		return err
+	}
 	what := outDir
 	if j.wsa {
 		what += " and " + wsaDir

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -130,6 +131,20 @@ func TestMapprepRun(t *testing.T) {
 		}
 		if len(in.Dims) == 3 && (len(p.Dims) != 3 || p.Dims[2] != in.Dims[2] || len(w.Dims) != 3 || w.Dims[2] != in.Dims[2]) {
 			t.Errorf("%s: processed %v, WSA %v; want the run's %d realizations", base, p.Dims, w.Dims, in.Dims[2])
+		}
+	}
+	// The processed maps' histories: one file per realization, a line per map.
+	nr := 1
+	if len(in.Dims) == 3 {
+		nr = in.Dims[2]
+	}
+	for r := 1; r <= nr; r++ {
+		b, err := os.ReadFile(filepath.Join(out, fmt.Sprintf("hipft_history_sol_r%06d.out", r)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(string(b), "\n"); n != len(maps)+1 {
+			t.Errorf("realization %d's history has %d lines, want a header and %d maps", r, n, len(maps))
 		}
 	}
 	rc, _, stderr = goft(t, args...)
