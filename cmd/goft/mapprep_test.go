@@ -108,7 +108,7 @@ func TestMapprepRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "pm")
-	args := []string{"mapprep", "-res", "6", "-smoothfac", "1", "-wsa", "-o", out, run}
+	args := []string{"mapprep", "-res", "6", "-smoothfac", "1", "-wsa", "-fits", "-start", "2024-01-01", "-o", out, run}
 	rc, stdout, stderr := goft(t, args...)
 	if rc != 0 {
 		t.Fatalf("exit %d: %s", rc, stderr)
@@ -128,6 +128,16 @@ func TestMapprepRun(t *testing.T) {
 		}
 		if p.Dims[0] != 61 || p.Dims[1] != 31 || w.Dims[0] != 60 || w.Dims[1] != 30 {
 			t.Errorf("%s: processed %v, WSA %v; want 61 x 31 and 60 x 30 points", base, p.Dims, w.Dims)
+		}
+		// The FITS beside each processed map: a cube of the realizations
+		// (NAXIS3) with the map's date.
+		b, err := os.ReadFile(filepath.Join(out, strings.TrimSuffix(base, ".h5")+".fits"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		hdr := string(b[:min(len(b), 2880*4)])
+		if !strings.Contains(hdr, "DATE-OBS= '2024-01-") || !strings.Contains(hdr, "CRLN-CEA") || strings.Contains(hdr, "NAXIS3") != (len(in.Dims) == 3 && in.Dims[2] > 1) {
+			t.Errorf("%s's FITS header lacks the date, the CEA WCS or the realization axis", base)
 		}
 		if len(in.Dims) == 3 && (len(p.Dims) != 3 || p.Dims[2] != in.Dims[2] || len(w.Dims) != 3 || w.Dims[2] != in.Dims[2]) {
 			t.Errorf("%s: processed %v, WSA %v; want the run's %d realizations", base, p.Dims, w.Dims, in.Dims[2])
