@@ -310,6 +310,10 @@ type Params struct {
 	// system (not reproducible).
 	SourceRfeSeed int
 
+	// GoftOutputMapFITS (goft_output_map_fits, a goft extension, see
+	// extensions.go): also write each output map as FITS.
+	GoftOutputMapFITS bool
+
 	// File is the input file path, for messages.
 	File string
 	// Set records which parameters the file assigned (lowercase HipFT
@@ -519,7 +523,7 @@ func Names() []string {
 }
 
 func (p *Params) lookup(name string) (param, bool) {
-	for _, x := range p.table() {
+	for _, x := range append(p.table(), p.extensionTable()...) {
 		if x.name == name {
 			return x, true
 		}

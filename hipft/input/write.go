@@ -23,7 +23,7 @@ import (
 func (p *Params) WriteUsed(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintln(bw, "&"+strings.ToUpper(GroupName))
-	for _, par := range p.table() {
+	for _, par := range append(p.table(), p.usedExtensions()...) {
 		name := " " + strings.ToUpper(par.name) + "="
 		switch v := par.ptr.(type) {
 		case *int:

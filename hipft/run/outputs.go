@@ -244,6 +244,11 @@ func (r *Run) outputMap(*sim.Simulation, sim.Moment) error {
 	if err := r.writeMap(r.path(filepath.Join(p.OutputMapDirectory, base)), r.F); err != nil {
 		return err
 	}
+	if p.GoftOutputMapFITS {
+		if err := r.writeFITSMap(r.path(filepath.Join(p.OutputMapDirectory, base))); err != nil {
+			return err
+		}
+	}
 	if o.mapList != nil {
 		if err := o.mapList.Line(output.MapListLine(o.maps.idx, r.Time, base)); err != nil {
 			return err

@@ -165,6 +165,10 @@ func New(p *input.Params, opt Options) (*Run, error) {
 			return nil, fmt.Errorf("%s: source_rfe_seed is not set (-9999: a seed from the system), but the run is split over %d processes, each of which would draw its own random flux (HipFT draws one for all realizations): set source_rfe_seed to an integer",
 				p.Where("source_rfe_model"), opt.Part.Ranks)
 		}
+		if opt.Part.Ranks > 1 && p.GoftOutputMapFITS {
+			return nil, fmt.Errorf("%s: goft_output_map_fits is not available in a run split over %d processes (each writes a part of every map): join the parts with goft merge, then write FITS with goft export -o DIR RUN_DIR",
+				p.Where("goft_output_map_fits"), opt.Part.Ranks)
+		}
 		if r.P, err = p.Subset(off, n); err != nil {
 			return nil, err
 		}
