@@ -55,8 +55,9 @@ func cmdOFT(args []string, stdout, stderr io.Writer) error {
 // oftStages are goft's implementations of the OFT stages.
 func oftStages() oft.Stages {
 	return oft.Stages{
-		HipFT: oftHipFT,
-		Post:  oftPost,
+		HipFT:   oftHipFT,
+		Post:    oftPost,
+		MapPrep: oftMapPrep,
 	}
 }
 
@@ -164,4 +165,29 @@ func readInputIn(in, dir string) (*input.Params, error) {
 	}
 	defer f.Close()
 	return input.ParseWith(f, in, input.Options{SkipFileChecks: true})
+}
+
+// oftMapPrep is oftswa.py's map processing of the run in hipftDir: goft
+// mapprep with the options oftswa.py gives psi_map_prep.py. An unfinished
+// earlier attempt's processed maps are replaced (the driver keeps a
+// finished stage's).
+func oftMapPrep(env oft.Env, hipftDir string, p oft.OutputMapProcessingSection, _ float64) error {
+	args := []string{"-overwrite"}
+	if p.MapResolutionDeltaDeg > 0 {
+		args = append(args, "-res", strconv.FormatFloat(p.MapResolutionDeltaDeg, 'g', -1, 64))
+	} else {
+		args = append(args, "-noremap")
+	}
+	if p.SmoothingFactor > 0 {
+		args = append(args, "-smoothfac", strconv.FormatFloat(p.SmoothingFactor, 'g', -1, 64))
+	} else {
+		args = append(args, "-nosmooth")
+	}
+	if p.MapMultiplier != 0 {
+		args = append(args, "-mfac", strconv.FormatFloat(p.MapMultiplier, 'g', -1, 64))
+	}
+	if p.MakeWSADataset {
+		args = append(args, "-wsa")
+	}
+	return cmdMapprep(append(args, hipftDir), env.Out, env.Err)
 }

@@ -30,6 +30,10 @@ hipft:
   realization_combination_mode: 'sweep1d'
   realization_parameters:
     diffusion_coefs: [500.0]
+output_map_processing:
+  run: True
+  map_resolution_delta_deg: 10.0
+  make_wsa_dataset: True
 ` + extra
 	p := filepath.Join(dir, "small.yaml")
 	if err := os.WriteFile(p, []byte(y), 0o644); err != nil {
@@ -54,7 +58,9 @@ func TestOFTRun(t *testing.T) {
 	for _, f := range []string{"small.yaml", "oftswa.log", "oftswa.err", "hipft/hipft.in", "hipft/input_map/br0.h5", "hipft/input_map/br_input_map.h5",
 		"hipft/hipft_history_sol_r000002.out", "hipft/output_maps/hipft_brmap_idx000009.h5",
 		"hipft/output_maps/hipft_output_map_list_utc.out", "hipft/output_maps/hipft_output_map_list_tai.out",
-		"post_processing_raw/hipft_report.html", "post_processing_raw/history_flux_pm.png"} {
+		"post_processing_raw/hipft_report.html", "post_processing_raw/history_flux_pm.png",
+		"hipft/processed_maps/hipft_brmap_idx000009.h5", "hipft/processed_maps_wsa/hipft_brmap_idx000009.h5",
+		"hipft/processed_maps/hipft_history_sol_r000002.out", "post_processing_processed/history_flux_pm.png"} {
 		if _, err := os.Stat(filepath.Join(run, f)); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
@@ -98,7 +104,7 @@ func TestOFTErrors(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	for _, c := range []struct{ name, extra, want string }{
-		{"unknown key", "  mpi_procs: 2\n", `small.yaml:13: unknown key "mpi_procs" in hipft`},
+		{"unknown key", "  mpi_procs: 2\n", `small.yaml:17: unknown key "mpi_procs" in output_map_processing`},
 		{"more processes than realizations", "", "run.mpi_num_procs = 3 is more than the 2 realizations"},
 		{"initial map on another grid", "", "hipft.initial_map_filename"},
 	} {
@@ -118,5 +124,48 @@ func TestOFTErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr %s, want %q", code, errb.String(), c.want)
 			}
 		})
+	}
+}
+
+// TestOFTProcesses runs the ensemble stage over two processes (goft's own,
+// as the configured launcher is not on PATH) and checks that the merged
+// run equals the single-process one in every history and map.
+func TestOFTProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("process-level tests skipped in -short mode")
+	}
+	bin := goftBinary(t)
+	dir := t.TempDir()
+	cfg := oftCase(t, dir, "hipft_post_process:\n  run: False\n")
+	b, _ := os.ReadFile(cfg)
+	b = bytes.Replace(b, []byte("run: True\n  map_resolution_delta_deg"), []byte("run: False\n  map_resolution_delta_deg"), 1)
+	os.WriteFile(cfg, b, 0o644)
+	two := bytes.Replace(b, []byte("run:\n"), []byte("run:\n  mpi_num_procs: 2\n  mpi_run_command: 'no-such-launcher -np <NP>'\n"), 1)
+	two = bytes.Replace(two, []byte("run_name: 'small'"), []byte("run_name: 'split'"), 1)
+	cfg2 := filepath.Join(dir, "split.yaml")
+	os.WriteFile(cfg2, two, 0o644)
+	for _, c := range []string{cfg, cfg2} {
+		if out, err := runGoft(t, bin, dir, launcherEnv(), "oft", "-q", "-o", "runs", c); err != nil {
+			t.Fatalf("%s: %v\n%s", c, err, out)
+		}
+	}
+	log, _ := os.ReadFile(filepath.Join(dir, "runs", "split", "oftswa.log"))
+	if !bytes.Contains(log, []byte("goft starts the 2 processes itself")) {
+		t.Errorf("the log does not say how the processes started:\n%s", log)
+	}
+	ref, got := filepath.Join(dir, "runs", "small", "hipft"), filepath.Join(dir, "runs", "split", "hipft")
+	for _, pat := range []string{"hipft_history_*.out", "output_maps/hipft_brmap_idx*.h5", "hipft_brmap_final.h5"} {
+		m, _ := filepath.Glob(filepath.Join(ref, pat))
+		if len(m) == 0 {
+			t.Fatalf("no %s in the single-process run", pat)
+		}
+		for _, p := range m {
+			rel, _ := filepath.Rel(ref, p)
+			a, _ := os.ReadFile(p)
+			b, err := os.ReadFile(filepath.Join(got, rel))
+			if err != nil || !bytes.Equal(a, b) {
+				t.Errorf("%s differs from the single-process run's (%v)", rel, err)
+			}
+		}
 	}
 }
