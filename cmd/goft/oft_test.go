@@ -1,11 +1,15 @@
 package main
 
 import (
+	"math/rand/v2"
+
 	"bytes"
+	"github.com/goft-sft/goft/internal/testenv"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/goft-sft/goft/format/psihdf"
 	"github.com/goft-sft/goft/internal/demo"
@@ -165,6 +169,44 @@ func TestOFTProcesses(t *testing.T) {
 			b, err := os.ReadFile(filepath.Join(got, rel))
 			if err != nil || !bytes.Equal(a, b) {
 				t.Errorf("%s differs from the single-process run's (%v)", rel, err)
+			}
+		}
+	}
+}
+
+// TestOFTKilled kills goft oft with SIGKILL at random points and gives the
+// same command again: the finished stages are kept, the others continue,
+// and the ensemble's and the map processing's files equal an uninterrupted
+// run's.
+func TestOFTKilled(t *testing.T) {
+	if !testenv.Long() {
+		t.Skip("set GOFT_LONG_TESTS=1 to run it")
+	}
+	bin := goftBinary(t)
+	dir := t.TempDir()
+	cfg := oftCase(t, dir, "")
+	t0 := time.Now()
+	if out, err := runGoft(t, bin, dir, launcherEnv(), "oft", "-q", "-o", "ref", cfg); err != nil {
+		t.Fatalf("uninterrupted run: %v\n%s", err, out)
+	}
+	ref := runTiming{wall: time.Since(t0)}
+	n := 12
+	// Kill points spread over the whole run, a few in its first tenth.
+	ref.setup = ref.wall / 10
+	k := killChain(t, bin, dir, launcherEnv(), []string{"oft", "-q", "-o", "runs", cfg}, n, ref, rand.New(rand.NewPCG(7, 8)))
+	t.Logf("%d of %d attempts killed", k, n)
+	a, b := filepath.Join(dir, "ref", "small", "hipft"), filepath.Join(dir, "runs", "small", "hipft")
+	for _, pat := range []string{"hipft_history_*.out", "output_maps/hipft_brmap_idx*.h5", "hipft_brmap_final.h5", "processed_maps/*.h5", "processed_maps_wsa/*.h5", "output_maps/hipft_output_map_list_utc.out"} {
+		m, _ := filepath.Glob(filepath.Join(a, pat))
+		if len(m) == 0 {
+			t.Fatalf("no %s in the uninterrupted run", pat)
+		}
+		for _, p := range m {
+			rel, _ := filepath.Rel(a, p)
+			x, _ := os.ReadFile(p)
+			y, err := os.ReadFile(filepath.Join(b, rel))
+			if err != nil || !bytes.Equal(x, y) {
+				t.Errorf("%s differs from the uninterrupted run's (%v)", rel, err)
 			}
 		}
 	}

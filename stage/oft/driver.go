@@ -64,10 +64,6 @@ type Options struct {
 	Terminal io.Writer
 }
 
-// Stage names, in run order; each finished stage leaves a marker file in
-// RUN/.goft-oft/.
-var stageNames = []string{"conflow", "magmap", "hipft", "post_processing_raw", "output_map_processing", "post_processing_processed"}
-
 // Driver runs one OFT run.
 type Driver struct {
 	Config  *Config
