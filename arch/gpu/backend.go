@@ -84,6 +84,7 @@ type backend struct {
 	an                                        *diag.Analyzer
 	areaT, areaP, theta, sinA, cosA, cosP, sp devPtr
 	ref                                       devPtr
+	kept, keptVt, keptVp                      devPtr // copies of the field and velocity kept on the device (KeepField)
 	refHost                                   []float64
 	refSet                                    []bool
 	partial, sums                             devPtr
@@ -395,6 +396,65 @@ func (b *backend) Download(f []float64) error {
 	b.call.host = f
 	defer func() { b.call.host = nil }()
 	return b.d.run(func(b *backend) error { return b.dtoh(b.call.host, b.f) }, b)
+}
+
+// KeepField copies the field (and the velocity, in a run with flows)
+// aside on the device, with no transfer to the host, for the run's state
+// before its last step; KeptField downloads the copies. The buffers are
+// allocated on the first call.
+func (b *backend) KeepField() error {
+	return b.d.run(func(b *backend) error {
+		if b.kept == 0 {
+			var err error
+			if b.kept, err = b.d.alloc(8 * b.n); err != nil {
+				return err
+			}
+			if b.flows != nil {
+				if b.keptVt, err = b.d.alloc(8 * len(b.flows.V.Vt)); err != nil {
+					return err
+				}
+				if b.keptVp, err = b.d.alloc(8 * len(b.flows.V.Vp)); err != nil {
+					return err
+				}
+			}
+		}
+		if b.flows != nil {
+			if err := b.d.dtod(b.keptVt, b.vt, 8*len(b.flows.V.Vt)); err != nil {
+				return err
+			}
+			if err := b.d.dtod(b.keptVp, b.vp, 8*len(b.flows.V.Vp)); err != nil {
+				return err
+			}
+		}
+		return b.d.dtod(b.kept, b.f, 8*b.n)
+	}, b)
+}
+
+// KeptField copies the field kept by KeepField into f, and the velocity
+// kept with it into v (nil in a run without flows).
+func (b *backend) KeptField(f []float64, v *flow.Velocity) error {
+	if len(f) != b.n {
+		return fmt.Errorf("gpu: KeptField: field has %d values, want %d", len(f), b.n)
+	}
+	if b.kept == 0 {
+		return fmt.Errorf("gpu: KeptField: no field was kept")
+	}
+	if (v != nil) != (b.flows != nil) {
+		return fmt.Errorf("gpu: KeptField: a velocity is given for a run without flows, or none for one with")
+	}
+	b.call.host = f
+	defer func() { b.call.host = nil }()
+	return b.d.run(func(b *backend) error {
+		if v != nil {
+			if err := b.dtoh(v.Vt, b.keptVt); err != nil {
+				return err
+			}
+			if err := b.dtoh(v.Vp, b.keptVp); err != nil {
+				return err
+			}
+		}
+		return b.dtoh(b.call.host, b.kept)
+	}, b)
 }
 
 // UpdateFlows implements run.Backend. The models are evaluated on the

@@ -37,9 +37,15 @@ type emuDevice struct {
 	out   *bufio.Reader
 	addr  map[devPtr]uint64 // fake address -> emulator address
 	inf   Info
-	// dtohBytes counts the bytes copied to the host, by copy size.
+	// dtohBytes counts the bytes copied to the host, by copy size;
+	// dtohFrom the copies to the host by source address.
 	dtohBytes map[int]int
-	stderr    bytes.Buffer // the emulator's messages, read once it has ended
+	dtohFrom  map[devPtr]int
+	// field and kept are the backend's field and its copy kept before the
+	// last step (set by emuFactory).
+	field  *devPtr
+	kept   *devPtr
+	stderr bytes.Buffer // the emulator's messages, read once it has ended
 }
 
 // emuBuilds are the emulators built by this test binary, by shape.
@@ -367,6 +373,10 @@ func (e *emuDevice) dtoh(dst unsafe.Pointer, src devPtr, n int) error {
 		e.dtohBytes = map[int]int{}
 	}
 	e.dtohBytes[n]++
+	if e.dtohFrom == nil {
+		e.dtohFrom = map[devPtr]int{}
+	}
+	e.dtohFrom[src]++
 	e.put(byte('D'), e.real(src), uint64(n))
 	if err := e.status(); err != nil {
 		return err
@@ -421,7 +431,8 @@ func (e *emuDevice) launch(name string, gx, gy, threads int, bytes float64, a *k
 // TestEmulatedMatchesCPU runs every small case (deviceCases) with the
 // kernels executed by the CPU emulator and compares with the CPU backend as
 // the device test does; the field must also stay on the device (copied to
-// the host for the final map only). It skips when no C++ compiler is found
+// the host for the final map only; its copy kept before the last step for
+// the finished run's checkpoint). It skips when no C++ compiler is found
 // (set GOFT_GPU_EMU=0 to skip it anyway).
 func TestEmulatedMatchesCPU(t *testing.T) {
 	needEmulator(t)
@@ -432,9 +443,14 @@ func TestEmulatedMatchesCPU(t *testing.T) {
 		}
 		t.Run(c.name, func(t *testing.T) {
 			var emu *emuDevice
-			cf, _ := compareWithCPU(t, c, "emu", emuFactory(Options{}, &emu))
-			if got := emu.dtohBytes[8*len(cf)]; got > 1 {
+			compareWithCPU(t, c, "emu", emuFactory(Options{}, &emu))
+			// Once, for the final map; the state kept on the device before
+			// the last step (the finished run's checkpoint) once too.
+			if got := emu.dtohFrom[*emu.field]; got > 1 {
 				t.Errorf("the field was copied to the host %d times; it must stay on the device", got)
+			}
+			if got := emu.dtohFrom[*emu.kept]; got != 1 {
+				t.Errorf("the field kept before the last step was copied to the host %d times, want once", got)
 			}
 			if c.kernel != "" && emu.fake.launches[c.kernel] == 0 {
 				t.Errorf("%s was never launched", c.kernel)
@@ -709,6 +725,7 @@ func emuFactory(opts Options, dev **emuDevice) run.BackendFactory {
 			e.close()
 			return nil, err
 		}
+		e.field, e.kept = &b.f, &b.kept
 		return b, nil
 	}
 }

@@ -43,19 +43,22 @@ const resumeCase = `&hipft_input_parameters
 // three ways: straight through; up to a checkpoint at step 4 and on to step
 // 7 before stopping without wrapping up (as a killed run would); and
 // resumed from that checkpoint. Every file the resumed run leaves but its
-// timing (histories, maps, map list, realization and parameter tables)
-// must be byte for byte the straight run's, and no other file (the
-// checkpoint is removed at the end).
+// timing and checkpoint (histories, maps, map list, realization and
+// parameter tables) must be byte for byte the straight run's, and no other
+// file. Then the straight run, finished, is continued to a later time_end
+// from its checkpoint (the state kept on the device before its last step)
+// and must equal a run straight to that end.
 func TestEmulatedResumeIsBitIdentical(t *testing.T) {
 	testenv.SkipUnlessLong(t, "a run stopped and resumed on the emulator, about 15 s")
 	needEmulator(t)
+	text := resumeCase
 	newRun := func(dir string, resume bool) *run.Run {
 		t.Helper()
 		path := filepath.Join(dir, "hipft.in")
-		if err := os.WriteFile(path, []byte(resumeCase), 0o644); err != nil {
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		p, err := input.ParseWith(strings.NewReader(resumeCase), path, input.Options{SkipFileChecks: true})
+		p, err := input.ParseWith(strings.NewReader(text), path, input.Options{SkipFileChecks: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,7 +94,27 @@ func TestEmulatedResumeIsBitIdentical(t *testing.T) {
 	}
 	r.Close()
 
-	want, got := runOutputs(t, straight), runOutputs(t, stopped)
+	sameRunOutputs(t, runOutputs(t, straight), runOutputs(t, stopped))
+
+	// Continued to a later end.
+	text = strings.Replace(resumeCase, "time_end = 20.0", "time_end = 27.0", 1)
+	longer := t.TempDir()
+	r = newRun(longer, false)
+	if err := r.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	r = newRun(straight, true)
+	if err := r.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	sameRunOutputs(t, runOutputs(t, longer), runOutputs(t, straight))
+}
+
+// sameRunOutputs compares two runs' outputs (runOutputs) file by file.
+func sameRunOutputs(t *testing.T, want, got map[string][]byte) {
+	t.Helper()
 	if len(want) < 5 {
 		t.Fatalf("the straight run wrote only %d outputs", len(want))
 	}
@@ -113,12 +136,13 @@ func TestEmulatedResumeIsBitIdentical(t *testing.T) {
 }
 
 // runOutputs reads every file the run in dir left (its outputs and its
-// input) except the wall-clock timing file, by path relative to dir.
+// input) except the wall-clock timing file and the checkpoint (which holds
+// wall times), by path relative to dir.
 func runOutputs(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
 	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
-		if err != nil || e.IsDir() || e.Name() == "hipft_timing.out" {
+		if err != nil || e.IsDir() || e.Name() == "hipft_timing.out" || e.Name() == run.CheckpointName {
 			return err
 		}
 		b, err := os.ReadFile(p)

@@ -56,6 +56,16 @@ type Backend interface {
 	Close()
 }
 
+// FieldKeeper is implemented by backends whose field lives away from the
+// host (a GPU's memory): KeepField copies the field and the velocity aside
+// where they live, KeptField copies those copies to the host (v nil in a
+// run without flows). A run keeps its state before a possible last step
+// this way, without a transfer each time.
+type FieldKeeper interface {
+	KeepField() error
+	KeptField(f []float64, v *flow.Velocity) error
+}
+
 // cpuBackend runs every kernel on the host, in place on Run.F, spread over
 // a worker pool.
 type cpuBackend struct {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/goft-sft/goft/model/flow"
 	"github.com/goft-sft/goft/sim"
 )
 
@@ -89,6 +90,16 @@ func (r *Run) finalCheckpoint(s *sim.Simulation, _ sim.Moment) error {
 	c := r.ckpt.beforeLast
 	if c == nil {
 		return fmt.Errorf("internal error: no state before the last step was kept (time %g h, step %d)", r.Time, r.Step)
+	}
+	if c.F == nil { // kept on the device (FieldKeeper)
+		c.F = make([]float64, len(r.F))
+		var v *flow.Velocity
+		if c.Flows != nil {
+			v = &flow.Velocity{Vt: c.Flows.Vt, Vp: c.Flows.Vp}
+		}
+		if err := r.be.(FieldKeeper).KeptField(c.F, v); err != nil {
+			return err
+		}
 	}
 	c.FinishedEnd = r.P.TimeEnd
 	return r.writeCheckpoint(c)

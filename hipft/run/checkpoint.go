@@ -98,7 +98,7 @@ type checkpointState struct {
 	fileSizes map[string]int64 // resuming: the outputs' lengths at the checkpoint
 	lastTime  float64          // hours
 	lastWall  time.Time
-	lastCost  time.Duration // how long the last checkpoint took to write
+	lastCost  time.Duration     // how long the last checkpoint took to write
 	inputs    map[string]string // SHA-256 of the input files (inputSums), once computed
 	// beforeLast is the run's state before a step that may be its last
 	// (captured by beforeLastStep), written as the checkpoint of a
@@ -217,22 +217,35 @@ func (r *Run) captureCheckpoint(copyField bool) (*checkpoint, error) {
 	if c.Inputs, err = r.inputSums(); err != nil {
 		return nil, err
 	}
-	if err := r.be.Download(r.F); err != nil {
-		return nil, err
-	}
-	if copyField {
-		c.F = append([]float64(nil), r.F...)
-	}
-	if r.flows != nil {
-		v, err := r.be.Velocity()
-		if err != nil {
+	keeper, keep := r.be.(FieldKeeper)
+	keep = keep && copyField
+	if keep {
+		// The field and velocity stay where they are; finalCheckpoint
+		// fetches them (c.F nil until then).
+		if err := keeper.KeepField(); err != nil {
 			return nil, err
 		}
-		if v != r.flows.V {
-			copy(r.flows.V.Vt, v.Vt)
-			copy(r.flows.V.Vp, v.Vp)
+		c.F = nil
+	} else {
+		if err := r.be.Download(r.F); err != nil {
+			return nil, err
 		}
-		s, err := r.flows.State()
+		if copyField {
+			c.F = append([]float64(nil), r.F...)
+		}
+	}
+	if r.flows != nil {
+		if !keep {
+			v, err := r.be.Velocity()
+			if err != nil {
+				return nil, err
+			}
+			if v != r.flows.V {
+				copy(r.flows.V.Vt, v.Vt)
+				copy(r.flows.V.Vp, v.Vp)
+			}
+		}
+		s, err := r.flows.State() // with keep, Vt and Vp are replaced by the kept ones
 		if err != nil {
 			return nil, err
 		}
