@@ -1,17 +1,15 @@
 package gpu
 
 import (
-	"bytes"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/goft-sft/goft/hipft/input"
 	"github.com/goft-sft/goft/hipft/run"
 
+	"github.com/goft-sft/goft/internal/runcmp"
 	"github.com/goft-sft/goft/internal/testenv"
 )
 
@@ -118,21 +116,7 @@ func sameRunOutputs(t *testing.T, want, got map[string][]byte) {
 	if len(want) < 5 {
 		t.Fatalf("the straight run wrote only %d outputs", len(want))
 	}
-	names := make([]string, 0, len(want))
-	for n := range want {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		if !bytes.Equal(got[n], want[n]) {
-			t.Errorf("%s differs after resuming (%d bytes, want %d)", n, len(got[n]), len(want[n]))
-		}
-	}
-	for n := range got {
-		if _, ok := want[n]; !ok {
-			t.Errorf("%s written only by the interrupted run", n)
-		}
-	}
+	runcmp.Compare(t, want, got, "the resumed run")
 }
 
 // runOutputs reads every file the run in dir left (its outputs and its
@@ -140,21 +124,5 @@ func sameRunOutputs(t *testing.T, want, got map[string][]byte) {
 // wall times), by path relative to dir.
 func runOutputs(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
-	out := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
-		if err != nil || e.IsDir() || e.Name() == "hipft_timing.out" || e.Name() == run.CheckpointName {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		out[rel] = b
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return runcmp.Outputs(t, dir, "*", "*/*")
 }

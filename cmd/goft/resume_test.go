@@ -7,12 +7,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/goft-sft/goft/internal/runcmp"
 	"github.com/goft-sft/goft/internal/testenv"
 )
 
@@ -77,40 +77,12 @@ const resumeCase = `&hipft_input_parameters
 // having been interrupted (the timing file is wall-clock and excluded).
 func runOutputs(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
-	out := map[string][]byte{}
-	for _, pat := range []string{"hipft_history_*.out", "hipft_brmap_*.h5", "hipft_output_map_list.out", "output_maps/*.h5"} {
-		m, _ := filepath.Glob(filepath.Join(dir, pat))
-		for _, p := range m {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rel, _ := filepath.Rel(dir, p)
-			out[rel] = b
-		}
-	}
-	return out
+	return runcmp.Outputs(t, dir, "hipft_history_*.out", "hipft_brmap_*.h5", "hipft_output_map_list.out", "output_maps/*.h5")
 }
 
 func compareOutputs(t *testing.T, want, got map[string][]byte) {
 	t.Helper()
-	var names []string
-	for n := range want {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		if g, ok := got[n]; !ok {
-			t.Errorf("%s missing after resume", n)
-		} else if !bytes.Equal(g, want[n]) {
-			t.Errorf("%s differs from the uninterrupted run (%d vs %d bytes)", n, len(g), len(want[n]))
-		}
-	}
-	for n := range got {
-		if _, ok := want[n]; !ok {
-			t.Errorf("%s written only by the interrupted run", n)
-		}
-	}
+	runcmp.Compare(t, want, got, "the interrupted run")
 }
 
 func newRunDir(t *testing.T) string {

@@ -1,15 +1,14 @@
 package run
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/goft-sft/goft/hipft/input"
+	"github.com/goft-sft/goft/internal/runcmp"
 )
 
 // extendCase has every kind of state a continued run must carry on: flows
@@ -69,43 +68,12 @@ func runInput(t *testing.T, dir, in string, resume bool) error {
 // the wall-clock timing file and the checkpoint).
 func outputsOf(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
-	out := map[string][]byte{}
-	for _, pat := range []string{"*.out", "*.h5", "output_maps/*"} {
-		m, _ := filepath.Glob(filepath.Join(dir, pat))
-		for _, p := range m {
-			if filepath.Base(p) == "hipft_timing.out" {
-				continue
-			}
-			b, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rel, _ := filepath.Rel(dir, p)
-			out[rel] = b
-		}
-	}
-	return out
+	return runcmp.Outputs(t, dir, "*.out", "*.h5", "output_maps/*")
 }
 
 func sameOutputs(t *testing.T, want, got map[string][]byte) {
 	t.Helper()
-	var names []string
-	for n := range want {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		if g, ok := got[n]; !ok {
-			t.Errorf("%s missing", n)
-		} else if !bytes.Equal(g, want[n]) {
-			t.Errorf("%s differs from the run straight to the end (%d vs %d bytes)", n, len(g), len(want[n]))
-		}
-	}
-	for n := range got {
-		if _, ok := want[n]; !ok {
-			t.Errorf("%s written only by the continued run", n)
-		}
-	}
+	runcmp.Compare(t, want, got, "the continued run")
 }
 
 // TestExtendFinishedRun runs to a first time_end, then resumes with a
