@@ -1,0 +1,226 @@
+package fits
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestTiledTwins decodes each tile-compressed fixture in testdata and its
+// uncompressed twin, written by an independent tool (funpack for fpack's
+// files, astropy for astropy's; see testdata/make_fixtures.py), and
+// requires identical pixels, bit for bit (NaN where the twin has NaN).
+func TestTiledTwins(t *testing.T) {
+	for _, tc := range []struct {
+		name, cmp string
+		bitpix    int
+	}{
+		{"hmi_int32_rice", "RICE_1", 32},
+		{"float32_rice_q", "RICE_1", -32},
+		{"int16_rice_tiles", "RICE_1", 16},
+		{"uint8_rice", "RICE_1", 8},
+		{"int32_gzip2", "GZIP_2", 32},
+		{"float32_dither2", "RICE_1", -32},
+		{"float64_gzip1_q", "GZIP_1", -64},
+		{"float32_nodither", "RICE_1", -32},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ReadFile(filepath.Join("testdata", tc.name+".fits"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			twin, err := ReadFile(filepath.Join("testdata", tc.name+".twin.fits"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Compression != tc.cmp || got.BITPIX != tc.bitpix || got.HDU != 1 {
+				t.Errorf("compression %q, BITPIX %d, HDU %d; want %q, %d, 1", got.Compression, got.BITPIX, got.HDU, tc.cmp, tc.bitpix)
+			}
+			if twin.Compression != "" || twin.HDU != 0 {
+				t.Errorf("twin: compression %q, HDU %d", twin.Compression, twin.HDU)
+			}
+			if len(got.Dims) != 2 || got.Dims[0] != twin.Dims[0] || got.Dims[1] != twin.Dims[1] {
+				t.Fatalf("dims %v, twin %v", got.Dims, twin.Dims)
+			}
+			nan, diff := 0, 0
+			for i, v := range got.Data {
+				w := twin.Data[i]
+				if math.IsNaN(w) {
+					nan++
+				}
+				if !(v == w || math.IsNaN(v) && math.IsNaN(w)) {
+					if diff < 5 {
+						t.Errorf("pixel %d (x %d, y %d): %v, twin %v", i, i%got.Dims[0], i/got.Dims[0], v, w)
+					}
+					diff++
+				}
+			}
+			if diff > 0 {
+				t.Errorf("%d of %d pixels differ", diff, len(got.Data))
+			}
+			if v, _ := got.Header.Get("CONTENT"); v != "MAGNETOGRAM" {
+				t.Errorf("CONTENT = %v; header %v", v, got.Header)
+			}
+			for _, c := range got.Header {
+				if strings.HasPrefix(c.Key, "Z") || strings.HasPrefix(c.Key, "TFORM") || c.Key == "BSCALE" {
+					t.Errorf("table keyword %s left in the image header", c.Key)
+				}
+			}
+			if got.ImageHeader[0].Key != "XTENSION" || got.ImageHeader[0].Value != "IMAGE" {
+				t.Errorf("image header starts with %+v", got.ImageHeader[0])
+			}
+			t.Logf("%v pixels, %d NaN", got.Dims, nan)
+		})
+	}
+}
+
+// TestHMIScaling checks the JSOC-like fixture's physical values: the
+// integers times BSCALE = 0.1, blank pixels NaN, and BSCALE in ImageHeader.
+func TestHMIScaling(t *testing.T) {
+	img, err := ReadFile(filepath.Join("testdata", "hmi_int32_rice.fits"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nan := 0
+	for _, v := range img.Data {
+		if math.IsNaN(v) {
+			nan++
+			continue
+		}
+		if r := math.Round(v / 0.1); math.Abs(r*0.1-v) > 1e-9*math.Abs(v)+1e-12 {
+			t.Fatalf("value %v is not a multiple of BSCALE 0.1", v)
+		}
+	}
+	if nan == 0 || nan == len(img.Data) {
+		t.Errorf("%d NaN pixels of %d; the fixture has an off-disk region", nan, len(img.Data))
+	}
+	if v, ok := img.ImageHeader.Get("BSCALE"); !ok || v != 0.1 {
+		t.Errorf("ImageHeader BSCALE = %v, %v", v, ok)
+	}
+}
+
+func TestRiceKnownStream(t *testing.T) {
+	// Hand-made 32-bit stream: first value 5 verbatim, then one block of 3
+	// pixels with fs code 0 (all differences zero): bits 00000 -> fs = -1.
+	c := []byte{0, 0, 0, 5, 0}
+	got, err := riceDecode(nil, c, 3, 32, 4)
+	if err != nil || len(got) != 3 || got[0] != 5 || got[2] != 5 {
+		t.Fatalf("riceDecode = %v, %v; want [5 5 5]", got, err)
+	}
+	// A truncated stream is an error, not a panic.
+	if _, err := riceDecode(nil, []byte{0, 0, 0, 5, 0xff}, 100, 32, 4); err == nil {
+		t.Errorf("truncated stream decoded")
+	}
+}
+
+func TestDitherSequence(t *testing.T) {
+	// CFITSIO checks its generator with this value after 10000 draws.
+	r := ditherRandoms()
+	const a, m = 16807.0, 2147483647.0
+	seed := 1.0
+	for range randomCount {
+		temp := a * seed
+		seed = temp - m*float64(int64(temp/m))
+	}
+	if int64(seed) != 1043618065 {
+		t.Errorf("seed after %d draws = %v, want 1043618065 (fits_init_randoms)", randomCount, seed)
+	}
+	if r[0] != float32(16807.0/m) {
+		t.Errorf("first random %v", r[0])
+	}
+}
+
+// TestTiledHostile corrupts the compressed fixture in ways a hostile or
+// damaged file would and requires a clear error, never a panic.
+func TestTiledHostile(t *testing.T) {
+	orig, err := os.ReadFile(filepath.Join("testdata", "hmi_int32_rice.fits"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := func(b []byte, key, val string) []byte {
+		out := append([]byte{}, b...)
+		for off := 0; off+80 <= len(out); off += 80 {
+			if strings.HasPrefix(string(out[off:off+80]), key) {
+				copy(out[off+10:off+80], []byte(pad(val)[:70]))
+				return out
+			}
+		}
+		t.Fatalf("no %s card", key)
+		return nil
+	}
+	heapStart := func(b []byte) int {
+		// the table follows the second header; find the second END.
+		n := 0
+		for off := 0; off+80 <= len(b); off += 80 {
+			if string(b[off:off+8]) == "END     " {
+				n++
+				if n == 2 {
+					return (off + 80 + BlockSize - 1) / BlockSize * BlockSize
+				}
+			}
+		}
+		t.Fatal("no second END")
+		return 0
+	}
+	start := heapStart(orig)
+	badDesc := append([]byte{}, orig...)
+	binary.BigEndian.PutUint32(badDesc[start+4:], 1<<30) // row 1's heap offset
+	badCount := append([]byte{}, orig...)
+	binary.BigEndian.PutUint32(badCount[start:], 1<<31-1)
+	zeroed := append([]byte{}, orig...)
+	for i := start + 8*70; i < len(zeroed)-100; i++ { // heap bytes, after the 70 descriptors
+		zeroed[i] = 0xff
+	}
+	for _, tc := range []struct {
+		name string
+		b    []byte
+		want string
+	}{
+		{"huge ZNAXIS", set(orig, "ZNAXIS1 ", "           2000000000"), "cannot come from a table"},
+		{"rows vs tiles", set(orig, "ZTILE1  ", "                   10"), "needs"},
+		{"bad ZCMPTYPE", set(orig, "ZCMPTYPE", "'HCOMPRESS_1'"), "not supported"},
+		{"bad BYTEPIX", set(orig, "ZVAL2   ", "                    3"), "BYTEPIX = 3"},
+		{"descriptor offset", badDesc, "outside the heap"},
+		{"descriptor count", badCount, "outside the heap"},
+		{"corrupt stream", zeroed, "RICE_1"},
+		{"truncated", orig[:len(orig)-2880], "only"},
+		{"bad TFORM", set(orig, "TFORM1  ", "'1PZ(10)'"), "TFORM1"},
+		{"huge NAXIS2", set(orig, "NAXIS2  ", "           1000000000"), "needs more data"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			img, err := Decode(tc.b)
+			if err == nil {
+				t.Fatalf("decoded %v pixels", img.Dims)
+			}
+			if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q, want ErrFormat containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestFirstImageHDU reads an image from an IMAGE extension after an empty
+// primary HDU, with BZERO applied to 16-bit integers.
+func TestFirstImageHDU(t *testing.T) {
+	var b bytes.Buffer
+	b.Write(header("SIMPLE  =                    T", "BITPIX  =                    8", "NAXIS   =                    0", "EXTEND  =                    T"))
+	b.Write(header("XTENSION= 'IMAGE   '", "BITPIX  =                   16", "NAXIS   =                    1", "NAXIS1  =                    3",
+		"PCOUNT  =                    0", "GCOUNT  =                    1", "BZERO   =                32768", "BLANK   =                   -1"))
+	data := make([]byte, BlockSize)
+	binary.BigEndian.PutUint16(data[0:], uint16(0x8000)) // -32768 + 32768 = 0
+	binary.BigEndian.PutUint16(data[2:], 0x7fff)         // 32767 + 32768
+	binary.BigEndian.PutUint16(data[4:], 0xffff)         // -1: BLANK
+	b.Write(data)
+	img, err := Decode(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img.HDU != 1 || img.Data[0] != 0 || img.Data[1] != 65535 || !math.IsNaN(img.Data[2]) {
+		t.Errorf("HDU %d data %v; want HDU 1, [0 65535 NaN]", img.HDU, img.Data)
+	}
+}
