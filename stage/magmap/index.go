@@ -403,4 +403,3 @@ func Run(diskDir, mapDir string, sel Selection, opt Options, progress func(done,
 	rep.Index, err = WriteMapIndex(mapDir, sel.MapIndex)
 	return rep, err
 }
-

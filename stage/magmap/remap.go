@@ -245,7 +245,54 @@ func Remap(disk *Disk, opt Options) (*Map, error) {
 	ay := imageAxis(disk.NY, disk.CRPIX2, disk.CDELT2, disk.RsunArcsec)
 	ax0, adx := ax[0], (ax[len(ax)-1]-ax[0])/float64(len(ax)-1)
 	ay0, ady := ay[0], (ay[len(ay)-1]-ay[0])/float64(len(ay)-1)
+	nx := disk.NX
+	sample := func(st, ct, cp, sp float64) (br, mu float64, has bool) {
+		tx, ty, muf, vis := geo.project(st, ct, cp, sp)
+		mu32 := float32(muf)
+		if !vis {
+			return 0, float64(mu32), false
+		}
+		i, fx, okx := axisIndex(ax, tx, ax0, adx)
+		jj, fy, oky := axisIndex(ay, ty, ay0, ady)
+		if !okx || !oky {
+			return 0, float64(mu32), false
+		}
+		v00 := float64(disk.Blos[i+nx*jj])
+		v01 := float64(disk.Blos[i+1+nx*jj])
+		v10 := float64(disk.Blos[i+nx*(jj+1)])
+		v11 := float64(disk.Blos[i+1+nx*(jj+1)])
+		// scipy's RegularGridInterpolator sums the corners in this order.
+		v := 0.0
+		v += v00 * ((1 - fy) * (1 - fx))
+		v += v01 * ((1 - fy) * fx)
+		v += v10 * (fy * (1 - fx))
+		v += v11 * (fy * fx)
+		if math.IsNaN(v) {
+			return 0, float64(mu32), false
+		}
+		b := float32(v)
+		if b > NoDataValue {
+			b /= mu32
+		}
+		return float64(b), float64(mu32), b != NoDataValue
+	}
+	return remap(opt, sample, false), nil
+}
 
+// sampler returns Br, mu and whether there is data at the point of the
+// sphere (sin theta, cos theta, cos phi, sin phi).
+type sampler func(st, ct, cp, sp float64) (br, mu float64, has bool)
+
+// remap interpolates with sample on the interpolation grid of opt and bins
+// the result to the output grid. With exact set, no value is rounded to
+// float32 (MagMAP's precision): the tests check conservation with it.
+func remap(opt Options, sample sampler, exact bool) *Map {
+	round := func(v float64) float64 {
+		if exact {
+			return v
+		}
+		return float64(float32(v))
+	}
 	// The interpolation grid (magmap_disk2map.py): x uniform in phi, y
 	// uniform in latitude; pole points moved dy/4 inward for interpolation.
 	np, nt := opt.NPInterp, opt.NTInterp
@@ -260,9 +307,11 @@ func Remap(disk *Disk, opt Options) (*Map, error) {
 		sinLat[j] = math.Sin(yAxis[j])
 	}
 	// MagMAP stores the map's phi axis as float32.
-	x32 := make([]float32, np)
+	// (exact: float64, held in the same slice as float32-rounded values
+	// would be)
+	x32 := make([]float64, np)
 	for k := range x32 {
-		x32[k] = float32(xAxis[k])
+		x32[k] = round(xAxis[k])
 	}
 
 	// Output grid.
@@ -275,20 +324,20 @@ func Remap(disk *Disk, opt Options) (*Map, error) {
 
 	// Old (interpolation grid) pixel edges and areas, as downsamp_reg_grid.
 	oldXEdges := make([]float64, np+1)
-	oldXEdges[0], oldXEdges[np] = float64(x32[0]), float64(x32[np-1])
+	oldXEdges[0], oldXEdges[np] = x32[0], x32[np-1]
 	dphi := make([]float64, np)
 	for k := 0; k < np-1; k++ {
-		oldXEdges[k+1] = float64((x32[k] + x32[k+1]) / 2)
+		oldXEdges[k+1] = round(round(x32[k]+x32[k+1]) / 2)
 	}
 	for k := 0; k < np; k++ {
 		lower, upper := x32[0], x32[np-1]
 		if k > 0 {
-			lower = (x32[k]-x32[k-1])/2 + x32[k-1]
+			lower = round(round(round(x32[k]-x32[k-1])/2) + x32[k-1])
 		}
 		if k < np-1 {
-			upper = (x32[k+1]-x32[k])/2 + x32[k]
+			upper = round(round(round(x32[k+1]-x32[k])/2) + x32[k])
 		}
-		dphi[k] = float64(upper - lower)
+		dphi[k] = round(upper - lower)
 	}
 	oldYEdges := make([]float64, nt+1)
 	oldYEdges[0], oldYEdges[nt] = -1, 1
@@ -341,47 +390,19 @@ func Remap(disk *Disk, opt Options) (*Map, error) {
 	for k := range cp {
 		cp[k], sp[k] = math.Cos(xAxis[k]), math.Sin(xAxis[k])
 	}
-	nx := disk.NX
 	body := func(lo, hi int) {
 		for j := lo; j < hi; j++ {
 			theta := math.Pi/2 - math.Asin(math.Sin(yInterp[j]))
 			st, ct := math.Sin(theta), math.Cos(theta)
 			rd, rh, rm := cData[j*npo:(j+1)*npo], cHave[j*npo:(j+1)*npo], cMu[j*npo:(j+1)*npo]
 			for k := 0; k < np; k++ {
-				tx, ty, mu, vis := geo.project(st, ct, cp[k], sp[k])
-				mu32 := float32(mu)
-				has := false
-				var br float32
-				if vis {
-					i, fx, okx := axisIndex(ax, tx, ax0, adx)
-					jj, fy, oky := axisIndex(ay, ty, ay0, ady)
-					if okx && oky {
-						v00 := float64(disk.Blos[i+nx*jj])
-						v01 := float64(disk.Blos[i+1+nx*jj])
-						v10 := float64(disk.Blos[i+nx*(jj+1)])
-						v11 := float64(disk.Blos[i+1+nx*(jj+1)])
-						v := 0.0
-						v += v00 * ((1 - fy) * (1 - fx))
-						v += v01 * ((1 - fy) * fx)
-						v += v10 * (fy * (1 - fx))
-						v += v11 * (fy * fx)
-						if !math.IsNaN(v) {
-							b := float32(v)
-							if b > NoDataValue {
-								br = b / mu32
-							} else {
-								br = b
-							}
-							has = b != NoDataValue
-						}
-					}
-				}
+				br, mu, has := sample(st, ct, cp[k], sp[k])
 				for _, o := range cols[k] {
 					if has {
-						rd[o.idx] += float64(br) * o.weight
+						rd[o.idx] += br * o.weight
 						rh[o.idx] += dphi[k] * o.portion
 					}
-					rm[o.idx] += float64(mu32) * o.weight
+					rm[o.idx] += mu * o.weight
 				}
 			}
 		}
@@ -419,10 +440,10 @@ func Remap(disk *Disk, opt Options) (*Map, error) {
 			if ratio < 0.5 {
 				d = NoDataValue
 			} else {
-				d = float64(float32(d)) / ratio
+				d = round(d) / ratio
 			}
-			m.Br[i*npo+n] = float64(float32(d))
-			m.Mu[i*npo+n] = float64(float32(mu))
+			m.Br[i*npo+n] = round(d)
+			m.Mu[i*npo+n] = round(mu)
 		}
 	}
 	// Uniform poles: the first and last rows become their mean.
@@ -437,7 +458,7 @@ func Remap(disk *Disk, opt Options) (*Map, error) {
 				}
 			}
 			if n > 0 {
-				mean := float64(float32(sum / float64(n)))
+				mean := round(sum / float64(n))
 				for k := range row {
 					row[k] = mean
 				}
@@ -452,7 +473,7 @@ func Remap(disk *Disk, opt Options) (*Map, error) {
 			l, r := &layer[i*npo], &layer[i*npo+npo-1]
 			switch {
 			case *l != NoDataValue && *r != NoDataValue:
-				avg := float64(float32((wl**l + wr**r) / (wl + wr)))
+				avg := round((wl**l + wr**r) / (wl + wr))
 				*l, *r = avg, avg
 			case *l == NoDataValue && *r != NoDataValue:
 				*l = *r
@@ -463,11 +484,11 @@ func Remap(disk *Disk, opt Options) (*Map, error) {
 	}
 	// Weights: mu^4, zero where mu <= 0.1 or there is no data.
 	for i, mu := range m.Mu {
-		w := float64(float32(math.Pow(mu, 4)))
+		w := round(math.Pow(mu, 4))
 		if mu <= 0.1 || m.Br[i] == NoDataValue {
 			w = 0
 		}
 		m.Weight[i] = w
 	}
-	return m, nil
+	return m
 }
