@@ -247,3 +247,15 @@ func obsTime(h fits.Header) (time.Time, error) {
 	}
 	return time.Time{}, errors.New("DATE_OBS, DATE-OBS or T_OBS")
 }
+
+// PixelToHelioprojective returns the helioprojective longitude and latitude
+// (Tx, Ty, arcsec) of the 0-based pixel (i, j) as the mapping uses them:
+// CRVAL plus the CDELT-scaled offset from CRPIX rotated by CROTA2, linear in
+// pixels (MagMAP ignores the TAN projection's terms, below 0.01 arcsec on
+// the disk).
+func (d *Disk) PixelToHelioprojective(i, j float64) (tx, ty float64) {
+	u := (i + 1 - d.CRPIX1) * d.CDELT1
+	v := (j + 1 - d.CRPIX2) * d.CDELT2
+	c, s := math.Cos(d.CROTA2*math.Pi/180), math.Sin(d.CROTA2*math.Pi/180)
+	return d.CRVAL1 + c*u - s*v, d.CRVAL2 + s*u + c*v
+}

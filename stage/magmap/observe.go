@@ -54,7 +54,7 @@ func ObserveDisk(br func(lon, lat float64) float64, o Observer) (*fits.Image, er
 	d := o.DsunObs / o.RsunRef // observer distance in solar radii
 	l0, b0 := o.CRLN*math.Pi/180, o.CRLT*math.Pi/180
 	ez := [3]float64{math.Cos(b0) * math.Cos(l0), math.Cos(b0) * math.Sin(l0), math.Sin(b0)} // to the observer
-	ex := [3]float64{-math.Sin(l0), math.Cos(l0), 0}                                          // west
+	ex := [3]float64{-math.Sin(l0), math.Cos(l0), 0}                                         // west
 	ey := [3]float64{ez[1]*ex[2] - ez[2]*ex[1], ez[2]*ex[0] - ez[0]*ex[2], ez[0]*ex[1] - ez[1]*ex[0]}
 	cr, sr := math.Cos(o.CROTA2*math.Pi/180), math.Sin(o.CROTA2*math.Pi/180)
 	img := &fits.Image{Dims: []int{o.N, o.N}, Data: make([]float64, o.N*o.N)}
@@ -108,7 +108,7 @@ func ObserveDisk(br func(lon, lat float64) float64, o Observer) (*fits.Image, er
 		{Key: "CRLT_OBS", Value: o.CRLT, Comment: "observer Carrington latitude, deg"},
 		{Key: "DATE-OBS", Value: date},
 		{Key: "DATE_OBS", Value: date, Comment: "as MagMAP's downloader adds it"},
-		{Key: "T_OBS", Value: o.Time.UTC().Add(37 * time.Second).Format("2006.01.02_15:04:05.00") + "_TAI"},
+		{Key: "T_OBS", Value: o.Time.UTC().Add(37*time.Second).Format("2006.01.02_15:04:05.00") + "_TAI"},
 	}
 	return img, nil
 }
