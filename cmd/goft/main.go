@@ -63,6 +63,7 @@ func commands() []command {
 		{"report", "goft report [flags] [RUN_DIR]", "write a self-contained HTML report of a run", cmdReport},
 		{"synth-obs", "goft synth-obs -run DIR | -map FILE", "synthetic magnetograph observations of maps, as a HipFT data-assimilation data set", cmdSynthObs},
 		{"input-lists", "goft input-lists LISTS.yaml [hipft.in]", "write an ensemble's per-realization parameter lists into hipft.in from ranges (crossall, sweep1d, manual)", cmdInputLists},
+		{"magmap", "goft magmap [flags] DISK_DIR", "map full-disk magnetograms (FITS, e.g. HMI) to Carrington Br maps with weights for data assimilation (OFT's MagMAP)", cmdMagmap},
 		{"export", "goft export [flags] -o OUT.fits MAP.h5", "write a map (or a run's maps) as FITS with a Carrington WCS for sunpy and PFSS codes (CAR or CEA, flux-conserving)", cmdExport},
 		{"merge", "goft merge [flags] [RUN_DIR]", "join the rank parts of a multi-process run (Slurm, mpirun) into one run's files", cmdMerge},
 		{"version", "goft version", "print goft's version", cmdVersion},
