@@ -160,7 +160,7 @@ func TestSynthObsFITSTwin(t *testing.T) {
 	disks := filepath.Join(dir, "disks")
 	var so, se bytes.Buffer
 	if code := mainArgs([]string{"synth-obs", "-fits", "-npix", "200", "-map", truth, "-n", "2", "-cadence", "12", "-o", disks,
-		"-lon0", "30", "-b0", "6", "-dsun", "0.99", "-roll", "179"}, &so, &se); code != 0 {
+		"-lon0", "30", "-b0", "6", "-dsun", "0.99", "-roll", "179", "-rice"}, &so, &se); code != 0 {
 		t.Fatalf("synth-obs -fits: exit %d\n%s", code, se.String())
 	}
 	maps := filepath.Join(dir, "maps")

@@ -36,7 +36,7 @@ multiples of it (3, 6, 12, 24 h).
 
 With -fits it writes full-disk magnetograms instead (Blos = Br mu seen
 from -dsun au with roll -roll, -npix pixels square, HMI's header keywords,
-NaN off the disk) in the folder layout of MagMAP's downloader, for
+NaN off the disk; -rice compresses them as JSOC does) in the folder layout of MagMAP's downloader, for
 goft magmap: OUT/YYYY/MM/DD/hmi_m_720s_YYYYMMDDTHHMMSS.fits and
 OUT/index_files/magmap_disks_all.csv. synth-obs -fits, magmap and run make
 a twin experiment with a known truth.
@@ -67,6 +67,7 @@ func cmdSynthObs(args []string, stdout, stderr io.Writer) error {
 	npix := fs.Int("npix", 1024, "with -fits: image size in pixels (HMI: 4096)")
 	dsun := fs.Float64("dsun", 1.0, "with -fits: observer distance from the Sun, au")
 	roll := fs.Float64("roll", 180.0, "with -fits: image roll CROTA2, degrees (HMI: about 180)")
+	rice := fs.Bool("rice", false, "with -fits: RICE_1 tile-compressed 32-bit integers (BSCALE 0.01 G), as JSOC serves hmi.M_720s")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -124,7 +125,7 @@ func cmdSynthObs(args []string, stdout, stderr io.Writer) error {
 		count = *n
 	}
 	if *asFITS {
-		disks, err := magmap.WriteDisks(*out, count, get, o, magmap.DiskOptions{N: *npix, DsunAU: *dsun, Roll: *roll})
+		disks, err := magmap.WriteDisks(*out, count, get, o, magmap.DiskOptions{N: *npix, DsunAU: *dsun, Roll: *roll, Rice: *rice})
 		if err != nil {
 			return err
 		}

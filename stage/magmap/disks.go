@@ -22,7 +22,15 @@ type DiskOptions struct {
 	DsunAU float64
 	// Roll is CROTA2, degrees (HMI: about 180).
 	Roll float64
+	// Rice writes the images as JSOC serves hmi.M_720s: 32-bit integers
+	// with BSCALE = RiceBScale Gauss and BLANK off the disk, RICE_1
+	// tile-compressed in HDU 1; otherwise uncompressed float32.
+	Rice bool
 }
+
+// RiceBScale is the quantum (Gauss) of the compressed disks WriteDisks
+// writes.
+const RiceBScale = 0.01
 
 // metresPerAU is the IAU astronomical unit.
 const metresPerAU = 1.495978707e11
@@ -57,7 +65,7 @@ func frameField(fr *synthobs.Frame) func(lon, lat float64) float64 {
 // at its date (o.StartJD plus its time after the first frame, rounded to
 // the second) from Carrington longitude o.SubEarthLongitude and latitude
 // o.B0, with Gaussian noise of o.Noise Gauss on the disk. The images are
-// float32, uncompressed.
+// float32, uncompressed, or with d.Rice RICE_1 compressed integers.
 func WriteDisks(dir string, n int, get synthobs.FrameFunc, o synthobs.Options, d DiskOptions) ([]Entry, error) {
 	if n < 1 {
 		return nil, fmt.Errorf("no maps to observe")
@@ -104,7 +112,12 @@ func WriteDisks(dir string, n int, get synthobs.FrameFunc, o synthobs.Options, d
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return nil, err
 		}
-		if err := fits.WriteFile(path, img); err != nil {
+		if d.Rice {
+			err = fits.WriteFileRice(path, img, RiceBScale)
+		} else {
+			err = fits.WriteFile(path, img)
+		}
+		if err != nil {
 			return nil, err
 		}
 		entries = append(entries, Entry{Date: when, RelPath: rel})
