@@ -72,7 +72,7 @@ func readHeader(b []byte, off, index int) (Header, int, error) {
 			if dataStart > len(b) {
 				return nil, 0, formatErr("header is not padded to a multiple of %d bytes (file has %d bytes)", BlockSize, len(b))
 			}
-			return cards, dataStart, nil
+			return joinContinue(cards), dataStart, nil
 		}
 		c, err := parseCard(rec)
 		if err != nil {
@@ -320,4 +320,71 @@ func intPixel(raw int64, scale, zero float64, blank int64, hasBlank bool) float6
 		return math.NaN()
 	}
 	return float64(raw)*scale + zero
+}
+
+// joinContinue applies the long-string convention (FITS 4.0 section
+// 4.2.1.2) as astropy does: a string value ending in '&' continues in the
+// following CONTINUE cards, whose quoted strings are appended (each '&'
+// dropped, the last one's too) and whose comments are joined with a space.
+// CONTINUE cards that follow no such value are kept as they are.
+func joinContinue(cards Header) Header {
+	var out Header
+	for i := 0; i < len(cards); i++ {
+		c := cards[i]
+		s, ok := c.Value.(string)
+		if !ok || !strings.HasSuffix(s, "&") || i+1 >= len(cards) || cards[i+1].Key != "CONTINUE" {
+			out = append(out, c)
+			continue
+		}
+		val, comments := s, []string{}
+		if c.Comment != "" {
+			comments = append(comments, c.Comment)
+		}
+		for i+1 < len(cards) && cards[i+1].Key == "CONTINUE" && strings.HasSuffix(val, "&") {
+			part, comment, ok := continueString(cards[i+1].Comment)
+			if !ok {
+				break
+			}
+			val = strings.TrimSuffix(val, "&") + part
+			if comment != "" {
+				comments = append(comments, comment)
+			}
+			i++
+		}
+		c.Value = strings.TrimSuffix(val, "&")
+		c.Comment = strings.Join(comments, " ")
+		out = append(out, c)
+	}
+	return out
+}
+
+// continueString parses the text of a CONTINUE card (after the keyword):
+// a quoted string, then optionally "/ comment".
+func continueString(text string) (val, comment string, ok bool) {
+	t := strings.TrimLeft(text, " ")
+	if !strings.HasPrefix(t, "'") {
+		return "", "", false
+	}
+	var sb strings.Builder
+	i := 1
+	for {
+		if i >= len(t) {
+			return "", "", false
+		}
+		if t[i] == '\'' {
+			if i+1 < len(t) && t[i+1] == '\'' {
+				sb.WriteByte('\'')
+				i += 2
+				continue
+			}
+			break
+		}
+		sb.WriteByte(t[i])
+		i++
+	}
+	rest := strings.TrimSpace(t[i+1:])
+	if rest != "" && rest[0] != '/' {
+		return "", "", false
+	}
+	return strings.TrimRight(sb.String(), " "), strings.TrimSpace(strings.TrimPrefix(rest, "/")), true
 }

@@ -217,3 +217,40 @@ print(json.dumps(out))
 		}
 	}
 }
+
+// TestSunpyMeta checks the fits_header attribute against sunpy: for
+// sunpy's resampled_hmi.fits (long strings in CONTINUE cards, COMMENT and
+// HISTORY, comments) and the fixture disk (a RICE-compressed image in HDU
+// 1), SunpyMetaJSON of goft's header must equal json.dumps(Map.meta).
+func TestSunpyMeta(t *testing.T) {
+	testenv.SkipUnlessLong(t, "about 4 s, mostly sunpy starting")
+	needPython(t, "sunpy")
+	files := []string{"/usr/lib/python3/dist-packages/sunpy/data/test/resampled_hmi.fits",
+		filepath.Join("testdata", "magmap_small", "disks", "2024", "01", "01", "hmi_m_720s_20240101T060000.fits")}
+	if _, err := os.Stat(files[0]); err != nil {
+		t.Skipf("sunpy test data not installed: %v", err)
+	}
+	script := `
+import sys, json, warnings
+warnings.simplefilter("ignore")
+import sunpy.map
+print(json.dumps([json.dumps(sunpy.map.Map(p).meta) for p in sys.argv[1:]]))
+`
+	b, err := exec.Command(debianPython, append([]string{"-c", script}, files...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("sunpy: %v\n%s", err, b)
+	}
+	var want []string
+	if err := json.Unmarshal(b[strings.LastIndexByte(string(b[:len(b)-1]), '\n')+1:], &want); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	for i, f := range files {
+		img, err := fits.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := SunpyMetaJSON(img.ImageHeader); got != want[i] {
+			t.Errorf("%s:\ngoft:  %s\nsunpy: %s", f, got, want[i])
+		}
+	}
+}
