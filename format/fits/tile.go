@@ -28,10 +28,13 @@ import (
 
 // maxExpansion bounds how many pixels a tile-compressed image may claim per
 // byte of its table: RICE_1 codes a block of 32 equal pixels in as little as
-// 5 bits (51 pixels a byte); GZIP can do better, but images that compress
-// more than this are not magnetograms, and the bound keeps a small hostile
-// file from asking for a huge allocation.
-const maxExpansion = 256
+// 5 bits (51.2 pixels a byte, riceExpansion); GZIP can do better, but images
+// that compress more than this are not magnetograms, and the bound keeps a
+// small hostile file from asking for a huge allocation.
+const (
+	maxExpansion  = 256
+	riceExpansion = 52
+)
 
 // column is one binary-table column.
 type column struct {
@@ -384,6 +387,10 @@ func decodeTiled(b []byte, h *hdu) (*Image, error) {
 	if cmpType == "RICE_1" || cmpType == "RICE_ONE" {
 		if bytePix == 8 {
 			return nil, formatErr("%s: RICE_1 with BYTEPIX = 8 is not supported", where)
+		}
+		// An all-equal block of BLOCKSIZE pixels takes 5 bits at least.
+		if most := (riceExpansion*blockSize/32)*(len(t.main)+len(t.heap)) + 1<<16; size > most {
+			return nil, formatErr("%s: an image of %v pixels cannot come from a RICE_1 table of %d bytes", where, dims, len(t.main)+len(t.heap))
 		}
 	}
 	quantized := zbitpix < 0
