@@ -237,10 +237,11 @@ func Decode(b []byte) (*Image, error) {
 	}
 }
 
-// structural reports whether key describes an HDU's data layout rather than
-// its content; Image.Header leaves these out.
+// structural reports whether key describes an HDU's data layout or
+// encoding rather than its content; Image.Header leaves these out.
 func structural(key string) bool {
-	if mandatory(key) || key == "BLANK" {
+	switch {
+	case mandatory(key), key == "BLANK", key == "ZBLANK", key == "ZDITHER0", key == "CHECKSUM", key == "DATASUM":
 		return true
 	}
 	return false

@@ -247,33 +247,90 @@ func tableKeyword(key string) bool {
 }
 
 // imageHeader builds the header of the image that tile-compressed table h
-// holds, as astropy's CompImageHDU.header presents it: XTENSION = 'IMAGE',
-// BITPIX = ZBITPIX, NAXIS = ZNAXIS, NAXISn = ZNAXISn, PCOUNT = 0,
-// GCOUNT = 1 (each with the comment of the card it replaces), then the
-// table's other cards in order, without the table and compression keywords
-// (and without EXTNAME when it is the default COMPRESSED_IMAGE).
+// holds, as astropy's CompImageHDU.header presents it (checked against
+// astropy 5.2 for files written by astropy and by CFITSIO's fpack):
+//
+//   - SIMPLE = ZSIMPLE when the table has ZSIMPLE (a compressed primary
+//     array), else XTENSION = ZTENSION, else XTENSION = 'IMAGE', each with
+//     the comment of the card it comes from (the table's XTENSION for
+//     'IMAGE');
+//   - BITPIX = ZBITPIX, NAXIS = ZNAXIS, NAXISn = ZNAXISn with their
+//     comments; for an extension PCOUNT = 0 and GCOUNT = 1 with the comments
+//     of ZPCOUNT and ZGCOUNT, or of the table's PCOUNT and GCOUNT;
+//   - then the table's other cards in order, without the table and
+//     compression keywords (ZBLANK and ZDITHER0 stay, as astropy keeps
+//     them), without EXTNAME = 'COMPRESSED_IMAGE'; last CHECKSUM and
+//     DATASUM: ZHECKSUM and ZDATASUM renamed when the table has them, else
+//     the table's own.
 func imageHeader(h *hdu, bitpix int, dims []int) Header {
-	comment := func(key string) string {
+	card := func(key string) (Card, bool) {
 		for _, c := range h.cards {
 			if c.Key == key {
-				return c.Comment
+				return c, true
 			}
 		}
-		return ""
+		return Card{}, false
 	}
-	out := Header{{"XTENSION", "IMAGE", comment("XTENSION")}, {"BITPIX", bitpix, comment("ZBITPIX")}, {"NAXIS", len(dims), comment("ZNAXIS")}}
+	comment := func(key string) string {
+		c, _ := card(key)
+		return c.Comment
+	}
+	var out Header
+	_, primary := card("ZSIMPLE")
+	switch zt, ext := card("ZTENSION"); {
+	case primary:
+		c, _ := card("ZSIMPLE")
+		out = append(out, Card{"SIMPLE", c.Value, c.Comment})
+	case ext:
+		v := zt.Value
+		if s, ok := v.(string); ok {
+			v = strings.TrimSpace(s)
+		}
+		out = append(out, Card{"XTENSION", v, zt.Comment})
+	default:
+		out = append(out, Card{"XTENSION", "IMAGE", comment("XTENSION")})
+	}
+	out = append(out, Card{"BITPIX", bitpix, comment("ZBITPIX")}, Card{"NAXIS", len(dims), comment("ZNAXIS")})
 	for i, d := range dims {
 		out = append(out, Card{fmt.Sprintf("NAXIS%d", i+1), d, comment(fmt.Sprintf("ZNAXIS%d", i+1))})
 	}
-	out = append(out, Card{"PCOUNT", 0, comment("PCOUNT")}, Card{"GCOUNT", 1, comment("GCOUNT")})
-	for _, c := range h.cards {
-		if tableKeyword(c.Key) {
-			continue
+	if !primary {
+		pc, gc := comment("PCOUNT"), comment("GCOUNT")
+		if c, ok := card("ZPCOUNT"); ok {
+			pc = c.Comment
 		}
-		if c.Key == "EXTNAME" && c.Value == "COMPRESSED_IMAGE" {
+		if c, ok := card("ZGCOUNT"); ok {
+			gc = c.Comment
+		}
+		out = append(out, Card{"PCOUNT", 0, pc}, Card{"GCOUNT", 1, gc})
+	}
+	_, zsum := card("ZHECKSUM")
+	_, zdata := card("ZDATASUM")
+	var sums [2]*Card // CHECKSUM, DATASUM: astropy puts them last
+	for _, c := range h.cards {
+		switch {
+		case c.Key == "ZHECKSUM" || c.Key == "CHECKSUM" && !zsum:
+			c.Key = "CHECKSUM"
+			sums[0] = &c
+			continue
+		case c.Key == "ZDATASUM" || c.Key == "DATASUM" && !zdata:
+			c.Key = "DATASUM"
+			sums[1] = &c
+			continue
+		case c.Key == "CHECKSUM" || c.Key == "DATASUM":
+			continue
+		case c.Key == "ZBLANK" || c.Key == "ZDITHER0":
+		case tableKeyword(c.Key):
+			continue
+		case c.Key == "EXTNAME" && c.Value == "COMPRESSED_IMAGE":
 			continue
 		}
 		out = append(out, c)
+	}
+	for _, c := range sums {
+		if c != nil {
+			out = append(out, *c)
+		}
 	}
 	return out
 }

@@ -57,6 +57,14 @@ with fits.open("hmi_int32.raw.fits", mode="update", do_not_scale_image_data=True
 fpack("hmi_int32.raw.fits", "hmi_int32_rice.fits", "-r")
 funpack("hmi_int32_rice.fits", "hmi_int32_rice.twin.fits")
 
+# 1b. the same image in an IMAGE extension with checksums (fpack then
+#     writes ZTENSION, ZPCOUNT, ZGCOUNT, ZHECKSUM and ZDATASUM).
+with fits.open("hmi_int32.raw.fits", do_not_scale_image_data=True) as hl:
+    ext = fits.ImageHDU(data=hl[0].data, header=hl[0].header, do_not_scale_image_data=True)
+    fits.HDUList([fits.PrimaryHDU(), ext]).writeto("hmi_ext.raw.fits", overwrite=True, checksum=True)
+fpack("hmi_ext.raw.fits", "hmi_ext_rice.fits", "-r")
+funpack("hmi_ext_rice.fits", "hmi_ext_rice.twin.fits")
+
 # 2. float32 quantized by fpack (-q 4, SUBTRACTIVE_DITHER_1), twin by funpack.
 f = disk(64, 90).astype(">f4")
 fits.PrimaryHDU(data=f, header=hdr).writeto("float32.raw.fits", overwrite=True)
@@ -80,6 +88,6 @@ for name, data, kw in cases:
         if out.dtype.kind in "iu":
             out = out.astype(np.float64)
         fits.PrimaryHDU(data=out).writeto(name + ".twin.fits", overwrite=True)
-for f in ["hmi_int32.raw.fits", "float32.raw.fits"]:
+for f in ["hmi_int32.raw.fits", "hmi_ext.raw.fits", "float32.raw.fits"]:
     import os
     os.remove(f)
