@@ -63,6 +63,7 @@ func commands() []command {
 		{"synth-obs", "goft synth-obs -run DIR | -map FILE", "synthetic magnetograph observations of maps, as a HipFT data-assimilation data set", cmdSynthObs},
 		{"oft", "goft oft [flags] CONFIG.yaml", "a whole OFT run from OFTSWA's YAML (ConFlow, MagMAP, the HipFT ensemble, post-processing, map processing), as oftswa.py", cmdOFT},
 		{"input-lists", "goft input-lists LISTS.yaml [hipft.in]", "write an ensemble's per-realization parameter lists into hipft.in from ranges (crossall, sweep1d, manual)", cmdInputLists},
+		{"magmap", "goft magmap [flags] DISK_DIR", "map full-disk magnetograms (FITS, e.g. HMI) to Carrington Br maps with weights for data assimilation (OFT's MagMAP)", cmdMagmap},
 		{"export", "goft export [flags] -o OUT.fits MAP.h5", "write a map (or a run's maps) as FITS with a Carrington WCS for sunpy and PFSS codes (CAR or CEA, flux-conserving)", cmdExport},
 		{"mapprep", "goft mapprep [flags] -o OUT.h5 MAP.h5", "OFT's map processing (psi_map_prep.py): remap, smooth, multiply, flux-balance a map or a run's maps; WSA data set", cmdMapprep},
 		{"merge", "goft merge [flags] [RUN_DIR]", "join the rank parts of a multi-process run (Slurm, mpirun) into one run's files", cmdMerge},

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/goft-sft/goft/format/psihdf"
+	"github.com/goft-sft/goft/stage/magmap"
 	"github.com/goft-sft/goft/stage/synthobs"
 )
 
@@ -33,6 +34,13 @@ dated -start; map i is dated -start plus its time after the first map. The
 list keeps dates to 1e-5 day (0.864 s), so prefer cadences that are whole
 multiples of it (3, 6, 12, 24 h).
 
+With -fits it writes full-disk magnetograms instead (Blos = Br mu seen
+from -dsun au with roll -roll, -npix pixels square, HMI's header keywords,
+NaN off the disk; -rice compresses them as JSOC does) in the folder layout of MagMAP's downloader, for
+goft magmap: OUT/YYYY/MM/DD/hmi_m_720s_YYYYMMDDTHHMMSS.fits and
+OUT/index_files/magmap_disks_all.csv. synth-obs -fits, magmap and run make
+a twin experiment with a known truth.
+
 Use the data set in hipft.in with
   assimilate_data = .true.
   assimilate_data_map_list_filename = 'OUT/synthobs_map_list.csv'
@@ -55,6 +63,11 @@ func cmdSynthObs(args []string, stdout, stderr io.Writer) error {
 	noise := fs.Float64("noise", 0, "standard deviation of the Gaussian noise added to the visible data, Gauss")
 	seed := fs.Uint64("seed", 1, "seed of the noise")
 	single := fs.Bool("single", false, "write float32 maps")
+	asFITS := fs.Bool("fits", false, "write full-disk FITS magnetograms (Blos, HMI geometry) for goft magmap instead of assimilation maps")
+	npix := fs.Int("npix", 1024, "with -fits: image size in pixels (HMI: 4096)")
+	dsun := fs.Float64("dsun", 1.0, "with -fits: observer distance from the Sun, au")
+	roll := fs.Float64("roll", 180.0, "with -fits: image roll CROTA2, degrees (HMI: about 180)")
+	rice := fs.Bool("rice", false, "with -fits: RICE_1 tile-compressed 32-bit integers (BSCALE 0.01 G), as JSOC serves hmi.M_720s")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -110,6 +123,15 @@ func cmdSynthObs(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		count = *n
+	}
+	if *asFITS {
+		disks, err := magmap.WriteDisks(*out, count, get, o, magmap.DiskOptions{N: *npix, DsunAU: *dsun, Roll: *roll, Rice: *rice})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "goft synth-obs: wrote %d FITS disks (%s to %s) to %s; map them with goft magmap %s\n",
+			len(disks), disks[0].Date.Format("2006-01-02T15:04:05"), disks[len(disks)-1].Date.Format("2006-01-02T15:04:05"), *out, *out)
+		return nil
 	}
 	entries, err := synthobs.Write(*out, count, get, &o)
 	if err != nil {

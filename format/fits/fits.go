@@ -1,5 +1,6 @@
 // Package fits writes FITS files holding one floating-point image in the
-// primary HDU, and reads them back.
+// primary HDU, and reads images from FITS files, tile-compressed ones
+// included.
 //
 // It is a small FITS writer of goft's own: no maintained pure-Go FITS
 // library was available to the project, and goft needs only a fraction of
@@ -13,11 +14,13 @@
 // spaces, the data with zeros). No extensions, no CONTINUE long strings,
 // no BSCALE/BZERO scaling.
 //
-// The reader (Decode, ReadFile) reads what the writer writes, and in general
-// any primary HDU with a float image of up to 999 axes and fixed- or
-// free-format cards; it exists for tests and round trips. It returns errors,
-// never panics, on malformed input, and refuses data sizes that the input
-// cannot hold before allocating them.
+// The reader (Decode, ReadFile; read.go and tile.go) reads the first image
+// of a file: a primary array or IMAGE extension of any BITPIX (BSCALE,
+// BZERO and BLANK applied), or a tile-compressed image in a binary table
+// (RICE_1, GZIP_1, GZIP_2; quantized floats with dithering), as JSOC
+// distributes HMI magnetograms and fpack writes. Cards may be fixed- or
+// free-format. It returns errors, never panics, on malformed input, and
+// refuses data sizes that the input cannot hold before allocating them.
 //
 // Axis order is FITS's: NAXIS1 varies fastest. For an image with
 // Dims = [n1, n2, n3] the value at 0-based pixel (i1, i2, i3) is
@@ -89,8 +92,27 @@ type Image struct {
 	Float64 bool
 	// Header holds the cards that follow the mandatory ones (SIMPLE, BITPIX,
 	// NAXIS, NAXISn, EXTEND), which Encode writes itself and the reader
-	// leaves out. END is implied.
+	// leaves out. END is implied. The reader also leaves out BSCALE, BZERO
+	// and BLANK (already applied to Data) and, for a tile-compressed image,
+	// the table and compression keywords.
 	Header Header
+
+	// The reader sets the fields below; Encode ignores them.
+
+	// BITPIX is the stored pixel type (ZBITPIX for a tile-compressed image):
+	// 8, 16, 32 or 64 for integers, -32 or -64 for IEEE floats.
+	BITPIX int
+	// HDU is the 0-based number of the header-data unit the image was read
+	// from (0: the primary HDU).
+	HDU int
+	// Compression is the tile compression (ZCMPTYPE, e.g. "RICE_1"), or ""
+	// for an uncompressed image.
+	Compression string
+	// ImageHeader is the whole header of the image, structural cards
+	// included, in file order; for a tile-compressed image, the header of the
+	// image the table holds, as astropy's CompImageHDU.header gives it
+	// (XTENSION = 'IMAGE', BITPIX = ZBITPIX, NAXISn = ZNAXISn, ...).
+	ImageHeader Header
 }
 
 // mandatory reports whether key is written by Encode itself and may not
@@ -348,7 +370,7 @@ func WriteFile(path string, img *Image) (err error) {
 	return os.Rename(tmp.Name(), path)
 }
 
-// ReadFile reads the primary HDU of the FITS file at path (see Decode).
+// ReadFile reads the first image of the FITS file at path (see Decode).
 func ReadFile(path string) (*Image, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -367,109 +389,6 @@ var ErrFormat = errors.New("fits: malformed or unsupported file")
 
 func formatErr(format string, a ...any) error {
 	return fmt.Errorf("%w: %s", ErrFormat, fmt.Sprintf(format, a...))
-}
-
-// Decode reads the primary HDU of a FITS file held in b: its header cards
-// (without the mandatory ones and END, in Image.Header) and its float image.
-// Extensions after the primary HDU are ignored. The data must be present in
-// full, padding included.
-func Decode(b []byte) (*Image, error) {
-	var cards Header
-	end := -1
-	for off := 0; off+CardSize <= len(b); off += CardSize {
-		rec := b[off : off+CardSize]
-		if string(rec[:8]) == "END     " {
-			if strings.TrimRight(string(rec[8:]), " ") != "" {
-				return nil, formatErr("END card at byte %d has text after the keyword", off)
-			}
-			end = off + CardSize
-			break
-		}
-		c, err := parseCard(rec)
-		if err != nil {
-			return nil, formatErr("card %d: %v", off/CardSize+1, err)
-		}
-		cards = append(cards, c)
-	}
-	if end < 0 {
-		return nil, formatErr("no END card in %d bytes", len(b))
-	}
-	dataStart := (end + BlockSize - 1) / BlockSize * BlockSize
-	if dataStart > len(b) {
-		return nil, formatErr("header is not padded to a multiple of %d bytes (file has %d bytes)", BlockSize, len(b))
-	}
-	next := 0
-	want := func(key string) (int, error) {
-		if next >= len(cards) || cards[next].Key != key {
-			return 0, formatErr("card %d must be %s", next+1, key)
-		}
-		v, ok := cards[next].Value.(int)
-		next++
-		if !ok {
-			return 0, formatErr("%s is not an integer", key)
-		}
-		return v, nil
-	}
-	if len(cards) == 0 || cards[0].Key != "SIMPLE" || cards[0].Value != true {
-		return nil, formatErr("not a FITS file: the first card is not SIMPLE = T")
-	}
-	next = 1
-	bitpix, err := want("BITPIX")
-	if err != nil {
-		return nil, err
-	}
-	if bitpix != -32 && bitpix != -64 {
-		return nil, formatErr("BITPIX = %d is not supported (want -32 or -64, IEEE floats)", bitpix)
-	}
-	naxis, err := want("NAXIS")
-	if err != nil {
-		return nil, err
-	}
-	if naxis < 1 || naxis > 999 {
-		return nil, formatErr("NAXIS = %d (want 1 to 999 for an image)", naxis)
-	}
-	elem := -bitpix / 8
-	avail := len(b) - dataStart
-	dims := make([]int, naxis)
-	size := 1
-	for i := range dims {
-		d, err := want(fmt.Sprintf("NAXIS%d", i+1))
-		if err != nil {
-			return nil, err
-		}
-		if d < 1 {
-			return nil, formatErr("NAXIS%d = %d (want at least 1)", i+1, d)
-		}
-		if d > avail/elem/size {
-			return nil, formatErr("image of %d x ... needs more data than the %d bytes after the header", d, avail)
-		}
-		dims[i] = d
-		size *= d
-	}
-	img := &Image{Dims: dims, Float64: bitpix == -64}
-	for _, c := range cards[next:] {
-		if mandatory(c.Key) && c.Key != "EXTEND" {
-			return nil, formatErr("keyword %s out of place or not supported", c.Key)
-		}
-		if c.Key != "EXTEND" {
-			img.Header = append(img.Header, c)
-		}
-	}
-	nbytes := size * elem
-	padded := (nbytes + BlockSize - 1) / BlockSize * BlockSize
-	if padded > avail {
-		return nil, formatErr("data of %d bytes (padded to %d) but only %d bytes follow the header", nbytes, padded, avail)
-	}
-	data := b[dataStart : dataStart+nbytes]
-	img.Data = make([]float64, size)
-	for i := range img.Data {
-		if img.Float64 {
-			img.Data[i] = math.Float64frombits(binary.BigEndian.Uint64(data[8*i:]))
-		} else {
-			img.Data[i] = float64(math.Float32frombits(binary.BigEndian.Uint32(data[4*i:])))
-		}
-	}
-	return img, nil
 }
 
 // parseCard parses one 80-byte card.

@@ -22,6 +22,7 @@ package psihdf
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 )
 
 var le = binary.LittleEndian
@@ -86,16 +87,17 @@ func datasetNames(rank int) []string {
 // buildMetadata returns all bytes of the file before the raw data of a map
 // with Fortran-order dims and elem-byte floats. The raw data of Data, dim1,
 // dim2[, dim3] follow it in that order, with no gaps.
-func buildMetadata(dims []int, elem int) ([]byte, error) {
+func buildMetadata(dims []int, elem int, attrs []Attr) ([]byte, error) {
 	rank := len(dims)
 	names := datasetNames(rank)
 	heapData, nameOff, freeOff := localHeapData(names)
 
 	a := fileAddrs{obj: make([]uint64, rank+1), raw: make([]uint64, rank+1)}
 	// Pass 1: object header and global heap sizes do not depend on addresses.
-	headers, gcol := buildObjects(a, dims, elem)
+	headers, gcol := buildObjects(a, dims, elem, attrs)
 	a.root = superblockSize
-	a.btree = a.root + uint64(len(rootObjectHeader(a)))
+	rootSize := len(rootObjectHeader(a, len(dims), attrs))
+	a.btree = a.root + uint64(rootSize)
 	a.heap = a.btree + btreeNodeSize
 	a.snod = a.heap + localHeapHeaderSize + uint64(len(heapData))
 	next := a.snod + snodSize
@@ -115,10 +117,14 @@ func buildMetadata(dims []int, elem int) ([]byte, error) {
 	a.eof = next
 
 	// Pass 2: the same structures with the final addresses.
-	headers2, gcol2 := buildObjects(a, dims, elem)
+	headers2, gcol2 := buildObjects(a, dims, elem, attrs)
 	b := make([]byte, 0, metaSize)
 	b = append(b, superblockV0(a)...)
-	b = append(b, rootObjectHeader(a)...)
+	root := rootObjectHeader(a, len(dims), attrs)
+	if len(root) != rootSize {
+		return nil, fmt.Errorf("internal error: root object header changed size")
+	}
+	b = append(b, root...)
 	b = append(b, groupBTreeNode(a.snod, nameOff[len(nameOff)-1])...)
 	b = append(b, localHeap(a.heap, heapData, freeOff)...)
 	entries := make([]symbolEntry, len(names))
@@ -149,8 +155,9 @@ func buildMetadata(dims []int, elem int) ([]byte, error) {
 // As HipFT does, dim(k) is attached to C dimension k-1 of Data:
 // DIMENSION_LIST[k-1] = {ref dim(k)}, DIMENSION_LABELS[k-1] = "dim(k)", and
 // dim(k)'s REFERENCE_LIST = {(ref Data, k-1)}. Global heap objects 1..rank
-// hold the references, rank+1..2*rank the label strings.
-func buildObjects(a fileAddrs, dims []int, elem int) (headers [][]byte, gcol []byte) {
+// hold the references, rank+1..2*rank the label strings, and the objects
+// after them the root group's string attributes, in order.
+func buildObjects(a fileAddrs, dims []int, elem int, attrs []Attr) (headers [][]byte, gcol []byte) {
 	rank := len(dims)
 	names := datasetNames(rank)
 	cdims := make([]uint64, rank)
@@ -167,6 +174,11 @@ func buildObjects(a fileAddrs, dims []int, elem int) (headers [][]byte, gcol []b
 	for k := 1; k <= rank; k++ {
 		objects = append(objects, []byte(names[k]))
 		labels = appendVlenElem(labels, uint32(len(names[k])), a.gcol, uint32(rank+k))
+	}
+	for _, at := range attrs {
+		if s, ok := at.Value.(string); ok {
+			objects = append(objects, []byte(s))
+		}
 	}
 	gcol = globalHeapCollection(objects)
 
@@ -242,12 +254,35 @@ func appendSymbolEntry(b []byte, e symbolEntry) []byte {
 	return append(b, make([]byte, 16)...) // unused scratch-pad
 }
 
-// rootObjectHeader encodes the root group's object header, a single
-// Symbol Table message. Spec IV.A.2.r "The Symbol Table Message".
-func rootObjectHeader(a fileAddrs) []byte {
+// rootObjectHeader encodes the root group's object header: a Symbol Table
+// message, then one attribute message per root attribute (string
+// attributes refer to global heap objects 2*rank+1, ... in order).
+// Spec IV.A.2.r "The Symbol Table Message" and IV.A.2.m.
+func rootObjectHeader(a fileAddrs, rank int, attrs []Attr) []byte {
 	body := le.AppendUint64(nil, a.btree)
 	body = le.AppendUint64(body, a.heap)
-	return objectHeaderV1([]message{{msgSymbolTable, 0, body}})
+	msgs := []message{{msgSymbolTable, 0, body}}
+	index := uint32(2 * rank)
+	for _, at := range attrs {
+		switch v := at.Value.(type) {
+		case string:
+			index++
+			data := appendVlenElem(nil, uint32(len(v)), a.gcol, index)
+			msgs = append(msgs, message{msgAttribute, 0, attributeV1(at.Name, vlenUTF8StringType(), dataspaceV1(nil), data)})
+		case float64:
+			data := le.AppendUint64(nil, math.Float64bits(v))
+			msgs = append(msgs, message{msgAttribute, 0, attributeV1(at.Name, floatType(8), dataspaceV1(nil), data)})
+		}
+	}
+	return objectHeaderV1(msgs)
+}
+
+// vlenUTF8StringType encodes a variable-length, null-terminated UTF-8
+// string, the type h5py gives a Python str attribute.
+// Spec IV.A.2.d, class 9 (variable-length), type 1 (string), character set 1.
+func vlenUTF8StringType() []byte {
+	b := le.AppendUint32([]byte{0x10 | 9, 1, 1, 0}, vlenElemSize)
+	return append(b, uint8Type()...)
 }
 
 // groupBTreeNode encodes the root group's B-tree: one leaf node (type 0,

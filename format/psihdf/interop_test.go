@@ -172,3 +172,44 @@ func TestH5dumpReadsWrittenMaps(t *testing.T) {
 		})
 	}
 }
+
+// TestH5pyReadsRootAttrs checks that h5py reads the root attributes Write
+// adds (MagMAP's JSON metadata): strings as Python str (variable-length
+// UTF-8, as h5py writes them), doubles as float, and that the map itself
+// still reads back, in goft and in h5py.
+func TestH5pyReadsRootAttrs(t *testing.T) {
+	needH5py(t)
+	long := strings.Repeat(`{"key": "value \u00e9"}`, 600) // larger than one global heap collection
+	m := testMap(5, 4, 3)
+	m.Attrs = []Attr{{"layers", `{"columns":["layer_num"]}`}, {"no_data_val", -65500.0}, {"fits_header", long}, {"empty", ""}}
+	path := writeTemp(t, m, true)
+	script := `
+import json, sys, h5py
+with h5py.File(sys.argv[1], "r") as f:
+    out = {k: (v if isinstance(v, str) else float(v)) for k, v in f.attrs.items()}
+    out["_types"] = {k: type(v).__name__ for k, v in f.attrs.items()}
+    out["_order"] = list(f.attrs.keys())
+    out["_shape"] = list(f["Data"].shape)
+print(json.dumps(out))
+`
+	outb, err := exec.Command(debianPython, "-c", script, path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("h5py: %v\n%s", err, outb)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(outb, &got); err != nil {
+		t.Fatalf("%v: %s", err, outb)
+	}
+	for _, a := range m.Attrs {
+		if got[a.Name] != a.Value {
+			t.Errorf("attribute %s: h5py reads %v, want %v", a.Name, got[a.Name], a.Value)
+		}
+	}
+	types := got["_types"].(map[string]any)
+	if types["layers"] != "str" || types["no_data_val"] != "float64" {
+		t.Errorf("attribute types %v, want str and float64", types)
+	}
+	if _, err := Read(path); err != nil {
+		t.Errorf("goft cannot read the map back: %v", err)
+	}
+}

@@ -49,6 +49,17 @@ type Map struct {
 	// read from. It is information only: Write takes the precision as an
 	// argument.
 	Float32 bool
+	// Attrs are attributes of the file's root group, written in order by
+	// Write (MagMAP's maps carry JSON metadata there). Read leaves it empty.
+	Attrs []Attr
+}
+
+// Attr is one scalar attribute of the root group. Value is a string
+// (written as a variable-length UTF-8 string, as h5py writes a Python str)
+// or a float64 (written as a little-endian IEEE double).
+type Attr struct {
+	Name  string
+	Value any
 }
 
 // Read reads the PSI map in the HDF5 file at path. The map may be 2D or 3D.

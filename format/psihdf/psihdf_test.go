@@ -191,3 +191,25 @@ func TestWriteErrors(t *testing.T) {
 		t.Errorf("float64 write of 1e39: %v", err)
 	}
 }
+
+func TestWriteRefusesBadAttrs(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		attrs []Attr
+		want  string
+	}{
+		{"type", []Attr{{"n", 3}}, "type int"},
+		{"twice", []Attr{{"a", "x"}, {"a", "y"}}, "twice"},
+		{"empty name", []Attr{{"", "x"}}, "empty"},
+		{"nul", []Attr{{"a", "x\x00"}}, "NUL"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := testMap(4, 3)
+			m.Attrs = tc.attrs
+			err := Write(filepath.Join(t.TempDir(), "m.h5"), m, true)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Write: %v, want an error with %q", err, tc.want)
+			}
+		})
+	}
+}

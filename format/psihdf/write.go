@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Write writes m to path as a PSI map: root data set "Data" (C shape
@@ -105,6 +106,28 @@ func (m *Map) check(single bool) error {
 			return fmt.Errorf("scale dim%d value %v at index %d is not finite%s", i+1, s[j], j, f32Note(single))
 		}
 	}
+	seen := map[string]bool{}
+	for _, a := range m.Attrs {
+		if a.Name == "" || strings.IndexByte(a.Name, 0) >= 0 {
+			return fmt.Errorf("attribute name %q is empty or holds a NUL byte", a.Name)
+		}
+		if seen[a.Name] {
+			return fmt.Errorf("attribute %q is given twice", a.Name)
+		}
+		seen[a.Name] = true
+		switch v := a.Value.(type) {
+		case string:
+			if strings.IndexByte(v, 0) >= 0 {
+				return fmt.Errorf("attribute %q holds a NUL byte", a.Name)
+			}
+			if len(v) > math.MaxUint32/2 {
+				return fmt.Errorf("attribute %q is too long (%d bytes)", a.Name, len(v))
+			}
+		case float64:
+		default:
+			return fmt.Errorf("attribute %q has a value of type %T (want string or float64)", a.Name, a.Value)
+		}
+	}
 	if i := firstUnwritable(m.Data, single); i >= 0 {
 		return fmt.Errorf("Data value %v at %s is not finite%s; maps must be finite", m.Data[i], m.indexString(i), f32Note(single))
 	}
@@ -139,7 +162,7 @@ func encode(w io.Writer, m *Map, single bool) error {
 	if single {
 		elem = 4
 	}
-	meta, err := buildMetadata(m.Dims, elem)
+	meta, err := buildMetadata(m.Dims, elem, m.Attrs)
 	if err != nil {
 		return err
 	}
