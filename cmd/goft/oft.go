@@ -55,6 +55,7 @@ func cmdOFT(args []string, stdout, stderr io.Writer) error {
 // oftStages are goft's implementations of the OFT stages.
 func oftStages() oft.Stages {
 	return oft.Stages{
+		MagMAP:  oftMagMAP,
 		HipFT:   oftHipFT,
 		Post:    oftPost,
 		MapPrep: oftMapPrep,
@@ -190,4 +191,12 @@ func oftMapPrep(env oft.Env, hipftDir string, p oft.OutputMapProcessingSection, 
 		args = append(args, "-wsa")
 	}
 	return cmdMapprep(append(args, hipftDir), env.Out, env.Err)
+}
+
+// oftMagMAP maps the disks as oftswa.py calls magmap_disk2map.py: the
+// run's dates and grid (the maps already made are kept: MagMAP's update
+// behaviour when the folder exists).
+func oftMagMAP(env oft.Env, disks, maps string, start, end time.Time, np, nt int, _ bool) error {
+	return cmdMagmap([]string{"-q", "-odir", maps, "-startdate", start.Format(oft.DateLayout), "-enddate", end.Format(oft.DateLayout),
+		"-npout", strconv.Itoa(np), "-ntout", strconv.Itoa(nt), disks}, env.Out, env.Err)
 }

@@ -211,3 +211,48 @@ func TestOFTKilled(t *testing.T) {
 		}
 	}
 }
+
+// TestOFTWithMagMAP runs the chain of a twin experiment through goft oft:
+// synth-obs -fits makes disks of the initial map; the MagMAP stage maps
+// them (magmap.raw_data_dir); the ensemble assimilates them, its model
+// times counted from the first map's date as oftswa.py does. (About 10 s:
+// MagMAP's 10240x5120 interpolation grid for each disk.)
+func TestOFTWithMagMAP(t *testing.T) {
+	if !testenv.Long() {
+		t.Skip("set GOFT_LONG_TESTS=1 to run it")
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	cfg := oftCase(t, dir, "magmap:\n  run: True\n  raw_data_dir: 'disks'\nhipft_post_process:\n  run: False\n")
+	b, _ := os.ReadFile(cfg)
+	b = bytes.Replace(b, []byte("output_map_processing:\n  run: True"), []byte("output_map_processing:\n  run: False"), 1)
+	os.WriteFile(cfg, b, 0o644)
+	var out, errb bytes.Buffer
+	// Disks every 12 hours from 6 hours before the run's start: MagMAP maps
+	// those of the run's dates, the first 6 hours after its start, so that
+	// time_start = -6 h (date_start counted from the first map).
+	if code := mainArgs([]string{"synth-obs", "-fits", "-npix", "96", "-map", "br0.h5", "-n", "5", "-cadence", "12",
+		"-start", "2024-02-29T18:00:00", "-o", "disks"}, &out, &errb); code != 0 {
+		t.Fatalf("synth-obs: %s", errb.String())
+	}
+	if code := mainArgs([]string{"oft", "-o", "runs", cfg}, &out, &errb); code != 0 {
+		t.Fatalf("goft oft: exit %d\n%s\n%s", code, out.String(), errb.String())
+	}
+	run := filepath.Join(dir, "runs", "small")
+	idx, err := os.ReadFile(filepath.Join(run, "magmap", "magmap_data_maps", "index_files", "magmap_maps_all.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(idx, []byte("\n")); n != 5 || !bytes.Contains(idx, []byte("\n2024-03-01T06:00:00,")) {
+		t.Errorf("the map index has %d lines, want a header and the 4 maps of the run's dates from 06:00:\n%s", n, idx)
+	}
+	in, _ := os.ReadFile(filepath.Join(run, "hipft", "hipft.in"))
+	for _, w := range []string{"assimilate_data = .true.", "time_start = -6.0", "time_end = 42.0", "use_flow_from_files = .false."} {
+		if !bytes.Contains(in, []byte(w)) {
+			t.Errorf("hipft.in lacks %q", w)
+		}
+	}
+	if strings.Contains(out.String(), "without data assimilation") {
+		t.Errorf("the run says it has no maps:\n%s", out.String())
+	}
+}
