@@ -59,10 +59,11 @@ type Generator struct {
 	rndOff []int     // rndOff[m]: the first of order m's numbers in rnd
 
 	// U and V are the flows of the latest step on ConFlow's uniform grid,
-	// at index (i-1) + (j-1)*2 n_long: U is v_phi (ConFlow's u), V is
-	// v_theta in ConFlow's sign (northward positive: ConFlow's v), m/s.
-	// Row j = 1 is the cell next to the south pole, i = 1 the cell at
-	// phi = dphi/2.
+	// at index (i-1) + (j-1)*2 n_long, m/s: U is ConFlow's u (the phi
+	// component, written to the vp files) and V its v (the theta
+	// component, written unchanged to the vt files). Row j runs from the
+	// cell next to one pole to the other as in ConFlow (the staggered
+	// maps flip it); i = 1 is the first cell in phi.
 	U, V []float64
 
 	step int // steps taken

@@ -40,9 +40,8 @@ func NewGrid(nLong, nLat int) Grid {
 }
 
 // Staggered returns the flows of the latest step on HipFT's staggered
-// grid, as ConFlow writes them: vt (n_long x n_lat+1, colatitude
-// direction, southward positive) and vp (n_long+1 x n_lat), m/s, each
-// with phi fastest. ConFlow's samples are flipped to run from north to
+// grid, as ConFlow writes them: vt (n_long x n_lat+1) from V and vp
+// (n_long+1 x n_lat) from U, m/s, each with phi fastest. ConFlow's samples are flipped to run from north to
 // south, extended past the poles and periodically, every other sample
 // is picked, and the pole rows of vt are set so that their means are
 // the means of the first and last rows (ConFlow's "Interpolate ConFlow
