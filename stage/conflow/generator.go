@@ -322,11 +322,11 @@ func (g *Generator) initCouplings() {
 			}
 			if l-5 >= m {
 				BAA0 = 1 / (c(l1) * c(l1-1) * c(l1-2) * c(l1-3) * c(l1-4))
-				mf[6-5] = (el-5)*BAA0*MF4
+				mf[6-5] = (el - 5) * BAA0 * MF4
 			}
 			if l-6 >= m {
 				BAA0 = 1 / (c(l1) * c(l1-1) * c(l1-2) * c(l1-3) * c(l1-4) * c(l1-5))
-				mf[6-6] = (el-6)*BAA0*MF5
+				mf[6-6] = (el - 6) * BAA0 * MF5
 			}
 			md := &ms[l-m]
 			for k := range md.c {
