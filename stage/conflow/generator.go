@@ -42,6 +42,9 @@ type Generator struct {
 	// coefT holds the transpose, coefT[(m1-1)+(l1-1)*n] = coef(l1,m1),
 	// so that both of plm's accesses run along memory.
 	coef, coefT []float64
+	// log10Pmm[m] is log10(coef(m+1,m+1)), the first term of plm's
+	// scale estimate.
+	log10Pmm []float64
 
 	// s and t are S_lm and T_lm at index l + m*n (0-based degree and
 	// order); only 1 <= m <= l <= lmax are set.
@@ -96,6 +99,10 @@ func NewGenerator(p Params, rng *fortranrand.Generator, pool *parallel.Pool) *Ge
 		for l := 0; l < n; l++ {
 			g.coefT[m+l*n] = g.coef[l+m*n]
 		}
+	}
+	g.log10Pmm = make([]float64, n)
+	for m := range g.log10Pmm {
+		g.log10Pmm[m] = math.Log10(g.coef[m+m*n])
 	}
 	g.initSpectrum()
 	g.initCouplings()

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/goft-sft/goft/format/psihdf"
 	"github.com/goft-sft/goft/hipft/output"
@@ -140,11 +141,25 @@ func Run(p *Params, opt Options) (*Summary, error) {
 		return nil, err
 	}
 	defer list.Close()
-	grid := NewGrid(p.NLong, p.NLat)
-	nfiles := p.NumFiles()
+	w := &mapWriter{p: p, dir: dir, grid: NewGrid(p.NLong, p.NLat), list: list, sum: sum, nfiles: p.NumFiles(), progress: opt.Progress}
+
+	// The files of map k are written while map k+1 is computed: the
+	// writer takes the maps in order from a channel of one.
+	jobs := make(chan mapJob, 1)
+	done := make(chan error, 1)
+	go func() {
+		var err error
+		for j := range jobs {
+			if err == nil {
+				err = w.write(j)
+			}
+		}
+		done <- err
+	}()
 	currTime := 0.0
-	for file := 1; file <= nfiles; file++ {
+	for file := 1; file <= w.nfiles; file++ {
 		g.Step()
+		j := mapJob{file: file, time: currTime}
 		for _, v := range g.V {
 			sum.MaxVT = max(sum.MaxVT, v)
 			sum.MinVT = min(sum.MinVT, v)
@@ -154,50 +169,99 @@ func Run(p *Params, opt Options) (*Summary, error) {
 			sum.MinVP = min(sum.MinVP, v)
 		}
 		if p.OutputUniform {
-			for _, f := range []struct {
-				name string
-				v    []float64
-			}{{fmt.Sprintf("vp%06d.data", file), g.U}, {fmt.Sprintf("vt%06d.data", file), g.V}} {
-				path := filepath.Join(dir, f.name)
-				err := output.WriteFileAtomic(path, func(w io.Writer) error {
-					b := make([]byte, 8*len(f.v))
-					for i, x := range f.v {
-						binary.LittleEndian.PutUint64(b[8*i:], math.Float64bits(x))
-					}
-					_, err := w.Write(b)
-					return err
-				})
-				if err != nil {
-					return nil, err
-				}
-				sum.Written = append(sum.Written, path)
-			}
+			j.u, j.v = float64Bytes(g.U), float64Bytes(g.V)
 		}
 		if p.OutputStaggered {
-			vt, vp := g.Staggered()
-			vtPath := filepath.Join(dir, fmt.Sprintf("vt%06d.h5", file))
-			vpPath := filepath.Join(dir, fmt.Sprintf("vp%06d.h5", file))
-			if err := psihdf.Write(vtPath, &psihdf.Map{Dims: []int{p.NLong, p.NLat + 1}, Scales: [][]float64{grid.PMain, grid.THalf}, Data: vt}, true); err != nil {
-				return nil, err
-			}
-			if err := psihdf.Write(vpPath, &psihdf.Map{Dims: []int{p.NLong + 1, p.NLat}, Scales: [][]float64{grid.PHalf, grid.TMain}, Data: vp}, true); err != nil {
-				return nil, err
-			}
-			if err := list.Line(ListLine(file, currTime)); err != nil {
-				return nil, err
-			}
-			sum.Written = append(sum.Written, vtPath, vpPath)
+			j.vt, j.vp = g.Staggered()
 		}
-		sum.Files = file
-		sum.LastTime = currTime
-		if opt.Progress != nil {
-			opt.Progress(file, nfiles)
+		jobs <- j
+		if w.failed.Load() {
+			break
 		}
 		currTime += p.DTime
+	}
+	close(jobs)
+	if err := <-done; err != nil {
+		return nil, err
 	}
 	if err := list.Close(); err != nil {
 		return nil, fmt.Errorf("writing %s: %w", listPath, err)
 	}
 	sum.Written = append(sum.Written, listPath)
 	return sum, nil
+}
+
+// mapJob is one map's outputs, to be written.
+type mapJob struct {
+	file   int       // map number, 1-based
+	time   float64   // s after the start
+	u, v   []byte    // the uniform-grid flows, little-endian float64 (or nil)
+	vt, vp []float64 // the staggered maps (or nil)
+}
+
+// mapWriter writes the maps' files and list lines in order.
+type mapWriter struct {
+	p        *Params
+	dir      string
+	grid     Grid
+	list     *output.AppendFile
+	sum      *Summary
+	nfiles   int
+	progress func(done, total int)
+	failed   atomic.Bool
+}
+
+func (w *mapWriter) write(j mapJob) (err error) {
+	defer func() {
+		if err != nil {
+			w.failed.Store(true)
+		}
+	}()
+	p := w.p
+	if j.u != nil {
+		for _, f := range []struct {
+			name string
+			b    []byte
+		}{{fmt.Sprintf("vp%06d.data", j.file), j.u}, {fmt.Sprintf("vt%06d.data", j.file), j.v}} {
+			path := filepath.Join(w.dir, f.name)
+			err := output.WriteFileAtomic(path, func(wr io.Writer) error {
+				_, err := wr.Write(f.b)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			w.sum.Written = append(w.sum.Written, path)
+		}
+	}
+	if j.vt != nil {
+		vtPath := filepath.Join(w.dir, fmt.Sprintf("vt%06d.h5", j.file))
+		vpPath := filepath.Join(w.dir, fmt.Sprintf("vp%06d.h5", j.file))
+		if err := psihdf.Write(vtPath, &psihdf.Map{Dims: []int{p.NLong, p.NLat + 1}, Scales: [][]float64{w.grid.PMain, w.grid.THalf}, Data: j.vt}, true); err != nil {
+			return err
+		}
+		if err := psihdf.Write(vpPath, &psihdf.Map{Dims: []int{p.NLong + 1, p.NLat}, Scales: [][]float64{w.grid.PHalf, w.grid.TMain}, Data: j.vp}, true); err != nil {
+			return err
+		}
+		if err := w.list.Line(ListLine(j.file, j.time)); err != nil {
+			return err
+		}
+		w.sum.Written = append(w.sum.Written, vtPath, vpPath)
+	}
+	w.sum.Files = j.file
+	w.sum.LastTime = j.time
+	if w.progress != nil {
+		w.progress(j.file, w.nfiles)
+	}
+	return nil
+}
+
+// float64Bytes returns v as little-endian float64 bytes (ConFlow's
+// unformatted direct-access records on x86).
+func float64Bytes(v []float64) []byte {
+	b := make([]byte, 8*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint64(b[8*i:], math.Float64bits(x))
+	}
+	return b
 }

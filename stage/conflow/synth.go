@@ -45,7 +45,11 @@ func (g *Generator) synthesize() {
 }
 
 // synthRows computes the flows at the latitude pairs j in [jlo, jhi)
-// (1-based; j = 1 is next to the equator).
+// (1-based; j = 1 is next to the equator). For each order m it runs
+// ConFlow's Legendre recurrence (plm) and its sums over l in one loop,
+// so that the recurrence's latency overlaps the sums' work; each value
+// is computed with ConFlow's operations in ConFlow's order
+// (TestFusedSynthesisSameBits).
 func (g *Generator) synthRows(jlo, jhi int, b *synthBuf) {
 	n, lmax, nlong2 := g.n, g.lmax, g.nlong2
 	nlhalf := n / 2
@@ -57,35 +61,55 @@ func (g *Generator) synthRows(jlo, jhi int, b *synthBuf) {
 		theta := 0.5*math.Pi - (float64(j)-0.5)*dtheta
 		x := math.Cos(theta)
 		rst := 1.0 / math.Sin(theta)
+		log10x2 := math.Log10(math.Sqrt(1 - x*x))
 		un, us, vn, vs := b.unorth, b.usouth, b.vnorth, b.vsou
 		un[0], us[0], vn[0], vs[0] = 0, 0, 0, 0
 		for m := 1; m <= lmax-1; m++ {
 			m2 := nlong2 + 1 - m // 1-based
-			g.plm(m, x, p)
-			col := g.coef[m*n:] // col[l1-1] = coef(l1, m+1)
+			mm := m + 1
+			start, pm1, pm2, pStart := g.plmStart(m, x, log10x2)
+			col := g.coef[m*n : (m+1)*n]  // col[ll-1] = coef(ll, mm)
+			row := g.coefT[m*n : (m+1)*n] // row[ll-1] = coef(mm, ll)
 			s := g.s[m*n : (m+1)*n]
 			t := g.t[m*n : (m+1)*n]
+			p[mm-1] = 0 // p(m) = P_{m-1}^m
+			p[mm] = pStart
 			fm := float64(m)
 			var s1r, s1i, s2r, s2i, s3r, s3i, s4r, s4i float64
-			for l := m; l <= lmax-1; l++ {
-				eo := 1.0
-				if (l-m)%2 != 0 {
-					eo = -1.0
+			odd := false // l - m odd: ConFlow's eo = -1
+			for ll := mm + 1; ll <= n; ll++ {
+				// p(ll), degree ll-1, by plm's main recurrence (0 before
+				// its start, as plm leaves it).
+				c1 := col[ll-1]
+				var pn float64
+				if ll > start {
+					pn = c1*x*pm1 - row[ll-1]*pm2
+					pm2 = pm1
+					pm1 = pn
 				}
+				p[ll] = pn
+				// The sums' term of degree l = ll-2.
+				l := ll - 2
 				fl := float64(l)
-				v1 := fl*p[l+2]/col[l+1] - (fl+1)*p[l]/col[l]
-				v2 := -(fm * p[l+1])
+				v1 := fl*pn/c1 - (fl+1)*p[ll-2]/col[ll-2]
+				v2 := -(fm * p[ll-1])
 				sr, si := real(s[l]), imag(s[l])
 				tr, ti := real(t[l]), imag(t[l])
-				// A = xi*s*v2, B = t*v1, C = s*v1, D = xi*t*v2.
 				ar, ai := -si*v2, sr*v2
 				br, bi := tr*v1, ti*v1
 				cr, ci := sr*v1, si*v1
 				dr, di := -ti*v2, tr*v2
 				s1r, s1i = s1r+ar-br, s1i+ai-bi
-				s2r, s2i = s2r+eo*(ar+br), s2i+eo*(ai+bi)
 				s3r, s3i = s3r+cr+dr, s3i+ci+di
-				s4r, s4i = s4r-eo*(cr-dr), s4i-eo*(ci-di)
+				// eo*(x) is exactly x or -x, and a + (-x) is a - x.
+				if odd {
+					s2r, s2i = s2r-(ar+br), s2i-(ai+bi)
+					s4r, s4i = s4r+(cr-dr), s4i+(ci-di)
+				} else {
+					s2r, s2i = s2r+(ar+br), s2i+(ai+bi)
+					s4r, s4i = s4r-(cr-dr), s4i-(ci-di)
+				}
+				odd = !odd
 			}
 			un[m] = complex(0.5*s1r*rst, 0.5*s1i*rst)
 			us[m] = complex(0.5*s2r*rst, 0.5*s2i*rst)
@@ -96,22 +120,73 @@ func (g *Generator) synthRows(jlo, jhi int, b *synthBuf) {
 			vn[m2-1] = complex(0.5*s3r*rst, 0.5*-s3i*rst)
 			vs[m2-1] = complex(0.5*s4r*rst, 0.5*-s4i*rst)
 		}
-		for m := lmax; m <= nlong2-lmax; m++ {
-			un[m], us[m], vn[m], vs[m] = 0, 0, 0, 0
-		}
-		fftTransform(un, -1, b.fft)
-		fftTransform(us, -1, b.fft)
-		fftTransform(vn, -1, b.fft)
-		fftTransform(vs, -1, b.fft)
-		u := g.U
-		v := g.V
-		for i := 0; i < nlong2; i++ {
-			u[i+(jn-1)*nlong2] = real(un[i])
-			u[i+(js-1)*nlong2] = real(us[i])
-			v[i+(jn-1)*nlong2] = real(vn[i])
-			v[i+(js-1)*nlong2] = real(vs[i])
-		}
+		g.finishRow(jn, js, b)
 	}
+}
+
+// finishRow zeroes the orders ConFlow does not use, transforms the four
+// spectra to longitude and stores their real parts in rows jn and js of
+// U and V.
+func (g *Generator) finishRow(jn, js int, b *synthBuf) {
+	lmax, nlong2 := g.lmax, g.nlong2
+	un, us, vn, vs := b.unorth, b.usouth, b.vnorth, b.vsou
+	for m := lmax; m <= nlong2-lmax; m++ {
+		un[m], us[m], vn[m], vs[m] = 0, 0, 0, 0
+	}
+	fftTransform(un, -1, b.fft)
+	fftTransform(us, -1, b.fft)
+	fftTransform(vn, -1, b.fft)
+	fftTransform(vs, -1, b.fft)
+	u, v := g.U, g.V
+	for i := 0; i < nlong2; i++ {
+		u[i+(jn-1)*nlong2] = real(un[i])
+		u[i+(js-1)*nlong2] = real(us[i])
+		v[i+(jn-1)*nlong2] = real(vn[i])
+		v[i+(js-1)*nlong2] = real(vs[i])
+	}
+}
+
+// plmStart runs subroutine plm for order m at x (log10x2 is
+// log10(sqrt(1-x*x)), computed once per latitude) up to its main
+// recurrence: it returns the index start (1-based, as plm's lls) after
+// which the recurrence runs, its state pm1 and pm2 there, and the value
+// plm stores at p(m+1) (P_m^m, or 0 when the rescaled branch runs; plm
+// stores nothing else up to start). start >= n means every value is 0.
+func (g *Generator) plmStart(m int, x, log10x2 float64) (start int, pm1, pm2, pStart float64) {
+	const minlp = -20
+	const r10p10, r10m10 = 1.0e+10, 1.0e-10
+	lmaxp := g.n
+	mm := m + 1
+	col := g.coef[(mm-1)*lmaxp:]
+	row := g.coefT[(mm-1)*lmaxp:]
+	x2 := math.Sqrt(1 - x*x)
+	alp := g.log10Pmm[m] + float64(m)*log10x2
+	lp := int(alp)
+	if lp >= minlp {
+		pa := col[mm-1] * powi(x2, m)
+		return mm, pa, 0, pa
+	}
+	alp = alp - float64(lp)
+	pa := math.Pow(10, alp)
+	lls := mm + 1
+	pm2, pm1 = 0, pa
+	for ll := mm + 1; ll <= lmaxp; ll++ {
+		pa = col[ll-1]*x*pm1 - row[ll-1]*pm2
+		pm2 = pm1
+		pm1 = pa
+		if pa > r10p10 {
+			pm2 = pm2 * r10m10
+			pm1 = pm1 * r10m10
+			lp = lp + 10
+			if lp >= minlp {
+				pm2 = pm2 * rlpa[-lp]
+				pm1 = pm1 * rlpa[-lp]
+				break
+			}
+		}
+		lls = ll + 1
+	}
+	return lls, pm1, pm2, 0
 }
 
 // plm computes the associated Legendre functions P_l^m(x) for l = m ..
