@@ -42,6 +42,9 @@ type Generator struct {
 	// coefT holds the transpose, coefT[(m1-1)+(l1-1)*n] = coef(l1,m1),
 	// so that both of plm's accesses run along memory.
 	coef, coefT []float64
+	// degree[l] and degree1[l] are l and l+1 as float64 (read by the
+	// AVX2 kernel).
+	degree, degree1 []float64
 	// log10Pmm[m] is log10(coef(m+1,m+1)), the first term of plm's
 	// scale estimate.
 	log10Pmm []float64
@@ -99,6 +102,12 @@ func NewGenerator(p Params, rng *fortranrand.Generator, pool *parallel.Pool) *Ge
 		for l := 0; l < n; l++ {
 			g.coefT[m+l*n] = g.coef[l+m*n]
 		}
+	}
+	g.degree = make([]float64, n)
+	g.degree1 = make([]float64, n)
+	for l := range g.degree {
+		g.degree[l] = float64(l)
+		g.degree1[l] = float64(l) + 1
 	}
 	g.log10Pmm = make([]float64, n)
 	for m := range g.log10Pmm {

@@ -13,130 +13,240 @@ var rlpa = [21]float64{0,
 	float64(float32(1e-16)), float64(float32(1e-17)), float64(float32(1e-18)), float64(float32(1e-19)), float64(float32(1e-20)),
 }
 
-// synthBuf is one latitude's work space.
+// lanes is how many latitudes synthRows treats together (the width of
+// the AVX2 kernel).
+const lanes = 4
+
+// synthBuf is the work space of one group of latitudes.
 type synthBuf struct {
-	p                            []float64 // p[1..n]: P_l^m, p[l+1] for degree l
+	spec [lanes]rowSpectra
+	blk  laneBlock
+	fft  []float64
+}
+
+// rowSpectra are one latitude's four Fourier spectra (ConFlow's unorth,
+// usouth, vnorth, vsouth).
+type rowSpectra struct {
 	unorth, usouth, vnorth, vsou []complex128
-	fft                          []float64
+}
+
+// laneBlock is the state of the Legendre recurrence and of the sums over
+// l for lanes latitudes at one order m; the AVX2 kernel reads and writes
+// it (its layout is fixed: see synth_amd64.s).
+type laneBlock struct {
+	x    [lanes]float64    // cos(theta)
+	pm1  [lanes]float64    // plm's pm1: p(ll-1) once the recurrence runs
+	pm2  [lanes]float64    // plm's pm2: p(ll-2)
+	sums [8][lanes]float64 // sum1..sum4 of ConFlow, real and imaginary parts
 }
 
 func (g *Generator) newSynthBuf() *synthBuf {
-	return &synthBuf{
-		p:      make([]float64, g.n+1),
-		unorth: make([]complex128, g.nlong2),
-		usouth: make([]complex128, g.nlong2),
-		vnorth: make([]complex128, g.nlong2),
-		vsou:   make([]complex128, g.nlong2),
-		fft:    make([]float64, 2*g.nlong2+1),
+	b := &synthBuf{fft: make([]float64, 2*g.nlong2+1)}
+	for k := range b.spec {
+		b.spec[k] = rowSpectra{
+			unorth: make([]complex128, g.nlong2),
+			usouth: make([]complex128, g.nlong2),
+			vnorth: make([]complex128, g.nlong2),
+			vsou:   make([]complex128, g.nlong2),
+		}
 	}
+	return b
 }
 
 // synthesize computes U and V from the spectrum (ConFlow's latitude loop):
-// latitudes are independent and are spread over the pool.
+// latitudes are independent; groups of four are spread over the pool.
 func (g *Generator) synthesize() {
 	nlhalf := g.n / 2
+	groups := (nlhalf + lanes - 1) / lanes
+	rows := func(lo, hi int) {
+		b := g.newSynthBuf()
+		for k := lo; k < hi; k++ {
+			j0 := 1 + k*lanes
+			g.synthRows(j0, min(j0+lanes, nlhalf+1), b)
+		}
+	}
 	if g.pool == nil {
-		g.synthRows(1, nlhalf+1, g.newSynthBuf())
+		rows(0, groups)
 		return
 	}
-	g.pool.For(nlhalf, func(lo, hi int) {
-		g.synthRows(lo+1, hi+1, g.newSynthBuf())
-	})
+	g.pool.For(groups, rows)
+}
+
+// laneState is one latitude's state in the fused loop of synthRows: the
+// recurrence (plm's start index, pm1 and pm2), the stored values p(ll-1)
+// and p(ll-2) the sums read (they differ from pm1 and pm2 only in the
+// two steps after a rescaled start), and the sums.
+type laneState struct {
+	x, pm1, pm2, p1, p2 float64
+	start               int
+	sums                [8]float64
 }
 
 // synthRows computes the flows at the latitude pairs j in [jlo, jhi)
-// (1-based; j = 1 is next to the equator). For each order m it runs
-// ConFlow's Legendre recurrence (plm) and its sums over l in one loop,
-// so that the recurrence's latency overlaps the sums' work; each value
-// is computed with ConFlow's operations in ConFlow's order
-// (TestFusedSynthesisSameBits).
+// (1-based; j = 1 is next to the equator; at most lanes of them). For
+// each order m it runs ConFlow's Legendre recurrence (plm) and its sums
+// over l in one loop, so that the recurrence's latency overlaps the
+// sums' work, and runs the steady part of that loop for four latitudes
+// at once in AVX2 where available. Each value is computed with
+// ConFlow's operations in ConFlow's order (TestFusedSynthesisSameBits).
 func (g *Generator) synthRows(jlo, jhi int, b *synthBuf) {
 	n, lmax, nlong2 := g.n, g.lmax, g.nlong2
 	nlhalf := n / 2
 	dtheta := math.Pi / float64(n)
-	p := b.p
-	for j := jlo; j < jhi; j++ {
-		jn := nlhalf + j
-		js := nlhalf + 1 - j
-		theta := 0.5*math.Pi - (float64(j)-0.5)*dtheta
-		x := math.Cos(theta)
-		rst := 1.0 / math.Sin(theta)
-		log10x2 := math.Log10(math.Sqrt(1 - x*x))
-		un, us, vn, vs := b.unorth, b.usouth, b.vnorth, b.vsou
-		un[0], us[0], vn[0], vs[0] = 0, 0, 0, 0
-		for m := 1; m <= lmax-1; m++ {
-			m2 := nlong2 + 1 - m // 1-based
-			mm := m + 1
-			start, pm1, pm2, pStart := g.plmStart(m, x, log10x2)
-			col := g.coef[m*n : (m+1)*n]  // col[ll-1] = coef(ll, mm)
-			row := g.coefT[m*n : (m+1)*n] // row[ll-1] = coef(mm, ll)
-			s := g.s[m*n : (m+1)*n]
-			t := g.t[m*n : (m+1)*n]
-			p[mm-1] = 0 // p(m) = P_{m-1}^m
-			p[mm] = pStart
-			fm := float64(m)
-			var s1r, s1i, s2r, s2i, s3r, s3i, s4r, s4i float64
-			odd := false // l - m odd: ConFlow's eo = -1
-			for ll := mm + 1; ll <= n; ll++ {
-				// p(ll), degree ll-1, by plm's main recurrence (0 before
-				// its start, as plm leaves it).
-				c1 := col[ll-1]
-				var pn float64
-				if ll > start {
-					pn = c1*x*pm1 - row[ll-1]*pm2
-					pm2 = pm1
-					pm1 = pn
-				}
-				p[ll] = pn
-				// The sums' term of degree l = ll-2.
-				l := ll - 2
-				fl := float64(l)
-				v1 := fl*pn/c1 - (fl+1)*p[ll-2]/col[ll-2]
-				v2 := -(fm * p[ll-1])
-				sr, si := real(s[l]), imag(s[l])
-				tr, ti := real(t[l]), imag(t[l])
-				ar, ai := -si*v2, sr*v2
-				br, bi := tr*v1, ti*v1
-				cr, ci := sr*v1, si*v1
-				dr, di := -ti*v2, tr*v2
-				s1r, s1i = s1r+ar-br, s1i+ai-bi
-				s3r, s3i = s3r+cr+dr, s3i+ci+di
-				// eo*(x) is exactly x or -x, and a + (-x) is a - x.
-				if odd {
-					s2r, s2i = s2r-(ar+br), s2i-(ai+bi)
-					s4r, s4i = s4r+(cr-dr), s4i+(ci-di)
-				} else {
-					s2r, s2i = s2r+(ar+br), s2i+(ai+bi)
-					s4r, s4i = s4r-(cr-dr), s4i-(ci-di)
-				}
-				odd = !odd
-			}
-			un[m] = complex(0.5*s1r*rst, 0.5*s1i*rst)
-			us[m] = complex(0.5*s2r*rst, 0.5*s2i*rst)
-			un[m2-1] = complex(0.5*s1r*rst, 0.5*-s1i*rst)
-			us[m2-1] = complex(0.5*s2r*rst, 0.5*-s2i*rst)
-			vn[m] = complex(0.5*s3r*rst, 0.5*s3i*rst)
-			vs[m] = complex(0.5*s4r*rst, 0.5*s4i*rst)
-			vn[m2-1] = complex(0.5*s3r*rst, 0.5*-s3i*rst)
-			vs[m2-1] = complex(0.5*s4r*rst, 0.5*-s4i*rst)
-		}
-		g.finishRow(jn, js, b)
+	nl := jhi - jlo
+	var ls [lanes]laneState
+	var rst, log10x2 [lanes]float64
+	for k := 0; k < nl; k++ {
+		theta := 0.5*math.Pi - (float64(jlo+k)-0.5)*dtheta
+		ls[k].x = math.Cos(theta)
+		rst[k] = 1.0 / math.Sin(theta)
+		log10x2[k] = math.Log10(math.Sqrt(1 - ls[k].x*ls[k].x))
+		sp := &b.spec[k]
+		sp.unorth[0], sp.usouth[0], sp.vnorth[0], sp.vsou[0] = 0, 0, 0, 0
 	}
+	for m := 1; m <= lmax-1; m++ {
+		mm := m + 1
+		col := g.coef[m*n : (m+1)*n]  // col[ll-1] = coef(ll, mm)
+		row := g.coefT[m*n : (m+1)*n] // row[ll-1] = coef(mm, ll)
+		s := g.s[m*n : (m+1)*n]
+		t := g.t[m*n : (m+1)*n]
+		fm := float64(m)
+		// steady is the first ll from which every lane's recurrence has
+		// run two steps (p(ll-1) = pm1, p(ll-2) = pm2), with l - m even.
+		steady := mm + 1
+		for k := 0; k < nl; k++ {
+			st := &ls[k]
+			var pStart float64
+			st.start, st.pm1, st.pm2, pStart = g.plmStart(m, st.x, log10x2[k])
+			st.p1, st.p2 = pStart, 0 // p(mm), p(mm-1)
+			st.sums = [8]float64{}
+			if st.start > mm {
+				steady = max(steady, st.start+3)
+			}
+		}
+		if (steady-mm-1)%2 != 0 {
+			steady++
+		}
+		end := n + 1 // ll runs to n
+		if !useAVX2 || nl < lanes || steady >= end {
+			for k := 0; k < nl; k++ {
+				laneRange(&ls[k], m, mm+1, end, fm, col, row, s, t)
+			}
+		} else {
+			for k := 0; k < nl; k++ {
+				laneRange(&ls[k], m, mm+1, steady, fm, col, row, s, t)
+			}
+			pairs := (end - steady) / 2
+			blk := &b.blk
+			for k := 0; k < lanes; k++ {
+				blk.x[k], blk.pm1[k], blk.pm2[k] = ls[k].x, ls[k].pm1, ls[k].pm2
+				for i := range blk.sums {
+					blk.sums[i][k] = ls[k].sums[i]
+				}
+			}
+			l0 := steady - 2
+			synthLanesAVX2(blk, &col[l0], &row[steady-1], &s[l0], &t[l0], &g.degree[l0], &g.degree1[l0], fm, pairs)
+			for k := 0; k < lanes; k++ {
+				st := &ls[k]
+				st.pm1, st.pm2 = blk.pm1[k], blk.pm2[k]
+				st.p1, st.p2 = st.pm1, st.pm2
+				for i := range blk.sums {
+					st.sums[i] = blk.sums[i][k]
+				}
+				laneRange(st, m, steady+2*pairs, end, fm, col, row, s, t)
+			}
+		}
+		m2 := nlong2 + 1 - m // 1-based
+		for k := 0; k < nl; k++ {
+			r := rst[k]
+			sm := &ls[k].sums
+			sp := &b.spec[k]
+			sp.unorth[m] = complex(0.5*sm[0]*r, 0.5*sm[1]*r)
+			sp.usouth[m] = complex(0.5*sm[2]*r, 0.5*sm[3]*r)
+			sp.unorth[m2-1] = complex(0.5*sm[0]*r, 0.5*-sm[1]*r)
+			sp.usouth[m2-1] = complex(0.5*sm[2]*r, 0.5*-sm[3]*r)
+			sp.vnorth[m] = complex(0.5*sm[4]*r, 0.5*sm[5]*r)
+			sp.vsou[m] = complex(0.5*sm[6]*r, 0.5*sm[7]*r)
+			sp.vnorth[m2-1] = complex(0.5*sm[4]*r, 0.5*-sm[5]*r)
+			sp.vsou[m2-1] = complex(0.5*sm[6]*r, 0.5*-sm[7]*r)
+		}
+	}
+	for k := 0; k < nl; k++ {
+		j := jlo + k
+		g.finishRow(nlhalf+j, nlhalf+1-j, &b.spec[k], b.fft)
+	}
+}
+
+// laneRange runs the fused loop of synthRows for one latitude over ll in
+// [from, to): p(ll) by plm's main recurrence (0 up to its start, as plm
+// leaves it), then the sums' term of degree l = ll-2:
+//
+//	v1 = l p(l+2)/coef(l+2,m+1) - (l+1) p(l)/coef(l+1,m+1),  v2 = -m p(l+1)
+//	sum1 += i s v2 - t v1        sum2 += eo (i s v2 + t v1)
+//	sum3 += s v1 + i t v2        sum4 -= eo (s v1 - i t v2)
+//
+// with eo = (-1)^(l-m), each in ConFlow's order of operations. The sums
+// are written with products P1 = si v2, P2 = sr v2, P3 = tr v1, P4 = ti v1,
+// P5 = sr v1, P6 = si v1, P7 = ti v2, P8 = tr v2, which gives the same
+// roundings: (i s v2) is (-si v2, sr v2) = (-P1, P2) exactly, a + (-b) is
+// a - b, and eo x is x or -x.
+func laneRange(st *laneState, m, from, to int, fm float64, col, row []float64, s, t []complex128) {
+	x, pm1, pm2, p1, p2, start := st.x, st.pm1, st.pm2, st.p1, st.p2, st.start
+	if from == m+2 && from <= start {
+		// On the first call (sums +0): up to the recurrence's start p
+		// is 0, every term is a signed zero, and sums of +0 and signed
+		// zeros stay +0, so those steps are skipped.
+		from = min(start+1, to)
+	}
+	s1r, s1i, s2r, s2i, s3r, s3i, s4r, s4i := st.sums[0], st.sums[1], st.sums[2], st.sums[3], st.sums[4], st.sums[5], st.sums[6], st.sums[7]
+	odd := (from-m-2)%2 != 0 // l - m odd: ConFlow's eo = -1
+	for ll := from; ll < to; ll++ {
+		c1 := col[ll-1]
+		var pn float64
+		if ll > start {
+			pn = c1*x*pm1 - row[ll-1]*pm2
+			pm2 = pm1
+			pm1 = pn
+		}
+		l := ll - 2
+		fl := float64(l)
+		v1 := fl*pn/c1 - (fl+1)*p2/col[ll-2]
+		v2 := -(fm * p1)
+		p2, p1 = p1, pn
+		sr, si := real(s[l]), imag(s[l])
+		tr, ti := real(t[l]), imag(t[l])
+		P1, P2, P3, P4 := si*v2, sr*v2, tr*v1, ti*v1
+		P5, P6, P7, P8 := sr*v1, si*v1, ti*v2, tr*v2
+		s1r = s1r - P1 - P3
+		s1i = s1i + P2 - P4
+		s3r = s3r + P5 - P7
+		s3i = s3i + P6 + P8
+		if odd {
+			s2r, s2i = s2r-(P3-P1), s2i-(P2+P4)
+			s4r, s4i = s4r+(P5+P7), s4i+(P6-P8)
+		} else {
+			s2r, s2i = s2r+(P3-P1), s2i+(P2+P4)
+			s4r, s4i = s4r-(P5+P7), s4i-(P6-P8)
+		}
+		odd = !odd
+	}
+	st.pm1, st.pm2, st.p1, st.p2 = pm1, pm2, p1, p2
+	st.sums = [8]float64{s1r, s1i, s2r, s2i, s3r, s3i, s4r, s4i}
 }
 
 // finishRow zeroes the orders ConFlow does not use, transforms the four
 // spectra to longitude and stores their real parts in rows jn and js of
 // U and V.
-func (g *Generator) finishRow(jn, js int, b *synthBuf) {
+func (g *Generator) finishRow(jn, js int, sp *rowSpectra, work []float64) {
 	lmax, nlong2 := g.lmax, g.nlong2
-	un, us, vn, vs := b.unorth, b.usouth, b.vnorth, b.vsou
+	un, us, vn, vs := sp.unorth, sp.usouth, sp.vnorth, sp.vsou
 	for m := lmax; m <= nlong2-lmax; m++ {
 		un[m], us[m], vn[m], vs[m] = 0, 0, 0, 0
 	}
-	fftTransform(un, -1, b.fft)
-	fftTransform(us, -1, b.fft)
-	fftTransform(vn, -1, b.fft)
-	fftTransform(vs, -1, b.fft)
+	fftTransform(un, -1, work)
+	fftTransform(us, -1, work)
+	fftTransform(vn, -1, work)
+	fftTransform(vs, -1, work)
 	u, v := g.U, g.V
 	for i := 0; i < nlong2; i++ {
 		u[i+(jn-1)*nlong2] = real(un[i])
