@@ -218,7 +218,7 @@ func (g *Generator) Spectrum() []float64 {
 // initCouplings computes ConFlow's coupling coefficients (the "Coupling
 // Coefficients" loop) for the evolved modes.
 func (g *Generator) initCouplings() {
-	n, lmax, p := g.n, g.lmax, g.p
+	lmax, p := g.lmax, g.p
 	var coefDR [5]float64
 	var coefMF [6]float64
 	for i := range coefDR {
@@ -227,131 +227,144 @@ func (g *Generator) initCouplings() {
 	for i := range coefMF {
 		coefMF[i] = p.MF[i] * p.DTime / rSun
 	}
+	g.modes = make([][]mode, lmax)
+	orders := func(lo, hi int) {
+		for m := lo + 1; m <= hi; m++ {
+			g.initOrder(m, coefDR, coefMF)
+		}
+	}
+	if g.pool == nil {
+		orders(0, lmax-1)
+	} else {
+		g.pool.For(lmax-1, orders)
+	}
+}
+
+// initOrder computes the couplings of order m's evolved modes.
+func (g *Generator) initOrder(m int, coefDR [5]float64, coefMF [6]float64) {
+	n, lmax := g.n, g.lmax
 	DR0, DR1, DR2, DR3, DR4 := coefDR[0], coefDR[1], coefDR[2], coefDR[3], coefDR[4]
 	MF0, MF1, MF2, MF3, MF4, MF5 := coefMF[0], coefMF[1], coefMF[2], coefMF[3], coefMF[4], coefMF[5]
-	g.modes = make([][]mode, lmax)
-	for m := 1; m <= lmax-1; m++ {
-		em := float64(m)
-		col := g.coef[m*n:] // col[l1-1] = coef(l1, m1)
-		c := func(l1 int) float64 { return col[l1-1] }
-		ms := make([]mode, lmax-m)
-		for l := m; l <= lmax-1; l++ {
-			l1 := l + 1
-			el := float64(l)
-			var om, mf [13]float64 // Omega_k, MFlow_k at k+6
-			BAALM4 := (el + em - 4) * (el - em - 4) / ((2*el - 7) * (2*el - 9))
-			BAALM3 := (el + em - 3) * (el - em - 3) / ((2*el - 5) * (2*el - 7))
-			BAALM2 := (el + em - 2) * (el - em - 2) / ((2*el - 3) * (2*el - 5))
-			BAALM1 := (el + em - 1) * (el - em - 1) / ((2*el - 1) * (2*el - 3))
-			BAALP0 := (el + em + 0) * (el - em + 0) / ((2*el + 1) * (2*el - 1))
-			BAALP1 := (el + em + 1) * (el - em + 1) / ((2*el + 3) * (2*el + 1))
-			BAALP2 := (el + em + 2) * (el - em + 2) / ((2*el + 5) * (2*el + 3))
-			BAALP3 := (el + em + 3) * (el - em + 3) / ((2*el + 7) * (2*el + 5))
-			BAALP4 := (el + em + 4) * (el - em + 4) / ((2*el + 9) * (2*el + 7))
-			BAALP5 := (el + em + 5) * (el - em + 5) / ((2*el + 11) * (2*el + 9))
-			var BAA0, BAA1, BAA2, BAA3, BAA4, BAA5, BAA6 float64
-			if l+6 < lmax {
-				BAA0 = 1 / (c(l1+6) * c(l1+5) * c(l1+4) * c(l1+3) * c(l1+2) * c(l1+1))
-				mf[6+6] = -(el + 7) * BAA0 * MF5
-			}
-			if l+5 < lmax {
-				BAA0 = 1 / (c(l1+5) * c(l1+4) * c(l1+3) * c(l1+2) * c(l1+1))
-				mf[6+5] = -(el + 6) * BAA0 * MF4
-			}
-			if l+4 < lmax {
-				BAA0 = 1 / (c(l1+4) * c(l1+3) * c(l1+2) * c(l1+1))
-				om[6+4] = em * BAA0 * DR4
-				BAA1 = BAA0 * BAALP5
-				BAA2 = BAA0 * (BAALP4 + BAALP3 + BAALP2 + BAALP1 + BAALP0)
-				mf[6+4] = -(el+5)*BAA0*MF3 + ((el+4)*BAA1-(el+5)*BAA2)*MF5
-			}
-			if l+3 < lmax {
-				BAA0 = 1 / (c(l1+3) * c(l1+2) * c(l1+1))
-				om[6+3] = em * BAA0 * DR3
-				BAA1 = BAA0 * BAALP4
-				BAA2 = BAA0 * (BAALP3 + BAALP2 + BAALP1 + BAALP0)
-				mf[6+3] = -(el+4)*BAA0*MF2 + ((el+3)*BAA1-(el+4)*BAA2)*MF4
-			}
-			if l+2 < lmax {
-				BAA0 = 1 / (c(l1+2) * c(l1+1))
-				BAA1 = BAA0 * (BAALP3 + BAALP2 + BAALP1 + BAALP0)
-				om[6+2] = em * (BAA0*DR2 + BAA1*DR4)
-				BAA1 = BAA0 * BAALP3
-				BAA2 = BAA0 * (BAALP2 + BAALP1 + BAALP0)
-				BAA3 = BAA0 * BAALP3 * (BAALP4 + BAALP3 + BAALP2 + BAALP1 + BAALP0)
-				BAA4 = BAA0 * (BAALP2*(BAALP3+BAALP2+BAALP1) + BAALP1*(BAALP2+BAALP1+BAALP0) + BAALP0*(BAALP2+BAALP1+BAALP0+BAALM1))
-				mf[6+2] = -(el+3)*BAA0*MF1 + ((el+2)*BAA1-(el+3)*BAA2)*MF3 + ((el+2)*BAA3-(el+3)*BAA4)*MF5
-			}
-			if l+1 < lmax {
-				BAA0 = 1 / c(l1+1)
-				BAA1 = BAA0 * (BAALP2 + BAALP1 + BAALP0)
-				om[6+1] = em * (BAA0*DR1 + BAA1*DR3)
-				BAA1 = BAA0 * BAALP2
-				BAA2 = BAA0 * (BAALP1 + BAALP0)
-				BAA3 = BAA0 * BAALP2 * (BAALP3 + BAALP2 + BAALP1 + BAALP0)
-				BAA4 = BAA0 * (BAALP1*(BAALP2+BAALP1+BAALP0) + BAALP0*(BAALP1+BAALP0+BAALM1))
-				mf[6+1] = -(el+2)*BAA0*MF0 + ((el+1)*BAA1-(el+2)*BAA2)*MF2 + ((el+1)*BAA3-(el+2)*BAA4)*MF4
-			}
-			BAA2 = BAALP1 + BAALP0
-			BAA4 = BAALP1*(BAALP2+BAALP1+BAALP0) + BAALP0*(BAALP1+BAALP0+BAALM1)
-			omega := em * (DR0 + BAA2*DR2 + BAA4*DR4)
-			BAA1 = BAALP1
-			BAA2 = BAALP0
-			BAA3 = BAALP1 * (BAALP2 + BAALP1 + BAALP0)
-			BAA4 = BAALP0 * (BAALP1 + BAALP0 + BAALM1)
-			BAA5 = BAALP1 * (BAALP2*(BAALP3+BAALP2+BAALP1) + BAALP1*(BAALP2+BAALP1+BAALP0) + BAALP0*(BAALP2+BAALP1+BAALP0+BAALM1))
-			BAA6 = BAALP0 * (BAALP1*(BAALP2+BAALP1+BAALP0+BAALM1) + BAALP0*(BAALP1+BAALP0+BAALM1) + BAALM1*(BAALP0+BAALM1+BAALM2))
-			mf[6] = (el*BAA1-(el+1)*BAA2)*MF1 + (el*BAA3-(el+1)*BAA4)*MF3 + (el*BAA5-(el+1)*BAA6)*MF5
-			if l-1 >= m {
-				BAA0 = 1 / c(l1)
-				BAA1 = BAA0 * (BAALP1 + BAALP0 + BAALM1)
-				om[6-1] = em * (BAA0*DR1 + BAA1*DR3)
-				BAA1 = BAA0 * (BAALP1 + BAALP0)
-				BAA2 = BAA0 * BAALM1
-				BAA3 = BAA0 * (BAALP1*(BAALP2+BAALP1+BAALP0) + BAALP0*(BAALP1+BAALP0+BAALM1))
-				BAA4 = BAA0 * BAALM1 * (BAALP1 + BAALP0 + BAALM1 + BAALM2)
-				mf[6-1] = (el-1)*BAA0*MF0 + ((el-1)*BAA1-el*BAA2)*MF2 + ((el-1)*BAA3-el*BAA4)*MF4
-			}
-			if l-2 >= m {
-				BAA0 = 1 / (c(l1) * c(l1-1))
-				BAA1 = BAA0 * (BAALP1 + BAALP0 + BAALM1 + BAALM2)
-				om[6-2] = em * (BAA0*DR2 + BAA1*DR4)
-				BAA2 = BAA0 * (BAALP1 + BAALP0 + BAALM1)
-				BAA3 = BAA0 * BAALM2
-				BAA4 = BAA0 * (BAALP1*(BAALP2+BAALP1+BAALP0+BAALM1) + BAALP0*(BAALP1+BAALP0+BAALM1) + BAALM1*(BAALP0+BAALM1+BAALM2))
-				BAA5 = BAA0 * BAALM2 * (BAALP1 + BAALP0 + BAALM1 + BAALM2 + BAALM3)
-				mf[6-2] = (el-2)*BAA0*MF1 + ((el-2)*BAA2-(el-1)*BAA3)*MF3 + ((el-2)*BAA4-(el-1)*BAA5)*MF5
-			}
-			if l-3 >= m {
-				BAA0 = 1 / (c(l1) * c(l1-1) * c(l1-2))
-				om[6-3] = em * BAA0 * DR3
-				BAA2 = BAA0 * (BAALP1 + BAALP0 + BAALM1 + BAALM2)
-				BAA3 = BAA0 * BAALM3
-				mf[6-3] = (el-3)*BAA0*MF2 + ((el-3)*BAA2-(el-2)*BAA3)*MF4
-			}
-			if l-4 >= m {
-				BAA0 = 1 / (c(l1) * c(l1-1) * c(l1-2) * c(l1-3))
-				om[6-4] = em * BAA0 * DR4
-				BAA1 = BAA0 * (BAALP1 + BAALP0 + BAALM1 + BAALM2)
-				BAA2 = BAA0 * BAALM4
-				mf[6-4] = (el-4)*BAA0*MF3 + ((el-4)*BAA1-(el-3)*BAA2)*MF5
-			}
-			if l-5 >= m {
-				BAA0 = 1 / (c(l1) * c(l1-1) * c(l1-2) * c(l1-3) * c(l1-4))
-				mf[6-5] = (el - 5) * BAA0 * MF4
-			}
-			if l-6 >= m {
-				BAA0 = 1 / (c(l1) * c(l1-1) * c(l1-2) * c(l1-3) * c(l1-4) * c(l1-5))
-				mf[6-6] = (el - 6) * BAA0 * MF5
-			}
-			md := &ms[l-m]
-			for k := range md.c {
-				md.c[k] = complex(mf[k], om[k])
-			}
-			md.omega = omega
-			md.eh = cmplx.Exp(complex(0, omega/2))
-			md.ef = cmplx.Exp(complex(0, omega))
+	em := float64(m)
+	col := g.coef[m*n:] // col[l1-1] = coef(l1, m1)
+	c := func(l1 int) float64 { return col[l1-1] }
+	ms := make([]mode, lmax-m)
+	for l := m; l <= lmax-1; l++ {
+		l1 := l + 1
+		el := float64(l)
+		var om, mf [13]float64 // Omega_k, MFlow_k at k+6
+		BAALM4 := (el + em - 4) * (el - em - 4) / ((2*el - 7) * (2*el - 9))
+		BAALM3 := (el + em - 3) * (el - em - 3) / ((2*el - 5) * (2*el - 7))
+		BAALM2 := (el + em - 2) * (el - em - 2) / ((2*el - 3) * (2*el - 5))
+		BAALM1 := (el + em - 1) * (el - em - 1) / ((2*el - 1) * (2*el - 3))
+		BAALP0 := (el + em + 0) * (el - em + 0) / ((2*el + 1) * (2*el - 1))
+		BAALP1 := (el + em + 1) * (el - em + 1) / ((2*el + 3) * (2*el + 1))
+		BAALP2 := (el + em + 2) * (el - em + 2) / ((2*el + 5) * (2*el + 3))
+		BAALP3 := (el + em + 3) * (el - em + 3) / ((2*el + 7) * (2*el + 5))
+		BAALP4 := (el + em + 4) * (el - em + 4) / ((2*el + 9) * (2*el + 7))
+		BAALP5 := (el + em + 5) * (el - em + 5) / ((2*el + 11) * (2*el + 9))
+		var BAA0, BAA1, BAA2, BAA3, BAA4, BAA5, BAA6 float64
+		if l+6 < lmax {
+			BAA0 = 1 / (c(l1+6) * c(l1+5) * c(l1+4) * c(l1+3) * c(l1+2) * c(l1+1))
+			mf[6+6] = -(el + 7) * BAA0 * MF5
 		}
-		g.modes[m] = ms
+		if l+5 < lmax {
+			BAA0 = 1 / (c(l1+5) * c(l1+4) * c(l1+3) * c(l1+2) * c(l1+1))
+			mf[6+5] = -(el + 6) * BAA0 * MF4
+		}
+		if l+4 < lmax {
+			BAA0 = 1 / (c(l1+4) * c(l1+3) * c(l1+2) * c(l1+1))
+			om[6+4] = em * BAA0 * DR4
+			BAA1 = BAA0 * BAALP5
+			BAA2 = BAA0 * (BAALP4 + BAALP3 + BAALP2 + BAALP1 + BAALP0)
+			mf[6+4] = -(el+5)*BAA0*MF3 + ((el+4)*BAA1-(el+5)*BAA2)*MF5
+		}
+		if l+3 < lmax {
+			BAA0 = 1 / (c(l1+3) * c(l1+2) * c(l1+1))
+			om[6+3] = em * BAA0 * DR3
+			BAA1 = BAA0 * BAALP4
+			BAA2 = BAA0 * (BAALP3 + BAALP2 + BAALP1 + BAALP0)
+			mf[6+3] = -(el+4)*BAA0*MF2 + ((el+3)*BAA1-(el+4)*BAA2)*MF4
+		}
+		if l+2 < lmax {
+			BAA0 = 1 / (c(l1+2) * c(l1+1))
+			BAA1 = BAA0 * (BAALP3 + BAALP2 + BAALP1 + BAALP0)
+			om[6+2] = em * (BAA0*DR2 + BAA1*DR4)
+			BAA1 = BAA0 * BAALP3
+			BAA2 = BAA0 * (BAALP2 + BAALP1 + BAALP0)
+			BAA3 = BAA0 * BAALP3 * (BAALP4 + BAALP3 + BAALP2 + BAALP1 + BAALP0)
+			BAA4 = BAA0 * (BAALP2*(BAALP3+BAALP2+BAALP1) + BAALP1*(BAALP2+BAALP1+BAALP0) + BAALP0*(BAALP2+BAALP1+BAALP0+BAALM1))
+			mf[6+2] = -(el+3)*BAA0*MF1 + ((el+2)*BAA1-(el+3)*BAA2)*MF3 + ((el+2)*BAA3-(el+3)*BAA4)*MF5
+		}
+		if l+1 < lmax {
+			BAA0 = 1 / c(l1+1)
+			BAA1 = BAA0 * (BAALP2 + BAALP1 + BAALP0)
+			om[6+1] = em * (BAA0*DR1 + BAA1*DR3)
+			BAA1 = BAA0 * BAALP2
+			BAA2 = BAA0 * (BAALP1 + BAALP0)
+			BAA3 = BAA0 * BAALP2 * (BAALP3 + BAALP2 + BAALP1 + BAALP0)
+			BAA4 = BAA0 * (BAALP1*(BAALP2+BAALP1+BAALP0) + BAALP0*(BAALP1+BAALP0+BAALM1))
+			mf[6+1] = -(el+2)*BAA0*MF0 + ((el+1)*BAA1-(el+2)*BAA2)*MF2 + ((el+1)*BAA3-(el+2)*BAA4)*MF4
+		}
+		BAA2 = BAALP1 + BAALP0
+		BAA4 = BAALP1*(BAALP2+BAALP1+BAALP0) + BAALP0*(BAALP1+BAALP0+BAALM1)
+		omega := em * (DR0 + BAA2*DR2 + BAA4*DR4)
+		BAA1 = BAALP1
+		BAA2 = BAALP0
+		BAA3 = BAALP1 * (BAALP2 + BAALP1 + BAALP0)
+		BAA4 = BAALP0 * (BAALP1 + BAALP0 + BAALM1)
+		BAA5 = BAALP1 * (BAALP2*(BAALP3+BAALP2+BAALP1) + BAALP1*(BAALP2+BAALP1+BAALP0) + BAALP0*(BAALP2+BAALP1+BAALP0+BAALM1))
+		BAA6 = BAALP0 * (BAALP1*(BAALP2+BAALP1+BAALP0+BAALM1) + BAALP0*(BAALP1+BAALP0+BAALM1) + BAALM1*(BAALP0+BAALM1+BAALM2))
+		mf[6] = (el*BAA1-(el+1)*BAA2)*MF1 + (el*BAA3-(el+1)*BAA4)*MF3 + (el*BAA5-(el+1)*BAA6)*MF5
+		if l-1 >= m {
+			BAA0 = 1 / c(l1)
+			BAA1 = BAA0 * (BAALP1 + BAALP0 + BAALM1)
+			om[6-1] = em * (BAA0*DR1 + BAA1*DR3)
+			BAA1 = BAA0 * (BAALP1 + BAALP0)
+			BAA2 = BAA0 * BAALM1
+			BAA3 = BAA0 * (BAALP1*(BAALP2+BAALP1+BAALP0) + BAALP0*(BAALP1+BAALP0+BAALM1))
+			BAA4 = BAA0 * BAALM1 * (BAALP1 + BAALP0 + BAALM1 + BAALM2)
+			mf[6-1] = (el-1)*BAA0*MF0 + ((el-1)*BAA1-el*BAA2)*MF2 + ((el-1)*BAA3-el*BAA4)*MF4
+		}
+		if l-2 >= m {
+			BAA0 = 1 / (c(l1) * c(l1-1))
+			BAA1 = BAA0 * (BAALP1 + BAALP0 + BAALM1 + BAALM2)
+			om[6-2] = em * (BAA0*DR2 + BAA1*DR4)
+			BAA2 = BAA0 * (BAALP1 + BAALP0 + BAALM1)
+			BAA3 = BAA0 * BAALM2
+			BAA4 = BAA0 * (BAALP1*(BAALP2+BAALP1+BAALP0+BAALM1) + BAALP0*(BAALP1+BAALP0+BAALM1) + BAALM1*(BAALP0+BAALM1+BAALM2))
+			BAA5 = BAA0 * BAALM2 * (BAALP1 + BAALP0 + BAALM1 + BAALM2 + BAALM3)
+			mf[6-2] = (el-2)*BAA0*MF1 + ((el-2)*BAA2-(el-1)*BAA3)*MF3 + ((el-2)*BAA4-(el-1)*BAA5)*MF5
+		}
+		if l-3 >= m {
+			BAA0 = 1 / (c(l1) * c(l1-1) * c(l1-2))
+			om[6-3] = em * BAA0 * DR3
+			BAA2 = BAA0 * (BAALP1 + BAALP0 + BAALM1 + BAALM2)
+			BAA3 = BAA0 * BAALM3
+			mf[6-3] = (el-3)*BAA0*MF2 + ((el-3)*BAA2-(el-2)*BAA3)*MF4
+		}
+		if l-4 >= m {
+			BAA0 = 1 / (c(l1) * c(l1-1) * c(l1-2) * c(l1-3))
+			om[6-4] = em * BAA0 * DR4
+			BAA1 = BAA0 * (BAALP1 + BAALP0 + BAALM1 + BAALM2)
+			BAA2 = BAA0 * BAALM4
+			mf[6-4] = (el-4)*BAA0*MF3 + ((el-4)*BAA1-(el-3)*BAA2)*MF5
+		}
+		if l-5 >= m {
+			BAA0 = 1 / (c(l1) * c(l1-1) * c(l1-2) * c(l1-3) * c(l1-4))
+			mf[6-5] = (el - 5) * BAA0 * MF4
+		}
+		if l-6 >= m {
+			BAA0 = 1 / (c(l1) * c(l1-1) * c(l1-2) * c(l1-3) * c(l1-4) * c(l1-5))
+			mf[6-6] = (el - 6) * BAA0 * MF5
+		}
+		md := &ms[l-m]
+		for k := range md.c {
+			md.c[k] = complex(mf[k], om[k])
+		}
+		md.omega = omega
+		md.eh = cmplx.Exp(complex(0, omega/2))
+		md.ef = cmplx.Exp(complex(0, omega))
 	}
+	g.modes[m] = ms
 }
