@@ -85,3 +85,38 @@ func cmdConflow(args []string, stdout, stderr io.Writer) error {
 	}
 	return nil
 }
+
+const conflowMergeSummary = `Joins several ConFlow runs (made by goft conflow or ConFlow) into one flow
+list for HipFT, as ConFlow's bin/conflow_merge_multiple_realizations.py
+does: each folder under ROOTDIR holding vt*.h5 and vp*.h5 maps is one run;
+its maps are linked into the output folder as vtNNNNNN.h5 and vpNNNNNN.h5,
+numbered on across the runs and repeated -reps times per run, and listed at
+-dtime intervals in ConFlow's list format. Runs are taken in name order.
+Use the list with flow_list_filename and flow_root_dir = the output folder.`
+
+func cmdConflowMerge(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("conflow-merge", "goft conflow-merge [flags] ROOTDIR", conflowMergeSummary, stderr)
+	list := fs.String("o", "conflow_realizations.csv", "name of the list file in the output folder")
+	outDir := fs.String("outdir", "conflow_realizations", "folder that receives the links and the list")
+	nr := fs.Int("nr", 0, "use only the first N runs (0: all)")
+	reps := fs.Int("reps", 3, "times each run's maps are repeated")
+	dtime := fs.Float64("dtime", 900, "seconds between maps in the list (the script's 1/96 day)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageErrorf(fs, "expected the folder of ConFlow runs, got %d arguments", fs.NArg())
+	}
+	if *reps < 1 || *nr < 0 || !(*dtime > 0) {
+		return usageErrorf(fs, "-reps must be at least 1, -nr at least 0 and -dtime positive")
+	}
+	sum, err := conflow.Merge(fs.Arg(0), conflow.MergeOptions{OutDir: *outDir, ListName: *list, MaxRuns: *nr, Replicates: *reps, DTime: *dtime})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "goft conflow-merge: %d flow maps from %d runs (%d repeats each) listed in %s\n", sum.Maps, len(sum.Runs), *reps, sum.List)
+	for _, s := range sum.Skipped {
+		fmt.Fprintf(stdout, "  skipped %s: no vt*.h5 or vp*.h5 maps\n", s)
+	}
+	return nil
+}

@@ -73,3 +73,34 @@ func TestConflowCommandErrors(t *testing.T) {
 		t.Errorf("help conflow: exit %d, %q", code, so.String())
 	}
 }
+
+func TestConflowMergeCommand(t *testing.T) {
+	root := t.TempDir()
+	run := filepath.Join(root, "r1")
+	if err := os.MkdirAll(run, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"vt000001.h5", "vp000001.h5", "vt000002.h5", "vp000002.h5"} {
+		if err := os.WriteFile(filepath.Join(run, f), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "merged")
+	var so, se bytes.Buffer
+	if code := mainArgs([]string{"conflow-merge", "-outdir", out, "-reps", "2", root}, &so, &se); code != 0 {
+		t.Fatalf("exit %d: %s", code, se.String())
+	}
+	if !strings.Contains(so.String(), "4 flow maps from 1 runs") {
+		t.Errorf("stdout %q", so.String())
+	}
+	if _, err := os.Readlink(filepath.Join(out, "vt000004.h5")); err != nil {
+		t.Error(err)
+	}
+	for _, args := range [][]string{{"conflow-merge"}, {"conflow-merge", "-reps", "0", root}} {
+		so.Reset()
+		se.Reset()
+		if code := mainArgs(args, &so, &se); code != 2 {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, code, se.String())
+		}
+	}
+}

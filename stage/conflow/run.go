@@ -30,7 +30,12 @@ const ListHeader = "   TIME(JD), VTFILENAME, VPFILENAME"
 // the time in days (ConFlow's header says JD, but the column counts days
 // from the start of the run), then the vt and vp file names.
 func ListLine(file int, seconds float64) string {
-	return formatF(seconds/(3600*24), 11, 5) + "," + fmt.Sprintf("vt%06d.h5", file) + "," + fmt.Sprintf("vp%06d.h5", file)
+	return listLineDays(file, seconds/(3600*24))
+}
+
+// listLineDays is the list line of map number file at days.
+func listLineDays(file int, days float64) string {
+	return formatF(days, 11, 5) + "," + fmt.Sprintf("vt%06d.h5", file) + "," + fmt.Sprintf("vp%06d.h5", file)
 }
 
 // formatF formats x as gfortran's Fw.d edit descriptor does: rounded to
