@@ -100,7 +100,7 @@ func (g *Generator) synthRows(jlo, jhi int, b *synthBuf) {
 		theta := 0.5*math.Pi - (float64(jlo+k)-0.5)*dtheta
 		ls[k].x = math.Cos(theta)
 		rst[k] = 1.0 / math.Sin(theta)
-		log10x2[k] = math.Log10(math.Sqrt(1 - ls[k].x*ls[k].x))
+		log10x2[k] = math.Log10(math.Sqrt(1 - float64(ls[k].x*ls[k].x)))
 		sp := &b.spec[k]
 		sp.unorth[0], sp.usouth[0], sp.vnorth[0], sp.vsou[0] = 0, 0, 0, 0
 	}
@@ -204,19 +204,19 @@ func laneRange(st *laneState, m, from, to int, fm float64, col, row []float64, s
 		c1 := col[ll-1]
 		var pn float64
 		if ll > start {
-			pn = c1*x*pm1 - row[ll-1]*pm2
+			pn = float64(c1*x*pm1) - float64(row[ll-1]*pm2)
 			pm2 = pm1
 			pm1 = pn
 		}
 		l := ll - 2
 		fl := float64(l)
-		v1 := fl*pn/c1 - (fl+1)*p2/col[ll-2]
+		v1 := float64(fl*pn)/c1 - float64((fl+1)*p2)/col[ll-2]
 		v2 := -(fm * p1)
 		p2, p1 = p1, pn
 		sr, si := real(s[l]), imag(s[l])
 		tr, ti := real(t[l]), imag(t[l])
-		P1, P2, P3, P4 := si*v2, sr*v2, tr*v1, ti*v1
-		P5, P6, P7, P8 := sr*v1, si*v1, ti*v2, tr*v2
+		P1, P2, P3, P4 := float64(si*v2), float64(sr*v2), float64(tr*v1), float64(ti*v1)
+		P5, P6, P7, P8 := float64(sr*v1), float64(si*v1), float64(ti*v2), float64(tr*v2)
 		s1r = s1r - P1 - P3
 		s1i = s1i + P2 - P4
 		s3r = s3r + P5 - P7
@@ -269,8 +269,8 @@ func (g *Generator) plmStart(m int, x, log10x2 float64) (start int, pm1, pm2, pS
 	mm := m + 1
 	col := g.coef[(mm-1)*lmaxp:]
 	row := g.coefT[(mm-1)*lmaxp:]
-	x2 := math.Sqrt(1 - x*x)
-	alp := g.log10Pmm[m] + float64(m)*log10x2
+	x2 := math.Sqrt(1 - float64(x*x))
+	alp := g.log10Pmm[m] + float64(float64(m)*log10x2)
 	lp := int(alp)
 	if lp >= minlp {
 		pa := col[mm-1] * powi(x2, m)
@@ -281,7 +281,7 @@ func (g *Generator) plmStart(m int, x, log10x2 float64) (start int, pm1, pm2, pS
 	lls := mm + 1
 	pm2, pm1 = 0, pa
 	for ll := mm + 1; ll <= lmaxp; ll++ {
-		pa = col[ll-1]*x*pm1 - row[ll-1]*pm2
+		pa = float64(col[ll-1]*x*pm1) - float64(row[ll-1]*pm2)
 		pm2 = pm1
 		pm1 = pa
 		if pa > r10p10 {
@@ -315,8 +315,8 @@ func (g *Generator) plm(m int, x float64, p []float64) {
 	row := g.coefT[(mm-1)*lmaxp:] // row[ll-1] = coef(mm, ll)
 	// ConFlow's special cases |x| = 1 do not arise: x = cos(theta) at
 	// cell centres, and m >= 1 here.
-	x2 := math.Sqrt(1 - x*x)
-	alp := math.Log10(col[mm-1]) + float64(m)*math.Log10(x2)
+	x2 := math.Sqrt(1 - float64(x*x))
+	alp := math.Log10(col[mm-1]) + float64(float64(m)*math.Log10(x2))
 	lp := int(alp)
 	var pa float64
 	if lp < minlp {
@@ -331,7 +331,7 @@ func (g *Generator) plm(m int, x float64, p []float64) {
 	pm1 := pa
 	if lp < minlp {
 		for ll := mm + 1; ll <= lmaxp; ll++ {
-			pa = col[ll-1]*x*pm1 - row[ll-1]*pm2
+			pa = float64(col[ll-1]*x*pm1) - float64(row[ll-1]*pm2)
 			pm2 = pm1
 			pm1 = pa
 			if pa > r10p10 {
@@ -352,7 +352,7 @@ func (g *Generator) plm(m int, x float64, p []float64) {
 		return
 	}
 	for ll := lls + 1; ll <= lmaxp; ll++ {
-		pa = col[ll-1]*x*pm1 - row[ll-1]*pm2
+		pa = float64(col[ll-1]*x*pm1) - float64(row[ll-1]*pm2)
 		pm2 = pm1
 		pm1 = pa
 		p[ll] = pm1
