@@ -18,6 +18,9 @@ import (
 // i+1 (rounded to float32 as the files are), and List is the list it
 // writes, so a run on a FlowSource equals the run reading those files.
 // It implements flow.PairSource.
+//
+// After each pair it makes the next one in the background, on one core,
+// while the run advances; Pair then only waits for it to finish.
 type FlowSource struct {
 	p     Params
 	pool  *parallel.Pool
@@ -25,6 +28,17 @@ type FlowSource struct {
 	g     *Generator
 	next  int // the pair the generator's next Step makes
 	files int // the number of pairs, int(tmax/dtime)
+
+	// ahead, if not nil, delivers the pair being made in the background;
+	// the generator is not touched until it has.
+	ahead chan madePair
+}
+
+// madePair is a pair made in the background.
+type madePair struct {
+	i      int
+	vt, vp []float64
+	err    error
 }
 
 // NewFlowSource prepares the flows of p (which must pass Check; its
@@ -73,14 +87,41 @@ func (s *FlowSource) Pair(i int) (vt, vp []float64, err error) {
 	if i < 0 || i >= s.files {
 		return nil, nil, fmt.Errorf("conflow: flow pair %d asked for; %s makes pairs 0 to %d", i, s.p.File, s.files-1)
 	}
+	if s.ahead != nil {
+		r := <-s.ahead
+		s.ahead = nil
+		if r.i == i {
+			vt, vp, err = r.vt, r.vp, r.err
+		}
+	}
+	if vt == nil && err == nil {
+		vt, vp, err = s.make(i, s.pool)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	// The run asks for the pairs in order, wrapping to the first.
+	nextI := (i + 1) % s.files
+	s.ahead = make(chan madePair, 1)
+	go func(ch chan<- madePair) {
+		vt, vp, err := s.make(nextI, nil)
+		ch <- madePair{nextI, vt, vp, err}
+	}(s.ahead)
+	return vt, vp, nil
+}
+
+// make makes pair i with the generator, on pool's workers (nil: the
+// calling goroutine alone).
+func (s *FlowSource) make(i int, pool *parallel.Pool) (vt, vp []float64, err error) {
 	if s.g == nil || i < s.next {
 		var rng fortranrand.Generator
 		if err := rng.UnmarshalBinary(s.seed); err != nil {
 			return nil, nil, err
 		}
-		s.g = NewGenerator(s.p, &rng, s.pool)
+		s.g = NewGenerator(s.p, &rng, pool)
 		s.next = 0
 	}
+	s.g.pool = pool
 	for s.next <= i {
 		s.g.Step()
 		s.next++
