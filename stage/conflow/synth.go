@@ -114,11 +114,9 @@ func (g *Generator) synthRows(jlo, jhi int, b *synthBuf) {
 		// steady is the first ll from which every lane's recurrence has
 		// run two steps (p(ll-1) = pm1, p(ll-2) = pm2), with l - m even.
 		steady := mm + 1
+		g.plmStartLanes(m, ls[:nl], log10x2[:nl])
 		for k := 0; k < nl; k++ {
 			st := &ls[k]
-			var pStart float64
-			st.start, st.pm1, st.pm2, pStart = g.plmStart(m, st.x, log10x2[k])
-			st.p1, st.p2 = pStart, 0 // p(mm), p(mm-1)
 			st.sums = [8]float64{}
 			if st.start > mm {
 				steady = max(steady, st.start+3)
@@ -256,47 +254,67 @@ func (g *Generator) finishRow(jn, js int, sp *rowSpectra, work []float64) {
 	}
 }
 
-// plmStart runs subroutine plm for order m at x (log10x2 is
-// log10(sqrt(1-x*x)), computed once per latitude) up to its main
-// recurrence: it returns the index start (1-based, as plm's lls) after
-// which the recurrence runs, its state pm1 and pm2 there, and the value
-// plm stores at p(m+1) (P_m^m, or 0 when the rescaled branch runs; plm
-// stores nothing else up to start). start >= n means every value is 0.
-func (g *Generator) plmStart(m int, x, log10x2 float64) (start int, pm1, pm2, pStart float64) {
+// plmStartLanes runs subroutine plm for order m up to its main
+// recurrence, for the latitudes of ls (x = cos(theta); log10x2[k] is
+// log10(sqrt(1-x*x)) of lane k). It sets each lane's start (plm's lls:
+// the recurrence runs for ll > start; start >= n means every value is 0),
+// pm1 and pm2 there, p1 = p(m+1) (P_m^m, or 0 when the rescaled branch
+// runs: plm stores nothing else up to start) and p2 = p(m) = 0. The
+// rescaled branch's serial recurrences of the lanes that take it run
+// interleaved, each with plm's operations in plm's order.
+func (g *Generator) plmStartLanes(m int, ls []laneState, log10x2 []float64) {
 	const minlp = -20
 	const r10p10, r10m10 = 1.0e+10, 1.0e-10
 	lmaxp := g.n
 	mm := m + 1
 	col := g.coef[(mm-1)*lmaxp:]
 	row := g.coefT[(mm-1)*lmaxp:]
-	x2 := math.Sqrt(1 - float64(x*x))
-	alp := g.log10Pmm[m] + float64(float64(m)*log10x2)
-	lp := int(alp)
-	if lp >= minlp {
-		pa := col[mm-1] * powi(x2, m)
-		return mm, pa, 0, pa
-	}
-	alp = alp - float64(lp)
-	pa := math.Pow(10, alp)
-	lls := mm + 1
-	pm2, pm1 = 0, pa
-	for ll := mm + 1; ll <= lmaxp; ll++ {
-		pa = float64(col[ll-1]*x*pm1) - float64(row[ll-1]*pm2)
-		pm2 = pm1
-		pm1 = pa
-		if pa > r10p10 {
-			pm2 = pm2 * r10m10
-			pm1 = pm1 * r10m10
-			lp = lp + 10
-			if lp >= minlp {
-				pm2 = pm2 * rlpa[-lp]
-				pm1 = pm1 * rlpa[-lp]
-				break
-			}
+	var lp [lanes]int
+	var active [lanes]bool
+	busy := false
+	for k := range ls {
+		st := &ls[k]
+		x := st.x
+		x2 := math.Sqrt(1 - float64(x*x))
+		alp := g.log10Pmm[m] + float64(float64(m)*log10x2[k])
+		lp[k] = int(alp)
+		st.p2 = 0
+		if lp[k] >= minlp {
+			pa := col[mm-1] * powi(x2, m)
+			st.start, st.pm1, st.pm2, st.p1 = mm, pa, 0, pa
+			continue
 		}
-		lls = ll + 1
+		alp = alp - float64(lp[k])
+		st.start, st.pm1, st.pm2, st.p1 = mm+1, math.Pow(10, alp), 0, 0
+		active[k] = true
+		busy = true
 	}
-	return lls, pm1, pm2, 0
+	for ll := mm + 1; ll <= lmaxp && busy; ll++ {
+		c, r := col[ll-1], row[ll-1]
+		busy = false
+		for k := range ls {
+			if !active[k] {
+				continue
+			}
+			st := &ls[k]
+			pa := float64(c*st.x*st.pm1) - float64(r*st.pm2)
+			st.pm2 = st.pm1
+			st.pm1 = pa
+			if pa > r10p10 {
+				st.pm2 = st.pm2 * r10m10
+				st.pm1 = st.pm1 * r10m10
+				lp[k] = lp[k] + 10
+				if lp[k] >= minlp {
+					st.pm2 = st.pm2 * rlpa[-lp[k]]
+					st.pm1 = st.pm1 * rlpa[-lp[k]]
+					active[k] = false
+					continue
+				}
+			}
+			st.start = ll + 1
+			busy = true
+		}
+	}
 }
 
 // plm computes the associated Legendre functions P_l^m(x) for l = m ..
