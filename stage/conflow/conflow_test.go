@@ -170,6 +170,7 @@ func TestMatchesConFlow(t *testing.T) {
 				if strings.HasSuffix(d.name, ".data") {
 					tol = tolFloat64
 				}
+				t.Logf("%s: max |goft - ConFlow| / max |ConFlow| = %.3g (max |ConFlow| %.4g)", d.name, d.rel(), d.maxRef)
 				if !(d.rel() <= tol) {
 					t.Errorf("%s: max |goft - ConFlow| = %.3g, %.3g of max |ConFlow| = %.4g; want <= %.1g", d.name, d.maxAbs, d.rel(), d.maxRef, tol)
 				}
