@@ -4,6 +4,7 @@
 // Usage:
 //
 //	goft run [flags] [hipft.in]   run a HipFT input file in the current folder
+//	goft conflow [conflow.dat]    make ConFlow's convective flows
 //	goft demo [-o DIR]            run the built-in example
 //	goft version                  print the version (also -version, --version)
 //	goft help [command]           explain a command (also goft COMMAND -h)
@@ -49,6 +50,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"run", "goft run [flags] [hipft.in]", "run a HipFT input file (default hipft.in) in the current folder; -gpu runs it on a GPU", cmdRun},
+		{"conflow", "goft conflow [flags] [conflow.dat]", "make ConFlow's convective flows for HipFT (vt/vp maps and flow_output_list.csv) from a conflow.dat", cmdConflow},
+		{"conflow-merge", "goft conflow-merge [flags] ROOTDIR", "join several ConFlow runs into one flow list (ConFlow's conflow_merge_multiple_realizations.py)", cmdConflowMerge},
 		{"demo", "goft demo [-o DIR]", "run the built-in example (synthetic map, 5 simulated days) into a new folder", cmdDemo},
 		{"plot", "goft plot [flags] MAP.h5", "draw a Br map (or each realization) as a PNG image", cmdPlot},
 		{"movie", "goft movie [flags] [RUN_DIR]", "animated GIF of a run's output maps, one frame per map", cmdMovie},

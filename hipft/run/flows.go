@@ -10,12 +10,16 @@ import (
 	"github.com/goft-sft/goft/hipft/output"
 	"github.com/goft-sft/goft/model/advection"
 	"github.com/goft-sft/goft/model/flow"
+	"github.com/goft-sft/goft/stage/conflow"
 )
 
 // loadFlows builds the flow models and the advection scheme (load_flows).
 func (r *Run) loadFlows() error {
 	p := r.P
 	cfg := flowConfig(p, r.path, r.vtConst, r.vpOmega, r.opt.ExtraFlowModels)
+	if err := r.inlineConflow(&cfg); err != nil {
+		return err
+	}
 	reg := r.opt.FlowRegistry
 	if reg == nil {
 		reg = flow.DefaultRegistry()
@@ -27,6 +31,33 @@ func (r *Run) loadFlows() error {
 	if r.adv, err = advection.New(r.Mesh, r.NReal, p.FlowNumMethod, p.Upwind, p.WenoEps, r.pool); err != nil {
 		return fmt.Errorf("%s: %w", p.Where("flow_num_method"), err)
 	}
+	return nil
+}
+
+// inlineConflow makes the convective flows in-line when flow_list_filename
+// names a ConFlow input (a conflow.dat) instead of a flow list (a goft
+// extension, docs/from-hipft.md): the pairs come from stage/conflow's
+// generator, equal to the files goft conflow would write for it.
+func (r *Run) inlineConflow(cfg *flow.Config) error {
+	if !r.P.AdvanceFlow || !cfg.UseFiles {
+		return nil
+	}
+	in, err := conflow.IsInput(cfg.ListFile)
+	if err != nil || !in {
+		return nil // NewFileFlow reports a file it cannot read
+	}
+	cp, err := conflow.ReadFile(cfg.ListFile)
+	if err != nil {
+		return fmt.Errorf("%s: flow_list_filename names a ConFlow input: %w", r.P.Where("flow_list_filename"), err)
+	}
+	src, err := conflow.NewFlowSource(cp, r.pool, nil)
+	if err != nil {
+		return fmt.Errorf("%s: %w", r.P.Where("flow_list_filename"), err)
+	}
+	if cfg.PairList, err = src.List(); err != nil {
+		return err
+	}
+	cfg.Pairs = src
 	return nil
 }
 

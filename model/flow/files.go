@@ -149,6 +149,7 @@ func fortranModulo(a, p float64) float64 {
 // (wrapping to the first after the last), with no interpolation.
 type FileFlow struct {
 	rootDir string
+	src     PairSource // in-line pairs instead of files (nil: files)
 	list    []ListEntry
 	times   []float64 // hours since the first entry
 	dtLast  float64   // gap between the last two entries (hours)
@@ -181,7 +182,31 @@ func NewFileFlow(m *mesh.Mesh, listFile, rootDir string, timeStart float64) (*Fi
 	if rootDir == "" {
 		rootDir = "."
 	}
-	ff := &FileFlow{rootDir: rootDir, list: list,
+	return newFileFlow(m, list, rootDir, nil, timeStart)
+}
+
+// PairSource supplies flow pairs by list index, for flows made in-line
+// (a goft extension: goft run generating ConFlow's flows as it goes)
+// instead of read from files.
+type PairSource interface {
+	// Pair returns pair i (0-based) of the list in m/s, in the flow files'
+	// layout and precision: vt with dims (NPhiFile, NThetaHalf) and vp
+	// with dims (NPhiHalf, NThetaMain), phi fastest.
+	Pair(i int) (vt, vp []float64, err error)
+}
+
+// NewSourceFlow is NewFileFlow with the list given and the pairs taken
+// from src instead of files: the same schedule, wrap-around and loading,
+// so a run on src equals a run on files holding the same pairs.
+func NewSourceFlow(m *mesh.Mesh, list []ListEntry, src PairSource, timeStart float64) (*FileFlow, error) {
+	if len(list) < 2 {
+		return nil, fmt.Errorf("flow: %d in-line flow pairs; at least two are needed", len(list))
+	}
+	return newFileFlow(m, list, "", src, timeStart)
+}
+
+func newFileFlow(m *mesh.Mesh, list []ListEntry, rootDir string, src PairSource, timeStart float64) (*FileFlow, error) {
+	ff := &FileFlow{rootDir: rootDir, list: list, src: src,
 		lt: m.Layout(field.ThetaFace, 1), lp: m.Layout(field.PhiFace, 1),
 		ft: m.MapLayout(field.ThetaFace, 1), fp: m.MapLayout(field.PhiFace, 1)}
 	ff.vt = make([]float64, ff.lt.Len())
@@ -281,28 +306,41 @@ func (ff *FileFlow) Add(v *Velocity, _ *mesh.Mesh, t float64) error {
 // ghost column (column 0 and vp are kept as read); at later loads both get
 // the periodic phi overlap.
 func (ff *FileFlow) load(initial bool) error {
-	e := ff.list[ff.idx]
-	vtPath := ff.rootDir + "/" + e.Vt
-	vpPath := ff.rootDir + "/" + e.Vp
-	mt, err := readFlowMap(vtPath, "vt", ff.ft.NPhi, ff.ft.NTheta, "NPhiFile", "NThetaHalf")
-	if err != nil {
-		return err
-	}
-	mp, err := readFlowMap(vpPath, "vp", ff.fp.NPhi, ff.fp.NTheta, "NPhiHalf", "NThetaMain")
-	if err != nil {
-		return err
+	var vtData, vpData []float64
+	if ff.src != nil {
+		var err error
+		if vtData, vpData, err = ff.src.Pair(ff.idx); err != nil {
+			return err
+		}
+		if len(vtData) != ff.ft.NPhi*ff.ft.NTheta || len(vpData) != ff.fp.NPhi*ff.fp.NTheta {
+			return fmt.Errorf("flow: the in-line flows have %d vt and %d vp values; this mesh needs %d x %d (NPhiFile, NThetaHalf) and %d x %d (NPhiHalf, NThetaMain)",
+				len(vtData), len(vpData), ff.ft.NPhi, ff.ft.NTheta, ff.fp.NPhi, ff.fp.NTheta)
+		}
+	} else {
+		e := ff.list[ff.idx]
+		vtPath := ff.rootDir + "/" + e.Vt
+		vpPath := ff.rootDir + "/" + e.Vp
+		mt, err := readFlowMap(vtPath, "vt", ff.ft.NPhi, ff.ft.NTheta, "NPhiFile", "NThetaHalf")
+		if err != nil {
+			return err
+		}
+		mp, err := readFlowMap(vpPath, "vp", ff.fp.NPhi, ff.fp.NTheta, "NPhiHalf", "NThetaMain")
+		if err != nil {
+			return err
+		}
+		vtData, vpData = mt.Data, mp.Data
 	}
 	// vt has no value in the file for the ghost column NPhiMain-1.
 	for k := 0; k < ff.ft.NPhi; k++ {
 		col := ff.lt.Column(ff.vt, k, 0)
 		for j := range col {
-			col[j] = mesh.MPerSToRsPerHr * mt.Data[ff.ft.Index(j, k, 0)]
+			col[j] = mesh.MPerSToRsPerHr * vtData[ff.ft.Index(j, k, 0)]
 		}
 	}
 	for k := 0; k < ff.fp.NPhi; k++ {
 		col := ff.lp.Column(ff.vp, k, 0)
 		for j := range col {
-			col[j] = mesh.MPerSToRsPerHr * mp.Data[ff.fp.Index(j, k, 0)]
+			col[j] = mesh.MPerSToRsPerHr * vpData[ff.fp.Index(j, k, 0)]
 		}
 	}
 	if initial {

@@ -169,6 +169,9 @@ func ModelParam(name string) string {
 func DefaultRegistry() *Registry {
 	r := NewRegistry()
 	r.MustRegister(ModelFiles, func(s *Setup) (Model, error) {
+		if s.Config.Pairs != nil {
+			return NewSourceFlow(s.Mesh, s.Config.PairList, s.Config.Pairs, s.TimeStart)
+		}
 		return NewFileFlow(s.Mesh, s.Config.ListFile, s.Config.RootDir, s.TimeStart)
 	})
 	r.MustRegister(ModelMeridional, func(s *Setup) (Model, error) {
@@ -216,6 +219,10 @@ type Config struct {
 	UseFiles bool   // use_flow_from_files
 	ListFile string // flow_list_filename
 	RootDir  string // flow_root_dir ("" means ".")
+	// Pairs, if set, gives the flow pairs in-line instead of the files of
+	// ListFile, with the list PairList (a goft extension).
+	Pairs    PairSource
+	PairList []ListEntry
 
 	MFModel          int       // flow_mf_model (1 = AFT)
 	MFP1, MFP3, MFP5 []float64 // flow_mf_coef_p1/p3/p5_values (m/s), per realization

@@ -1,0 +1,143 @@
+package conflow
+
+import (
+	"math"
+	"testing"
+
+	"github.com/goft-sft/goft/internal/fortranrand"
+)
+
+// synthRowsReference computes the flows at the latitude pairs j in [jlo, jhi)
+// (1-based; j = 1 is next to the equator).
+func (g *Generator) synthRowsReference(jlo, jhi int, b *refBuf) {
+	n, lmax, nlong2 := g.n, g.lmax, g.nlong2
+	nlhalf := n / 2
+	dtheta := math.Pi / float64(n)
+	p := b.p
+	for j := jlo; j < jhi; j++ {
+		jn := nlhalf + j
+		js := nlhalf + 1 - j
+		theta := 0.5*math.Pi - (float64(j)-0.5)*dtheta
+		x := math.Cos(theta)
+		rst := 1.0 / math.Sin(theta)
+		un, us, vn, vs := b.unorth, b.usouth, b.vnorth, b.vsou
+		un[0], us[0], vn[0], vs[0] = 0, 0, 0, 0
+		for m := 1; m <= lmax-1; m++ {
+			m2 := nlong2 + 1 - m // 1-based
+			g.plm(m, x, p)
+			col := g.coef[m*n:] // col[l1-1] = coef(l1, m+1)
+			s := g.s[m*n : (m+1)*n]
+			t := g.t[m*n : (m+1)*n]
+			fm := float64(m)
+			var s1r, s1i, s2r, s2i, s3r, s3i, s4r, s4i float64
+			for l := m; l <= lmax-1; l++ {
+				eo := 1.0
+				if (l-m)%2 != 0 {
+					eo = -1.0
+				}
+				fl := float64(l)
+				v1 := float64(fl*p[l+2])/col[l+1] - float64((fl+1)*p[l])/col[l]
+				v2 := -(fm * p[l+1])
+				sr, si := real(s[l]), imag(s[l])
+				tr, ti := real(t[l]), imag(t[l])
+				// A = xi*s*v2, B = t*v1, C = s*v1, D = xi*t*v2.
+				ar, ai := float64(-si*v2), float64(sr*v2)
+				br, bi := float64(tr*v1), float64(ti*v1)
+				cr, ci := float64(sr*v1), float64(si*v1)
+				dr, di := float64(-ti*v2), float64(tr*v2)
+				s1r, s1i = s1r+ar-br, s1i+ai-bi
+				s2r, s2i = s2r+float64(eo*(ar+br)), s2i+float64(eo*(ai+bi))
+				s3r, s3i = s3r+cr+dr, s3i+ci+di
+				s4r, s4i = s4r-float64(eo*(cr-dr)), s4i-float64(eo*(ci-di))
+			}
+			un[m] = complex(0.5*s1r*rst, 0.5*s1i*rst)
+			us[m] = complex(0.5*s2r*rst, 0.5*s2i*rst)
+			un[m2-1] = complex(0.5*s1r*rst, 0.5*-s1i*rst)
+			us[m2-1] = complex(0.5*s2r*rst, 0.5*-s2i*rst)
+			vn[m] = complex(0.5*s3r*rst, 0.5*s3i*rst)
+			vs[m] = complex(0.5*s4r*rst, 0.5*s4i*rst)
+			vn[m2-1] = complex(0.5*s3r*rst, 0.5*-s3i*rst)
+			vs[m2-1] = complex(0.5*s4r*rst, 0.5*-s4i*rst)
+		}
+		for m := lmax; m <= nlong2-lmax; m++ {
+			un[m], us[m], vn[m], vs[m] = 0, 0, 0, 0
+		}
+		fftTransform(un, -1, b.fft)
+		fftTransform(us, -1, b.fft)
+		fftTransform(vn, -1, b.fft)
+		fftTransform(vs, -1, b.fft)
+		u := g.U
+		v := g.V
+		for i := 0; i < nlong2; i++ {
+			u[i+(jn-1)*nlong2] = real(un[i])
+			u[i+(js-1)*nlong2] = real(us[i])
+			v[i+(jn-1)*nlong2] = real(vn[i])
+			v[i+(js-1)*nlong2] = real(vs[i])
+		}
+	}
+}
+
+// TestFusedSynthesisSameBits checks the fused Legendre recurrence and
+// sums of synthRows against the direct transcription of ConFlow's loops
+// (plm, then the sums over l) kept above, on a grid where the rescaled
+// branch of plm runs near the poles.
+func TestFusedSynthesisSameBits(t *testing.T) {
+	if goFusesMulAdd {
+		t.Skip("the compiler fuses multiply-adds here (GOAMD64=v3, arm64): the two loops may round differently")
+	}
+	for _, c := range []struct{ nLat, nLong int }{{24, 64}, {100, 256}} {
+		p := Defaults()
+		p.NLat, p.NLong, p.SpectralCutoff = c.nLat, c.nLong, 1000
+		g := NewGenerator(p, fortranrand.Fill(5), nil)
+		g.Step()
+		u, v := append([]float64(nil), g.U...), append([]float64(nil), g.V...)
+		g.synthRowsReference(1, g.n/2+1, g.newRefBuf())
+		for i := range u {
+			if math.Float64bits(u[i]) != math.Float64bits(g.U[i]) || math.Float64bits(v[i]) != math.Float64bits(g.V[i]) {
+				t.Fatalf("%dx%d: value %d: fused (%v, %v), reference (%v, %v)", c.nLong, c.nLat, i, u[i], v[i], g.U[i], g.V[i])
+			}
+		}
+	}
+}
+
+// refBuf is the reference synthesis's work space.
+type refBuf struct {
+	p                            []float64
+	unorth, usouth, vnorth, vsou []complex128
+	fft                          []float64
+}
+
+func (g *Generator) newRefBuf() *refBuf {
+	return &refBuf{
+		p:      make([]float64, g.n+1),
+		unorth: make([]complex128, g.nlong2),
+		usouth: make([]complex128, g.nlong2),
+		vnorth: make([]complex128, g.nlong2),
+		vsou:   make([]complex128, g.nlong2),
+		fft:    make([]float64, 2*g.nlong2+1),
+	}
+}
+
+// TestAVX2SameBits checks that the AVX2 kernel gives the Go loop's bits
+// (and that it runs: the flows of a grid with four-latitude groups).
+func TestAVX2SameBits(t *testing.T) {
+	if !useAVX2 {
+		t.Skip("no AVX2 kernel on this machine or build")
+	}
+	p := Defaults()
+	p.NLat, p.NLong, p.SpectralCutoff = 64, 128, 1000
+	flows := func(avx bool) (u, v []float64) {
+		defer func(old bool) { useAVX2 = old }(useAVX2)
+		useAVX2 = avx
+		g := NewGenerator(p, fortranrand.Fill(11), nil)
+		g.Step()
+		return g.U, g.V
+	}
+	u1, v1 := flows(true)
+	u0, v0 := flows(false)
+	for i := range u0 {
+		if math.Float64bits(u0[i]) != math.Float64bits(u1[i]) || math.Float64bits(v0[i]) != math.Float64bits(v1[i]) {
+			t.Fatalf("value %d: AVX2 (%v, %v), Go (%v, %v)", i, u1[i], v1[i], u0[i], v0[i])
+		}
+	}
+}

@@ -1,0 +1,135 @@
+//go:build !noasm
+
+#include "textflag.h"
+
+// AVX2 version of laneRange's loop for four latitudes at once, for the
+// steps where every lane's recurrence runs and p(ll-1), p(ll-2) equal
+// pm1, pm2. Every lane performs exactly the scalar operations of
+// laneRange, in the same order and without fused multiply-adds, so the
+// results are bit for bit those of the Go code.
+//
+// Registers: Y0 = x, Y1 = pm1, Y2 = pm2, Y3-Y10 = the sums (s1r, s1i,
+// s2r, s2i, s3r, s3i, s4r, s4i), Y11-Y15 work. BX = col (element l),
+// SI = row (element ll-1), DI = s, R8 = t (element l), R9 = degree,
+// R10 = degree1 (element l), CX = steps done, DX = 2 CX (complex index),
+// R11 = pairs left. Go operand order: VOP b, a, d is d = a OP b.
+//
+// One step, for ll (l = ll-2):
+//
+//	Y12 = col[ll-1]*x*pm1 - row[ll-1]*pm2            pn
+//	Y13 = l*pn/col[ll-1] - (l+1)*pm2/col[ll-2]       v1
+//	Y14 = -(m*pm1)                                    v2
+//	pm2, pm1 = pm1, pn
+//	P1 = si v2, P6 = si v1, P3 = tr v1, P8 = tr v2, P2 = sr v2,
+//	P5 = sr v1, P4 = ti v1, P7 = ti v2
+//	s1r = s1r - P1 - P3      s2r = s2r S2OP (P3 - P1)
+//	s3i = s3i + P6 + P8      s4i = s4i S4OP (P6 - P8)
+//	s1i = s1i + P2 - P4      s2i = s2i S2OP (P2 + P4)
+//	s3r = s3r + P5 - P7      s4r = s4r S4OP (P5 + P7)
+//
+// with S2OP, S4OP = +, - where l - m is even and -, + where it is odd.
+
+DATA conflowSign<>+0(SB)/8, $0x8000000000000000
+DATA conflowSign<>+8(SB)/8, $0x8000000000000000
+DATA conflowSign<>+16(SB)/8, $0x8000000000000000
+DATA conflowSign<>+24(SB)/8, $0x8000000000000000
+GLOBL conflowSign<>(SB), RODATA|NOPTR, $32
+
+#define STEP(S2OP, S4OP) \
+	VBROADCASTSD 8(BX)(CX*8), Y11; \
+	VMULPD Y0, Y11, Y12; \
+	VMULPD Y1, Y12, Y12; \
+	VBROADCASTSD (SI)(CX*8), Y13; \
+	VMULPD Y2, Y13, Y13; \
+	VSUBPD Y13, Y12, Y12; \
+	VBROADCASTSD (R9)(CX*8), Y13; \
+	VMULPD Y12, Y13, Y13; \
+	VDIVPD Y11, Y13, Y13; \
+	VBROADCASTSD (R10)(CX*8), Y11; \
+	VMULPD Y2, Y11, Y11; \
+	VBROADCASTSD (BX)(CX*8), Y14; \
+	VDIVPD Y14, Y11, Y11; \
+	VSUBPD Y11, Y13, Y13; \
+	VBROADCASTSD fm+56(FP), Y14; \
+	VMULPD Y1, Y14, Y14; \
+	VXORPD conflowSign<>(SB), Y14, Y14; \
+	VMOVAPD Y1, Y2; \
+	VMOVAPD Y12, Y1; \
+	VBROADCASTSD 8(DI)(DX*8), Y11; \
+	VMULPD Y14, Y11, Y12; \
+	VMULPD Y13, Y11, Y15; \
+	VSUBPD Y12, Y3, Y3; \
+	VBROADCASTSD (R8)(DX*8), Y11; \
+	VMULPD Y13, Y11, Y11; \
+	VSUBPD Y11, Y3, Y3; \
+	VSUBPD Y12, Y11, Y11; \
+	S2OP Y11, Y5, Y5; \
+	VADDPD Y15, Y8, Y8; \
+	VBROADCASTSD (R8)(DX*8), Y11; \
+	VMULPD Y14, Y11, Y11; \
+	VADDPD Y11, Y8, Y8; \
+	VSUBPD Y11, Y15, Y15; \
+	S4OP Y15, Y10, Y10; \
+	VBROADCASTSD (DI)(DX*8), Y11; \
+	VMULPD Y14, Y11, Y12; \
+	VMULPD Y13, Y11, Y15; \
+	VADDPD Y12, Y4, Y4; \
+	VBROADCASTSD 8(R8)(DX*8), Y11; \
+	VMULPD Y13, Y11, Y11; \
+	VSUBPD Y11, Y4, Y4; \
+	VADDPD Y11, Y12, Y12; \
+	S2OP Y12, Y6, Y6; \
+	VADDPD Y15, Y7, Y7; \
+	VBROADCASTSD 8(R8)(DX*8), Y11; \
+	VMULPD Y14, Y11, Y11; \
+	VSUBPD Y11, Y7, Y7; \
+	VADDPD Y11, Y15, Y15; \
+	S4OP Y15, Y9, Y9; \
+	INCQ CX; \
+	ADDQ $2, DX
+
+// func synthLanesAVX2(blk *laneBlock, col, row *float64, s, t *complex128, degree, degree1 *float64, fm float64, pairs int)
+TEXT ·synthLanesAVX2(SB), NOSPLIT, $0-72
+	MOVQ blk+0(FP), AX
+	MOVQ col+8(FP), BX
+	MOVQ row+16(FP), SI
+	MOVQ s+24(FP), DI
+	MOVQ t+32(FP), R8
+	MOVQ degree+40(FP), R9
+	MOVQ degree1+48(FP), R10
+	MOVQ pairs+64(FP), R11
+	VMOVUPD 0(AX), Y0
+	VMOVUPD 32(AX), Y1
+	VMOVUPD 64(AX), Y2
+	VMOVUPD 96(AX), Y3
+	VMOVUPD 128(AX), Y4
+	VMOVUPD 160(AX), Y5
+	VMOVUPD 192(AX), Y6
+	VMOVUPD 224(AX), Y7
+	VMOVUPD 256(AX), Y8
+	VMOVUPD 288(AX), Y9
+	VMOVUPD 320(AX), Y10
+	XORQ CX, CX
+	XORQ DX, DX
+	TESTQ R11, R11
+	JLE done
+
+loop:
+	STEP(VADDPD, VSUBPD)
+	STEP(VSUBPD, VADDPD)
+	DECQ R11
+	JNZ loop
+
+done:
+	VMOVUPD Y1, 32(AX)
+	VMOVUPD Y2, 64(AX)
+	VMOVUPD Y3, 96(AX)
+	VMOVUPD Y4, 128(AX)
+	VMOVUPD Y5, 160(AX)
+	VMOVUPD Y6, 192(AX)
+	VMOVUPD Y7, 224(AX)
+	VMOVUPD Y8, 256(AX)
+	VMOVUPD Y9, 288(AX)
+	VMOVUPD Y10, 320(AX)
+	VZEROUPPER
+	RET

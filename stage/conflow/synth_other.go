@@ -1,0 +1,11 @@
+//go:build !amd64 || noasm
+
+package conflow
+
+// useAVX2 is false: there is no assembly kernel on this architecture (or
+// with the noasm build tag).
+var useAVX2 = false
+
+func synthLanesAVX2(blk *laneBlock, col, row *float64, s, t *complex128, degree, degree1 *float64, fm float64, pairs int) {
+	panic("conflow: no AVX2 kernel")
+}
