@@ -14,6 +14,8 @@ import (
 
 	"github.com/goft-sft/goft/hipft/input"
 	"github.com/goft-sft/goft/hipft/run"
+	"github.com/goft-sft/goft/internal/progress"
+	"github.com/goft-sft/goft/stage/conflow"
 	"github.com/goft-sft/goft/stage/oft"
 )
 
@@ -55,6 +57,7 @@ func cmdOFT(args []string, stdout, stderr io.Writer) error {
 // oftStages are goft's implementations of the OFT stages.
 func oftStages() oft.Stages {
 	return oft.Stages{
+		ConFlow: oftConFlow,
 		MagMAP:  oftMagMAP,
 		HipFT:   oftHipFT,
 		Post:    oftPost,
@@ -199,4 +202,29 @@ func oftMapPrep(env oft.Env, hipftDir string, p oft.OutputMapProcessingSection, 
 func oftMagMAP(env oft.Env, disks, maps string, start, end time.Time, np, nt int, _ bool) error {
 	return cmdMagmap([]string{"-q", "-odir", maps, "-startdate", start.Format(oft.DateLayout), "-enddate", end.Format(oft.DateLayout),
 		"-npout", strconv.Itoa(np), "-ntout", strconv.Itoa(nt), disks}, env.Out, env.Err)
+}
+
+// oftConFlow makes the convective flows of dir/conflow.dat in dir (its
+// output_directory taken relative to dir, where ConFlow runs).
+func oftConFlow(env oft.Env, dir string) error {
+	p, err := conflow.ReadFile(filepath.Join(dir, "conflow.dat"))
+	if err != nil {
+		return err
+	}
+	if !filepath.IsAbs(p.OutputDirectory) {
+		p.OutputDirectory = filepath.Join(dir, p.OutputDirectory)
+	}
+	var opt conflow.Options
+	if env.Terminal != nil {
+		total := float64(p.NumFiles()) * p.DTime / 3600
+		pr := progress.New(env.Terminal, 0, total)
+		defer pr.Done()
+		opt.Progress = func(done, n int) { pr.Update(int64(done), float64(done)*p.DTime/3600, total) }
+	}
+	sum, err := conflow.Run(p, opt)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Out, " goft oft: ConFlow wrote %d flow maps to %s\n", sum.Files, sum.Dir)
+	return nil
 }

@@ -256,3 +256,44 @@ func TestOFTWithMagMAP(t *testing.T) {
 		t.Errorf("the run says it has no maps:\n%s", out.String())
 	}
 }
+
+// TestOFTWithConFlow runs the ConFlow stage (OFT's conflow.dat on the run's
+// grid, seeded here for repeatability) and the ensemble on its flows.
+func TestOFTWithConFlow(t *testing.T) {
+	if !testenv.Long() {
+		t.Skip("set GOFT_LONG_TESTS=1 to run it")
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	cfg := oftCase(t, dir, "conflow:\n  run: True\nhipft_post_process:\n  run: False\n")
+	b, _ := os.ReadFile(cfg)
+	b = bytes.Replace(b, []byte("{np: 41, nt: 21}"), []byte("{np: 64, nt: 32}"), 1)
+	b = bytes.Replace(b, []byte("output_map_processing:\n  run: True"), []byte("output_map_processing:\n  run: False"), 1)
+	os.WriteFile(cfg, b, 0o644)
+	if err := psihdf.Write(filepath.Join(dir, "br0.h5"), demo.Map(64, 32), false); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if code := mainArgs([]string{"oft", "-o", "runs", cfg}, &out, &errb); code != 0 {
+		t.Fatalf("goft oft: exit %d\n%s\n%s", code, out.String(), errb.String())
+	}
+	run := filepath.Join(dir, "runs", "small")
+	list, err := os.ReadFile(filepath.Join(run, "conflow", "flow_output_list.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(list, []byte("\n")); n != 2689 { // a header and 28 days every 15 minutes
+		t.Errorf("the flow list has %d lines, want 2689", n)
+	}
+	dat, _ := os.ReadFile(filepath.Join(run, "conflow", "conflow.dat"))
+	if !bytes.Contains(dat, []byte("n_long = 64")) || !bytes.Contains(dat, []byte("n_lat = 32")) {
+		t.Errorf("conflow.dat is not on the run's grid:\n%s", dat)
+	}
+	in, _ := os.ReadFile(filepath.Join(run, "hipft", "hipft.in"))
+	if !bytes.Contains(in, []byte("use_flow_from_files = .true.")) {
+		t.Error("hipft.in does not use the flows")
+	}
+	if strings.Contains(out.String(), "without convective flows") {
+		t.Errorf("the run says it has no flows:\n%s", out.String())
+	}
+}
