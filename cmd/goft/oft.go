@@ -205,16 +205,13 @@ func oftMagMAP(env oft.Env, disks, maps string, start, end time.Time, np, nt int
 }
 
 // oftConFlow makes the convective flows of dir/conflow.dat in dir (its
-// output_directory taken relative to dir, where ConFlow runs).
+// output_directory relative to dir, where oftswa.py runs ConFlow).
 func oftConFlow(env oft.Env, dir string) error {
 	p, err := conflow.ReadFile(filepath.Join(dir, "conflow.dat"))
 	if err != nil {
 		return err
 	}
-	if !filepath.IsAbs(p.OutputDirectory) {
-		p.OutputDirectory = filepath.Join(dir, p.OutputDirectory)
-	}
-	var opt conflow.Options
+	opt := conflow.Options{Dir: dir}
 	if env.Terminal != nil {
 		total := float64(p.NumFiles()) * p.DTime / 3600
 		pr := progress.New(env.Terminal, 0, total)

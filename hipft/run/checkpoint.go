@@ -120,10 +120,11 @@ func (r *Run) digest() (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// inputFiles are the parameters naming files a run reads whole at its
-// start, whose contents a checkpoint records: a resumed run must read the
-// same files. (Flow and assimilation maps, read through their lists as the
-// run goes, are not hashed: there can be thousands.)
+// inputFiles are the parameters naming files a run reads whole, whose
+// contents a checkpoint records: a resumed run must read the same files.
+// The flow and assimilation lists are hashed; the maps they list, read as
+// the run goes, are not (there can be thousands): a list that names other
+// files is caught, a map rewritten in place is not.
 func (r *Run) inputFiles() [][2]string {
 	var fs [][2]string
 	for _, f := range [][2]string{
@@ -131,6 +132,7 @@ func (r *Run) inputFiles() [][2]string {
 		{"diffusion_coef_filename", r.P.DiffusionCoefFilename},
 		{"source_filename", r.P.SourceFilename},
 		{"assimilate_data_map_list_filename", r.P.AssimilateDataMapListFilename},
+		{"flow_list_filename", r.flowListFile()},
 	} {
 		if f[1] != "" {
 			fs = append(fs, f)
@@ -397,4 +399,14 @@ func (r *Run) checkpointDue(m sim.Moment) bool {
 		return true
 	}
 	return pol.WallClock > 0 && m.Wall.Sub(r.ckpt.lastWall) >= max(pol.WallClock, MaxCostRatio*r.ckpt.lastCost)
+}
+
+// flowListFile is the flow list a run reads ("" when it reads none): with
+// use_flow_from_files, flow_list_filename (a list, or a conflow.dat for
+// in-line flows).
+func (r *Run) flowListFile() string {
+	if !r.P.AdvanceFlow || !r.P.UseFlowFromFiles {
+		return ""
+	}
+	return r.P.FlowListFilename
 }
