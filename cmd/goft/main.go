@@ -52,7 +52,7 @@ func commands() []command {
 		{"run", "goft run [flags] [hipft.in]", "run a HipFT input file (default hipft.in) in the current folder; -gpu runs it on a GPU", cmdRun},
 		{"conflow", "goft conflow [flags] [conflow.dat]", "make ConFlow's convective flows for HipFT (vt/vp maps and flow_output_list.csv) from a conflow.dat", cmdConflow},
 		{"conflow-merge", "goft conflow-merge [flags] ROOTDIR", "join several ConFlow runs into one flow list (ConFlow's conflow_merge_multiple_realizations.py)", cmdConflowMerge},
-		{"demo", "goft demo [-o DIR]", "run the built-in example (synthetic map, 5 simulated days) into a new folder", cmdDemo},
+		{"demo", "goft demo [-oft] [-o DIR]", "run the built-in example (synthetic map, 5 simulated days; -oft: the whole OFT pipeline) into a new folder", cmdDemo},
 		{"plot", "goft plot [flags] MAP.h5", "draw a Br map (or each realization) as a PNG image", cmdPlot},
 		{"movie", "goft movie [flags] [RUN_DIR]", "animated GIF of a run's output maps, one frame per map", cmdMovie},
 		{"butterfly", "goft butterfly [flags] [RUN_DIR]", "butterfly diagram of a run's output maps (.h5 and .png per realization)", cmdButterfly},
@@ -395,11 +395,22 @@ func exitSignal(s os.Signal) int {
 }
 
 func cmdDemo(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("demo", "goft demo [-o DIR]",
-		"Writes a synthetic solar-like map and a hipft.in into a new folder and runs it:\nan axial dipole and four active regions evolved for 5 days under differential\nrotation, meridional flow, attenuation and diffusion, in 3 realizations.", stderr)
-	dir := fs.String("o", "goft-demo", "output folder (must not exist)")
+	fs := newFlags("demo", "goft demo [-oft] [-o DIR]",
+		"Writes a synthetic solar-like map and a hipft.in into a new folder and runs it:\nan axial dipole and four active regions evolved for 5 days under differential\nrotation, meridional flow, attenuation and diffusion, in 3 realizations.\n"+
+			"With -oft, the whole OFT pipeline instead (goft oft): convective flows,\nmagnetograms of the map mapped for assimilation, a 2-realization ensemble,\npost-processing and map processing, on a 64x32 grid for two days.", stderr)
+	dir := fs.String("o", "", "output folder (must not exist; default goft-demo, or goft-oft-demo with -oft)")
+	withOFT := fs.Bool("oft", false, "run the whole OFT pipeline (goft oft) on a synthetic example")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *withOFT {
+		if *dir == "" {
+			*dir = "goft-oft-demo"
+		}
+		return demoOFT(*dir, stdout, stderr)
+	}
+	if *dir == "" {
+		*dir = "goft-demo"
 	}
 	if err := demo.Write(*dir); err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 
 	"github.com/goft-sft/goft/format/psihdf"
 	"github.com/goft-sft/goft/internal/demo"
+	"github.com/goft-sft/goft/internal/runcmp"
 )
 
 // oftCase writes a small OFT configuration (a 41x21 grid, two days, two
@@ -296,4 +297,79 @@ func TestOFTWithConFlow(t *testing.T) {
 	if strings.Contains(out.String(), "without convective flows") {
 		t.Errorf("the run says it has no flows:\n%s", out.String())
 	}
+}
+
+// TestOFTDemoStagesAlone runs the OFT example (goft demo -oft: every stage)
+// and checks the run folder's layout, then runs the deterministic stages
+// alone on the same inputs, as a user would without goft oft: goft magmap
+// on the disks, goft run on the hipft.in (with the run's flows and maps),
+// goft mapprep on the run; each must write the same files, byte for byte.
+// (The ConFlow stage draws its seed from the system, as OFT's conflow.dat
+// asks: its flows are checked by the run that reads them.)
+func TestOFTDemoStagesAlone(t *testing.T) {
+	if !testenv.Long() {
+		t.Skip("set GOFT_LONG_TESTS=1 to run it (about 30 s)")
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	var out, errb bytes.Buffer
+	if code := mainArgs([]string{"demo", "-oft", "-o", "demo"}, &out, &errb); code != 0 {
+		t.Fatalf("goft demo -oft: exit %d\n%s\n%s", code, out.String(), errb.String())
+	}
+	run := filepath.Join(dir, "demo", "runs", "example")
+	for _, f := range []string{"example.yaml", "oftswa.log", "oftswa.err", "conflow/conflow.dat", "conflow/flow_output_list.csv",
+		"magmap/magmap_data_disks", "magmap/magmap_data_maps/index_files/magmap_maps_all.csv", "hipft/hipft.in",
+		"hipft/input_map/br_input_map.h5", "hipft/output_maps/hipft_output_map_list_utc.out", "hipft/processed_maps",
+		"hipft/processed_maps_wsa", "post_processing_raw/hipft_report.html", "post_processing_processed"} {
+		if _, err := os.Stat(filepath.Join(run, f)); err != nil {
+			t.Errorf("run folder: %v", err)
+		}
+	}
+	same := func(a, b string, patterns ...string) {
+		t.Helper()
+		want, got := runcmp.Outputs(t, a, patterns...), runcmp.Outputs(t, b, patterns...)
+		if len(want) == 0 {
+			t.Fatalf("no %v in %s", patterns, a)
+		}
+		runcmp.Compare(t, want, got, "the stage run alone")
+	}
+
+	// MagMAP alone.
+	alone := filepath.Join(dir, "alone")
+	if code := mainArgs([]string{"magmap", "-q", "-odir", filepath.Join(alone, "maps"), "-startdate", "2024-03-01T00:00:00", "-enddate", "2024-03-03T00:00:00",
+		"-npout", "64", "-ntout", "32", filepath.Join(dir, "demo", "disks")}, &out, &errb); code != 0 {
+		t.Fatalf("goft magmap: %s", errb.String())
+	}
+	same(filepath.Join(run, "magmap", "magmap_data_maps"), filepath.Join(alone, "maps"), "index_files/*", "*/*/*/*.h5")
+
+	// The ensemble alone, on the run's flows and maps.
+	hipftAlone := filepath.Join(alone, "run", "hipft")
+	if err := os.MkdirAll(filepath.Join(hipftAlone, "input_map"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []string{"conflow", "magmap"} {
+		if err := os.Symlink(filepath.Join(run, l), filepath.Join(alone, "run", l)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{"hipft.in", "input_map/br0.h5"} {
+		b, err := os.ReadFile(filepath.Join(run, "hipft", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(hipftAlone, f), b, 0o644)
+	}
+	os.Symlink("br0.h5", filepath.Join(hipftAlone, "input_map", "br_input_map.h5"))
+	t.Chdir(hipftAlone)
+	if code := mainArgs([]string{"run", "-q", "hipft.in"}, &out, &errb); code != 0 {
+		t.Fatalf("goft run: %s", errb.String())
+	}
+	same(filepath.Join(run, "hipft"), hipftAlone, "hipft_history_*.out", "hipft_brmap_final.h5", "output_maps/hipft_brmap_idx*.h5", "hipft_output_map_list.out")
+
+	// Map processing alone, on the ensemble run alone.
+	if code := mainArgs([]string{"mapprep", "-res", "10", "-smoothfac", "1", "-mfac", "1", "-wsa", hipftAlone}, &out, &errb); code != 0 {
+		t.Fatalf("goft mapprep: %s", errb.String())
+	}
+	// (The dated map lists in processed_maps come from post-processing.)
+	same(filepath.Join(run, "hipft"), hipftAlone, "processed_maps/*.h5", "processed_maps/hipft_history_*", "processed_maps_wsa/*")
 }
