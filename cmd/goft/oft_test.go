@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"github.com/goft-sft/goft/internal/testenv"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -175,42 +176,72 @@ func TestOFTProcesses(t *testing.T) {
 	}
 }
 
-// TestOFTKilled kills goft oft with SIGKILL at random points and gives the
-// same command again: the finished stages are kept, the others continue,
-// and the ensemble's and the map processing's files equal an uninterrupted
-// run's.
+// TestOFTKilled kills goft oft with SIGKILL during each stage of the OFT
+// example (ConFlow seeded with goft's conflow.random_seed), each time once
+// the stage before has finished and then after a random delay, and gives
+// the same command again: the finished stages are kept, the others run
+// again or continue, and the flows, maps, ensemble, processed and WSA maps
+// equal an uninterrupted run's.
 func TestOFTKilled(t *testing.T) {
 	if !testenv.Long() {
 		t.Skip("set GOFT_LONG_TESTS=1 to run it")
 	}
 	bin := goftBinary(t)
 	dir := t.TempDir()
-	cfg := oftCase(t, dir, "")
-	t0 := time.Now()
-	if out, err := runGoft(t, bin, dir, launcherEnv(), "oft", "-q", "-o", "ref", cfg); err != nil {
-		t.Fatalf("uninterrupted run: %v\n%s", err, out)
+	t.Chdir(dir)
+	var out, errb bytes.Buffer
+	// The example's inputs: demo -oft writes them and runs once (the
+	// uninterrupted run, into demo/runs).
+	if code := mainArgs([]string{"demo", "-oft", "-o", "demo"}, &out, &errb); code != 0 {
+		t.Fatalf("goft demo -oft: %s", errb.String())
 	}
-	ref := runTiming{wall: time.Since(t0)}
-	n := 12
-	// Kill points spread over the whole run, a few in its first tenth.
-	ref.setup = ref.wall / 10
-	k := killChain(t, bin, dir, launcherEnv(), []string{"oft", "-q", "-o", "runs", cfg}, n, ref, rand.New(rand.NewPCG(7, 8)))
-	t.Logf("%d of %d attempts killed", k, n)
-	a, b := filepath.Join(dir, "ref", "small", "hipft"), filepath.Join(dir, "runs", "small", "hipft")
-	for _, pat := range []string{"hipft_history_*.out", "output_maps/hipft_brmap_idx*.h5", "hipft_brmap_final.h5", "processed_maps/*.h5", "processed_maps_wsa/*.h5", "output_maps/hipft_output_map_list_utc.out"} {
-		m, _ := filepath.Glob(filepath.Join(a, pat))
-		if len(m) == 0 {
-			t.Fatalf("no %s in the uninterrupted run", pat)
+	cfg := filepath.Join(dir, "demo", "oft.yaml")
+	run := filepath.Join(dir, "runs", "example")
+	rng := rand.New(rand.NewPCG(7, 8))
+	stages := []string{"conflow", "magmap", "hipft", "post_processing_raw", "output_map_processing", "post_processing_processed"}
+	// Kill delays within each stage, below its length on 2 cores (ConFlow
+	// about 15 s, MagMAP 8 s, the ensemble 1 s, post-processing 3 s, map
+	// processing and the processed maps' plots 0.1 s).
+	within := []int{3000, 2000, 300, 1000, 30, 30}
+	for i, stage := range stages {
+		cmd := exec.Command(bin, "oft", "-q", "-o", "runs", cfg)
+		cmd.Env = launcherEnv()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
 		}
-		for _, p := range m {
-			rel, _ := filepath.Rel(a, p)
-			x, _ := os.ReadFile(p)
-			y, err := os.ReadFile(filepath.Join(b, rel))
-			if err != nil || !bytes.Equal(x, y) {
-				t.Errorf("%s differs from the uninterrupted run's (%v)", rel, err)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		// Wait for the stage to start: the one before it has finished.
+		for i > 0 {
+			if _, err := os.Stat(filepath.Join(run, ".goft-oft", stages[i-1]+".done")); err == nil {
+				break
 			}
+			time.Sleep(time.Millisecond)
 		}
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("the attempt failed in %s: %v", stage, err)
+			}
+			t.Logf("the run finished before the kill in %s", stage)
+			continue
+		case <-time.After(time.Duration(rng.IntN(within[i])) * time.Millisecond):
+		}
+		cmd.Process.Kill()
+		err := <-done
+		_, finished := os.Stat(filepath.Join(run, ".goft-oft", stage+".done"))
+		t.Logf("killed in %s (%v; the stage had finished: %v)", stage, err, finished == nil)
 	}
+	if out, err := runGoft(t, bin, dir, launcherEnv(), "oft", "-q", "-o", "runs", cfg); err != nil {
+		t.Fatalf("the same command after the kills: %v\n%s", err, out)
+	}
+	patterns := []string{"conflow/*", "magmap/magmap_data_maps/index_files/*", "magmap/magmap_data_maps/*/*/*/*.h5",
+		"hipft/hipft_history_*.out", "hipft/output_maps/*", "hipft/hipft_brmap_final.h5", "hipft/processed_maps/*", "hipft/processed_maps_wsa/*"}
+	want := runcmp.Outputs(t, filepath.Join(dir, "demo", "runs", "example"), patterns...)
+	if len(want) < 5000 {
+		t.Fatalf("the uninterrupted run has only %d files", len(want))
+	}
+	runcmp.Compare(t, want, runcmp.Outputs(t, run, patterns...), "the killed and restarted run")
 }
 
 // TestOFTWithMagMAP runs the chain of a twin experiment through goft oft:

@@ -22,6 +22,7 @@ run:
     nt: 32
 conflow:
   run: True
+  random_seed: 2024        # a goft extension: repeatable flows
 magmap:
   run: True
   raw_data_dir: '%[1]s/disks'

@@ -111,6 +111,11 @@ type PostProcessSection struct {
 type ConFlowSection struct {
 	Run       bool `yaml:"run"`
 	Overwrite bool `yaml:"overwrite"`
+	// RandomSeed is a goft extension: when set, the flows are drawn with
+	// this seed (conflow.dat's set_random_seed and random_seed_value), so
+	// that a run can be repeated; OFT's conflow.dat takes a seed from the
+	// system.
+	RandomSeed Optional[int] `yaml:"random_seed,omitempty"`
 }
 
 // MagMAPSection is the magmap: section.
@@ -144,6 +149,10 @@ func (o *Optional[T]) UnmarshalYAML(n *yaml.Node) error {
 	*o = Optional[T]{Value: v, Set: true}
 	return nil
 }
+
+// IsZero reports an unset value (omitted from the merged file where the
+// key is a goft extension).
+func (o Optional[T]) IsZero() bool { return !o.Set }
 
 // MarshalYAML writes an unset value as null, as oftswa.py does.
 func (o Optional[T]) MarshalYAML() (any, error) {
@@ -367,6 +376,7 @@ func schema() schemaNode {
 		"magmap":                keysOf(d.MagMAP),
 	}
 	s["magmap"]["raw_data_dir"] = nil // omitted from the merged file when not given
+	s["conflow"]["random_seed"] = nil // a goft extension, likewise
 	s["hipft"]["realization_parameters"] = schemaNode{}
 	for k := range d.HipFT.RealizationParameters {
 		s["hipft"]["realization_parameters"][k] = nil

@@ -114,3 +114,27 @@ func TestParseNow(t *testing.T) {
 		t.Errorf("date_end %q", cfg.Run.DateEnd)
 	}
 }
+
+// TestConFlowSeedExtension checks goft's conflow.random_seed: read when
+// given, written into the merged file only then.
+func TestConFlowSeedExtension(t *testing.T) {
+	c, err := Parse([]byte("conflow:\n  run: True\n  random_seed: 77\n"), "u.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.ConFlow.RandomSeed.Set || c.ConFlow.RandomSeed.Value != 77 {
+		t.Errorf("random_seed: %+v", c.ConFlow.RandomSeed)
+	}
+	b, _ := c.Marshal()
+	if !strings.Contains(string(b), "random_seed: 77") {
+		t.Errorf("merged file:\n%s", b)
+	}
+	if !strings.Contains(conflowDat(64, 32, c.ConFlow.RandomSeed), "set_random_seed = .true.\n  random_seed_value = 77") {
+		t.Error("conflow.dat is not seeded")
+	}
+	d := Default()
+	b, _ = d.Marshal()
+	if strings.Contains(string(b), "random_seed") || strings.Contains(string(b), "raw_data_dir") {
+		t.Errorf("goft's extensions in the merged file of a configuration without them:\n%s", b)
+	}
+}

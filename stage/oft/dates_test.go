@@ -2,6 +2,8 @@ package oft
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -65,5 +67,26 @@ func TestWriteDatedMapLists(t *testing.T) {
 	}
 	if err := WriteDatedMapLists(strings.NewReader("h\nbad\n"), *s, &utc, &tai); err == nil || !strings.Contains(err.Error(), "line 2") {
 		t.Errorf("a line without a time: %v", err)
+	}
+}
+
+// TestClearDebris checks that only goft's temporary files are removed.
+func TestClearDebris(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{"vt000001.h5", "vt000002.h5.tmp-123", "sub/.hipft_history_sol_r000001.out.tmp-9", "sub/keep.out"} {
+		p := filepath.Join(dir, n)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, nil, 0o644)
+	}
+	if err := clearDebris(dir); err != nil {
+		t.Fatal(err)
+	}
+	for n, keep := range map[string]bool{"vt000001.h5": true, "vt000002.h5.tmp-123": false, "sub/.hipft_history_sol_r000001.out.tmp-9": false, "sub/keep.out": true} {
+		if _, err := os.Stat(filepath.Join(dir, n)); (err == nil) != keep {
+			t.Errorf("%s: kept %v, want %v", n, err == nil, keep)
+		}
+	}
+	if err := clearDebris(filepath.Join(dir, "missing")); err != nil {
+		t.Errorf("a missing folder: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -232,6 +233,25 @@ func (d *Driver) clearStage(stage, dir string) error {
 	return os.RemoveAll(dir)
 }
 
+// clearDebris removes the temporary files that a killed attempt of a stage
+// left in its folder dir (goft writes every file to NAME.tmp-* or
+// .NAME.tmp-* and renames it), before the stage runs again. Links are not
+// followed.
+func clearDebris(dir string) error {
+	return filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if !e.IsDir() && e.Type().IsRegular() && strings.Contains(e.Name(), ".tmp-") {
+			return os.Remove(path)
+		}
+		return nil
+	})
+}
+
 // link makes RUN/name a relative symbolic link to target (oftswa.py's use
 // of an earlier run's stage).
 func (d *Driver) link(name, target string) error {
@@ -252,8 +272,13 @@ func (d *Driver) link(name, target string) error {
 }
 
 // conflowDat is OFT's conflow.dat (rsrc/conflow.dat of OFT 1.5.0: four
-// weeks at a 15-minute cadence) on an np x nt grid.
-func conflowDat(np, nt int) string {
+// weeks at a 15-minute cadence) on an np x nt grid, seeded when seed is set
+// (goft's conflow.random_seed).
+func conflowDat(np, nt int, seed Optional[int]) string {
+	set, value := ".false.", 12345
+	if seed.Set {
+		set, value = ".true.", seed.Value
+	}
 	return fmt.Sprintf(`&conflow_input_parameters
 !
 ! Written by goft oft (OFT's conflow.dat with the run's resolution).
@@ -301,10 +326,10 @@ func conflowDat(np, nt int) string {
 !
 ! ****** Random seed options.
 !
-  set_random_seed = .false.
-  random_seed_value = 12345
+  set_random_seed = %s
+  random_seed_value = %d
 /
-`, nt, np)
+`, nt, np, set, value)
 }
 
 func (d *Driver) conflow() error {
@@ -347,7 +372,10 @@ func (d *Driver) conflow() error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	dat := conflowDat(c.Run.MapResolution.NP, c.Run.MapResolution.NT)
+	if err := clearDebris(dir); err != nil {
+		return err
+	}
+	dat := conflowDat(c.Run.MapResolution.NP, c.Run.MapResolution.NT, c.ConFlow.RandomSeed)
 	if err := os.WriteFile(filepath.Join(dir, "conflow.dat"), []byte(dat), 0o644); err != nil {
 		return err
 	}
@@ -528,6 +556,9 @@ func (d *Driver) magmap() error {
 	if d.Options.DryRun {
 		return nil
 	}
+	if err := clearDebris(maps); err != nil {
+		return err
+	}
 	if err := d.Stages.MagMAP(d.env, disks, maps, d.start, d.end, c.Run.MapResolution.NP, c.Run.MapResolution.NT, c.MagMAP.Update); err != nil {
 		return err
 	}
@@ -556,6 +587,9 @@ func (d *Driver) hipft() error {
 		return errors.New("hipft.run is True, but this goft has no HipFT stage")
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := clearDebris(dir); err != nil {
 		return err
 	}
 	setup := HipFTSetup{Flows: d.flows, Assimilation: d.maps}
@@ -716,6 +750,9 @@ func (d *Driver) post(step string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
+	if err := clearDebris(out); err != nil {
+		return err
+	}
 	if err := d.datedLists(out); err != nil {
 		return err
 	}
@@ -750,6 +787,11 @@ func (d *Driver) mapProcessing() error {
 	}
 	if d.Options.DryRun {
 		return nil
+	}
+	for _, sub := range []string{"processed_maps", "processed_maps_wsa"} {
+		if err := clearDebris(filepath.Join(hipftDir, sub)); err != nil {
+			return err
+		}
 	}
 	if err := d.Stages.MapPrep(d.env, hipftDir, c.OutputMapProcessing, c.HipFT.OutputMapCadenceHr); err != nil {
 		return err
