@@ -1,57 +1,22 @@
 package input
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/goft-sft/goft/format/namelist"
 )
 
-// Error is a problem with one input parameter. It prints as
-// "file:line: msg", or "file: msg" when the parameter was not set in the
-// file (a default, or an inconsistency between parameters).
-type Error struct {
-	File  string // input file path
-	Line  int    // line of the offending assignment, 0 if none
-	Param string // lowercase HipFT parameter name, "" if not about one
-	Msg   string // the message, naming the parameter and the fix
-}
+// Error is a problem with one parameter of hipft.in (see namelist.ParamError:
+// "file:line: msg", naming the parameter and the fix).
+type Error = namelist.ParamError
 
-// Error formats the error as "file:line: msg" (or "file: msg").
-func (e *Error) Error() string {
-	f := e.File
-	if f == "" {
-		f = "input"
-	}
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", f, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", f, e.Msg)
-}
+// ErrorList is every problem found in a file, one per line.
+type ErrorList = namelist.ParamErrors
 
-// ErrorList is every problem found in an input file, sorted by line. It
-// prints one error per line.
-type ErrorList []*Error
-
-// Error joins the messages, one per line.
-func (l ErrorList) Error() string {
-	s := make([]string, len(l))
-	for i, e := range l {
-		s[i] = e.Error()
-	}
-	return strings.Join(s, "\n")
-}
-
-// Unwrap gives access to the individual errors (for errors.As).
-func (l ErrorList) Unwrap() []error {
-	errs := make([]error, len(l))
-	for i, e := range l {
-		errs[i] = e
-	}
-	return errs
-}
-
-func (l ErrorList) sorted() ErrorList {
+// sortedErrors sorts l by line (those without a line last), stably.
+func sortedErrors(l ErrorList) ErrorList {
 	sort.SliceStable(l, func(i, j int) bool {
 		a, b := l[i].Line, l[j].Line
 		if a == 0 || b == 0 {

@@ -94,7 +94,7 @@ func parseRaw(r io.Reader, filename string) (*Params, error) {
 		errs = append(errs, p.assign(e, seen)...)
 	}
 	if len(errs) > 0 {
-		return nil, errs.sorted()
+		return nil, sortedErrors(errs)
 	}
 	return &p, nil
 }

@@ -30,7 +30,7 @@ func (p *Params) Process(opt Options) error {
 		p.Set = map[string]bool{}
 	}
 	if errs := p.validate(opt); len(errs) > 0 {
-		return errs.sorted()
+		return sortedErrors(errs)
 	}
 	if !blank(p.InitialMapFilename) && p.ResNp*p.ResNt > 0 {
 		p.warn("res_nt", "initial_map_filename is set, so res_nt = %d and res_np = %d are ignored: the map's own grid is used (HipFT does not interpolate)", p.ResNt, p.ResNp)

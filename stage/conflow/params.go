@@ -97,47 +97,12 @@ func (p *Params) NumFiles() int {
 	return int(p.TMax / p.DTime)
 }
 
-// Error is a problem with one parameter of conflow.dat. It prints as
-// "file:line: msg", or "file: msg" for a default or a combination.
-type Error struct {
-	File  string // input file path
-	Line  int    // line of the assignment, 0 if none
-	Param string // lowercase parameter name, "" if not about one
-	Msg   string // the message, naming the parameter and the fix
-}
-
-// Error formats the error as "file:line: msg".
-func (e *Error) Error() string {
-	f := e.File
-	if f == "" {
-		f = "conflow.dat"
-	}
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", f, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", f, e.Msg)
-}
+// Error is a problem with one parameter of conflow.dat (see namelist.ParamError:
+// "file:line: msg", naming the parameter and the fix).
+type Error = namelist.ParamError
 
 // ErrorList is every problem found in a file, one per line.
-type ErrorList []*Error
-
-// Error joins the messages, one per line.
-func (l ErrorList) Error() string {
-	s := make([]string, len(l))
-	for i, e := range l {
-		s[i] = e.Error()
-	}
-	return strings.Join(s, "\n")
-}
-
-// Unwrap gives access to the individual errors (for errors.As).
-func (l ErrorList) Unwrap() []error {
-	errs := make([]error, len(l))
-	for i, e := range l {
-		errs[i] = e
-	}
-	return errs
-}
+type ErrorList = namelist.ParamErrors
 
 // param is one namelist variable: where its value goes.
 type param struct {
