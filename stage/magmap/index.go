@@ -272,7 +272,7 @@ func SelectDisks(diskDir, mapDir string, sel Selection) ([]Entry, error) {
 		mapIdx := filepath.Join(mapDir, IndexDir, sel.MapIndex)
 		var maps []Entry
 		if _, err := os.Stat(mapIdx); err == nil {
-			if maps, err = readMapIndexTargets(mapIdx); err != nil {
+			if maps, err = ReadMapIndex(mapIdx, "target_datetime_utc"); err != nil {
 				return nil, err
 			}
 		} else {
@@ -306,9 +306,10 @@ func SelectDisks(diskDir, mapDir string, sel Selection) ([]Entry, error) {
 	return keep, nil
 }
 
-// readMapIndexTargets reads a map index's target dates (as MagMAP's
-// update mode does, which takes the last row's target_datetime_utc).
-func readMapIndexTargets(path string) ([]Entry, error) {
+// ReadMapIndex reads a map index (magmap_maps_all.csv): each map's path
+// and its date from column dateColumn (target_datetime_utc, as MagMAP's
+// update mode reads it, or obs_datetime_utc, as OFT's driver does).
+func ReadMapIndex(path, dateColumn string) ([]Entry, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -322,14 +323,14 @@ func readMapIndexTargets(path string) ([]Entry, error) {
 	ti, pi := -1, -1
 	for i, h := range head {
 		switch strings.TrimSpace(h) {
-		case "target_datetime_utc":
+		case dateColumn:
 			ti = i
 		case "map_path":
 			pi = i
 		}
 	}
 	if ti < 0 || pi < 0 {
-		return nil, fmt.Errorf("%s: header %q lacks target_datetime_utc and map_path", path, strings.Join(head, ","))
+		return nil, fmt.Errorf("%s: header %q lacks %s and map_path", path, strings.Join(head, ","), dateColumn)
 	}
 	var out []Entry
 	for line := 2; ; line++ {
@@ -342,7 +343,7 @@ func readMapIndexTargets(path string) ([]Entry, error) {
 		}
 		t, err := time.Parse(indexDateLayout, strings.TrimSpace(rec[ti]))
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: target_datetime_utc %q is not YYYY-MM-DDTHH:MM:SS", path, line, rec[ti])
+			return nil, fmt.Errorf("%s:%d: %s %q is not YYYY-MM-DDTHH:MM:SS", path, line, dateColumn, rec[ti])
 		}
 		out = append(out, Entry{Date: t, RelPath: rec[pi]})
 	}

@@ -1,7 +1,6 @@
 package oft
 
 import (
-	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -17,6 +16,7 @@ import (
 	"github.com/goft-sft/goft/format/namelist"
 	"github.com/goft-sft/goft/format/psihdf"
 	"github.com/goft-sft/goft/hipft/output"
+	"github.com/goft-sft/goft/stage/magmap"
 )
 
 // Env is where a stage writes: Out and Err are the run's oftswa.log and
@@ -428,51 +428,15 @@ func magmapIndex(magmapDir string) string {
 // readIndex returns the first and last obs_datetime_utc of a MagMAP index
 // and its first map's path.
 func readIndex(path string) (first, last time.Time, firstMap string, err error) {
-	f, err := os.Open(path)
+	maps, err := magmap.ReadMapIndex(path, "obs_datetime_utc")
 	if err != nil {
 		return
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	col, mapCol := -1, -1
-	line := 0
-	n := 0
-	for sc.Scan() {
-		line++
-		fields := strings.Split(strings.TrimSpace(sc.Text()), ",")
-		if line == 1 {
-			for i, h := range fields {
-				switch strings.TrimSpace(h) {
-				case "obs_datetime_utc":
-					col = i
-				case "map_path":
-					mapCol = i
-				}
-			}
-			if col < 0 || mapCol < 0 {
-				err = fmt.Errorf("%s: the header has no obs_datetime_utc and map_path columns", path)
-				return
-			}
-			continue
-		}
-		if len(fields) <= max(col, mapCol) || strings.TrimSpace(sc.Text()) == "" {
-			continue
-		}
-		t, perr := ParseDate(fields[col])
-		if perr != nil {
-			err = fmt.Errorf("%s:%d: obs_datetime_utc %w", path, line, perr)
-			return
-		}
-		if n == 0 {
-			first, firstMap = *t, strings.TrimSpace(fields[mapCol])
-		}
-		last = *t
-		n++
-	}
-	if err = sc.Err(); err == nil && n == 0 {
+	if len(maps) == 0 {
 		err = fmt.Errorf("%s lists no maps", path)
+		return
 	}
-	return
+	return maps[0].Date, maps[len(maps)-1].Date, maps[0].RelPath, nil
 }
 
 // useMaps checks a MagMAP run's index against the run's dates and grid and
