@@ -55,13 +55,7 @@ func (c *Counter) Update(done int) {
 		return
 	}
 	c.started, c.last = true, now
-	line := c.Line(now)
-	pad := ""
-	if n := c.lastLen - len(line); n > 0 {
-		pad = strings.Repeat(" ", n)
-	}
-	c.lastLen = len(line)
-	fmt.Fprintf(c.w, "\r%s%s", line, pad)
+	overwrite(c.w, c.Line(now), &c.lastLen)
 }
 
 // Line returns the text of the line at wall time now.

@@ -94,12 +94,18 @@ func (p *Progress) draw(now time.Time) {
 	if p.width > 1 && len(line) > p.width-1 {
 		line = line[:p.width-1]
 	}
+	overwrite(p.w, line, &p.lastLen)
+}
+
+// overwrite draws line over the terminal line of length *lastLen (blanks
+// past its end) and records its length.
+func overwrite(w io.Writer, line string, lastLen *int) {
 	pad := ""
-	if n := p.lastLen - len(line); n > 0 {
+	if n := *lastLen - len(line); n > 0 {
 		pad = strings.Repeat(" ", n)
 	}
-	p.lastLen = len(line)
-	fmt.Fprintf(p.w, "\r%s%s", line, pad)
+	*lastLen = len(line)
+	fmt.Fprintf(w, "\r%s%s", line, pad)
 }
 
 // Line returns the text of the progress line at wall time now, e.g.
