@@ -37,9 +37,10 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/goft-sft/goft/internal/atomicfile"
 )
 
 // BlockSize is the size of a FITS logical record in bytes: the header and
@@ -344,30 +345,7 @@ func Encode(w io.Writer, img *Image) error {
 // file in the same folder, synced and then renamed over path, so that path
 // is either the complete new file or untouched.
 func WriteFile(path string, img *Image) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-			err = fmt.Errorf("writing %s: %w", path, err)
-		}
-	}()
-	if err = Encode(tmp, img); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, func(w io.Writer) error { return Encode(w, img) })
 }
 
 // ReadFile reads the first image of the FITS file at path (see Decode).

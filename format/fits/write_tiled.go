@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
+
+	"github.com/goft-sft/goft/internal/atomicfile"
 )
 
 // blankInt32 is the BLANK value EncodeRice writes for NaN pixels.
@@ -131,30 +131,7 @@ func headerBytes(h Header) ([]byte, error) {
 // WriteFileRice writes img to path with EncodeRice, atomically (a
 // temporary file in the same folder, renamed over path).
 func WriteFileRice(path string, img *Image, bscale float64) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-			err = fmt.Errorf("writing %s: %w", path, err)
-		}
-	}()
-	if err = EncodeRice(tmp, img, bscale); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, func(w io.Writer) error { return EncodeRice(w, img, bscale) })
 }
 
 // bitWriter writes bits most significant first.

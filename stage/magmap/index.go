@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/goft-sft/goft/format/psihdf"
+
+	"github.com/goft-sft/goft/internal/atomicfile"
 )
 
 // Index file names and folder of MagMAP.
@@ -192,28 +194,7 @@ func csvField(s string) string {
 
 // writeFileAtomic writes data to path through a temporary file in the same
 // folder and a rename.
-func writeFileAtomic(path string, data []byte) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return err
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
+func writeFileAtomic(path string, data []byte) error { return atomicfile.WriteBytes(path, data) }
 
 // MapRelPath returns the map path MagMAP derives from a disk's relative
 // path: the same folder, "_m_" replaced by "_map_" and ".fits" by ".h5".
