@@ -29,27 +29,6 @@ func sortedErrors(l ErrorList) ErrorList {
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
-// levenshtein returns the edit distance between a and b.
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
-
 // removed lists names that users may expect but HipFT 1.19.3 does not
 // accept, with an explanation.
 var removed = map[string]string{
@@ -60,14 +39,7 @@ var removed = map[string]string{
 // suggest returns the known name closest to name, or "" when none is
 // close enough to be a likely typo.
 func suggest(name string) string {
-	best, bestD := "", 1<<30
-	for _, n := range Names() {
-		if d := levenshtein(name, n); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	limit := max(2, len(name)/4)
-	if bestD <= limit {
+	if best := namelist.Closest(name, Names()); best != "" {
 		return best
 	}
 	// A unique known name that contains the given one (e.g. a prefix).

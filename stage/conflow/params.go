@@ -281,39 +281,7 @@ func (p *Params) assign(e namelist.Entry) *Error {
 }
 
 // suggest returns the known parameter closest to name, or "".
-func suggest(name string) string {
-	best, bestD := "", 1<<30
-	for _, n := range Names() {
-		if d := levenshtein(name, n); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	if bestD <= max(2, len(name)/4) {
-		return best
-	}
-	return ""
-}
-
-// levenshtein returns the edit distance between a and b.
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
+func suggest(name string) string { return namelist.Closest(name, Names()) }
 
 // Check returns an ErrorList of the values ConFlow cannot run with (it
 // does not check them itself: it would write wrong maps or crash).
