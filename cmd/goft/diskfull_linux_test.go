@@ -65,7 +65,7 @@ func TestDiskFull(t *testing.T) {
 		t.Skip("process-level tests skipped in -short mode")
 	}
 	bin := goftBinary(t)
-	in := strings.Replace(resumeCase, "time_end = 600.0", "time_end = 150.0", 1)
+	in := strings.Replace(resumeCase, "time_end = 600.0", "time_end = 100.0", 1)
 	if in == resumeCase {
 		t.Fatal("resumeCase no longer sets time_end = 600.0: update this test")
 	}

@@ -31,7 +31,7 @@ func oftCase(t *testing.T, dir, extra string) string {
   map_resolution: {np: 41, nt: 21}
 hipft:
   run: True
-  output_map_cadence_hr: 6
+  output_map_cadence_hr: 12
   initial_map_filename: 'br0.h5'
   realization_combination_mode: 'sweep1d'
   realization_parameters:
@@ -62,10 +62,10 @@ func TestOFTRun(t *testing.T) {
 	}
 	run := filepath.Join(dir, "runs", "small")
 	for _, f := range []string{"small.yaml", "oftswa.log", "oftswa.err", "hipft/hipft.in", "hipft/input_map/br0.h5", "hipft/input_map/br_input_map.h5",
-		"hipft/hipft_history_sol_r000002.out", "hipft/output_maps/hipft_brmap_idx000009.h5",
+		"hipft/hipft_history_sol_r000002.out", "hipft/output_maps/hipft_brmap_idx000005.h5",
 		"hipft/output_maps/hipft_output_map_list_utc.out", "hipft/output_maps/hipft_output_map_list_tai.out",
 		"post_processing_raw/hipft_report.html", "post_processing_raw/history_flux_pm.png",
-		"hipft/processed_maps/hipft_brmap_idx000009.h5", "hipft/processed_maps_wsa/hipft_brmap_idx000009.h5",
+		"hipft/processed_maps/hipft_brmap_idx000005.h5", "hipft/processed_maps_wsa/hipft_brmap_idx000005.h5",
 		"hipft/processed_maps/hipft_history_sol_r000002.out", "post_processing_processed/history_flux_pm.png"} {
 		if _, err := os.Stat(filepath.Join(run, f)); err != nil {
 			t.Errorf("%s: %v", f, err)
@@ -83,7 +83,7 @@ func TestOFTRun(t *testing.T) {
 		}
 	}
 	utc, _ := os.ReadFile(filepath.Join(run, "hipft", "output_maps", "hipft_output_map_list_utc.out"))
-	if !bytes.Contains(utc, []byte("2024-03-01T06:00:00.000")) || !bytes.Contains(utc, []byte("2024-03-03T00:00:00.000")) {
+	if !bytes.Contains(utc, []byte("2024-03-01T12:00:00.000")) || !bytes.Contains(utc, []byte("2024-03-03T00:00:00.000")) {
 		t.Errorf("dated map list:\n%s", utc)
 	}
 	hist := filepath.Join(run, "hipft", "hipft_history_sol_r000001.out")
