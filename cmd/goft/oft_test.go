@@ -146,11 +146,21 @@ func TestOFTProcesses(t *testing.T) {
 	b, _ := os.ReadFile(cfg)
 	b = bytes.Replace(b, []byte("run: True\n  map_resolution_delta_deg"), []byte("run: False\n  map_resolution_delta_deg"), 1)
 	os.WriteFile(cfg, b, 0o644)
-	two := bytes.Replace(b, []byte("run:\n"), []byte("run:\n  mpi_num_procs: 2\n  mpi_run_command: 'no-such-launcher -np <NP>'\n"), 1)
-	two = bytes.Replace(two, []byte("run_name: 'small'"), []byte("run_name: 'split'"), 1)
-	cfg2 := filepath.Join(dir, "split.yaml")
-	os.WriteFile(cfg2, two, 0o644)
-	for _, c := range []string{cfg, cfg2} {
+	split := func(name, launch string) string {
+		c := bytes.Replace(b, []byte("run:\n"), []byte("run:\n  mpi_num_procs: 2\n  mpi_run_command: '"+launch+"'\n"), 1)
+		c = bytes.Replace(c, []byte("run_name: 'small'"), []byte("run_name: '"+name+"'"), 1)
+		p := filepath.Join(dir, name+".yaml")
+		os.WriteFile(p, c, 0o644)
+		return p
+	}
+	runs := map[string]string{"small": cfg, "split": split("split", "no-such-launcher -np <NP>")}
+	if _, err := exec.LookPath("mpirun"); err == nil && testenv.Long() {
+		// Open MPI's launcher (as root it needs --allow-run-as-root).
+		runs["mpirun"] = split("mpirun", "mpirun --allow-run-as-root --oversubscribe -np <NP>")
+	} else {
+		t.Log("the mpirun case runs with GOFT_LONG_TESTS=1 where mpirun is installed (Debian's openmpi-bin, as .ci/run does)")
+	}
+	for _, c := range runs {
 		if out, err := runGoft(t, bin, dir, launcherEnv(), "oft", "-q", "-o", "runs", c); err != nil {
 			t.Fatalf("%s: %v\n%s", c, err, out)
 		}
@@ -159,7 +169,23 @@ func TestOFTProcesses(t *testing.T) {
 	if !bytes.Contains(log, []byte("goft starts the 2 processes itself")) {
 		t.Errorf("the log does not say how the processes started:\n%s", log)
 	}
-	ref, got := filepath.Join(dir, "runs", "small", "hipft"), filepath.Join(dir, "runs", "split", "hipft")
+	for name := range runs {
+		if name == "small" {
+			continue
+		}
+		sameAsOneProcess(t, filepath.Join(dir, "runs", "small", "hipft"), filepath.Join(dir, "runs", name, "hipft"))
+		// Two processes ran: the merged timing file has a block for each.
+		timing, _ := os.ReadFile(filepath.Join(dir, "runs", name, "hipft", "hipft_timing.out"))
+		if n := bytes.Count(timing, []byte("Processor id =")); n != 2 {
+			t.Errorf("%s: hipft_timing.out has %d processor blocks, want 2", name, n)
+		}
+	}
+}
+
+// sameAsOneProcess compares the histories and maps of a split run with a
+// single-process run's.
+func sameAsOneProcess(t *testing.T, ref, got string) {
+	t.Helper()
 	for _, pat := range []string{"hipft_history_*.out", "output_maps/hipft_brmap_idx*.h5", "hipft_brmap_final.h5"} {
 		m, _ := filepath.Glob(filepath.Join(ref, pat))
 		if len(m) == 0 {
