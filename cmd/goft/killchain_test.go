@@ -110,12 +110,6 @@ func TestKillChainIsByteIdentical(t *testing.T) {
 		t.Skip("process-level resume tests skipped in -short mode")
 	}
 	bin := goftBinary(t)
-	attempts := func(short int) int {
-		if testenv.Long() {
-			return 20
-		}
-		return short
-	}
 
 	t.Run("flows and random flux emergence", func(t *testing.T) {
 		if !testenv.Long() {
@@ -124,7 +118,7 @@ func TestKillChainIsByteIdentical(t *testing.T) {
 		ref := newRunDir(t)
 		wall := timedRun(t, bin, ref, "run", "-q", "hipft.in")
 		dir := newRunDir(t)
-		n := attempts(0)
+		n := 20
 		k := killChain(t, bin, dir, launcherEnv(), []string{"run", "-q", "-checkpoint-hours", "3", "-resume", "hipft.in"}, n, wall, rand.New(rand.NewPCG(1, 2)))
 		t.Logf("%d of %d attempts killed (reference run %+v)", k, n, wall)
 		compareOutputs(t, runOutputs(t, ref), runOutputs(t, dir))
@@ -154,7 +148,10 @@ func TestKillChainIsByteIdentical(t *testing.T) {
 		ref := newCase()
 		wall := timedRun(t, bin, ref, "run", "-q", "hipft.in")
 		dir := newCase()
-		n := attempts(4)
+		n := 4
+		if testenv.Long() {
+			n = 20
+		}
 		k := killChain(t, bin, dir, launcherEnv(), []string{"run", "-q", "-checkpoint-hours", "0.5", "-resume", "hipft.in"}, n, wall, rand.New(rand.NewPCG(3, 4)))
 		t.Logf("%d of %d attempts killed (reference run %+v)", k, n, wall)
 		want, got := runOutputs(t, ref), runOutputs(t, dir)

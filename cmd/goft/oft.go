@@ -86,22 +86,23 @@ func oftHipFT(env oft.Env, dir string, procs int, launch string) error {
 	if err != nil {
 		return err
 	}
-	args := []string{"run", "-q", "-resume", "hipft.in"}
-	if word := strings.Fields(launch); len(word) > 0 && lookPath(word[0]) {
-		c := exec.Command("sh", "-c", launch+" "+shellQuote(self)+" "+strings.Join(args, " "))
+	if launcher := strings.Fields(launch); len(launcher) > 0 && lookPath(launcher[0]) {
+		// The launcher starts the processes; each finds its rank in the
+		// launcher's environment.
+		c := exec.Command("sh", "-c", launch+" "+shellQuote(self)+" run -q -resume hipft.in")
 		c.Dir, c.Stdout, c.Stderr = dir, env.Out, env.Err
 		if err := c.Run(); err != nil {
 			return fmt.Errorf("%s (run.mpi_run_command): %w", launch, err)
 		}
 	} else {
-		fmt.Fprintf(env.Out, " goft oft: %q is not on PATH: goft starts the %d processes itself\n", strings.Fields(launch + " ?")[0], procs)
+		fmt.Fprintf(env.Out, " goft oft: the launcher of run.mpi_run_command (%q) is not on PATH: goft starts the %d processes itself\n", launch, procs)
 		var wg sync.WaitGroup
 		errs := make([]error, procs)
 		for r := range procs {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				c := exec.Command(self, append([]string{"run", "-q", "-resume", "--rank", strconv.Itoa(r), "--ranks", strconv.Itoa(procs)}, args[3:]...)...)
+				c := exec.Command(self, "run", "-q", "-resume", "--rank", strconv.Itoa(r), "--ranks", strconv.Itoa(procs), "hipft.in")
 				c.Dir, c.Stdout, c.Stderr = dir, env.Out, env.Err
 				if err := c.Run(); err != nil {
 					errs[r] = fmt.Errorf("process %d of %d: %w", r, procs, err)
@@ -127,13 +128,15 @@ func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''
 // plots, butterfly diagram, movie and goft's report, dated from start. A
 // part that cannot be made (too few maps for a butterfly diagram) is noted
 // in the log.
-func oftPost(env oft.Env, out, hipftDir, mapsDir, histDir string, start time.Time, p oft.PostProcessSection) error {
+func oftPost(env oft.Env, out, hipftDir, mapsDir, histDir string, start time.Time, _ oft.PostProcessSection) error {
 	date := start.Format(oft.DateLayout)
 	runDir := hipftDir
 	if histDir != "" {
 		runDir = histDir
 	}
-	if err := cmdHistory([]string{"-o", out, "-start", date, "-max-lines", strconv.Itoa(max(p.HistoryPlotSamplesMarkers, 1)), runDir}, env.Out, env.Err); err != nil {
+	// (history_plot_samples and _markers thin the script's matplotlib
+	// lines; goft's plots draw every history line: docs/oft.md.)
+	if err := cmdHistory([]string{"-o", out, "-start", date, runDir}, env.Out, env.Err); err != nil {
 		return fmt.Errorf("history plots: %w", err)
 	}
 	if histDir != "" {

@@ -48,6 +48,32 @@ output_map_processing:
 	return p
 }
 
+// edited returns text with each old string of pairs (old, new, old, new,
+// ...) replaced once; a missing old string fails the test, so that a case
+// cannot silently stop doing what it says.
+func edited(t *testing.T, text []byte, pairs ...string) []byte {
+	t.Helper()
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if !bytes.Contains(text, []byte(pairs[i])) {
+			t.Fatalf("the test case no longer holds %q: update the test", pairs[i])
+		}
+		text = bytes.Replace(text, []byte(pairs[i]), []byte(pairs[i+1]), 1)
+	}
+	return text
+}
+
+// editCase rewrites the configuration file cfg with edited.
+func editCase(t *testing.T, cfg string, pairs ...string) {
+	t.Helper()
+	b, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, edited(t, b, pairs...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestOFTRun runs goft oft on a small configuration: the run folder has
 // oftswa.py's layout, the ensemble ran (two realizations from the sweep),
 // the map lists are dated, post-processing wrote its plots and report; the
@@ -116,14 +142,12 @@ func TestOFTErrors(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := oftCase(t, dir, c.extra)
-			b, _ := os.ReadFile(cfg)
 			switch c.name {
 			case "more processes than realizations":
-				b = bytes.Replace(b, []byte("run:\n"), []byte("run:\n  mpi_num_procs: 3\n"), 1)
+				editCase(t, cfg, "run:\n", "run:\n  mpi_num_procs: 3\n")
 			case "initial map on another grid":
-				b = bytes.Replace(b, []byte("{np: 41, nt: 21}"), []byte("{np: 81, nt: 41}"), 1)
+				editCase(t, cfg, "{np: 41, nt: 21}", "{np: 81, nt: 41}")
 			}
-			os.WriteFile(cfg, b, 0o644)
 			var out, errb bytes.Buffer
 			code := mainArgs([]string{"oft", "-o", "runs", "-dry_run", cfg}, &out, &errb)
 			if code == 0 || !strings.Contains(errb.String(), c.want) {
@@ -143,14 +167,12 @@ func TestOFTProcesses(t *testing.T) {
 	bin := goftBinary(t)
 	dir := t.TempDir()
 	cfg := oftCase(t, dir, "hipft_post_process:\n  run: False\n")
+	editCase(t, cfg, "run: True\n  map_resolution_delta_deg", "run: False\n  map_resolution_delta_deg")
 	b, _ := os.ReadFile(cfg)
-	b = bytes.Replace(b, []byte("run: True\n  map_resolution_delta_deg"), []byte("run: False\n  map_resolution_delta_deg"), 1)
-	os.WriteFile(cfg, b, 0o644)
 	split := func(name, launch string) string {
-		c := bytes.Replace(b, []byte("run:\n"), []byte("run:\n  mpi_num_procs: 2\n  mpi_run_command: '"+launch+"'\n"), 1)
-		c = bytes.Replace(c, []byte("run_name: 'small'"), []byte("run_name: '"+name+"'"), 1)
 		p := filepath.Join(dir, name+".yaml")
-		os.WriteFile(p, c, 0o644)
+		os.WriteFile(p, edited(t, b, "run:\n", "run:\n  mpi_num_procs: 2\n  mpi_run_command: '"+launch+"'\n",
+			"run_name: 'small'", "run_name: '"+name+"'"), 0o644)
 		return p
 	}
 	runs := map[string]string{"small": cfg, "split": split("split", "no-such-launcher -np <NP>")}
@@ -282,9 +304,7 @@ func TestOFTWithMagMAP(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	cfg := oftCase(t, dir, "magmap:\n  run: True\n  raw_data_dir: 'disks'\nhipft_post_process:\n  run: False\n")
-	b, _ := os.ReadFile(cfg)
-	b = bytes.Replace(b, []byte("output_map_processing:\n  run: True"), []byte("output_map_processing:\n  run: False"), 1)
-	os.WriteFile(cfg, b, 0o644)
+	editCase(t, cfg, "output_map_processing:\n  run: True", "output_map_processing:\n  run: False")
 	var out, errb bytes.Buffer
 	// Disks every 12 hours from 6 hours before the run's start: MagMAP maps
 	// those of the run's dates, the first 6 hours after its start, so that
@@ -316,7 +336,7 @@ func TestOFTWithMagMAP(t *testing.T) {
 }
 
 // TestOFTWithConFlow runs the ConFlow stage (OFT's conflow.dat on the run's
-// grid, seeded here for repeatability) and the ensemble on its flows.
+// grid, unseeded as OFT's is) and the ensemble on its flows.
 func TestOFTWithConFlow(t *testing.T) {
 	if !testenv.Long() {
 		t.Skip("set GOFT_LONG_TESTS=1 to run it")
@@ -324,10 +344,7 @@ func TestOFTWithConFlow(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	cfg := oftCase(t, dir, "conflow:\n  run: True\nhipft_post_process:\n  run: False\n")
-	b, _ := os.ReadFile(cfg)
-	b = bytes.Replace(b, []byte("{np: 41, nt: 21}"), []byte("{np: 64, nt: 32}"), 1)
-	b = bytes.Replace(b, []byte("output_map_processing:\n  run: True"), []byte("output_map_processing:\n  run: False"), 1)
-	os.WriteFile(cfg, b, 0o644)
+	editCase(t, cfg, "{np: 41, nt: 21}", "{np: 64, nt: 32}", "output_map_processing:\n  run: True", "output_map_processing:\n  run: False")
 	if err := psihdf.Write(filepath.Join(dir, "br0.h5"), demo.Map(64, 32), false); err != nil {
 		t.Fatal(err)
 	}
@@ -359,10 +376,10 @@ func TestOFTWithConFlow(t *testing.T) {
 // TestOFTDemoStagesAlone runs the OFT example (goft demo -oft: every stage)
 // and checks the run folder's layout, then runs the deterministic stages
 // alone on the same inputs, as a user would without goft oft: goft magmap
-// on the disks, goft run on the hipft.in (with the run's flows and maps),
-// goft mapprep on the run; each must write the same files, byte for byte.
-// (The ConFlow stage draws its seed from the system, as OFT's conflow.dat
-// asks: its flows are checked by the run that reads them.)
+// on the disks, goft conflow on the run's conflow.dat (seeded by the
+// example's conflow.random_seed), goft run on the hipft.in (with the run's
+// flows and maps), goft mapprep on the run; each must write the same
+// files, byte for byte.
 func TestOFTDemoStagesAlone(t *testing.T) {
 	if !testenv.Long() {
 		t.Skip("set GOFT_LONG_TESTS=1 to run it (about 30 s)")
@@ -398,6 +415,19 @@ func TestOFTDemoStagesAlone(t *testing.T) {
 		t.Fatalf("goft magmap: %s", errb.String())
 	}
 	same(filepath.Join(run, "magmap", "magmap_data_maps"), filepath.Join(alone, "maps"), "index_files/*", "*/*/*/*.h5")
+
+	// ConFlow alone, on the run's conflow.dat.
+	flows := filepath.Join(alone, "flows")
+	os.MkdirAll(flows, 0o755)
+	dat, err := os.ReadFile(filepath.Join(run, "conflow", "conflow.dat"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(flows, "conflow.dat"), edited(t, dat, "output_directory = '.'", "output_directory = '"+flows+"'"), 0o644)
+	if code := mainArgs([]string{"conflow", "-q", filepath.Join(flows, "conflow.dat")}, &out, &errb); code != 0 {
+		t.Fatalf("goft conflow: %s", errb.String())
+	}
+	same(filepath.Join(run, "conflow"), flows, "*.h5", "flow_output_list.csv")
 
 	// The ensemble alone, on the run's flows and maps.
 	hipftAlone := filepath.Join(alone, "run", "hipft")

@@ -36,7 +36,6 @@ type AppendFile struct {
 type appendTarget interface {
 	Write(b []byte) (int, error)
 	Truncate(size int64) error
-	Stat() (os.FileInfo, error)
 	Sync() error
 	Close() error
 }
@@ -77,14 +76,6 @@ func ResumeAppendFile(path string, size int64) (*AppendFile, error) {
 	return &AppendFile{Path: path, f: f, size: size}, nil
 }
 
-// Size returns the file's current length in bytes.
-func (a *AppendFile) Size() (int64, error) {
-	st, err := a.f.Stat()
-	if err != nil {
-		return 0, fmt.Errorf("%s: %w", a.Path, err)
-	}
-	return st.Size(), nil
-}
 
 // Len returns the length in bytes of the whole lines written (the file's
 // length once they reach it; no system call).

@@ -132,7 +132,7 @@ func TestResumeAppendFileCutsLaterLines(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "h.out")
 	f, _ := CreateAppendFile(p, "header")
 	f.Line("one")
-	size, _ := f.Size()
+	size := f.Len()
 	f.Line("two, written after the checkpoint")
 	f.Close()
 	g, err := ResumeAppendFile(p, size)

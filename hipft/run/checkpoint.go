@@ -100,6 +100,7 @@ type checkpointState struct {
 	lastWall  time.Time
 	lastCost  time.Duration     // how long the last checkpoint took to write
 	inputs    map[string]string // SHA-256 of the input files (inputSums), once computed
+	digest    string            // the run's digest (digest), once computed
 	// beforeLast is the run's state before a step that may be its last
 	// (captured by beforeLastStep), written as the checkpoint of a
 	// finished run.
@@ -108,8 +109,11 @@ type checkpointState struct {
 
 // digest identifies the input a checkpoint belongs to: every processed
 // parameter except time_end (a run can be continued to a later end) and
-// the part of the ensemble.
+// the part of the ensemble. It is computed once per run.
 func (r *Run) digest() (string, error) {
+	if r.ckpt.digest != "" {
+		return r.ckpt.digest, nil
+	}
 	h := sha256.New()
 	p := *r.P
 	p.TimeEnd = 0
@@ -117,7 +121,8 @@ func (r *Run) digest() (string, error) {
 		return "", err
 	}
 	fmt.Fprintf(h, "part %d %d", r.Offset, r.NReal)
-	return hex.EncodeToString(h.Sum(nil)), nil
+	r.ckpt.digest = hex.EncodeToString(h.Sum(nil))
+	return r.ckpt.digest, nil
 }
 
 // inputFiles are the parameters naming files a run reads whole, whose
@@ -174,7 +179,7 @@ func (r *Run) checkpointPath() string {
 
 // WriteCheckpoint writes the run's state atomically to its checkpoint file.
 func (r *Run) WriteCheckpoint() error {
-	c, err := r.captureCheckpoint(false)
+	c, err := r.captureCheckpoint(false, nil)
 	if err != nil {
 		return err
 	}
@@ -196,10 +201,10 @@ func (r *Run) writeCheckpoint(c *checkpoint) error {
 }
 
 // captureCheckpoint returns the run's state as a checkpoint. With
-// copyField the field is copied (the checkpoint is kept while the run
-// goes on); otherwise it shares the run's field and must be written at
-// once.
-func (r *Run) captureCheckpoint(copyField bool) (*checkpoint, error) {
+// copyField the field is copied, into reuse when it has room (the
+// checkpoint is kept while the run goes on); otherwise it shares the run's
+// field and must be written at once.
+func (r *Run) captureCheckpoint(copyField bool, reuse []float64) (*checkpoint, error) {
 	if err := r.Start(); err != nil {
 		return nil, err
 	}
@@ -233,7 +238,7 @@ func (r *Run) captureCheckpoint(copyField bool) (*checkpoint, error) {
 			return nil, err
 		}
 		if copyField {
-			c.F = append([]float64(nil), r.F...)
+			c.F = append(reuse[:0], r.F...)
 		}
 	}
 	if r.flows != nil {
@@ -288,7 +293,11 @@ func (r *Run) mayEndNextStep(sim.Moment) bool {
 // beforeLastStep keeps the run's state before a step that may be its
 // last, for the finished run's checkpoint (finalCheckpoint).
 func (r *Run) beforeLastStep(*sim.Simulation, sim.Moment) error {
-	c, err := r.captureCheckpoint(true)
+	var reuse []float64 // the field buffer of the state kept before
+	if r.ckpt.beforeLast != nil {
+		reuse = r.ckpt.beforeLast.F
+	}
+	c, err := r.captureCheckpoint(true, reuse)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package run
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,18 +20,25 @@ import (
 // conflow writes for that conflow.dat (which equal ConFlow's, see
 // stage/conflow). The run is longer than the flow list, so the list
 // wraps around and the generator starts again.
-func TestInlineConflowEqualsFiles(t *testing.T) {
-	dir := t.TempDir()
-	// ConFlow's grid n_long x n_lat is HipFT's mesh of an n_long x n_lat
-	// map (vt: n_long x n_lat+1, vp: n_long+1 x n_lat).
+// writeInlineConflowCase writes a 64x16 initial map (br0.h5) and a seeded
+// conflow.dat on its grid (five hourly flow pairs, extra lines added) into
+// dir. ConFlow's grid n_long x n_lat is HipFT's mesh of an n_long x n_lat
+// map (vt: n_long x n_lat+1, vp: n_long+1 x n_lat).
+func writeInlineConflowCase(t *testing.T, dir string, seed int, extra string) {
+	t.Helper()
 	if err := psihdf.Write(filepath.Join(dir, "br0.h5"), demo.Map(64, 16), false); err != nil {
 		t.Fatal(err)
 	}
-	cdat := "&conflow_input_parameters\n n_lat = 16\n n_long = 64\n tmax = 18000.0\n dtime = 3600.0\n" +
-		" spectral_cutoff = 20.0\n set_random_seed = .true.\n random_seed_value = 31\n output_directory = 'flows'\n/\n"
+	cdat := fmt.Sprintf("&conflow_input_parameters\n n_lat = 16\n n_long = 64\n tmax = 18000.0\n dtime = 3600.0\n"+
+		" spectral_cutoff = 20.0\n set_random_seed = .true.\n random_seed_value = %d\n%s/\n", seed, extra)
 	if err := os.WriteFile(filepath.Join(dir, "conflow.dat"), []byte(cdat), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestInlineConflowEqualsFiles(t *testing.T) {
+	dir := t.TempDir()
+	writeInlineConflowCase(t, dir, 31, " output_directory = 'flows'\n")
 	cp, err := conflow.ReadFile(filepath.Join(dir, "conflow.dat"))
 	if err != nil {
 		t.Fatal(err)

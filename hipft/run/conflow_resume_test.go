@@ -6,9 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goft-sft/goft/format/psihdf"
 	"github.com/goft-sft/goft/hipft/input"
-	"github.com/goft-sft/goft/internal/demo"
 	"github.com/goft-sft/goft/internal/runcmp"
 )
 
@@ -18,14 +16,7 @@ import (
 // generator's place (its list wraps around here) is part of the state.
 func TestInlineConflowResume(t *testing.T) {
 	root := t.TempDir()
-	if err := psihdf.Write(filepath.Join(root, "br0.h5"), demo.Map(64, 16), false); err != nil {
-		t.Fatal(err)
-	}
-	cdat := "&conflow_input_parameters\n n_lat = 16\n n_long = 64\n tmax = 18000.0\n dtime = 3600.0\n" +
-		" spectral_cutoff = 20.0\n set_random_seed = .true.\n random_seed_value = 31\n/\n"
-	if err := os.WriteFile(filepath.Join(root, "conflow.dat"), []byte(cdat), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeInlineConflowCase(t, root, 31, "")
 	in := func(end string) string {
 		return "&hipft_input_parameters\n initial_map_filename = '../br0.h5'\n time_end = " + end + "\n dt_max = 0.5\n" +
 			" output_history_time_cadence = 1.0\n output_map_time_cadence = 3.0\n advance_flow = .true.\n" +

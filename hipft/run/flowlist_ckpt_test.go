@@ -6,9 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goft-sft/goft/format/psihdf"
 	"github.com/goft-sft/goft/hipft/input"
-	"github.com/goft-sft/goft/internal/demo"
 )
 
 // TestResumeChecksFlowList checks that a checkpoint records the flow list
@@ -16,17 +14,8 @@ import (
 // refused, naming flow_list_filename.
 func TestResumeChecksFlowList(t *testing.T) {
 	dir := t.TempDir()
-	if err := psihdf.Write(filepath.Join(dir, "br0.h5"), demo.Map(64, 16), false); err != nil {
-		t.Fatal(err)
-	}
-	cdat := func(seed string) {
-		text := "&conflow_input_parameters\n n_lat = 16\n n_long = 64\n tmax = 18000.0\n dtime = 3600.0\n" +
-			" spectral_cutoff = 20.0\n set_random_seed = .true.\n random_seed_value = " + seed + "\n/\n"
-		if err := os.WriteFile(filepath.Join(dir, "conflow.dat"), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cdat("31")
+	cdat := func(seed int) { writeInlineConflowCase(t, dir, seed, "") }
+	cdat(31)
 	in := "&hipft_input_parameters\n initial_map_filename = 'br0.h5'\n time_end = 6.0\n dt_max = 0.5\n advance_flow = .true.\n" +
 		" use_flow_from_files = .true.\n flow_list_filename = 'conflow.dat'\n/\n"
 	newRun := func(resume bool) (*Run, error) {
@@ -46,14 +35,14 @@ func TestResumeChecksFlowList(t *testing.T) {
 	}
 	r.Close()
 	os.Remove(filepath.Join(dir, "STOPRUN"))
-	cdat("32")
+	cdat(32)
 	if r, err = newRun(true); err == nil {
 		r.Close()
 	}
 	if err == nil || !strings.Contains(err.Error(), "flow_list_filename") || !strings.Contains(err.Error(), "conflow.dat") {
 		t.Fatalf("resume after the flow list changed: %v", err)
 	}
-	cdat("31")
+	cdat(31)
 	r, err = newRun(true)
 	if err != nil {
 		t.Fatalf("resume with the same flow list: %v", err)

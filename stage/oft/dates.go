@@ -87,11 +87,13 @@ type DatedTime struct {
 // leap second astropy's strings and unix times follow its own day-fraction
 // convention, e.g. 23:59:60; goft's differ there by up to a second.)
 func DateOf(start time.Time, hours float64) DatedTime {
-	ns := time.Duration(math.Round(hours * 3600e9))
-	startTAI := start.Add(time.Duration(taiMinusUTC(start)) * time.Second)
-	tai := startTAI.Add(ns)
-	// The UTC date whose TAI is tai: subtract the offset in force then.
-	utc := tai.Add(-time.Duration(taiMinusUTC(tai.Add(-time.Duration(taiMinusUTC(start))*time.Second))) * time.Second)
+	offset := func(t time.Time) time.Duration { return time.Duration(taiMinusUTC(t)) * time.Second }
+	elapsed := time.Duration(math.Round(hours * 3600e9))
+	tai := start.Add(offset(start) + elapsed)
+	// The UTC date whose TAI is tai: tai less the offset in force at that
+	// date (found from the calendar sum start + elapsed, which is at most a
+	// few leap seconds off).
+	utc := tai.Add(-offset(start.Add(elapsed)))
 	return DatedTime{
 		UnixUTC: float64(utc.UnixNano()) / 1e9,
 		UTC:     utc.Format("2006-01-02T15:04:05.000"),
