@@ -76,7 +76,6 @@ func ResumeAppendFile(path string, size int64) (*AppendFile, error) {
 	return &AppendFile{Path: path, f: f, size: size}, nil
 }
 
-
 // Len returns the length in bytes of the whole lines written (the file's
 // length once they reach it; no system call).
 func (a *AppendFile) Len() int64 { return a.size }
