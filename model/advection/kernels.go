@@ -229,27 +229,55 @@ func (a *Advector) operatorColumns(lo, hi int) {
 		dpi := m.DPhiInv[k]
 		if a.out == nil || k == 1 || k == npm-2 {
 			aop := a.aop[col:][:ntm]
-			for j := 1; j < ntm-1; j++ {
-				aop[j] = float64((float64(sth[j+1]*ft[j+1])-float64(sth[j]*ft[j]))*sti[j]*dti[j]) + float64((fpe[j]-fpw[j])*sti[j]*dpi)
-			}
+			a.operatorRows(opStore, sth, ft, sti, dti, fpe, fpw, aop, aop, aop, dpi)
 			if a.out != nil {
 				a.update(col+1, col+ntm-1) // the interior rows
 			}
 			continue
 		}
 		out, x := a.out[col:][:ntm], a.x[col:][:ntm]
-		cc := a.cc
 		if !a.kind2 {
-			for j := 1; j < ntm-1; j++ {
-				A := float64((float64(sth[j+1]*ft[j+1])-float64(sth[j]*ft[j]))*sti[j]*dti[j]) + float64((fpe[j]-fpw[j])*sti[j]*dpi)
-				out[j] = x[j] - float64(cc*A)
-			}
+			a.operatorRows(opEuler, sth, ft, sti, dti, fpe, fpw, x, x, out, dpi)
 			continue
 		}
-		y := a.y[col:][:ntm]
-		ca, cb := a.ca, a.cb
-		for j := 1; j < ntm-1; j++ {
-			A := float64((float64(sth[j+1]*ft[j+1])-float64(sth[j]*ft[j]))*sti[j]*dti[j]) + float64((fpe[j]-fpw[j])*sti[j]*dpi)
+		a.operatorRows(opCombine, sth, ft, sti, dti, fpe, fpw, x, a.y[col:][:ntm], out, dpi)
+	}
+}
+
+// The stage updates of operatorRows.
+const (
+	opStore   = iota // out = A
+	opEuler          // out = x - cc*A
+	opCombine        // out = ca*x + cb*y - cc*A
+)
+
+// operatorRows evaluates the advection operator A on the interior rows
+// j = 1..len(sth)-2 of one column from the theta fluxes ft of its faces,
+// the phi fluxes fpw and fpe of its west and east faces and the mesh
+// factors sth (sin theta at the theta faces), sti (1/sin theta) and dti
+// (1/dtheta) of its rows and dpi (1/dphi) of the column, and stores the
+// stage update mode (a.ca, a.cb, a.cc) in out, in HipFT's order of
+// evaluation. Rows go four at a time through the AVX2 kernel where it is
+// used (same operations, same order, no fused multiply-add: the same
+// bits), the rest one at a time. out may be x or y.
+func (a *Advector) operatorRows(mode int, sth, ft, sti, dti, fpe, fpw, x, y, out []float64, dpi float64) {
+	ntm := len(out)
+	sth, ft, sti, dti, fpe, fpw, x, y = sth[:ntm], ft[:ntm], sti[:ntm], dti[:ntm], fpe[:ntm], fpw[:ntm], x[:ntm], y[:ntm]
+	ca, cb, cc := a.ca, a.cb, a.cc
+	j := 1
+	if n := (ntm - 2) / 4; useAVX2 && !a.GoKernels && n > 0 {
+		// The kernel reads rows 1..4n (sth and ft to row 4n+1 <= ntm-1).
+		operatorAVX2(n, &sth[1], &ft[1], &sti[1], &dti[1], &fpe[1], &fpw[1], &x[1], &y[1], &out[1], dpi, ca, cb, cc, mode)
+		j += 4 * n
+	}
+	for ; j < ntm-1; j++ {
+		A := float64((float64(sth[j+1]*ft[j+1])-float64(sth[j]*ft[j]))*sti[j]*dti[j]) + float64((fpe[j]-fpw[j])*sti[j]*dpi)
+		switch mode {
+		case opStore:
+			out[j] = A
+		case opEuler:
+			out[j] = x[j] - float64(cc*A)
+		default:
 			out[j] = float64(ca*x[j]) + float64(cb*y[j]) - float64(cc*A)
 		}
 	}

@@ -21,3 +21,10 @@ func wenoThetaAVX2(ft, f, vt, at, w *float64, nblk int)
 //
 //go:noescape
 func wenoPhiAVX2(fp, f, al, v *float64, off *[6]int, w *float64, nblk int)
+
+// operatorAVX2 evaluates the advection operator and the stage update of
+// operatorColumnVector at n blocks of four rows (see operator_amd64.s);
+// every pointer is at the first row's element.
+//
+//go:noescape
+func operatorAVX2(n int, sth, ft, sti, dti, fpe, fpw, x, y, out *float64, dpi, ca, cb, cc float64, mode int)

@@ -13,3 +13,7 @@ func wenoThetaAVX2(ft, f, vt, at, w *float64, nblk int) {
 func wenoPhiAVX2(fp, f, al, v *float64, off *[6]int, w *float64, nblk int) {
 	panic("advection: no AVX2 kernels")
 }
+
+func operatorAVX2(n int, sth, ft, sti, dti, fpe, fpw, x, y, out *float64, dpi, ca, cb, cc float64, mode int) {
+	panic("advection: no AVX2 kernels")
+}
