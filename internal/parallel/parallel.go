@@ -7,23 +7,47 @@ package parallel
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // Body is a loop body over the half-open index range [lo, hi).
 type Body func(lo, hi int)
 
-type task struct {
-	body   Body
-	lo, hi int
-	wg     *sync.WaitGroup
-}
-
 // Pool is a set of worker goroutines. The zero value is not usable; create
 // one with New. A Pool is safe for use by one caller goroutine at a time.
+//
+// Kernels call For hundreds of times per time step, often with a little
+// serial work in between. A worker that has finished its chunk therefore
+// polls for the next For for a while (spinBudget polls, yielding the
+// processor between them after the first hundred, as Barrier does) before
+// it sleeps: on a virtual machine, waking a sleeping thread can take longer
+// than a whole kernel pass on a small mesh, and the caller, done with its
+// own chunk, would wait for it. The caller likewise polls for the workers
+// to finish before it sleeps.
 type Pool struct {
 	workers int
-	tasks   chan task
-	wg      sync.WaitGroup
+
+	// The current For: its body, range and chunk count, published by
+	// incrementing gen (a worker reads them after it sees gen change).
+	body   Body
+	n      int
+	chunks int
+	gen    atomic.Uint64
+	closed atomic.Bool
+
+	// pending counts the workers not yet done with the current For.
+	pending atomic.Int32
+	// callerAsleep is set while the caller sleeps on done for the last
+	// chunk; the worker that finishes it clears it and sends on done.
+	callerAsleep atomic.Bool
+	done         chan struct{}
+
+	// Sleeping workers wait on wake (under mu) for gen to change; sleepers
+	// counts them, so that For takes the lock only when one sleeps.
+	mu       sync.Mutex
+	wake     *sync.Cond
+	sleepers atomic.Int32
+	exited   sync.WaitGroup
 }
 
 // New starts a pool of n workers (n <= 0 means runtime.GOMAXPROCS(0)).
@@ -32,23 +56,76 @@ func New(n int) *Pool {
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
-	p := &Pool{workers: n, tasks: make(chan task, n)}
-	for i := 1; i < n; i++ {
-		go func() {
-			for t := range p.tasks {
-				t.body(t.lo, t.hi)
-				t.wg.Done()
-			}
-		}()
+	p := &Pool{workers: n, done: make(chan struct{}, 1)}
+	p.wake = sync.NewCond(&p.mu)
+	p.exited.Add(n - 1)
+	for w := 1; w < n; w++ {
+		go p.work(w)
 	}
 	return p
+}
+
+// work is worker w's loop: wait for a new For, do chunk w if there is one.
+func (p *Pool) work(w int) {
+	defer p.exited.Done()
+	var seen uint64
+	for {
+		g := p.await(seen)
+		if p.closed.Load() {
+			return
+		}
+		seen = g
+		// Every worker reports back, with a chunk or without, so that no
+		// worker still reads this For's fields when the next one sets them.
+		if w < p.chunks {
+			p.body(w*p.n/p.chunks, (w+1)*p.n/p.chunks)
+		}
+		if p.pending.Add(-1) == 0 && p.callerAsleep.Swap(false) {
+			p.done <- struct{}{}
+		}
+	}
+}
+
+// await returns the generation once it differs from seen (or the pool is
+// closed): polling first, then asleep on wake.
+func (p *Pool) await(seen uint64) uint64 {
+	for spins := 0; spins < spinBudget; spins++ {
+		if g := p.gen.Load(); g != seen || p.closed.Load() {
+			return g
+		}
+		if spins >= 100 {
+			runtime.Gosched()
+		}
+	}
+	p.mu.Lock()
+	p.sleepers.Add(1)
+	// For publishes gen before it reads sleepers, and this worker counts
+	// itself before it reads gen (both sequentially consistent): either
+	// it sees the new gen here, or For sees it asleep and wakes it.
+	for p.gen.Load() == seen && !p.closed.Load() {
+		p.wake.Wait()
+	}
+	p.sleepers.Add(-1)
+	g := p.gen.Load()
+	p.mu.Unlock()
+	return g
 }
 
 // Workers reports the number of goroutines For spreads work over.
 func (p *Pool) Workers() int { return p.workers }
 
-// Close stops the worker goroutines. The pool must not be used afterwards.
-func (p *Pool) Close() { close(p.tasks) }
+// Close stops the worker goroutines and waits for them to exit. The pool
+// must not be used afterwards.
+func (p *Pool) Close() {
+	if p == nil || p.closed.Swap(true) {
+		return
+	}
+	p.mu.Lock()
+	p.gen.Add(1)
+	p.mu.Unlock()
+	p.wake.Broadcast()
+	p.exited.Wait()
+}
 
 // For calls body over [0, n) split into at most Workers contiguous chunks of
 // near-equal size, and returns when all chunks are done. The caller's
@@ -65,16 +142,35 @@ func (p *Pool) For(n int, body Body) {
 		body(0, n)
 		return
 	}
-	chunks := p.workers
-	if chunks > n {
-		chunks = n
-	}
-	p.wg.Add(chunks - 1)
-	for c := 1; c < chunks; c++ {
-		p.tasks <- task{body: body, lo: c * n / chunks, hi: (c + 1) * n / chunks, wg: &p.wg}
+	chunks := min(p.workers, n)
+	p.body, p.n, p.chunks = body, n, chunks
+	p.pending.Store(int32(p.workers - 1))
+	p.gen.Add(1)
+	if p.sleepers.Load() > 0 {
+		p.mu.Lock()
+		p.mu.Unlock() //nolint:staticcheck // orders the broadcast after a sleeper's check of gen
+		p.wake.Broadcast()
 	}
 	body(0, n/chunks)
-	p.wg.Wait()
+	p.wait()
+	p.body = nil
+}
+
+// wait returns when every worker is done with the current For.
+func (p *Pool) wait() {
+	for spins := 0; spins < spinBudget; spins++ {
+		if p.pending.Load() == 0 {
+			return
+		}
+		if spins >= 100 {
+			runtime.Gosched()
+		}
+	}
+	p.callerAsleep.Store(true)
+	if p.pending.Load() == 0 && p.callerAsleep.Swap(false) {
+		return // the last chunk finished before it could see the flag
+	}
+	<-p.done
 }
 
 // Copier copies float64 slices with a pool's workers, without allocating.
