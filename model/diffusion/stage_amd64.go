@@ -9,6 +9,11 @@ import "golang.org/x/sys/cpu"
 // loops.
 var useVector = cpu.X86.HasAVX2
 
+// useAVX512 selects the AVX-512 form of the band kernel (stage512_amd64.s)
+// where the CPU has AVX512F and the vector kernels are on; tests turn it
+// off to compare it with the AVX2 form. Both give the bits of the Go loop.
+var useAVX512 = cpu.X86.HasAVX512F
+
 // HasAVX2Kernels reports whether the AVX2 stage and operator kernels are
 // built and the CPU has AVX2: Operator.GoKernels then chooses between them
 // and the Go kernels.
@@ -79,10 +84,21 @@ func stageBandVector(ncol, nrows, stride int, a1s, a5s, sti, c2, c4, x, u0, y0, 
 	_, _ = x[off-stride], x[off-1]
 	_, _, _, _ = x[last+stride+nrows-1], x[last+nrows], u0[last+nrows-1], y0[last+nrows-1]
 	_ = out[last+nrows-1]
+	if useAVX512 {
+		bandAVX512(ncol, nrows, 8*stride, &sti[0], &c2[0], &c4[0], &x[off], &u0[off], &y0[off], &out[off], &a1s[0], &a5s[0],
+			a.u, a.v, a.w, a.ubtau, a.g)
+		return nrows
+	}
 	bandAVX2(ncol, nrows, 8*stride, &sti[0], &c2[0], &c4[0], &x[off], &u0[off], &y0[off], &out[off], &a1s[0], &a5s[0],
 		a.u, a.v, a.w, a.ubtau, a.g)
 	return nrows
 }
+
+// bandAVX512 is bandAVX2 eight rows at a time (stage512_amd64.s). The
+// caller must have checked that the CPU has AVX512F.
+//
+//go:noescape
+func bandAVX512(ncol, nrows, stride int, sti, c2, c4, x, u0, y0, out, a1s, a5s *float64, u, v, w, ubtau, gam float64)
 
 // bandAVX2 does stageBandVector's rows with stride in bytes and pointers at
 // the first row of the first column (see stage_amd64.s). The caller must

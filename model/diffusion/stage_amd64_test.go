@@ -115,10 +115,31 @@ func wantDone(j0, j1 int) int {
 // formula bit for bit on several columns of a banded array, for row counts
 // with and without a tail of single rows, and that it writes nothing but
 // the rows of out it does.
+// It runs for each form of the kernel the CPU has (AVX2, and AVX-512).
 func TestStageBandVectorBits(t *testing.T) {
 	if !useVector {
 		t.Skip("AVX2 kernels off: the CPU lacks AVX2 (or GOFT_NOVECTOR is set)")
 	}
+	forEachBandForm(t, checkStageBandVectorBits)
+}
+
+// forEachBandForm runs check with the AVX2 form of the band kernel and,
+// where the CPU has AVX512F, again with the AVX-512 form (said in the log
+// when it is skipped).
+func forEachBandForm(t *testing.T, check func(t *testing.T)) {
+	saved := useAVX512
+	defer func() { useAVX512 = saved }()
+	useAVX512 = false
+	t.Run("AVX2", check)
+	if !saved {
+		t.Log("AVX-512 band kernel not checked: the CPU lacks AVX512F")
+		return
+	}
+	useAVX512 = true
+	t.Run("AVX512", check)
+}
+
+func checkStageBandVectorBits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, ncol := range []int{1, 2, 5} {
 		for _, nrows := range []int{1, 2, 3, 4, 5, 7, 8, 9, 16, 63, 64, 65} {
@@ -277,6 +298,10 @@ func TestVectorStageIsBitIdentical(t *testing.T) {
 	if !useVector {
 		t.Skip("AVX2 kernels off: the CPU lacks AVX2 (or GOFT_NOVECTOR is set)")
 	}
+	forEachBandForm(t, checkVectorStageIsBitIdentical)
+}
+
+func checkVectorStageIsBitIdentical(t *testing.T) {
 	// 65 and 69 interior rows: 8-row body only, and 8-row body, one 4-row
 	// group and a scalar row.
 	for _, nt := range []int{67, 71} {

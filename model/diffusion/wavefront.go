@@ -133,7 +133,7 @@ func newWavefront(ntm, npm, nreal, n, rows, stages int) *wavefront {
 func (s *Stepper) stsInit(lo, hi int) {
 	wf := s.wave
 	tau, ub1 := wf.tau, wf.ub1
-	nb, S := wf.nbands(), wf.stride
+	nb := wf.nbands()
 	for c := lo; c < hi; c++ {
 		r, k := c/wf.npm, c%wf.npm
 		col := wf.center.Column(wf.f, k, r)
@@ -149,11 +149,16 @@ func (s *Stepper) stsInit(lo, hi int) {
 			if b == nb-1 {
 				i1--
 			}
-			off := wf.segment(r, b, k)
-			u0, y0 := wf.u0[off:off+S], wf.y0[off:off+S]
-			b0, b1 := wf.bufs[0][off:off+S], wf.bufs[1][off:off+S]
-			for i := i0; i < i1; i++ {
-				v, y := col[j0-1+i], tau*lcol[j0-1+i]
+			// Slots [i0, i1) of the segment at off, rows j0-1+i0.., all
+			// sliced to one length so that the loop has no bounds checks.
+			off := wf.segment(r, b, k) + i0
+			n := i1 - i0
+			fs := col[j0-1+i0:][:n]
+			ls := lcol[j0-1+i0:][:n]
+			u0, y0 := wf.u0[off:][:n], wf.y0[off:][:n]
+			b0, b1 := wf.bufs[0][off:][:n], wf.bufs[1][off:][:n]
+			for i, v := range fs {
+				y := tau * ls[i]
 				u0[i], b0[i], y0[i] = v, v, y
 				b1[i] = v + float64(ub1*y) // rounded product: no fused multiply-add
 			}
