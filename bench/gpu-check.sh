@@ -8,6 +8,8 @@
 # -prepare) and then, on the GPU machine, from the repository root:
 #
 #   bench/gpu-check.sh              (writes its report under $OUT, else .devout/)
+#   bench/gpu-check.sh -cpu-scaling [WORKERS ...]  (CPU only: bench/scaling.sh with
+#                                   the prepared binary, workers 1 2 4 ... up to the cores)
 #
 # Steps: the device and driver; NVRTC compile time (cold cache); the GPU
 # kernel tests against the CPU (gpu.test -test.run Device); the seven HipFT
@@ -25,6 +27,17 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cases=(advect_gaussians_phi advect_gaussians_theta advect_gaussians_phi_theta diffuse_soccer diffuse_advect_soccer diffuse_dipole diffuse_advect_atten_map_1cr)
 prodmap=br_hmi_synoptic_mr_polfil_720s_cr2252_pslt_flxbal_remeshed.h5
 smoothmap=hmi_synoptic_mr_polfil_720s_cr2255_pslt_pt_1024x512.h5
+
+if [ "${1:-}" = -cpu-scaling ]; then
+  # CPU-only scaling (the GPU machine has 16 cores): the production case
+  # and a 64-realization ensemble with 1, 2, 4, 8 and 16 workers, with the
+  # prepared binary and map (bench/scaling.sh). About 4 minutes there;
+  # run it as its own device call. Writes scaling.txt under $OUT.
+  out=${OUT:-$root/.devout}
+  mkdir -p "$out"
+  GOFT_MAPS=$root/.devdata/maps "$root/bench/scaling.sh" -b "$root/.devbin/goft" "${@:2}" | tee "$out/scaling.txt"
+  exit "${PIPESTATUS[0]}"
+fi
 
 if [ "${1:-}" = -prepare ]; then
   set -e
