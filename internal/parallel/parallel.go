@@ -37,10 +37,13 @@ type Pool struct {
 
 	// pending counts the workers not yet done with the current For.
 	pending atomic.Int32
-	// callerAsleep is set while the caller sleeps on done for the last
-	// chunk; the worker that finishes it clears it and sends on done.
-	callerAsleep atomic.Bool
-	done         chan struct{}
+	// asleepFor is the generation whose end the caller sleeps on done for
+	// (0: the caller is not asleep). The worker that finishes that
+	// generation's last chunk swaps it to 0 and sends on done; tying the
+	// flag to the generation keeps a worker that was descheduled right
+	// after finishing one For from waking the caller of the next.
+	asleepFor atomic.Uint64
+	done      chan struct{}
 
 	// Sleeping workers wait on wake (under mu) for gen to change; sleepers
 	// counts them, so that For takes the lock only when one sleeps.
@@ -80,8 +83,13 @@ func (p *Pool) work(w int) {
 		if w < p.chunks {
 			p.body(w*p.n/p.chunks, (w+1)*p.n/p.chunks)
 		}
-		if p.pending.Add(-1) == 0 && p.callerAsleep.Swap(false) {
-			p.done <- struct{}{}
+		if p.pending.Add(-1) == 0 {
+			if afterLastChunk != nil {
+				afterLastChunk()
+			}
+			if p.asleepFor.CompareAndSwap(g, 0) {
+				p.done <- struct{}{}
+			}
 		}
 	}
 }
@@ -145,19 +153,25 @@ func (p *Pool) For(n int, body Body) {
 	chunks := min(p.workers, n)
 	p.body, p.n, p.chunks = body, n, chunks
 	p.pending.Store(int32(p.workers - 1))
-	p.gen.Add(1)
+	g := p.gen.Add(1)
 	if p.sleepers.Load() > 0 {
 		p.mu.Lock()
 		p.mu.Unlock() //nolint:staticcheck // orders the broadcast after a sleeper's check of gen
 		p.wake.Broadcast()
 	}
 	body(0, n/chunks)
-	p.wait()
+	p.wait(g)
 	p.body = nil
 }
 
-// wait returns when every worker is done with the current For.
-func (p *Pool) wait() {
+// afterLastChunk, when set (by tests), runs in the worker that finished
+// the last chunk of a For, between its count and its wake-up of the
+// caller: a test descheduling the worker there checks that a late worker
+// cannot end the next For early.
+var afterLastChunk func()
+
+// wait returns when every worker is done with For generation g.
+func (p *Pool) wait(g uint64) {
 	for spins := 0; spins < spinBudget; spins++ {
 		if p.pending.Load() == 0 {
 			return
@@ -166,8 +180,8 @@ func (p *Pool) wait() {
 			runtime.Gosched()
 		}
 	}
-	p.callerAsleep.Store(true)
-	if p.pending.Load() == 0 && p.callerAsleep.Swap(false) {
+	p.asleepFor.Store(g)
+	if p.pending.Load() == 0 && p.asleepFor.CompareAndSwap(g, 0) {
 		return // the last chunk finished before it could see the flag
 	}
 	<-p.done

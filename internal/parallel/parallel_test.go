@@ -1,8 +1,10 @@
 package parallel
 
 import (
+	"runtime"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestForCoversEveryIndexOnce(t *testing.T) {
@@ -86,5 +88,91 @@ func TestCopierCopies(t *testing.T) {
 			}
 		}
 		p.Close()
+	}
+}
+
+// TestForReturnsAfterEveryChunk checks, over many passes, that For returns
+// only after every chunk has finished, and that no chunk runs after its
+// For returned: each pass publishes a token that its body requires and
+// that the caller withdraws after For, with serial work of varying length
+// between passes (so that workers are found polling, yielding or
+// asleep), on pools larger and smaller than GOMAXPROCS.
+func TestForReturnsAfterEveryChunk(t *testing.T) {
+	for _, workers := range []int{2, 3, 8} {
+		p := New(workers)
+		var token atomic.Int64
+		var bad, ran atomic.Int64
+		body := func(lo, hi int) {
+			want := token.Load()
+			if want == 0 {
+				bad.Add(1)
+				return
+			}
+			for i := lo; i < hi; i++ {
+				ran.Add(1)
+			}
+			if token.Load() != want {
+				bad.Add(1)
+			}
+		}
+		total := 0
+		for pass := 1; pass <= 3000; pass++ {
+			token.Store(int64(pass))
+			n := 1 + pass%(2*workers+3)
+			p.For(n, body)
+			total += n
+			token.Store(0)
+			if pass%7 == 0 {
+				time.Sleep(time.Duration(pass%5) * 50 * time.Microsecond)
+			}
+		}
+		p.Close()
+		if bad.Load() != 0 || ran.Load() != int64(total) {
+			t.Fatalf("%d workers: %d chunks ran outside their For; %d of %d indices visited", workers, bad.Load(), ran.Load(), total)
+		}
+	}
+}
+
+// TestLateWorkerDoesNotEndNextFor deschedules the worker that finished a
+// For's last chunk between its count and its wake-up of the caller (as a
+// loaded machine may), long enough for the caller to return, start the
+// next For and fall asleep waiting for it: the late wake-up must not end
+// that next For before its chunks are done. (Before the flag named its
+// generation, it did, and a chunk then ran after its For returned.)
+func TestLateWorkerDoesNotEndNextFor(t *testing.T) {
+	var stall atomic.Bool
+	afterLastChunk = func() {
+		if stall.Swap(false) {
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	defer func() { afterLastChunk = nil }()
+	p := New(2)
+	defer p.Close()
+	for pass := 1; pass <= 20; pass++ {
+		// A For whose worker chunk ends before the caller's: the caller
+		// finds it done without sleeping, while the worker stalls.
+		var workerDone atomic.Bool
+		stall.Store(true)
+		p.For(2, func(lo, hi int) {
+			if lo > 0 {
+				workerDone.Store(true)
+				return
+			}
+			for !workerDone.Load() {
+				runtime.Gosched()
+			}
+		})
+		// The next For: the caller falls asleep while the worker stalls.
+		var done atomic.Int64
+		p.For(2, func(lo, hi int) {
+			if lo > 0 {
+				time.Sleep(time.Millisecond)
+			}
+			done.Add(1)
+		})
+		if done.Load() != 2 {
+			t.Fatalf("pass %d: For returned after %d of its 2 chunks", pass, done.Load())
+		}
 	}
 }
