@@ -145,15 +145,27 @@ func (b *cpuBackend) Analyze(t float64, ref func(i int) []float64, stats []diag.
 	if b.anBody == nil {
 		b.anBody = b.analyzeRealizations
 	}
-	b.pool.For(len(stats), b.anBody)
+	for i := range stats {
+		stats[i] = diag.Stats{Time: t}
+	}
+	// Each realization's statistics in their independent parts, so that
+	// one realization, or an odd number of them, still keeps every worker
+	// busy (the parts keep HipFT's summation order: the same bits).
+	b.pool.For(len(stats)*diag.AnalyzeParts, b.anBody)
 	b.anRef, b.anStats = nil, nil
 	return nil
 }
 
-// analyzeRealizations computes the statistics of realizations [lo, hi).
+// analyzeRealizations computes the parts [lo, hi) of the statistics, part
+// p of realization i being index i*diag.AnalyzeParts+p.
 func (b *cpuBackend) analyzeRealizations(lo, hi int) {
-	for i := lo; i < hi; i++ {
-		b.anStats[i] = b.an.Analyze(b.br.Realization(b.f, i), b.anRef(i), b.anTime)
+	for n := lo; n < hi; n++ {
+		i, part := n/diag.AnalyzeParts, n%diag.AnalyzeParts
+		var ref []float64
+		if part == diag.ReferencePart {
+			ref = b.anRef(i) // formed once per realization, by the part that reads it
+		}
+		b.an.AnalyzePart(b.br.Realization(b.f, i), ref, part, &b.anStats[i])
 	}
 }
 

@@ -65,46 +65,57 @@ func NewAnalyzer(m *mesh.Mesh, poleLimitDeg float64) *Analyzer {
 // Analyze computes the statistics of one realization's field f (main-mesh
 // layout, len NThetaMain*NPhiMain). ref, if not nil, is the validation
 // reference field in the same layout (only the unique columns are read);
-// with ref nil the validation error is 0.
+// with ref nil the validation error is 0. It is AnalyzePart for every
+// part.
 func (a *Analyzer) Analyze(f, ref []float64, time float64) Stats {
-	m := a.Mesh
-	ntm, npm := m.NThetaMain, m.NPhiMain
-	l := m.Layout(field.Center, 1)
 	s := Stats{Time: time}
+	for part := 0; part < AnalyzeParts; part++ {
+		a.AnalyzePart(f, ref, part, &s)
+	}
+	return s
+}
+
+// AnalyzeParts is the number of independent parts of the statistics
+// (AnalyzePart), which can be computed at the same time.
+const AnalyzeParts = 2
+
+// ReferencePart is the part of the statistics that reads the validation
+// reference (the other parts ignore it).
+const ReferencePart = 1
+
+// AnalyzePart sets part of the statistics of one realization's field f in
+// s (see Analyze): part 0 the extremes, fluxes and polar-cap areas, part 1
+// the dipole moments and the validation error. Each sum is formed over
+// the points in HipFT's serial order, so the parts give Analyze's bits
+// whether they run one after the other or on different goroutines (into
+// the same s: they set different fields). It leaves s.Time alone.
+func (a *Analyzer) AnalyzePart(f, ref []float64, part int, s *Stats) {
+	if part == ReferencePart {
+		a.moments(f, ref, s)
+	} else {
+		a.fluxes(f, s)
+	}
+}
+
+// fluxes sets the extremes, the fluxes and the polar-cap fluxes and areas.
+func (a *Analyzer) fluxes(f []float64, s *Stats) {
+	m := a.Mesh
+	npm := m.NPhiMain
+	l := m.Layout(field.Center, 1)
 	// Extremes and sums in local variables (the compiler keeps them in
 	// registers); plain comparisons, as fields are finite (the run checks).
 	brMin, brMax, brAbsMin := math.MaxFloat64, mesh.SmallValue, math.MaxFloat64
-	if ref == nil {
-		// Without a reference the error sum stays 0, and so does the
-		// validation error.
-		for _, v := range l.Columns(f, 0, npm-2, 0) {
-			brMin, brMax, brAbsMin = extremes(v, brMin, brMax, brAbsMin)
-		}
-	} else {
-		var errSum, normSum float64
-		ref = l.Columns(ref, 0, npm-2, 0)
-		for i, v := range l.Columns(f, 0, npm-2, 0) {
-			brMin, brMax, brAbsMin = extremes(v, brMin, brMax, brAbsMin)
-			g := ref[i]
-			d := v - g
-			errSum += float64(d * d)
-			normSum += float64(math.Abs(v) * math.Abs(g))
-		}
-		if normSum == 0 {
-			s.ValidationErr = math.Sqrt(errSum / float64(ntm*(npm-1)))
-		} else {
-			s.ValidationErr = math.Sqrt(errSum / normSum)
-		}
+	for _, v := range l.Columns(f, 0, npm-2, 0) {
+		brMin, brMax, brAbsMin = extremes(v, brMin, brMax, brAbsMin)
 	}
 	s.BrMin, s.BrMax, s.BrAbsMin = brMin, brMax, brAbsMin
 
-	var fp, fm, fpn, fmn, fps, fms, an, as, e1, e2, ax float64
+	var fp, fm, fpn, fmn, fps, fms, an, as float64
 	jN, jS := a.capRows()
 	for k := 0; k < npm-1; k++ {
 		dap := m.AreaPhi[k]
-		cp, sp := a.cosP[k], a.sinP[k]
 		col := l.Column(f, k, 0)
-		at, sinA, cosA := m.AreaTheta[:len(col)], a.sinA[:len(col)], a.cosA[:len(col)]
+		at := m.AreaTheta[:len(col)]
 		for j, v := range col {
 			dat := at[j]
 			fv := v * dat * dap
@@ -125,20 +136,53 @@ func (a *Analyzer) Analyze(f, ref []float64, time float64) Stats {
 				fms += neg
 				as += float64(dat * dap)
 			}
-			e1 += float64(v * sinA[j] * cp * dat * dap)
-			e2 += float64(v * sinA[j] * sp * dat * dap)
-			ax += float64(v * cosA[j] * dat * dap)
 		}
 	}
 	s.FluxPos, s.FluxNeg = mesh.RsunCm2*fp, mesh.RsunCm2*fm
 	s.NPoleFluxPos, s.NPoleFluxNeg = mesh.RsunCm2*fpn, mesh.RsunCm2*fmn
 	s.SPoleFluxPos, s.SPoleFluxNeg = mesh.RsunCm2*fps, mesh.RsunCm2*fms
 	s.NPoleArea, s.SPoleArea = mesh.RsunCm2*an, mesh.RsunCm2*as
+}
+
+// moments sets the dipole moments and the validation error (0 without a
+// reference).
+func (a *Analyzer) moments(f, ref []float64, s *Stats) {
+	m := a.Mesh
+	ntm, npm := m.NThetaMain, m.NPhiMain
+	l := m.Layout(field.Center, 1)
+	s.ValidationErr = 0
+	if ref != nil {
+		var errSum, normSum float64
+		ref = l.Columns(ref, 0, npm-2, 0)
+		for i, v := range l.Columns(f, 0, npm-2, 0) {
+			g := ref[i]
+			d := v - g
+			errSum += float64(d * d)
+			normSum += float64(math.Abs(v) * math.Abs(g))
+		}
+		if normSum == 0 {
+			s.ValidationErr = math.Sqrt(errSum / float64(ntm*(npm-1)))
+		} else {
+			s.ValidationErr = math.Sqrt(errSum / normSum)
+		}
+	}
+	var e1, e2, ax float64
+	for k := 0; k < npm-1; k++ {
+		dap := m.AreaPhi[k]
+		cp, sp := a.cosP[k], a.sinP[k]
+		col := l.Column(f, k, 0)
+		at, sinA, cosA := m.AreaTheta[:len(col)], a.sinA[:len(col)], a.cosA[:len(col)]
+		for j, v := range col {
+			dat := at[j]
+			e1 += float64(v * sinA[j] * cp * dat * dap)
+			e2 += float64(v * sinA[j] * sp * dat * dap)
+			ax += float64(v * cosA[j] * dat * dap)
+		}
+	}
 	const c = 0.75 * mesh.InvPi
 	s.AxDipole = c * ax
 	e1, e2 = c*e1, c*e2
 	s.EqDipole = math.Sqrt(float64(e1*e1) + float64(e2*e2))
-	return s
 }
 
 // Flux returns the positive and negative code flux (G*Rs^2) of one

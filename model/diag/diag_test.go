@@ -3,6 +3,7 @@ package diag
 import (
 	"math"
 	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"github.com/goft-sft/goft/model/mesh"
@@ -125,6 +126,42 @@ func TestAnalyzeMatchesReference(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// TestAnalyzePartsConcurrently computes the parts of the statistics on
+// separate goroutines into one Stats, with and without a reference, and
+// requires Analyze's bits in every field (the run's backend spreads the
+// parts over its workers).
+func TestAnalyzePartsConcurrently(t *testing.T) {
+	m, err := mesh.Uniform(37, 71)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fillField(m, func(th, ph float64) float64 { return 3*math.Cos(th) + math.Sin(5*ph)*math.Sin(th) - 0.2 })
+	ref := fillField(m, func(th, ph float64) float64 { return 3 * math.Cos(th) })
+	a := NewAnalyzer(m, 30)
+	for _, r := range [][]float64{nil, ref} {
+		want := a.Analyze(f, r, 7)
+		got := Stats{Time: 7}
+		var wg sync.WaitGroup
+		for part := 0; part < AnalyzeParts; part++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				a.AnalyzePart(f, r, part, &got)
+			}()
+		}
+		wg.Wait()
+		w, g := want.Values(), got.Values()
+		for i := range w {
+			if math.Float64bits(w[i]) != math.Float64bits(g[i]) {
+				t.Errorf("reference %v: column %d = %v, Analyze gives %v", r != nil, i, g[i], w[i])
+			}
+		}
+		if r != nil && got.ValidationErr == 0 {
+			t.Error("no validation error with a reference")
 		}
 	}
 }
