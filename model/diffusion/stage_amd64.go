@@ -9,7 +9,7 @@ import "golang.org/x/sys/cpu"
 // loops.
 var useVector = cpu.X86.HasAVX2
 
-// useAVX512 selects the AVX-512 form of the band kernel (stage512_amd64.s)
+// useAVX512 selects the AVX-512 form of the band kernel (in stage_amd64.s)
 // where the CPU has AVX512F and the vector kernels are on; tests turn it
 // off to compare it with the AVX2 form. Both give the bits of the Go loop.
 var useAVX512 = cpu.X86.HasAVX512F
@@ -94,7 +94,7 @@ func stageBandVector(ncol, nrows, stride int, a1s, a5s, sti, c2, c4, x, u0, y0, 
 	return nrows
 }
 
-// bandAVX512 is bandAVX2 eight rows at a time (stage512_amd64.s). The
+// bandAVX512 is bandAVX2 eight rows at a time (in stage_amd64.s). The
 // caller must have checked that the CPU has AVX512F.
 //
 //go:noescape
