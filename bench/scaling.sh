@@ -3,7 +3,7 @@
 # map, 8 realizations, attenuated flows and diffusion, 24 h) and of a
 # 64-realization ensemble of it (one flow and diffusion setting for all,
 # 6 h) with 1, 2, 4, ... workers (`goft run -workers N`, GOMAXPROCS=N), and
-# the speed-up and parallel efficiency against one worker.
+# the speed-up and parallel efficiency against the first worker count.
 #
 #   bench/scaling.sh [-b GOFT_BIN] [-n REPEATS] [WORKERS ...]
 #
@@ -66,13 +66,15 @@ for c in production ensemble64; do
   done
 done
 echo
-echo "| workers | production (s) | speed-up | efficiency | 64-realization ensemble, 6 h (s) | speed-up | efficiency |"
+# Speed-up and efficiency are against the first worker count (1 unless
+# the command line starts elsewhere).
+echo "| workers | production (s) | speed-up over ${workers[0]} | efficiency | 64-realization ensemble, 6 h (s) | speed-up over ${workers[0]} | efficiency |"
 echo "|---|---|---|---|---|---|---|"
 w1=${workers[0]}
 for w in "${workers[@]}"; do
   row="| $w"
   for c in production ensemble64; do
-    row="$row | $(awk -v t1="${med[$c,$w1]}" -v w1="$w1" -v t="${med[$c,$w]}" -v w="$w" 'BEGIN {s = t1 * w1 / t; printf "%.2f | %.2f | %.0f%%", t, s, 100 * s / w}')"
+    row="$row | $(awk -v t1="${med[$c,$w1]}" -v w1="$w1" -v t="${med[$c,$w]}" -v w="$w" 'BEGIN {s = t1 / t; printf "%.2f | %.2f | %.0f%%", t, s, 100 * s * w1 / w}')"
   done
   echo "$row |"
 done
