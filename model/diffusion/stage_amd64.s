@@ -8,11 +8,13 @@
 //	R12 byte offset of the current row from j0, R13 end offset (32*n),
 //	R14 scratch
 //	Y0 a1, Y1 a5 (broadcast), Y7 sign bits (negation by XOR, as Go's -x)
-//	Y8..Y12 temporaries
+//	Y8..Y13 temporaries (Y13: the centre value xc[j], loaded once for L
+//	and the stage's u1 term)
 //
 // WEIGHTS_Y computes y of the 4 rows at byte offset off into Y9 (offm,
 // offc, offp = off, off+8, off+16 are the offsets of the xc[j-1], xc[j],
-// xc[j+1] loads, as SI points at row j0-1). It overwrites Y8, Y10..Y12. The
+// xc[j+1] loads, as SI points at row j0-1). It overwrites Y8, Y10..Y12 and
+// leaves xc[j] in Y13 (the stage reads u1 = xc[j] from there). The
 // operations and their order are those of the scalar code, with no fused
 // multiply-add:
 //
@@ -33,7 +35,8 @@
 	VMULPD  off(DX)(R12*1), Y9, Y9; \
 	VMULPD  offm(SI)(R12*1), Y11, Y11; \
 	VADDPD  Y11, Y9, Y9; \
-	VMULPD  offc(SI)(R12*1), Y8, Y8; \
+	VMOVUPD offc(SI)(R12*1), Y13; \
+	VMULPD  Y13, Y8, Y8; \
 	VADDPD  Y8, Y9, Y9; \
 	VMULPD  offp(SI)(R12*1), Y12, Y12; \
 	VADDPD  Y12, Y9, Y9; \
@@ -49,7 +52,7 @@
 // R8, y0 R9, u1 R10, u2 R11.
 #define STAGE4(off, offm, offc, offp) \
 	WEIGHTS_Y(off, offm, offc, offp); \
-	VMULPD  off(R10)(R12*1), Y2, Y8; \
+	VMULPD  Y13, Y2, Y8; \
 	VMULPD  off(R11)(R12*1), Y3, Y10; \
 	VADDPD  Y10, Y8, Y8; \
 	VMULPD  off(R8)(R12*1), Y4, Y10; \
@@ -78,7 +81,8 @@
 	VMULSD  off(DX)(R12*1), X9, X9; \
 	VMULSD  offm(SI)(R12*1), X11, X11; \
 	VADDSD  X11, X9, X9; \
-	VMULSD  offc(SI)(R12*1), X8, X8; \
+	VMOVSD  offc(SI)(R12*1), X13; \
+	VMULSD  X13, X8, X8; \
 	VADDSD  X8, X9, X9; \
 	VMULSD  offp(SI)(R12*1), X12, X12; \
 	VADDSD  X12, X9, X9; \
@@ -87,7 +91,7 @@
 
 #define STAGE1(off, offm, offc, offp) \
 	WEIGHTS_1(off, offm, offc, offp); \
-	VMULSD  off(R10)(R12*1), X2, X8; \
+	VMULSD  X13, X2, X8; \
 	VMULSD  off(R11)(R12*1), X3, X10; \
 	VADDSD  X10, X8, X8; \
 	VMULSD  off(R8)(R12*1), X4, X10; \
@@ -221,7 +225,8 @@ banddone:
 
 // WEIGHTS_S and STAGE_S are WEIGHTS_Y and STAGE4 with stored weights: w1,
 // w2, w4, w5 are loaded from AX, BX, CX, R10 (the operator's C1, C2, C4,
-// C5 at the current column), and u1 is the centre of xc (offc(SI)):
+// C5 at the current column), and u1 is the centre of xc (offc(SI), loaded
+// once into Y13):
 //
 //	w3 = -(((w1+w2)+w4)+w5)
 //	y  = (((w1*xw + w2*xc[j-1]) + w3*xc[j]) + w4*xc[j+1]) + w5*xe
@@ -238,7 +243,8 @@ banddone:
 	VMULPD  off(DX)(R12*1), Y9, Y9; \
 	VMULPD  offm(SI)(R12*1), Y11, Y11; \
 	VADDPD  Y11, Y9, Y9; \
-	VMULPD  offc(SI)(R12*1), Y8, Y8; \
+	VMOVUPD offc(SI)(R12*1), Y13; \
+	VMULPD  Y13, Y8, Y8; \
 	VADDPD  Y8, Y9, Y9; \
 	VMULPD  offp(SI)(R12*1), Y12, Y12; \
 	VADDPD  Y12, Y9, Y9; \
@@ -247,7 +253,7 @@ banddone:
 
 #define STAGE_S(off, offm, offc, offp) \
 	WEIGHTS_S(off, offm, offc, offp); \
-	VMULPD  offc(SI)(R12*1), Y2, Y8; \
+	VMULPD  Y13, Y2, Y8; \
 	VMULPD  off(R11)(R12*1), Y3, Y10; \
 	VADDPD  Y10, Y8, Y8; \
 	VMULPD  off(R8)(R12*1), Y4, Y10; \
@@ -273,7 +279,8 @@ banddone:
 	VMULSD  off(DX)(R12*1), X9, X9; \
 	VMULSD  offm(SI)(R12*1), X11, X11; \
 	VADDSD  X11, X9, X9; \
-	VMULSD  offc(SI)(R12*1), X8, X8; \
+	VMOVSD  offc(SI)(R12*1), X13; \
+	VMULSD  X13, X8, X8; \
 	VADDSD  X8, X9, X9; \
 	VMULSD  offp(SI)(R12*1), X12, X12; \
 	VADDSD  X12, X9, X9; \
@@ -282,7 +289,7 @@ banddone:
 
 #define STAGE_S1(off, offm, offc, offp) \
 	WEIGHTS_S1(off, offm, offc, offp); \
-	VMULSD  offc(SI)(R12*1), X2, X8; \
+	VMULSD  X13, X2, X8; \
 	VMULSD  off(R11)(R12*1), X3, X10; \
 	VADDSD  X10, X8, X8; \
 	VMULSD  off(R8)(R12*1), X4, X10; \
@@ -398,7 +405,8 @@ storeddone:
 	VMULPD  off(DX)(R12*1), Z9, Z9; \
 	VMULPD  offm(SI)(R12*1), Z11, Z11; \
 	VADDPD  Z11, Z9, Z9; \
-	VMULPD  offc(SI)(R12*1), Z8, Z8; \
+	VMOVUPD offc(SI)(R12*1), Z13; \
+	VMULPD  Z13, Z8, Z8; \
 	VADDPD  Z8, Z9, Z9; \
 	VMULPD  offp(SI)(R12*1), Z12, Z12; \
 	VADDPD  Z12, Z9, Z9; \
@@ -407,7 +415,7 @@ storeddone:
 
 #define STAGE8(off, offm, offc, offp) \
 	WEIGHTS_Z(off, offm, offc, offp); \
-	VMULPD  off(R10)(R12*1), Z2, Z8; \
+	VMULPD  Z13, Z2, Z8; \
 	VMULPD  off(R11)(R12*1), Z3, Z10; \
 	VADDPD  Z10, Z8, Z8; \
 	VMULPD  off(R8)(R12*1), Z4, Z10; \
