@@ -23,6 +23,21 @@ type Barrier struct {
 // spinBudget is how many times a waiter polls before it sleeps.
 const spinBudget = 2000
 
+// poll reports whether ready became true within spinBudget polls, yielding
+// the processor between polls after the first hundred: how Barrier's
+// members and Pool's workers and caller wait before they sleep.
+func poll(ready func() bool) bool {
+	for spins := 0; spins < spinBudget; spins++ {
+		if ready() {
+			return true
+		}
+		if spins >= 100 {
+			runtime.Gosched()
+		}
+	}
+	return false
+}
+
 // NewBarrier returns a barrier for a team of n goroutines.
 func NewBarrier(n int) *Barrier {
 	b := &Barrier{n: int32(n)}
@@ -46,13 +61,8 @@ func (b *Barrier) Wait() {
 		b.wake.Broadcast()
 		return
 	}
-	for spins := 0; spins < spinBudget; spins++ {
-		if b.phase.Load() != ph {
-			return
-		}
-		if spins >= 100 {
-			runtime.Gosched()
-		}
+	if poll(func() bool { return b.phase.Load() != ph }) {
+		return
 	}
 	b.mu.Lock()
 	for b.phase.Load() == ph {

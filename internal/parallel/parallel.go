@@ -19,7 +19,7 @@ type Body func(lo, hi int)
 // Kernels call For hundreds of times per time step, often with a little
 // serial work in between. A worker that has finished its chunk therefore
 // polls for the next For for a while (spinBudget polls, yielding the
-// processor between them after the first hundred, as Barrier does) before
+// processor between them after the first hundred: poll, as Barrier does) before
 // it sleeps: on a virtual machine, waking a sleeping thread can take longer
 // than a whole kernel pass on a small mesh, and the caller, done with its
 // own chunk, would wait for it. The caller likewise polls for the workers
@@ -94,23 +94,18 @@ func (p *Pool) work(w int) {
 	}
 }
 
-// await returns the generation once it differs from seen (or the pool is
-// closed): polling first, then asleep on wake.
+// await returns the generation once it differs from seen (Close changes
+// it too): polling first, then asleep on wake.
 func (p *Pool) await(seen uint64) uint64 {
-	for spins := 0; spins < spinBudget; spins++ {
-		if g := p.gen.Load(); g != seen || p.closed.Load() {
-			return g
-		}
-		if spins >= 100 {
-			runtime.Gosched()
-		}
+	if poll(func() bool { return p.gen.Load() != seen }) {
+		return p.gen.Load()
 	}
 	p.mu.Lock()
 	p.sleepers.Add(1)
 	// For publishes gen before it reads sleepers, and this worker counts
 	// itself before it reads gen (both sequentially consistent): either
 	// it sees the new gen here, or For sees it asleep and wakes it.
-	for p.gen.Load() == seen && !p.closed.Load() {
+	for p.gen.Load() == seen {
 		p.wake.Wait()
 	}
 	p.sleepers.Add(-1)
@@ -172,13 +167,8 @@ var afterLastChunk func()
 
 // wait returns when every worker is done with For generation g.
 func (p *Pool) wait(g uint64) {
-	for spins := 0; spins < spinBudget; spins++ {
-		if p.pending.Load() == 0 {
-			return
-		}
-		if spins >= 100 {
-			runtime.Gosched()
-		}
+	if poll(func() bool { return p.pending.Load() == 0 }) {
+		return
 	}
 	p.asleepFor.Store(g)
 	if p.pending.Load() == 0 && p.asleepFor.CompareAndSwap(g, 0) {
