@@ -15,13 +15,16 @@ func TestWrite(t *testing.T) {
 	if err := WriteBytes(p, []byte("one\n")); err != nil {
 		t.Fatal(err)
 	}
-	// A failed write leaves the old file and no temporary file.
+	// A failed write (as on a full disk), after more than the buffer so
+	// that some of it reached the temporary file, leaves the old file and
+	// no temporary file, and its error wraps the cause.
+	full := errors.New("no space left on device")
 	err := Write(p, func(w io.Writer) error {
-		io.WriteString(w, "partial")
-		return errors.New("disk on fire")
+		w.Write(make([]byte, 1<<21))
+		return full
 	})
-	if err == nil || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "disk on fire") {
-		t.Errorf("error %v, want one naming the file and the cause", err)
+	if !errors.Is(err, full) || !strings.Contains(err.Error(), p) {
+		t.Errorf("error %v, want one naming the file and wrapping the cause", err)
 	}
 	b, _ := os.ReadFile(p)
 	if string(b) != "one\n" {
