@@ -27,3 +27,15 @@ func BenchmarkStep512(b *testing.B) {
 		g.Step()
 	}
 }
+
+// BenchmarkStep512OneCore is BenchmarkStep512 on the calling goroutine
+// alone: the kernels' cost without the pool (steadier on a shared
+// machine).
+func BenchmarkStep512OneCore(b *testing.B) {
+	g := NewGenerator(Defaults(), fortranrand.Fill(1), nil)
+	g.Step()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		g.Step()
+	}
+}

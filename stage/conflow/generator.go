@@ -72,6 +72,15 @@ type Generator struct {
 	// maps flip it); i = 1 is the first cell in phi.
 	U, V []float64
 
+	// width is how many latitudes synthRows treats together: 8 where
+	// the AVX-512 kernel runs, else 4.
+	width int
+
+	// starts[group][m-1][k] is plmStartLanes's result for order m at
+	// latitude k of the group of lanes latitudes (see synthRows), made
+	// on the first step: it depends on the grid alone.
+	starts [][][lanes]laneStart
+
 	step int // steps taken
 }
 
@@ -95,7 +104,10 @@ type mode struct {
 // passed Check.
 func NewGenerator(p Params, rng *fortranrand.Generator, pool *parallel.Pool) *Generator {
 	n := 2 * p.NLat
-	g := &Generator{p: p, n: n, lmax: n - 1, nlong2: 2 * p.NLong, rng: rng, pool: pool}
+	g := &Generator{p: p, n: n, lmax: n - 1, nlong2: 2 * p.NLong, rng: rng, pool: pool, width: 4}
+	if useAVX2 && useAVX512 {
+		g.width = 8
+	}
 	g.coef = plmcoef(n)
 	g.coefT = make([]float64, n*n)
 	for m := 0; m < n; m++ {

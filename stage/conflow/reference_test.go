@@ -80,7 +80,8 @@ func (g *Generator) synthRowsReference(jlo, jhi int, b *refBuf) {
 // TestFusedSynthesisSameBits checks the fused Legendre recurrence and
 // sums of synthRows against the direct transcription of ConFlow's loops
 // (plm, then the sums over l) kept above, on a grid where the rescaled
-// branch of plm runs near the poles.
+// branch of plm runs near the poles, on the second step (whose
+// recurrence starts are those the first step cached).
 func TestFusedSynthesisSameBits(t *testing.T) {
 	if goFusesMulAdd {
 		t.Skip("the compiler fuses multiply-adds here (GOAMD64=v3, arm64): the two loops may round differently")
@@ -90,6 +91,7 @@ func TestFusedSynthesisSameBits(t *testing.T) {
 		p.NLat, p.NLong, p.SpectralCutoff = c.nLat, c.nLong, 1000
 		g := NewGenerator(p, fortranrand.Fill(5), nil)
 		g.Step()
+		g.Step() // the second step runs from the cached recurrence starts
 		u, v := append([]float64(nil), g.U...), append([]float64(nil), g.V...)
 		g.synthRowsReference(1, g.n/2+1, g.newRefBuf())
 		for i := range u {
@@ -118,26 +120,44 @@ func (g *Generator) newRefBuf() *refBuf {
 	}
 }
 
-// TestAVX2SameBits checks that the AVX2 kernel gives the Go loop's bits
-// (and that it runs: the flows of a grid with four-latitude groups).
-func TestAVX2SameBits(t *testing.T) {
+// TestVectorKernelsSameBits checks that the AVX2 and AVX-512 kernels give
+// the Go loop's bits, on grids whose latitude pairs fill the groups
+// (64), leave a group of four after the groups of eight (44) and leave
+// two latitudes for the Go loop alone (42), over two steps (the second
+// runs from the cached recurrence starts).
+func TestVectorKernelsSameBits(t *testing.T) {
 	if !useAVX2 {
 		t.Skip("no AVX2 kernel on this machine or build")
 	}
-	p := Defaults()
-	p.NLat, p.NLong, p.SpectralCutoff = 64, 128, 1000
-	flows := func(avx bool) (u, v []float64) {
-		defer func(old bool) { useAVX2 = old }(useAVX2)
-		useAVX2 = avx
-		g := NewGenerator(p, fortranrand.Fill(11), nil)
-		g.Step()
-		return g.U, g.V
+	forms := []struct {
+		name        string
+		avx2, avx512 bool
+	}{{"Go", false, false}, {"AVX2", true, false}, {"AVX-512", true, true}}
+	if !useAVX512 {
+		t.Log("no AVX-512 on this CPU: its kernel is not tested here")
+		forms = forms[:2]
 	}
-	u1, v1 := flows(true)
-	u0, v0 := flows(false)
-	for i := range u0 {
-		if math.Float64bits(u0[i]) != math.Float64bits(u1[i]) || math.Float64bits(v0[i]) != math.Float64bits(v1[i]) {
-			t.Fatalf("value %d: AVX2 (%v, %v), Go (%v, %v)", i, u1[i], v1[i], u0[i], v0[i])
+	for _, nLat := range []int{64, 44, 42} {
+		p := Defaults()
+		p.NLat, p.NLong, p.SpectralCutoff = nLat, 128, 1000
+		flows := func(avx2, avx512 bool) (u, v []float64) {
+			defer func(a, b bool) { useAVX2, useAVX512 = a, b }(useAVX2, useAVX512)
+			useAVX2, useAVX512 = avx2, avx512
+			g := NewGenerator(p, fortranrand.Fill(11), nil)
+			g.Step()
+			u = append(u, g.U...)
+			v = append(v, g.V...)
+			g.Step()
+			return append(u, g.U...), append(v, g.V...)
+		}
+		u0, v0 := flows(false, false)
+		for _, f := range forms[1:] {
+			u1, v1 := flows(f.avx2, f.avx512)
+			for i := range u0 {
+				if math.Float64bits(u0[i]) != math.Float64bits(u1[i]) || math.Float64bits(v0[i]) != math.Float64bits(v1[i]) {
+					t.Fatalf("n_lat %d: value %d: %s (%v, %v), Go (%v, %v)", nLat, i, f.name, u1[i], v1[i], u0[i], v0[i])
+				}
+			}
 		}
 	}
 }

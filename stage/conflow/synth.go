@@ -13,9 +13,10 @@ var rlpa = [21]float64{0,
 	float64(float32(1e-16)), float64(float32(1e-17)), float64(float32(1e-18)), float64(float32(1e-19)), float64(float32(1e-20)),
 }
 
-// lanes is how many latitudes synthRows treats together (the width of
-// the AVX2 kernel).
-const lanes = 4
+// lanes is the most latitudes synthRows treats together: the width of
+// the AVX-512 kernel. A Generator's groups are g.width wide: 8 where the
+// AVX-512 kernel runs, 4 (the AVX2 kernel's width) elsewhere.
+const lanes = 8
 
 // synthBuf is the work space of one group of latitudes.
 type synthBuf struct {
@@ -31,8 +32,9 @@ type rowSpectra struct {
 }
 
 // laneBlock is the state of the Legendre recurrence and of the sums over
-// l for lanes latitudes at one order m; the AVX2 kernel reads and writes
-// it (its layout is fixed: see synth_amd64.s).
+// l for up to lanes latitudes at one order m; the vector kernels read and
+// write it (its layout is fixed: see synth_amd64.s and synth512_amd64.s;
+// the AVX2 kernel uses the first four lanes).
 type laneBlock struct {
 	x    [lanes]float64    // cos(theta)
 	pm1  [lanes]float64    // plm's pm1: p(ll-1) once the recurrence runs
@@ -57,12 +59,16 @@ func (g *Generator) newSynthBuf() *synthBuf {
 // latitudes are independent; groups of four are spread over the pool.
 func (g *Generator) synthesize() {
 	nlhalf := g.n / 2
-	groups := (nlhalf + lanes - 1) / lanes
+	width := g.width
+	groups := (nlhalf + width - 1) / width
+	if g.starts == nil {
+		g.starts = make([][][lanes]laneStart, groups)
+	}
 	rows := func(lo, hi int) {
 		b := g.newSynthBuf()
 		for k := lo; k < hi; k++ {
-			j0 := 1 + k*lanes
-			g.synthRows(j0, min(j0+lanes, nlhalf+1), b)
+			j0 := 1 + k*width
+			g.synthRows(j0, min(j0+width, nlhalf+1), b)
 		}
 	}
 	if g.pool == nil {
@@ -82,12 +88,20 @@ type laneState struct {
 	sums                [8]float64
 }
 
+// laneStart is what plmStartLanes leaves for one latitude and order: the
+// recurrence's start and its values there (laneState's pm1, pm2, p1 and
+// start; p2 is always 0).
+type laneStart struct {
+	pm1, pm2, p1 float64
+	start        int
+}
+
 // synthRows computes the flows at the latitude pairs j in [jlo, jhi)
-// (1-based; j = 1 is next to the equator; at most lanes of them). For
+// (1-based; j = 1 is next to the equator; at most g.width of them). For
 // each order m it runs ConFlow's Legendre recurrence (plm) and its sums
 // over l in one loop, so that the recurrence's latency overlaps the
-// sums' work, and runs the steady part of that loop for four latitudes
-// at once in AVX2 where available. Each value is computed with
+// sums' work, and runs the steady part of that loop for eight latitudes
+// at once in AVX-512, or four in AVX2, where available. Each value is computed with
 // ConFlow's operations in ConFlow's order (TestFusedSynthesisSameBits).
 func (g *Generator) synthRows(jlo, jhi int, b *synthBuf) {
 	n, lmax, nlong2 := g.n, g.lmax, g.nlong2
@@ -96,6 +110,16 @@ func (g *Generator) synthRows(jlo, jhi int, b *synthBuf) {
 	nl := jhi - jlo
 	var ls [lanes]laneState
 	var rst, log10x2 [lanes]float64
+	// The recurrence's start for each order (plmStartLanes) does not
+	// change from step to step: it is computed on the first step and
+	// kept.
+	group := (jlo - 1) / g.width
+	starts := g.starts[group]
+	first := starts == nil
+	if first {
+		starts = make([][lanes]laneStart, lmax-1)
+		g.starts[group] = starts
+	}
 	for k := 0; k < nl; k++ {
 		theta := 0.5*math.Pi - (float64(jlo+k)-0.5)*dtheta
 		ls[k].x = math.Cos(theta)
@@ -111,40 +135,66 @@ func (g *Generator) synthRows(jlo, jhi int, b *synthBuf) {
 		s := g.s[m*n : (m+1)*n]
 		t := g.t[m*n : (m+1)*n]
 		fm := float64(m)
-		// steady is the first ll from which every lane's recurrence has
-		// run two steps (p(ll-1) = pm1, p(ll-2) = pm2), with l - m even.
-		steady := mm + 1
-		g.plmStartLanes(m, ls[:nl], log10x2[:nl])
+		if first {
+			g.plmStartLanes(m, ls[:nl], log10x2[:nl])
+			for k := 0; k < nl; k++ {
+				st := &ls[k]
+				starts[m-1][k] = laneStart{st.pm1, st.pm2, st.p1, st.start}
+			}
+		}
 		for k := 0; k < nl; k++ {
 			st := &ls[k]
+			ss := &starts[m-1][k]
+			st.pm1, st.pm2, st.p1, st.p2, st.start = ss.pm1, ss.pm2, ss.p1, 0, ss.start
 			st.sums = [8]float64{}
-			if st.start > mm {
-				steady = max(steady, st.start+3)
+		}
+		end := n + 1 // ll runs to n
+		// The first vec lanes run in a vector kernel from steady, the
+		// first ll from which each of them has run two steps of its
+		// recurrence (p(ll-1) = pm1, p(ll-2) = pm2), with l - m even;
+		// the others run laneRange alone.
+		vec := 0
+		if useAVX2 {
+			if nl == 8 && useAVX512 {
+				vec = 8
+			} else if nl >= 4 {
+				vec = 4
+			}
+		}
+		steady := mm + 1
+		for k := 0; k < vec; k++ {
+			if st := ls[k].start; st > mm {
+				steady = max(steady, st+3)
 			}
 		}
 		if (steady-mm-1)%2 != 0 {
 			steady++
 		}
-		end := n + 1 // ll runs to n
-		if !useAVX2 || nl < lanes || steady >= end {
-			for k := 0; k < nl; k++ {
-				laneRange(&ls[k], m, mm+1, end, fm, col, row, s, t)
-			}
-		} else {
-			for k := 0; k < nl; k++ {
+		if steady >= end {
+			vec = 0
+		}
+		for k := vec; k < nl; k++ {
+			laneRange(&ls[k], m, mm+1, end, fm, col, row, s, t)
+		}
+		if vec > 0 {
+			for k := 0; k < vec; k++ {
 				laneRange(&ls[k], m, mm+1, steady, fm, col, row, s, t)
 			}
 			pairs := (end - steady) / 2
 			blk := &b.blk
-			for k := 0; k < lanes; k++ {
+			for k := 0; k < vec; k++ {
 				blk.x[k], blk.pm1[k], blk.pm2[k] = ls[k].x, ls[k].pm1, ls[k].pm2
 				for i := range blk.sums {
 					blk.sums[i][k] = ls[k].sums[i]
 				}
 			}
 			l0 := steady - 2
-			synthLanesAVX2(blk, &col[l0], &row[steady-1], &s[l0], &t[l0], &g.degree[l0], &g.degree1[l0], fm, pairs)
-			for k := 0; k < lanes; k++ {
+			if vec == 8 {
+				synthLanesAVX512(blk, &col[l0], &row[steady-1], &s[l0], &t[l0], &g.degree[l0], &g.degree1[l0], fm, pairs)
+			} else {
+				synthLanesAVX2(blk, &col[l0], &row[steady-1], &s[l0], &t[l0], &g.degree[l0], &g.degree1[l0], fm, pairs)
+			}
+			for k := 0; k < vec; k++ {
 				st := &ls[k]
 				st.pm1, st.pm2 = blk.pm1[k], blk.pm2[k]
 				st.p1, st.p2 = st.pm1, st.pm2

@@ -17,3 +17,14 @@ var useAVX2 = cpu.X86.HasAVX2 && !goFusesMulAdd
 //
 //go:noescape
 func synthLanesAVX2(blk *laneBlock, col, row *float64, s, t *complex128, degree, degree1 *float64, fm float64, pairs int)
+
+// useAVX512 selects the AVX-512 kernel of synth512_amd64.s (with
+// useAVX2, whose no-fused-multiply-add condition it shares); a Generator
+// made while it holds groups latitudes by eight.
+var useAVX512 = cpu.X86.HasAVX512F
+
+// synthLanesAVX512 is synthLanesAVX2 for the eight lanes of blk (see
+// synth512_amd64.s).
+//
+//go:noescape
+func synthLanesAVX512(blk *laneBlock, col, row *float64, s, t *complex128, degree, degree1 *float64, fm float64, pairs int)

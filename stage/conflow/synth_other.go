@@ -9,3 +9,10 @@ var useAVX2 = false
 func synthLanesAVX2(blk *laneBlock, col, row *float64, s, t *complex128, degree, degree1 *float64, fm float64, pairs int) {
 	panic("conflow: no AVX2 kernel")
 }
+
+// useAVX512 is false, as useAVX2.
+var useAVX512 = false
+
+func synthLanesAVX512(blk *laneBlock, col, row *float64, s, t *complex128, degree, degree1 *float64, fm float64, pairs int) {
+	panic("conflow: no AVX-512 kernel")
+}

@@ -1,0 +1,114 @@
+//go:build !noasm
+
+#include "textflag.h"
+
+// AVX-512 version of synth_amd64.s's kernel: the same step, eight
+// latitudes at once in Z registers, every lane performing exactly the
+// scalar operations of laneRange in the same order (no fused
+// multiply-add). Registers as in synth_amd64.s with Z for Y, and Z16 = m,
+// Z17 = the sign mask (loop invariants held in registers); the sign flip
+// is VPXORQ (AVX512F; VXORPD on Z registers needs AVX512DQ).
+//
+// blk points at a laneBlock8: x, pm1, pm2 and the eight sums, each eight
+// float64 (64 bytes).
+
+#define STEP512(S2OP, S4OP) \
+	VBROADCASTSD 8(BX)(CX*8), Z11; \
+	VMULPD Z0, Z11, Z12; \
+	VMULPD Z1, Z12, Z12; \
+	VBROADCASTSD (SI)(CX*8), Z13; \
+	VMULPD Z2, Z13, Z13; \
+	VSUBPD Z13, Z12, Z12; \
+	VBROADCASTSD (R9)(CX*8), Z13; \
+	VMULPD Z12, Z13, Z13; \
+	VDIVPD Z11, Z13, Z13; \
+	VBROADCASTSD (R10)(CX*8), Z11; \
+	VMULPD Z2, Z11, Z11; \
+	VBROADCASTSD (BX)(CX*8), Z14; \
+	VDIVPD Z14, Z11, Z11; \
+	VSUBPD Z11, Z13, Z13; \
+	VMULPD Z1, Z16, Z14; \
+	VPXORQ Z17, Z14, Z14; \
+	VMOVAPD Z1, Z2; \
+	VMOVAPD Z12, Z1; \
+	VBROADCASTSD 8(DI)(DX*8), Z11; \
+	VMULPD Z14, Z11, Z12; \
+	VMULPD Z13, Z11, Z15; \
+	VSUBPD Z12, Z3, Z3; \
+	VBROADCASTSD (R8)(DX*8), Z11; \
+	VMULPD Z13, Z11, Z11; \
+	VSUBPD Z11, Z3, Z3; \
+	VSUBPD Z12, Z11, Z11; \
+	S2OP Z11, Z5, Z5; \
+	VADDPD Z15, Z8, Z8; \
+	VBROADCASTSD (R8)(DX*8), Z11; \
+	VMULPD Z14, Z11, Z11; \
+	VADDPD Z11, Z8, Z8; \
+	VSUBPD Z11, Z15, Z15; \
+	S4OP Z15, Z10, Z10; \
+	VBROADCASTSD (DI)(DX*8), Z11; \
+	VMULPD Z14, Z11, Z12; \
+	VMULPD Z13, Z11, Z15; \
+	VADDPD Z12, Z4, Z4; \
+	VBROADCASTSD 8(R8)(DX*8), Z11; \
+	VMULPD Z13, Z11, Z11; \
+	VSUBPD Z11, Z4, Z4; \
+	VADDPD Z11, Z12, Z12; \
+	S2OP Z12, Z6, Z6; \
+	VADDPD Z15, Z7, Z7; \
+	VBROADCASTSD 8(R8)(DX*8), Z11; \
+	VMULPD Z14, Z11, Z11; \
+	VSUBPD Z11, Z7, Z7; \
+	VADDPD Z11, Z15, Z15; \
+	S4OP Z15, Z9, Z9; \
+	INCQ CX; \
+	ADDQ $2, DX
+
+// func synthLanesAVX512(blk *laneBlock8, col, row *float64, s, t *complex128, degree, degree1 *float64, fm float64, pairs int)
+TEXT ·synthLanesAVX512(SB), NOSPLIT, $0-72
+	MOVQ blk+0(FP), AX
+	MOVQ col+8(FP), BX
+	MOVQ row+16(FP), SI
+	MOVQ s+24(FP), DI
+	MOVQ t+32(FP), R8
+	MOVQ degree+40(FP), R9
+	MOVQ degree1+48(FP), R10
+	MOVQ pairs+64(FP), R11
+	VBROADCASTSD fm+56(FP), Z16
+	MOVQ $0x8000000000000000, R12
+	VPBROADCASTQ R12, Z17
+	VMOVUPD 0(AX), Z0
+	VMOVUPD 64(AX), Z1
+	VMOVUPD 128(AX), Z2
+	VMOVUPD 192(AX), Z3
+	VMOVUPD 256(AX), Z4
+	VMOVUPD 320(AX), Z5
+	VMOVUPD 384(AX), Z6
+	VMOVUPD 448(AX), Z7
+	VMOVUPD 512(AX), Z8
+	VMOVUPD 576(AX), Z9
+	VMOVUPD 640(AX), Z10
+	XORQ CX, CX
+	XORQ DX, DX
+	TESTQ R11, R11
+	JLE done
+
+loop:
+	STEP512(VADDPD, VSUBPD)
+	STEP512(VSUBPD, VADDPD)
+	DECQ R11
+	JNZ loop
+
+done:
+	VMOVUPD Z1, 64(AX)
+	VMOVUPD Z2, 128(AX)
+	VMOVUPD Z3, 192(AX)
+	VMOVUPD Z4, 256(AX)
+	VMOVUPD Z5, 320(AX)
+	VMOVUPD Z6, 384(AX)
+	VMOVUPD Z7, 448(AX)
+	VMOVUPD Z8, 512(AX)
+	VMOVUPD Z9, 576(AX)
+	VMOVUPD Z10, 640(AX)
+	VZEROUPPER
+	RET
