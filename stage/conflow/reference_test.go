@@ -130,7 +130,7 @@ func TestVectorKernelsSameBits(t *testing.T) {
 		t.Skip("no AVX2 kernel on this machine or build")
 	}
 	forms := []struct {
-		name        string
+		name         string
 		avx2, avx512 bool
 	}{{"Go", false, false}, {"AVX2", true, false}, {"AVX-512", true, true}}
 	if !useAVX512 {
