@@ -321,3 +321,43 @@ func TestPlm(t *testing.T) {
 		}
 	}
 }
+
+// TestFFT4SameBits checks that fftTransform4 gives, in both its forms
+// (AVX2 where available, and Go), the real parts of fftTransform's four
+// transforms bit for bit, for both directions and several lengths.
+func TestFFT4SameBits(t *testing.T) {
+	forms := []bool{false}
+	if useAVX2 {
+		forms = append(forms, true)
+	}
+	rng := fortranrand.Fill(3)
+	for _, avx := range forms {
+		for _, n := range []int{2, 4, 16, 256, 2048} {
+			for _, dir := range []int{-1, 1} {
+				var data [fftLanes][]complex128
+				var re [fftLanes][]float64
+				for k := range data {
+					data[k] = make([]complex128, n)
+					re[k] = make([]float64, n)
+					for i := range data[k] {
+						data[k][i] = complex(rng.Float64()-0.5, 1e3*(rng.Float64()-0.5))
+					}
+				}
+				func() {
+					defer func(old bool) { useAVX2 = old }(useAVX2)
+					useAVX2 = avx
+					fftTransform4(newFFTPlan(n, dir), &data, make([]float64, fftLanes*(2*n+1)), &re)
+				}()
+				for k := range data {
+					want := append([]complex128(nil), data[k]...)
+					fftTransform(want, dir, make([]float64, 2*n+1))
+					for i := range want {
+						if math.Float64bits(real(want[i])) != math.Float64bits(re[k][i]) {
+							t.Fatalf("AVX2 %v, n %d, direction %d, transform %d, bin %d: %v, fftTransform %v", avx, n, dir, k, i, re[k][i], real(want[i]))
+						}
+					}
+				}
+			}
+		}
+	}
+}

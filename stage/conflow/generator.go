@@ -72,6 +72,9 @@ type Generator struct {
 	// maps flip it); i = 1 is the first cell in phi.
 	U, V []float64
 
+	// fft is the plan of the Fourier transforms to longitude.
+	fft *fftPlan
+
 	// width is how many latitudes synthRows treats together: 8 where
 	// the AVX-512 kernel runs, else 4.
 	width int
@@ -108,6 +111,7 @@ func NewGenerator(p Params, rng *fortranrand.Generator, pool *parallel.Pool) *Ge
 	if useAVX2 && useAVX512 {
 		g.width = 8
 	}
+	g.fft = newFFTPlan(g.nlong2, -1)
 	g.coef = plmcoef(n)
 	g.coefT = make([]float64, n*n)
 	for m := 0; m < n; m++ {

@@ -26,13 +26,15 @@ func (g *Generator) Step() {
 }
 
 // stepBuf holds one order's Runge-Kutta increments, ds[k][l] and dt[k][l]
-// for stage k+1 and degree l.
+// for stage k+1 and degree l, and a stage's inputs xs[l] and xt[l]
+// (S_l and T_l plus the previous stage's increment).
 type stepBuf struct {
 	ds, dt [4][]complex128
+	xs, xt []complex128
 }
 
 func newStepBuf(n int) *stepBuf {
-	b := &stepBuf{}
+	b := &stepBuf{xs: make([]complex128, n), xt: make([]complex128, n)}
 	for k := range b.ds {
 		b.ds[k] = make([]complex128, n)
 		b.dt[k] = make([]complex128, n)
@@ -58,38 +60,49 @@ func (g *Generator) advanceOrders(mlo, mhi int, b *stepBuf) {
 		ms := g.modes[m]
 		s := g.s[m*n : (m+1)*n]
 		t := g.t[m*n : (m+1)*n]
-		// lo and hi bound the neighbours l+k of degree l that ConFlow's
-		// sums include: l+k >= m for k < 0, l+k < lmax-1 for k > 0.
+		xs, xt := b.xs, b.xt
 		for stage := 0; stage < 4; stage++ {
+			// The stage's input at each degree, as ConFlow forms it
+			// inside its sums (the same value for every l reading it).
+			switch stage {
+			case 0:
+				copy(xs[m:lmax], s[m:lmax])
+				copy(xt[m:lmax], t[m:lmax])
+			case 1, 2:
+				ps, pt := b.ds[stage-1], b.dt[stage-1]
+				for l := m; l <= lmax-1; l++ {
+					xs[l] = s[l] + half(ps[l])
+					xt[l] = t[l] + half(pt[l])
+				}
+			case 3:
+				ps, pt := b.ds[2], b.dt[2]
+				for l := m; l <= lmax-1; l++ {
+					xs[l] = s[l] + ps[l]
+					xt[l] = t[l] + pt[l]
+				}
+			}
 			ds, dt := b.ds[stage], b.dt[stage]
 			for l := m; l <= lmax-1; l++ {
-				md := &ms[l-m]
+				// ConFlow's sums run over the neighbours l+k, k = 6
+				// down to -6, with l+k >= m for k < 0 and l+k < lmax-1
+				// for k > 0. The k = 0 coupling's imaginary part is 0
+				// (ConFlow's 0*xi*Omega(l1,m1); initOrder leaves it 0).
+				kmax := max(0, min(6, lmax-2-l))
+				kmin := max(-6, m-l)
+				c := &ms[l-m].c
 				var sumS, sumT complex128
-				for k := 6; k >= -6; k-- {
+				for k := kmax; k >= kmin; k-- {
 					lk := l + k
-					if k > 0 && lk >= lmax-1 {
-						continue
-					}
-					if k < 0 && lk < m {
-						continue
-					}
-					c := md.c[k+6]
-					if k == 0 {
-						c = complex(real(c), 0) // ConFlow's 0*xi*Omega(l1,m1)
-					}
-					var as, at complex128
+					ck := c[k+6]
+					as, at := cmul(ck, xs[lk]), cmul(ck, xt[lk])
 					switch stage {
-					case 0:
-						as, at = cmul(c, s[lk]), cmul(c, t[lk])
 					case 1, 2:
 						// ConFlow multiplies c*(s+ds/2) first, then exp(i Omega/2).
 						e := ms[lk-m].eh
-						as = cmul(cmul(c, s[lk]+half(b.ds[stage-1][lk])), e)
-						at = cmul(cmul(c, t[lk]+half(b.dt[stage-1][lk])), e)
+						as, at = cmul(as, e), cmul(at, e)
 					case 3:
 						e := ms[lk-m].ef
-						as = cmul(cmul(c, s[lk]+b.ds[2][lk]), e)
-						at = cmul(cmul(c, t[lk]+b.dt[2][lk]), e)
+						as, at = cmul(as, e), cmul(at, e)
 					}
 					sumS += as
 					sumT += at

@@ -43,7 +43,7 @@ type laneBlock struct {
 }
 
 func (g *Generator) newSynthBuf() *synthBuf {
-	b := &synthBuf{fft: make([]float64, 2*g.nlong2+1)}
+	b := &synthBuf{fft: make([]float64, fftLanes*(2*g.nlong2+1))}
 	for k := range b.spec {
 		b.spec[k] = rowSpectra{
 			unorth: make([]complex128, g.nlong2),
@@ -291,17 +291,10 @@ func (g *Generator) finishRow(jn, js int, sp *rowSpectra, work []float64) {
 	for m := lmax; m <= nlong2-lmax; m++ {
 		un[m], us[m], vn[m], vs[m] = 0, 0, 0, 0
 	}
-	fftTransform(un, -1, work)
-	fftTransform(us, -1, work)
-	fftTransform(vn, -1, work)
-	fftTransform(vs, -1, work)
 	u, v := g.U, g.V
-	for i := 0; i < nlong2; i++ {
-		u[i+(jn-1)*nlong2] = real(un[i])
-		u[i+(js-1)*nlong2] = real(us[i])
-		v[i+(jn-1)*nlong2] = real(vn[i])
-		v[i+(js-1)*nlong2] = real(vs[i])
-	}
+	fftTransform4(g.fft, &[fftLanes][]complex128{un, us, vn, vs}, work, &[fftLanes][]float64{
+		u[(jn-1)*nlong2 : jn*nlong2], u[(js-1)*nlong2 : js*nlong2],
+		v[(jn-1)*nlong2 : jn*nlong2], v[(js-1)*nlong2 : js*nlong2]})
 }
 
 // plmStartLanes runs subroutine plm for order m up to its main

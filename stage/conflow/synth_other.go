@@ -16,3 +16,6 @@ var useAVX512 = false
 func synthLanesAVX512(blk *laneBlock, col, row *float64, s, t *complex128, degree, degree1 *float64, fm float64, pairs int) {
 	panic("conflow: no AVX-512 kernel")
 }
+
+// fft4Stage is fft4StageGo: no assembly here.
+func fft4Stage(w []float64, ne, mmax int, tw []float64) { fft4StageGo(w, ne, mmax, tw) }
