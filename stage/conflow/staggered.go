@@ -49,15 +49,28 @@ func NewGrid(nLong, nLat int) Grid {
 func (g *Generator) Staggered() (vt, vp []float64) {
 	nLong, nLat := g.p.NLong, g.p.NLat
 	n2l, n2t := g.nlong2, g.n
-	ext := newExtended(n2l, n2t)
+	// ConFlow's v_ext(ii,jj) (1-based, ghost cells at ii = 1, n2l+2 and
+	// jj = 1, n2t+2) is sample (ii-1, n2t+2-jj) of the uniform grid
+	// (column, row; 1-based, row 1 next to one pole), with the periodic
+	// column ii = 1 equal to ii = n2l+1 and the ghost row jj = 1
+	// reflected about the mean of jj = 2. The picks below read the
+	// samples they need straight from U and V.
+	col := func(ii int) int { // 0-based column of the uniform grid at v_ext's ii
+		if ii == 1 {
+			return n2l - 1
+		}
+		return ii - 2
+	}
+	row := func(jj int) int { return n2t + 2 - jj - 1 } // 0-based row at v_ext's jj (2 <= jj <= n2t+1)
 
-	// vt from V.
-	ext.fill(g.V)
+	// vt from V: v_ext(2i-1, 2(j-1)), j = 2 .. n_lat, all interior rows.
+	V := g.V
 	vt = make([]float64, nLong*(nLat+1))
 	at := func(i, j int) *float64 { return &vt[(i-1)+(j-1)*nLong] } // vt_psi(i,j)
 	for j := 2; j <= nLat; j++ {
+		src := V[row(2*(j-1))*n2l:]
 		for i := 1; i <= nLong; i++ {
-			*at(i, j) = ext.at(2*i-1, 2*(j-1))
+			*at(i, j) = src[col(2*i-1)]
 		}
 	}
 	for j := 1; j <= nLat+1; j++ {
@@ -80,62 +93,30 @@ func (g *Generator) Staggered() (vt, vp []float64) {
 		*at(i, nLat+1) = 2*pole - *at(i, nLat)
 	}
 
-	// vp from U.
-	ext.fill(g.U)
+	// vp from U: v_ext(2(i-1), 2j-1), j = 1 .. n_lat; jj = 1 is the ghost
+	// row, 2 mean(v_ext(:,2)) - v_ext(ii,2), the mean summed from ii = 2
+	// as ConFlow sums it.
+	U := g.U
 	vp = make([]float64, (nLong+1)*nLat)
 	ap := func(i, j int) *float64 { return &vp[(i-1)+(j-1)*(nLong+1)] } // vp_psi(i,j)
-	for j := 1; j <= nLat; j++ {
+	edge := U[row(2)*n2l : (row(2)+1)*n2l]
+	ghostMean := 0.0
+	for _, x := range edge {
+		ghostMean += x
+	}
+	ghostMean = ghostMean / float64(n2l)
+	for i := 2; i <= nLong; i++ {
+		*ap(i, 1) = 2*ghostMean - edge[col(2*(i-1))]
+	}
+	for j := 2; j <= nLat; j++ {
+		src := U[row(2*j-1)*n2l:]
 		for i := 2; i <= nLong; i++ {
-			*ap(i, j) = ext.at(2*(i-1), 2*j-1)
+			*ap(i, j) = src[col(2*(i-1))]
 		}
+	}
+	for j := 1; j <= nLat; j++ {
 		*ap(1, j) = *ap(nLong, j)
 		*ap(nLong+1, j) = *ap(2, j)
 	}
 	return vt, vp
-}
-
-// extended is ConFlow's v_ext: a uniform-grid field flipped to colatitude
-// order with one ghost cell on every side (1-based, (n2l+2) x (n2t+2)).
-type extended struct {
-	n2l, n2t int
-	v        []float64
-}
-
-func newExtended(n2l, n2t int) *extended {
-	return &extended{n2l: n2l, n2t: n2t, v: make([]float64, (n2l+2)*(n2t+2))}
-}
-
-func (e *extended) at(i, j int) float64 { return e.v[(i-1)+(j-1)*(e.n2l+2)] }
-
-func (e *extended) set(i, j int, x float64) { e.v[(i-1)+(j-1)*(e.n2l+2)] = x }
-
-// fill sets the extension of f (index (i-1)+(j-1)*n2l): the theta axis
-// flipped, the rows past the poles reflected about the row means, and
-// the periodic columns.
-func (e *extended) fill(f []float64) {
-	n2l, n2t := e.n2l, e.n2t
-	for jj := 2; jj <= n2t+1; jj++ {
-		src := n2t + 1 - (jj - 1) // 1-based row of f
-		for ii := 2; ii <= n2l+1; ii++ {
-			e.set(ii, jj, f[(ii-2)+(src-1)*n2l])
-		}
-	}
-	ghost := func(dst, from int) {
-		pole := 0.0
-		for ii := 2; ii <= n2l+1; ii++ {
-			pole += e.at(ii, from)
-		}
-		pole = pole / float64(n2l)
-		// ConFlow sets the whole ghost row, the corner ghosts included;
-		// the periodic copy below then overwrites the corners.
-		for ii := 1; ii <= n2l+2; ii++ {
-			e.set(ii, dst, 2*pole-e.at(ii, from))
-		}
-	}
-	ghost(1, 2)
-	ghost(n2t+2, n2t+1)
-	for jj := 1; jj <= n2t+2; jj++ {
-		e.set(1, jj, e.at(n2l+1, jj))
-		e.set(n2l+2, jj, e.at(2, jj))
-	}
 }
