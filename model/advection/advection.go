@@ -95,9 +95,11 @@ type Advector struct {
 	wP []wenoWeights // per phi face, 0..NPhiHalf-1 (faces 1..NPhiMain-2 used)
 	// wTv holds wT for the AVX2 kernel in blocks of four faces from face 2,
 	// each block twelve 4-lane vectors (lane l = face 2+4*block+l), then a
-	// block of the last four faces ntm-5..ntm-2 (nil if ntm < 7); wPv
-	// holds wP with each value repeated four times, 48 values per face.
-	wTv, wPv []float64
+	// block of the last four faces ntm-5..ntm-2 (nil if ntm < 7); wTv8
+	// the same for the AVX-512 kernel, with blocks of eight faces (nil if
+	// ntm < 11, or if the AVX-512 kernels were off at New); wPv holds wP
+	// with each value repeated four times, 48 values per face.
+	wTv, wTv8, wPv []float64
 
 	poleN, poleS float64 // 2/(pi dth) at the first and last interior theta faces
 
@@ -214,20 +216,9 @@ func (a *Advector) setWeights() {
 	for k := 1; k <= npm-2; k++ {
 		a.wP[k] = face(gp, epsP, k)
 	}
-	if nb := (ntm - 3) / 4; nb > 0 {
-		// Blocks from face 2, then one ending at the last face ntm-2.
-		a.wTv = make([]float64, 48*(nb+1))
-		for b := 0; b <= nb; b++ {
-			j0 := 2 + 4*b
-			if b == nb {
-				j0 = ntm - 5
-			}
-			for l := 0; l < 4; l++ {
-				for q, x := range a.wT[j0+l].vector() {
-					a.wTv[48*b+4*q+l] = x
-				}
-			}
-		}
+	a.wTv = a.thetaBlocks(4)
+	if useAVX2 && useAVX512 {
+		a.wTv8 = a.thetaBlocks(8)
 	}
 	a.wPv = make([]float64, 48*np)
 	for k := range a.wP {
@@ -237,6 +228,31 @@ func (a *Advector) setWeights() {
 			}
 		}
 	}
+}
+
+// thetaBlocks returns wT laid out for the theta kernel of n lanes: blocks
+// of n faces from face 2, each twelve n-lane vectors in the order of
+// wenoWeights.vector (lane l = face 2+n*block+l), then one block ending at
+// the last face NThetaMain-2; nil if there are fewer than n faces.
+func (a *Advector) thetaBlocks(n int) []float64 {
+	ntm := a.Mesh.NThetaMain
+	nb := (ntm - 3) / n
+	if nb == 0 {
+		return nil
+	}
+	v := make([]float64, 12*n*(nb+1))
+	for b := 0; b <= nb; b++ {
+		j0 := 2 + n*b
+		if b == nb {
+			j0 = ntm - 1 - n
+		}
+		for l := 0; l < n; l++ {
+			for q, x := range a.wT[j0+l].vector() {
+				v[12*n*b+n*q+l] = x
+			}
+		}
+	}
+	return v
 }
 
 // SetVelocity sets the velocity used by Step and StableDt and, for WENO3,

@@ -132,3 +132,55 @@ func BenchmarkStepSerial(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkKernelWeno times the WENO3 theta and phi flux kernels alone
+// (wenoTheta and wenoPhi over every interior column), in each form this
+// CPU runs: Go, AVX2 and, where the CPU has AVX512F, AVX-512, on the
+// meshes of BenchmarkStepSerial.
+func BenchmarkKernelWeno(b *testing.B) {
+	savedAVX2, savedAVX512 := useAVX2, useAVX512
+	defer func() { useAVX2, useAVX512 = savedAVX2, savedAVX512 }()
+	forms := []string{"go"}
+	if savedAVX2 {
+		forms = append(forms, "avx2")
+		if savedAVX512 {
+			forms = append(forms, "avx512")
+		}
+	}
+	for _, tc := range []struct {
+		name                string
+		ntRes, npRes, nReal int
+	}{
+		{"360x180x5", 181, 361, 5},
+		{"1024x512x8", 513, 1025, 8},
+	} {
+		a, r, f := benchAdvectors(b, tc.ntRes, tc.npRes, tc.nReal, 4)
+		setStage(a, r, f)
+		nk := a.Mesh.NPhiMain - 2
+		theta := func() {
+			for c := 0; c < nCols(a); c++ {
+				r, k := c/nk, c%nk+1
+				a.wenoTheta(a.tf.Column(a.fluxT, k, r), a.ctr.Column(a.in, k, r),
+					a.tf.Column(a.v.Vt, k, r), a.ctr.Column(a.AlphaT, k, r))
+			}
+		}
+		phi := func() {
+			for c := 0; c < nCols(a); c++ {
+				r, k := c/nk, c%nk+1
+				off := a.phiStencil(k, r)
+				a.wenoPhi(&off, k)
+			}
+		}
+		for _, form := range forms {
+			for _, kc := range []struct {
+				name string
+				op   func()
+			}{{"theta", theta}, {"phi", phi}} {
+				b.Run(tc.name+"/"+kc.name+"/"+form, func(b *testing.B) {
+					useAVX2, useAVX512 = form != "go", form == "avx512"
+					timed(b, len(f), kc.op)
+				})
+			}
+		}
+	}
+}

@@ -92,21 +92,28 @@ func (a *Advector) fluxColumns(lo, hi int) {
 		ft[ntm-1] = upwindFlux(vtc[ntm-1], f[ntm-1], f[ntm-2], up)
 		a.wenoTheta(ft, f, vtc, a.ctr.Column(a.AlphaT, k, r))
 
-		// WENO3 phi flux at face k. The split fluxes are defined on columns
-		// 0..npm-2 and continued periodically: column -1 is npm-3 and
-		// column npm-1 is 1. LN(col) uses vp at face col, LP(col) at face
-		// col+1.
-		km2, kp1 := k-2, k+1
-		if km2 < 0 {
-			km2 = npm - 3
-		}
-		if kp1 > npm-2 {
-			kp1 = 1
-		}
-		off := [6]int{a.ctr.ColumnStart(km2, r), a.ctr.ColumnStart(k-1, r), a.ctr.ColumnStart(k, r),
-			a.ctr.ColumnStart(kp1, r), a.ctr.ColumnStart(k+1, r), a.ctr.ColumnStart(kp1+1, r)}
+		// WENO3 phi flux at face k.
+		off := a.phiStencil(k, r)
 		a.wenoPhi(&off, k)
 	}
+}
+
+// phiStencil returns the element offsets of the columns of the WENO3
+// stencil of phi face k of realization r, as wenoPhi takes them. The split
+// fluxes are defined on columns 0..npm-2 and continued periodically:
+// column -1 is npm-3 and column npm-1 is 1. LN(col) uses vp at face col,
+// LP(col) at face col+1.
+func (a *Advector) phiStencil(k, r int) [6]int {
+	npm := a.Mesh.NPhiMain
+	km2, kp1 := k-2, k+1
+	if km2 < 0 {
+		km2 = npm - 3
+	}
+	if kp1 > npm-2 {
+		kp1 = 1
+	}
+	return [6]int{a.ctr.ColumnStart(km2, r), a.ctr.ColumnStart(k-1, r), a.ctr.ColumnStart(k, r),
+		a.ctr.ColumnStart(kp1, r), a.ctr.ColumnStart(k+1, r), a.ctr.ColumnStart(kp1+1, r)}
 }
 
 // upwindTheta sets the donor-cell theta fluxes ft[j], j = 1..len(f)-1, of
@@ -137,6 +144,15 @@ func (a *Advector) wenoTheta(ft, f, vt, at []float64) {
 	if nb := (ntm - 3) / 4; useAVX2 && !a.GoKernels && nb > 0 {
 		// The faces past the last whole block are done by a block ending
 		// at the last face; the faces it repeats get the same values.
+		if nb8 := (ntm - 3) / 8; useAVX512 && len(a.wTv8) > 0 {
+			wv := a.wTv8[:96*(nb8+1)]
+			wenoThetaAVX512(&ft[2], &f[2], &vt[2], &at[2], &wv[0], nb8)
+			if (ntm-3)%8 != 0 {
+				j := ntm - 9
+				wenoThetaAVX512(&ft[j], &f[j], &vt[j], &at[j], &wv[96*nb8], 1)
+			}
+			return
+		}
 		wv := a.wTv[:48*(nb+1)]
 		wenoThetaAVX2(&ft[2], &f[2], &vt[2], &at[2], &wv[0], nb)
 		if (ntm-3)%4 != 0 {
@@ -176,6 +192,16 @@ func (a *Advector) wenoPhi(off *[6]int, k int) {
 		}
 		_ = fluxP[off[2] : off[2]+ntm-1]
 		wv := a.wPv[48*k : 48*k+48]
+		if nb8 := (ntm - 2) / 8; useAVX512 && nb8 > 0 {
+			// Eight rows at a time, the rest by a block ending at row
+			// ntm-2, as below.
+			wenoPhiAVX512(&fluxP[1], &in[1], &al[1], &vp[1], off, &wv[0], nb8)
+			if (ntm-2)%8 != 0 {
+				j := ntm - 9
+				wenoPhiAVX512(&fluxP[j], &in[j], &al[j], &vp[j], off, &wv[0], 1)
+			}
+			return
+		}
 		wenoPhiAVX2(&fluxP[1], &in[1], &al[1], &vp[1], off, &wv[0], nb)
 		if (ntm-2)%4 != 0 {
 			// The rows past the last whole block, by a block ending at

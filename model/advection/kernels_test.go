@@ -82,11 +82,41 @@ func sameBits(t *testing.T, what string, got, want []float64) {
 	}
 }
 
+// kernelForm is one form of the flux kernels: the Go code, the AVX2
+// kernels, or the AVX2 kernels with the AVX-512 WENO kernels.
+type kernelForm struct {
+	name         string
+	avx2, avx512 bool
+}
+
+// use selects f (New builds the AVX-512 theta weights only while useAVX512
+// is set, so select the form before New).
+func (f kernelForm) use() { useAVX2, useAVX512 = f.avx2, f.avx512 }
+
+// kernelForms returns the forms this build and CPU run, logging those it
+// cannot check, and restores the selection when t ends.
+func kernelForms(t *testing.T) []kernelForm {
+	saved2, saved512 := useAVX2, useAVX512
+	t.Cleanup(func() { useAVX2, useAVX512 = saved2, saved512 })
+	forms := []kernelForm{{"go", false, false}}
+	switch {
+	case !saved2:
+		t.Log("AVX2 and AVX-512 kernels not checked: not built, or the CPU lacks AVX2, or the Go code is compiled with fused multiply-adds")
+	case !saved512:
+		forms = append(forms, kernelForm{"avx2", true, false})
+		t.Log("AVX-512 WENO kernels not checked: the CPU lacks AVX512F")
+	default:
+		forms = append(forms, kernelForm{"avx2", true, false}, kernelForm{"avx512", true, true})
+	}
+	return forms
+}
+
 // TestKernelsMatchReference checks the optimised kernels (Go and, where
-// the CPU has them, AVX2) bit for bit (see sameBits) against the code they replaced
-// (reference_test.go): Lax-Friedrichs speeds, CFL step, operator and
-// several steps of every method, on uniform and non-uniform meshes of
-// several sizes with several realizations, serially and on a pool.
+// the CPU has them, AVX2 and AVX-512) bit for bit (see sameBits) against
+// the code they replaced (reference_test.go): Lax-Friedrichs speeds, CFL
+// step, operator and several steps of every method, on uniform and
+// non-uniform meshes of several sizes with several realizations, serially
+// and on a pool.
 func TestKernelsMatchReference(t *testing.T) {
 	type grid struct {
 		nt, np, nReal int
@@ -99,12 +129,7 @@ func TestKernelsMatchReference(t *testing.T) {
 	if !testing.Short() {
 		grids = append(grids, grid{181, 361, 2, false}, grid{64, 130, 3, true})
 	}
-	paths := []bool{false}
-	if useAVX2 {
-		paths = append(paths, true)
-	}
-	saved := useAVX2
-	defer func() { useAVX2 = saved }()
+	forms := kernelForms(t)
 	pool := parallel.New(3)
 	defer pool.Close()
 	for gi, g := range grids {
@@ -116,11 +141,11 @@ func TestKernelsMatchReference(t *testing.T) {
 		}
 		for method := 1; method <= 4; method++ {
 			for _, coef := range [][2]float64{{1, 0}, {0.7, 1e-3}} {
-				for _, avx := range paths {
+				for _, form := range forms {
 					for _, p := range []*parallel.Pool{nil, pool} {
-						useAVX2 = avx
-						name := fmt.Sprintf("%dx%dx%d jitter=%v method=%d upwind=%g eps=%g avx2=%v pool=%v",
-							g.nt, g.np, g.nReal, g.jitter, method, coef[0], coef[1], avx, p != nil)
+						form.use()
+						name := fmt.Sprintf("%dx%dx%d jitter=%v method=%d upwind=%g eps=%g kernels=%s pool=%v",
+							g.nt, g.np, g.nReal, g.jitter, method, coef[0], coef[1], form.name, p != nil)
 						checkAgainstReference(t, name, m, g.nReal, method, coef[0], coef[1], p, int64(gi*10+method))
 					}
 				}
@@ -175,6 +200,39 @@ func checkAgainstReference(t *testing.T, name string, m *mesh.Mesh, nReal, metho
 			a.Step(fa, dt)
 			ref.refStep(fr, dt)
 			sameBits(t, fmt.Sprintf("%s periodic=%v: step %d", name, periodic, i+1), fa, fr)
+		}
+	}
+}
+
+// TestWenoFormsMatch checks the WENO3 theta and phi fluxes of every kernel
+// form (see kernelForms) bit for bit against the Go code's on meshes of
+// 5..40 theta points, so that the AVX2 and AVX-512 kernels meet every
+// remainder of their four- and eight-face blocks (and meshes too small for
+// them).
+func TestWenoFormsMatch(t *testing.T) {
+	forms := kernelForms(t)
+	for nt := 5; nt <= 40; nt++ {
+		m := jitteredMesh(t, nt, 11, int64(nt))
+		const nReal = 2
+		v := randomVelocity(m, nReal, int64(nt), true)
+		f := randomField(m, nReal, int64(nt))
+		var wantT, wantP []float64
+		for _, form := range forms {
+			form.use()
+			a, err := New(m, nReal, 4, 0.7, 0, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.SetVelocity(v)
+			a.in = f
+			a.fluxColumns(0, nCols(a))
+			if wantT == nil {
+				wantT, wantP = a.fluxT, a.fluxP
+				continue
+			}
+			name := fmt.Sprintf("nt=%d kernels=%s", nt, form.name)
+			sameBits(t, name+": theta fluxes", a.fluxT, wantT)
+			sameBits(t, name+": phi fluxes", a.fluxP, wantP)
 		}
 	}
 }

@@ -10,6 +10,12 @@ import "golang.org/x/sys/cpu"
 // used only below v3 (see fma_amd64v3.go).
 var useAVX2 = cpu.X86.HasAVX2 && !goFusesMulAdd
 
+// useAVX512 selects the AVX-512 forms of the WENO kernels (eight faces or
+// rows per block, same bits) where the CPU has AVX512F; they are used only
+// where useAVX2 is also set (the same no-FMA condition). Tests turn it off
+// to compare the forms.
+var useAVX512 = cpu.X86.HasAVX512F
+
 // wenoThetaAVX2 evaluates wenoFlux at nblk blocks of four theta faces (see
 // weno_amd64.s); ft, f, vt and at point at the first face's element.
 //
@@ -21,6 +27,17 @@ func wenoThetaAVX2(ft, f, vt, at, w *float64, nblk int)
 //
 //go:noescape
 func wenoPhiAVX2(fp, f, al, v *float64, off *[6]int, w *float64, nblk int)
+
+// wenoThetaAVX512 is wenoThetaAVX2 on nblk blocks of eight faces
+// (AVX512F), with 96 weights per block (Advector.wTv8).
+//
+//go:noescape
+func wenoThetaAVX512(ft, f, vt, at, w *float64, nblk int)
+
+// wenoPhiAVX512 is wenoPhiAVX2 on nblk blocks of eight rows (AVX512F).
+//
+//go:noescape
+func wenoPhiAVX512(fp, f, al, v *float64, off *[6]int, w *float64, nblk int)
 
 // operatorAVX2 evaluates the advection operator and the stage update of
 // operatorColumnVector at n blocks of four rows (see operator_amd64.s);

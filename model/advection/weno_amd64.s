@@ -2,14 +2,19 @@
 
 #include "textflag.h"
 
-// AVX2 versions of wenoFlux over four faces at a time. Every lane performs
-// exactly the scalar operations of wenoFlux and the split fluxes, in the
-// same order and without fused multiply-adds, so the results are bit for
-// bit those of the Go code.
+// AVX2 and AVX-512 versions of wenoFlux over four (Y registers) or eight
+// (Z registers) faces at a time. Every lane performs exactly the scalar
+// operations of wenoFlux and the split fluxes, in the same order and
+// without fused multiply-adds, so the results are bit for bit those of the
+// Go code.
 //
-// Register use in both kernels: Y0-Y10 work, Y14 = 0.5, Y15 = 4. The grid
-// weights are memory operands at BX, twelve 4-lane vectors in the order of
-// the offsets below.
+// Register use in every kernel: Y0-Y13 (Z0-Z13) work, Y14 (Z14) = 0.5,
+// Y15 (Z15) = 4. The grid weights are twelve vectors in the order of the
+// offsets below. The AVX2 kernels read them as memory operands at BX
+// (4-lane vectors); the AVX-512 kernels hold them in Z16-Z27 in that
+// order: wenoThetaAVX512 loads them for each block (8-lane vectors at
+// twice the offsets), wenoPhiAVX512, whose weights are the same for every
+// row, broadcasts them once.
 
 #define CMCA 0
 #define CCPA 32
@@ -24,78 +29,115 @@
 #define OPA 320
 #define OPB 352
 
-// WENOCORE computes wenoFlux from nm2..n0 in Y0-Y2 and pm1..pp1 in Y3-Y5
-// and leaves it in Y7, in wenoFlux's order (Go operand order: VOP b, a, d
-// is d = a OP b):
+// WENOCORE computes wenoFlux from nm2..n0 in x0-x2 and pm1..pp1 in x3-x5
+// and leaves it in x7, in wenoFlux's order (Go operand order: VOP b, a, d
+// is d = a OP b); x0-x10 are the work registers, four holds 4 in every
+// lane and the other arguments are the weight operands:
 //
-//	Y6 = opA*nm1 - cmcA*nm2                  p0m
-//	Y7 = cmcB*nm1 + ccpA*n0                  p1m
-//	Y8 = 4*((cmcA*(nm1-nm2))^2), Y9 likewise with ccpA*(n0-nm1)   b0m, b1m
-//	Y8 = (epsA+b0m)^2, Y9 = (epsA+b1m)^2     q0, q1
-//	Y9 = pTA*q1, Y8 = mcTA*q0                a0, a1
-//	Y6 = (a0*p0m + a1*p1m)/(a0 + a1)         um
+//	x6 = opA*nm1 - cmcA*nm2                  p0m
+//	x7 = cmcB*nm1 + ccpA*n0                  p1m
+//	x8 = 4*((cmcA*(nm1-nm2))^2), x9 likewise with ccpA*(n0-nm1)   b0m, b1m
+//	x8 = (epsA+b0m)^2, x9 = (epsA+b1m)^2     q0, q1
+//	x9 = pTA*q1, x8 = mcTA*q0                a0, a1
+//	x6 = (a0*p0m + a1*p1m)/(a0 + a1)         um
 //	the same for up with p0p, p1p, b0p, b1p, epsB, mTB, cpTB
-//	Y7 = up + um
-#define WENOCORE \
-	VMULPD OPA(BX), Y1, Y6; \
-	VMULPD CMCA(BX), Y0, Y7; \
-	VSUBPD Y7, Y6, Y6; \
-	VMULPD CMCB(BX), Y1, Y7; \
-	VMULPD CCPA(BX), Y2, Y8; \
-	VADDPD Y8, Y7, Y7; \
-	VSUBPD Y0, Y1, Y8; \
-	VMULPD CMCA(BX), Y8, Y8; \
-	VMULPD Y8, Y8, Y8; \
-	VMULPD Y15, Y8, Y8; \
-	VSUBPD Y1, Y2, Y9; \
-	VMULPD CCPA(BX), Y9, Y9; \
-	VMULPD Y9, Y9, Y9; \
-	VMULPD Y15, Y9, Y9; \
-	VADDPD EPSA(BX), Y8, Y8; \
-	VMULPD Y8, Y8, Y8; \
-	VADDPD EPSA(BX), Y9, Y9; \
-	VMULPD Y9, Y9, Y9; \
-	VMULPD PTA(BX), Y9, Y9; \
-	VMULPD MCTA(BX), Y8, Y8; \
-	VMULPD Y6, Y9, Y6; \
-	VMULPD Y7, Y8, Y7; \
-	VADDPD Y7, Y6, Y6; \
-	VADDPD Y8, Y9, Y9; \
-	VDIVPD Y9, Y6, Y6; \
-	VMULPD OPB(BX), Y4, Y7; \
-	VMULPD CCPB(BX), Y5, Y8; \
-	VSUBPD Y8, Y7, Y7; \
-	VMULPD CCPA(BX), Y4, Y8; \
-	VMULPD CMCB(BX), Y3, Y9; \
-	VADDPD Y9, Y8, Y8; \
-	VSUBPD Y4, Y5, Y9; \
-	VMULPD CCPB(BX), Y9, Y9; \
-	VMULPD Y9, Y9, Y9; \
-	VMULPD Y15, Y9, Y9; \
-	VSUBPD Y3, Y4, Y10; \
-	VMULPD CMCB(BX), Y10, Y10; \
-	VMULPD Y10, Y10, Y10; \
-	VMULPD Y15, Y10, Y10; \
-	VADDPD EPSB(BX), Y9, Y9; \
-	VMULPD Y9, Y9, Y9; \
-	VADDPD EPSB(BX), Y10, Y10; \
-	VMULPD Y10, Y10, Y10; \
-	VMULPD MTB(BX), Y10, Y10; \
-	VMULPD CPTB(BX), Y9, Y9; \
-	VMULPD Y7, Y10, Y7; \
-	VMULPD Y8, Y9, Y8; \
-	VADDPD Y8, Y7, Y7; \
-	VADDPD Y9, Y10, Y10; \
-	VDIVPD Y10, Y7, Y7; \
-	VADDPD Y6, Y7, Y7         // up+um
+//	x7 = up + um
+#define WENOCORE(x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, four, cmcA, ccpA, pTA, mcTA, epsA, cmcB, ccpB, mTB, cpTB, epsB, opA, opB) \
+	VMULPD opA, x1, x6; \
+	VMULPD cmcA, x0, x7; \
+	VSUBPD x7, x6, x6; \
+	VMULPD cmcB, x1, x7; \
+	VMULPD ccpA, x2, x8; \
+	VADDPD x8, x7, x7; \
+	VSUBPD x0, x1, x8; \
+	VMULPD cmcA, x8, x8; \
+	VMULPD x8, x8, x8; \
+	VMULPD four, x8, x8; \
+	VSUBPD x1, x2, x9; \
+	VMULPD ccpA, x9, x9; \
+	VMULPD x9, x9, x9; \
+	VMULPD four, x9, x9; \
+	VADDPD epsA, x8, x8; \
+	VMULPD x8, x8, x8; \
+	VADDPD epsA, x9, x9; \
+	VMULPD x9, x9, x9; \
+	VMULPD pTA, x9, x9; \
+	VMULPD mcTA, x8, x8; \
+	VMULPD x6, x9, x6; \
+	VMULPD x7, x8, x7; \
+	VADDPD x7, x6, x6; \
+	VADDPD x8, x9, x9; \
+	VDIVPD x9, x6, x6; \
+	VMULPD opB, x4, x7; \
+	VMULPD ccpB, x5, x8; \
+	VSUBPD x8, x7, x7; \
+	VMULPD ccpA, x4, x8; \
+	VMULPD cmcB, x3, x9; \
+	VADDPD x9, x8, x8; \
+	VSUBPD x4, x5, x9; \
+	VMULPD ccpB, x9, x9; \
+	VMULPD x9, x9, x9; \
+	VMULPD four, x9, x9; \
+	VSUBPD x3, x4, x10; \
+	VMULPD cmcB, x10, x10; \
+	VMULPD x10, x10, x10; \
+	VMULPD four, x10, x10; \
+	VADDPD epsB, x9, x9; \
+	VMULPD x9, x9, x9; \
+	VADDPD epsB, x10, x10; \
+	VMULPD x10, x10, x10; \
+	VMULPD mTB, x10, x10; \
+	VMULPD cpTB, x9, x9; \
+	VMULPD x7, x10, x7; \
+	VMULPD x8, x9, x8; \
+	VADDPD x8, x7, x7; \
+	VADDPD x9, x10, x10; \
+	VDIVPD x10, x7, x7; \
+	VADDPD x6, x7, x7         // up+um
 
-#define CONSTANTS \
+// The flux on four lanes with the 4-lane weights at BX, and on eight lanes
+// with the weights in Z16-Z27.
+#define WENOCORE_Y WENOCORE(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y15, CMCA(BX), CCPA(BX), PTA(BX), MCTA(BX), EPSA(BX), CMCB(BX), CCPB(BX), MTB(BX), CPTB(BX), EPSB(BX), OPA(BX), OPB(BX))
+#define WENOCORE_ZREG WENOCORE(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z15, Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23, Z24, Z25, Z26, Z27)
+
+// CONSTANTS sets half to 0.5 and four to 4 in every lane (Y14 and Y15, or
+// Z14 and Z15).
+#define CONSTANTS(half, four) \
 	MOVQ $0x3FE0000000000000, AX; \
 	MOVQ AX, X14; \
-	VBROADCASTSD X14, Y14; \
+	VBROADCASTSD X14, half; \
 	MOVQ $0x4010000000000000, AX; \
 	MOVQ AX, X15; \
-	VBROADCASTSD X15, Y15
+	VBROADCASTSD X15, four
+
+// THETASPLIT computes the split fluxes of wenoThetaAVX2 (see there) for the
+// faces at SI, DI and DX: nm2..n0 in x0-x2, pm1..pp1 in x3-x5, with x8,
+// x9 and x11-x13 as scratch and half = 0.5. vt[j], at[j-1] and at[j],
+// used twice each, are loaded once.
+#define THETASPLIT(x0, x1, x2, x3, x4, x5, x8, x9, x11, x12, x13, half) \
+	VMOVUPD 0(DI), x11        /* vt[j] */; \
+	VMOVUPD -8(DX), x12       /* at[j-1] */; \
+	VMOVUPD 0(DX), x13        /* at[j] */; \
+	VMULPD -16(SI), half, x0  /* 0.5*f[j-2] */; \
+	VMOVUPD -16(DI), x8; \
+	VADDPD -16(DX), x8, x8    /* vt[j-2]+at[j-2] */; \
+	VMULPD x8, x0, x0         /* nm2 */; \
+	VMULPD -8(SI), half, x1   /* 0.5*f[j-1] */; \
+	VSUBPD x12, x11, x9       /* vt[j]-at[j-1] */; \
+	VMULPD x9, x1, x3         /* pm1 */; \
+	VMOVUPD -8(DI), x8; \
+	VADDPD x12, x8, x8        /* vt[j-1]+at[j-1] */; \
+	VMULPD x8, x1, x1         /* nm1 */; \
+	VMULPD 0(SI), half, x2    /* 0.5*f[j] */; \
+	VMOVUPD 8(DI), x9; \
+	VSUBPD x13, x9, x9        /* vt[j+1]-at[j] */; \
+	VMULPD x9, x2, x4         /* p0 */; \
+	VADDPD x13, x11, x8       /* vt[j]+at[j] */; \
+	VMULPD x8, x2, x2         /* n0 */; \
+	VMULPD 8(SI), half, x5    /* 0.5*f[j+1] */; \
+	VMOVUPD 16(DI), x9; \
+	VSUBPD 8(DX), x9, x9      /* vt[j+2]-at[j+1] */; \
+	VMULPD x9, x5, x5         /* pp1 */
 
 // func wenoThetaAVX2(ft, f, vt, at, w *float64, nblk int)
 //
@@ -104,7 +146,7 @@
 // i = j-2, j-1, j and LP(i) = 0.5*f[i]*(vt[i+1]-at[i]) at i = j-1, j, j+1;
 // w holds 48 weights per block.
 TEXT ·wenoThetaAVX2(SB), NOSPLIT, $0-48
-	CONSTANTS
+	CONSTANTS(Y14, Y15)
 	MOVQ ft+0(FP), R8
 	MOVQ f+8(FP), SI
 	MOVQ vt+16(FP), DI
@@ -115,29 +157,8 @@ TEXT ·wenoThetaAVX2(SB), NOSPLIT, $0-48
 	JLE thetaDone
 
 thetaLoop:
-	VMULPD -16(SI), Y14, Y0   // 0.5*f[j-2]
-	VMOVUPD -16(DI), Y8
-	VADDPD -16(DX), Y8, Y8    // vt[j-2]+at[j-2]
-	VMULPD Y8, Y0, Y0         // nm2
-	VMULPD -8(SI), Y14, Y1    // 0.5*f[j-1]
-	VMOVUPD 0(DI), Y9
-	VSUBPD -8(DX), Y9, Y9     // vt[j]-at[j-1]
-	VMULPD Y9, Y1, Y3         // pm1
-	VMOVUPD -8(DI), Y8
-	VADDPD -8(DX), Y8, Y8     // vt[j-1]+at[j-1]
-	VMULPD Y8, Y1, Y1         // nm1
-	VMULPD 0(SI), Y14, Y2     // 0.5*f[j]
-	VMOVUPD 8(DI), Y9
-	VSUBPD 0(DX), Y9, Y9      // vt[j+1]-at[j]
-	VMULPD Y9, Y2, Y4         // p0
-	VMOVUPD 0(DI), Y8
-	VADDPD 0(DX), Y8, Y8      // vt[j]+at[j]
-	VMULPD Y8, Y2, Y2         // n0
-	VMULPD 8(SI), Y14, Y5     // 0.5*f[j+1]
-	VMOVUPD 16(DI), Y9
-	VSUBPD 8(DX), Y9, Y9      // vt[j+2]-at[j+1]
-	VMULPD Y9, Y5, Y5         // pp1
-	WENOCORE
+	THETASPLIT(Y0, Y1, Y2, Y3, Y4, Y5, Y8, Y9, Y11, Y12, Y13, Y14)
+	WENOCORE_Y
 	VMOVUPD Y7, 0(R8)
 	ADDQ $32, SI
 	ADDQ $32, DI
@@ -151,6 +172,93 @@ thetaDone:
 	VZEROUPPER
 	RET
 
+// func wenoThetaAVX512(ft, f, vt, at, w *float64, nblk int)
+//
+// wenoThetaAVX2 on nblk blocks of eight faces (AVX512F); w holds 96
+// weights per block, twelve 8-lane vectors.
+TEXT ·wenoThetaAVX512(SB), NOSPLIT, $0-48
+	CONSTANTS(Z14, Z15)
+	MOVQ ft+0(FP), R8
+	MOVQ f+8(FP), SI
+	MOVQ vt+16(FP), DI
+	MOVQ at+24(FP), DX
+	MOVQ w+32(FP), BX
+	MOVQ nblk+40(FP), CX
+	TESTQ CX, CX
+	JLE theta8Done
+
+theta8Loop:
+	VMOVUPD 2*CMCA(BX), Z16
+	VMOVUPD 2*CCPA(BX), Z17
+	VMOVUPD 2*PTA(BX), Z18
+	VMOVUPD 2*MCTA(BX), Z19
+	VMOVUPD 2*EPSA(BX), Z20
+	VMOVUPD 2*CMCB(BX), Z21
+	VMOVUPD 2*CCPB(BX), Z22
+	VMOVUPD 2*MTB(BX), Z23
+	VMOVUPD 2*CPTB(BX), Z24
+	VMOVUPD 2*EPSB(BX), Z25
+	VMOVUPD 2*OPA(BX), Z26
+	VMOVUPD 2*OPB(BX), Z27
+	THETASPLIT(Z0, Z1, Z2, Z3, Z4, Z5, Z8, Z9, Z11, Z12, Z13, Z14)
+	WENOCORE_ZREG
+	VMOVUPD Z7, 0(R8)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	ADDQ $64, DX
+	ADDQ $64, R8
+	ADDQ $768, BX
+	DECQ CX
+	JNZ theta8Loop
+
+theta8Done:
+	VZEROUPPER
+	RET
+
+// PHISPLIT computes the split fluxes of wenoPhiAVX2 (see there) for the
+// rows at SI, DX and DI (the column offsets in R8-R13): nm2..n0 in x0-x2,
+// pm1..pp1 in x3-x5, with x8, x9 and x11-x13 as scratch and half = 0.5.
+// vC, aB and aC, used twice each, are loaded once.
+#define PHISPLIT(x0, x1, x2, x3, x4, x5, x8, x9, x11, x12, x13, half) \
+	VMOVUPD (DI)(R10*1), x11      /* vC */; \
+	VMOVUPD (DX)(R9*1), x12       /* aB */; \
+	VMOVUPD (DX)(R10*1), x13      /* aC */; \
+	VMULPD (SI)(R8*1), half, x0   /* 0.5*fA */; \
+	VMOVUPD (DI)(R8*1), x8; \
+	VADDPD (DX)(R8*1), x8, x8     /* vA+aA */; \
+	VMULPD x8, x0, x0             /* nm2 */; \
+	VMULPD (SI)(R9*1), half, x1   /* 0.5*fB */; \
+	VSUBPD x12, x11, x9           /* vC-aB */; \
+	VMULPD x9, x1, x3             /* pm1 */; \
+	VMOVUPD (DI)(R9*1), x8; \
+	VADDPD x12, x8, x8            /* vB+aB */; \
+	VMULPD x8, x1, x1             /* nm1 */; \
+	VMULPD (SI)(R10*1), half, x2  /* 0.5*fC */; \
+	VMOVUPD (DI)(R12*1), x9; \
+	VSUBPD x13, x9, x9            /* vC1-aC */; \
+	VMULPD x9, x2, x4             /* p0 */; \
+	VADDPD x13, x11, x8           /* vC+aC */; \
+	VMULPD x8, x2, x2             /* n0 */; \
+	VMULPD (SI)(R11*1), half, x5  /* 0.5*fD */; \
+	VMOVUPD (DI)(R13*1), x9; \
+	VSUBPD (DX)(R11*1), x9, x9    /* vD1-aD */; \
+	VMULPD x9, x5, x5             /* pp1 */
+
+// OFFSETS loads the element offsets at BX into R8-R13 as byte offsets.
+#define OFFSETS \
+	MOVQ 0(BX), R8; \
+	MOVQ 8(BX), R9; \
+	MOVQ 16(BX), R10; \
+	MOVQ 24(BX), R11; \
+	MOVQ 32(BX), R12; \
+	MOVQ 40(BX), R13; \
+	SHLQ $3, R8; \
+	SHLQ $3, R9; \
+	SHLQ $3, R10; \
+	SHLQ $3, R11; \
+	SHLQ $3, R12; \
+	SHLQ $3, R13
+
 // func wenoPhiAVX2(fp, f, al, v *float64, off *[6]int, w *float64, nblk int)
 //
 // For nblk blocks of four rows j = 0.., with the element offsets
@@ -160,53 +268,21 @@ thetaDone:
 // LP = 0.5*f[B+j]*(v[C+j]-al[B+j]), 0.5*f[C+j]*(v[C1+j]-al[C+j]),
 // 0.5*f[D+j]*(v[D1+j]-al[D+j]); w holds the 48 broadcast weights.
 TEXT ·wenoPhiAVX2(SB), NOSPLIT, $0-56
-	CONSTANTS
+	CONSTANTS(Y14, Y15)
 	MOVQ fp+0(FP), AX
 	MOVQ f+8(FP), SI
 	MOVQ al+16(FP), DX
 	MOVQ v+24(FP), DI
 	MOVQ off+32(FP), BX
-	MOVQ 0(BX), R8
-	MOVQ 8(BX), R9
-	MOVQ 16(BX), R10
-	MOVQ 24(BX), R11
-	MOVQ 32(BX), R12
-	MOVQ 40(BX), R13
-	SHLQ $3, R8
-	SHLQ $3, R9
-	SHLQ $3, R10
-	SHLQ $3, R11
-	SHLQ $3, R12
-	SHLQ $3, R13
+	OFFSETS
 	MOVQ w+40(FP), BX
 	MOVQ nblk+48(FP), CX
 	TESTQ CX, CX
 	JLE phiDone
 
 phiLoop:
-	VMULPD (SI)(R8*1), Y14, Y0   // 0.5*fA
-	VMOVUPD (DI)(R8*1), Y8
-	VADDPD (DX)(R8*1), Y8, Y8    // vA+aA
-	VMULPD Y8, Y0, Y0            // nm2
-	VMULPD (SI)(R9*1), Y14, Y1   // 0.5*fB
-	VMOVUPD (DI)(R10*1), Y9
-	VSUBPD (DX)(R9*1), Y9, Y9    // vC-aB
-	VMULPD Y9, Y1, Y3            // pm1
-	VMOVUPD (DI)(R9*1), Y8
-	VADDPD (DX)(R9*1), Y8, Y8    // vB+aB
-	VMULPD Y8, Y1, Y1            // nm1
-	VMULPD (SI)(R10*1), Y14, Y2  // 0.5*fC
-	VMOVUPD (DI)(R12*1), Y9
-	VSUBPD (DX)(R10*1), Y9, Y9   // vC1-aC
-	VMULPD Y9, Y2, Y4            // p0
-	VMOVUPD (DI)(R10*1), Y8
-	VADDPD (DX)(R10*1), Y8, Y8   // vC+aC
-	VMULPD Y8, Y2, Y2            // n0
-	VMULPD (SI)(R11*1), Y14, Y5  // 0.5*fD
-	VMOVUPD (DI)(R13*1), Y9
-	VSUBPD (DX)(R11*1), Y9, Y9   // vD1-aD
-	VMULPD Y9, Y5, Y5            // pp1
-	WENOCORE
+	PHISPLIT(Y0, Y1, Y2, Y3, Y4, Y5, Y8, Y9, Y11, Y12, Y13, Y14)
+	WENOCORE_Y
 	VMOVUPD Y7, (AX)(R10*1)
 	ADDQ $32, SI
 	ADDQ $32, DI
@@ -216,5 +292,49 @@ phiLoop:
 	JNZ phiLoop
 
 phiDone:
+	VZEROUPPER
+	RET
+
+// func wenoPhiAVX512(fp, f, al, v *float64, off *[6]int, w *float64, nblk int)
+//
+// wenoPhiAVX2 on nblk blocks of eight rows (AVX512F), with the same 48
+// weights at w (each of the twelve broadcast from its 4-lane vector).
+TEXT ·wenoPhiAVX512(SB), NOSPLIT, $0-56
+	CONSTANTS(Z14, Z15)
+	MOVQ fp+0(FP), AX
+	MOVQ f+8(FP), SI
+	MOVQ al+16(FP), DX
+	MOVQ v+24(FP), DI
+	MOVQ off+32(FP), BX
+	OFFSETS
+	MOVQ w+40(FP), BX
+	MOVQ nblk+48(FP), CX
+	TESTQ CX, CX
+	JLE phi8Done
+	VBROADCASTSD CMCA(BX), Z16
+	VBROADCASTSD CCPA(BX), Z17
+	VBROADCASTSD PTA(BX), Z18
+	VBROADCASTSD MCTA(BX), Z19
+	VBROADCASTSD EPSA(BX), Z20
+	VBROADCASTSD CMCB(BX), Z21
+	VBROADCASTSD CCPB(BX), Z22
+	VBROADCASTSD MTB(BX), Z23
+	VBROADCASTSD CPTB(BX), Z24
+	VBROADCASTSD EPSB(BX), Z25
+	VBROADCASTSD OPA(BX), Z26
+	VBROADCASTSD OPB(BX), Z27
+
+phi8Loop:
+	PHISPLIT(Z0, Z1, Z2, Z3, Z4, Z5, Z8, Z9, Z11, Z12, Z13, Z14)
+	WENOCORE_ZREG
+	VMOVUPD Z7, (AX)(R10*1)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	ADDQ $64, DX
+	ADDQ $64, AX
+	DECQ CX
+	JNZ phi8Loop
+
+phi8Done:
 	VZEROUPPER
 	RET

@@ -6,12 +6,23 @@ package advection
 // with the noasm build tag).
 var useAVX2 = false
 
+// useAVX512 is false likewise.
+var useAVX512 = false
+
 func wenoThetaAVX2(ft, f, vt, at, w *float64, nblk int) {
 	panic("advection: no AVX2 kernels")
 }
 
 func wenoPhiAVX2(fp, f, al, v *float64, off *[6]int, w *float64, nblk int) {
 	panic("advection: no AVX2 kernels")
+}
+
+func wenoThetaAVX512(ft, f, vt, at, w *float64, nblk int) {
+	panic("advection: no AVX-512 kernels")
+}
+
+func wenoPhiAVX512(fp, f, al, v *float64, off *[6]int, w *float64, nblk int) {
+	panic("advection: no AVX-512 kernels")
 }
 
 func operatorAVX2(n int, sth, ft, sti, dti, fpe, fpw, x, y, out *float64, dpi, ca, cb, cc float64, mode int) {
