@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
 )
 
@@ -19,6 +20,8 @@ import (
 // in m/s, one per realization.
 type MeridionalAFT struct {
 	P1, P3, P5 []float64 // m/s, one per realization
+
+	val []float64 // one realization's speed at each theta face (Rs/hr), negated, reused
 }
 
 // Name implements Model.
@@ -30,21 +33,39 @@ func (f *MeridionalAFT) Add(v *Velocity, m *mesh.Mesh, _ float64) error {
 		return fmt.Errorf("flow: %s needs one coefficient per realization (%d)", ModelMeridional, v.NReal)
 	}
 	l := v.VtLayout()
+	f.val = resize(f.val, m.NThetaHalf)
 	for r := 0; r < v.NReal; r++ {
 		p1, p3, p5 := f.P1[r], f.P3[r], f.P5[r]
-		for j := 0; j < m.NThetaHalf; j++ {
+		for j := range f.val {
 			c := m.CosThetaHalf[j]
 			c2 := c * c
 			c3 := c2 * c
 			c5 := c3 * c2
-			val := mesh.MPerSToRsPerHr * m.SinThetaHalf[j] * (p1*c + p3*c3 + p5*c5)
-			for k := 0; k < m.NPhiMain; k++ {
-				i := l.Index(j, k, r)
-				v.Vt[i] = v.Vt[i] - val
-			}
+			// Added negated: x + (-y) is x - y exactly.
+			f.val[j] = -(mesh.MPerSToRsPerHr * m.SinThetaHalf[j] * (p1*c + p3*c3 + p5*c5))
 		}
+		addColumns(v.Vt, l, r, f.val)
 	}
 	return nil
+}
+
+// resize returns s with length n, reusing its storage when it has.
+func resize(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
+}
+
+// addColumns adds profile[j] to point j of every phi column of
+// realization r of data (layout l), column by column along memory.
+func addColumns(data []float64, l field.Layout, r int, profile []float64) {
+	for k := 0; k < l.NPhi; k++ {
+		col := l.Column(data, k, r)[:len(profile)]
+		for j, x := range profile {
+			col[j] = col[j] + x
+		}
+	}
 }
 
 // DiffRotationAFT is the AFT differential rotation (section 6.4):
@@ -56,6 +77,8 @@ func (f *MeridionalAFT) Add(v *Velocity, m *mesh.Mesh, _ float64) error {
 // realization.
 type DiffRotationAFT struct {
 	P0, P2, P4 []float64 // m/s, one per realization
+
+	val []float64 // one realization's speed at each theta (Rs/hr), reused
 }
 
 // Name implements Model.
@@ -67,18 +90,16 @@ func (f *DiffRotationAFT) Add(v *Velocity, m *mesh.Mesh, _ float64) error {
 		return fmt.Errorf("flow: %s needs one coefficient per realization (%d)", ModelDiffRotation, v.NReal)
 	}
 	l := v.VpLayout()
+	f.val = resize(f.val, m.NThetaMain)
 	for r := 0; r < v.NReal; r++ {
 		p0, p2, p4 := f.P0[r], f.P2[r], f.P4[r]
-		for j := 0; j < m.NThetaMain; j++ {
+		for j := range f.val {
 			c := m.CosTheta[j]
 			c2 := c * c
 			c4 := c2 * c2
-			val := mesh.MPerSToRsPerHr * m.SinTheta[j] * (p0 + p2*c2 + p4*c4)
-			for k := 0; k < m.NPhiHalf; k++ {
-				i := l.Index(j, k, r)
-				v.Vp[i] = v.Vp[i] + val
-			}
+			f.val[j] = mesh.MPerSToRsPerHr * m.SinTheta[j] * (p0 + p2*c2 + p4*c4)
 		}
+		addColumns(v.Vp, l, r, f.val)
 	}
 	return nil
 }
