@@ -54,6 +54,7 @@ func (r *Run) inlineConflow(cfg *flow.Config) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", r.P.Where("flow_list_filename"), err)
 	}
+	r.inline = src
 	if cfg.PairList, err = src.List(); err != nil {
 		return err
 	}

@@ -52,6 +52,7 @@ import (
 	"github.com/goft-sft/goft/model/mesh"
 	"github.com/goft-sft/goft/model/source"
 	"github.com/goft-sft/goft/sim"
+	"github.com/goft-sft/goft/stage/conflow"
 )
 
 // Options control where and how a run writes.
@@ -122,6 +123,9 @@ type Run struct {
 	full *input.Params // all realizations' parameters (P: this part's)
 	log  io.Writer
 	pool *parallel.Pool
+	// inline, if not nil, makes the convective flows in-line
+	// (inlineConflow); Close waits for the pair it is making.
+	inline *conflow.FlowSource
 
 	physics                  // the model's physics and its backend
 	stepping                 // time-step bookkeeping
@@ -300,6 +304,10 @@ func (r *Run) Close() {
 	if r.pool != nil {
 		r.pool.Close()
 		r.pool = nil
+	}
+	if r.inline != nil {
+		r.inline.Close()
+		r.inline = nil
 	}
 }
 

@@ -102,12 +102,22 @@ func (s *FlowSource) Pair(i int) (vt, vp []float64, err error) {
 	}
 	// The run asks for the pairs in order, wrapping to the first.
 	nextI := (i + 1) % s.files
-	s.ahead = make(chan madePair, 1)
-	go func(ch chan<- madePair) {
+	ch := make(chan madePair, 1)
+	s.ahead = ch
+	go func() {
 		vt, vp, err := s.make(nextI, nil)
 		ch <- madePair{nextI, vt, vp, err}
-	}(s.ahead)
+	}()
 	return vt, vp, nil
+}
+
+// Close waits for the pair being made in the background, if any, and
+// drops it.
+func (s *FlowSource) Close() {
+	if s.ahead != nil {
+		<-s.ahead
+		s.ahead = nil
+	}
 }
 
 // make makes pair i with the generator, on pool's workers (nil: the

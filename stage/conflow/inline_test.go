@@ -25,7 +25,13 @@ func TestFlowSource(t *testing.T) {
 	if err != nil || len(list) != 8 || list[1].Vt != "vt000002.h5" || list[7].Days != 0.08102 {
 		t.Fatalf("list %+v, %v", list, err)
 	}
-	for _, i := range []int{0, 1, 5, 2, 7} { // 2 after 5: the generator starts again
+	for n, i := range []int{0, 1, 5, 2, 3, 7} { // 2 after 5: the generator starts again
+		if n == 4 {
+			src.Close() // drops pair 3, made in the background; Pair makes it again
+			if src.ahead != nil {
+				t.Fatal("Close left a pair in the background")
+			}
+		}
 		vt, vp, err := src.Pair(i)
 		if err != nil {
 			t.Fatal(err)
