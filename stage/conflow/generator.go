@@ -53,9 +53,9 @@ type Generator struct {
 	// order); only 1 <= m <= l <= lmax are set.
 	s, t []complex128
 
-	// modes[m] holds the couplings of the evolved modes l = m .. lmax-1
-	// of order m (1 <= m <= lmax-1), indexed by l - m.
-	modes [][]mode
+	// orders[m] holds the couplings of the evolved modes l = m .. lmax-1
+	// of order m (1 <= m <= lmax-1).
+	orders []order
 
 	// lifeStep[l] is sqrt(dtime/lifetime(l)), the scale of a mode's
 	// random phase step per map.
@@ -87,17 +87,20 @@ type Generator struct {
 	step int // steps taken
 }
 
-// mode is one evolved (l, m): its couplings to degrees l-6 .. l+6 and its
-// rotation phase per step.
-type mode struct {
-	// c[k+6] is MFlow_k + i Omega_k, the coupling to degree l+k (Omega_k
-	// is 0 for k = 0 and |k| >= 5 in the sums: ConFlow's l term multiplies
+// order holds the couplings of order m's evolved modes l = m .. lmax-1
+// at index i = l - m (n of them), each quantity in its own array so that
+// the vector kernel reads eight modes at once.
+type order struct {
+	n int
+	// c[q*n+i] and c[(13+q)*n+i] are the real and imaginary parts of
+	// MFlow_k + i Omega_k, mode i's coupling to degree l+k, k = q-6
+	// (Omega_k is 0 for k = 0 and |k| >= 5: ConFlow's l term multiplies
 	// 0 i Omega).
-	c [13]complex128
-	// omega is Omega(l,m), the phase the differential rotation turns the
-	// mode by per step, rad; eh and ef are exp(i omega/2) and exp(i omega).
-	omega  float64
-	eh, ef complex128
+	c []float64
+	// omega[i] is Omega(l,m), the phase the differential rotation turns
+	// the mode by per step, rad; eh = exp(i omega/2) and ef = exp(i omega)
+	// with real parts at [i] and imaginary parts at [n+i].
+	omega, eh, ef []float64
 }
 
 // NewGenerator sets up ConFlow's spectrum for p: the Legendre recurrence
@@ -243,7 +246,7 @@ func (g *Generator) initCouplings() {
 	for i := range coefMF {
 		coefMF[i] = p.MF[i] * p.DTime / rSun
 	}
-	g.modes = make([][]mode, lmax)
+	g.orders = make([]order, lmax)
 	orders := func(lo, hi int) {
 		for m := lo + 1; m <= hi; m++ {
 			g.initOrder(m, coefDR, coefMF)
@@ -264,7 +267,8 @@ func (g *Generator) initOrder(m int, coefDR [5]float64, coefMF [6]float64) {
 	em := float64(m)
 	col := g.coef[m*n:] // col[l1-1] = coef(l1, m1)
 	c := func(l1 int) float64 { return col[l1-1] }
-	ms := make([]mode, lmax-m)
+	nm := lmax - m
+	o := order{n: nm, c: make([]float64, 26*nm), omega: make([]float64, nm), eh: make([]float64, 2*nm), ef: make([]float64, 2*nm)}
 	for l := m; l <= lmax-1; l++ {
 		l1 := l + 1
 		el := float64(l)
@@ -374,13 +378,16 @@ func (g *Generator) initOrder(m int, coefDR [5]float64, coefMF [6]float64) {
 			BAA0 = 1 / (c(l1) * c(l1-1) * c(l1-2) * c(l1-3) * c(l1-4) * c(l1-5))
 			mf[6-6] = (el - 6) * BAA0 * MF5
 		}
-		md := &ms[l-m]
-		for k := range md.c {
-			md.c[k] = complex(mf[k], om[k])
+		i := l - m
+		for q := range mf {
+			o.c[q*nm+i] = mf[q]
+			o.c[(13+q)*nm+i] = om[q]
 		}
-		md.omega = omega
-		md.eh = cmplx.Exp(complex(0, omega/2))
-		md.ef = cmplx.Exp(complex(0, omega))
+		o.omega[i] = omega
+		eh := cmplx.Exp(complex(0, omega/2))
+		ef := cmplx.Exp(complex(0, omega))
+		o.eh[i], o.eh[nm+i] = real(eh), imag(eh)
+		o.ef[i], o.ef[nm+i] = real(ef), imag(ef)
 	}
-	g.modes[m] = ms
+	g.orders[m] = o
 }

@@ -120,8 +120,9 @@ func (g *Generator) newRefBuf() *refBuf {
 	}
 }
 
-// TestVectorKernelsSameBits checks that the AVX2 and AVX-512 kernels give
-// the Go loop's bits, on grids whose latitude pairs fill the groups
+// TestVectorKernelsSameBits checks that the AVX2 and AVX-512 kernels (the
+// synthesis, and the Runge-Kutta coupling sums in AVX-512) give the Go
+// loops' bits, on grids whose latitude pairs fill the groups
 // (64), leave a group of four after the groups of eight (44) and leave
 // two latitudes for the Go loop alone (42), over two steps (the second
 // runs from the cached recurrence starts).
@@ -133,6 +134,7 @@ func TestVectorKernelsSameBits(t *testing.T) {
 		name         string
 		avx2, avx512 bool
 	}{{"Go", false, false}, {"AVX2", true, false}, {"AVX-512", true, true}}
+	canCouple := useCouplingKernel
 	if !useAVX512 {
 		t.Log("no AVX-512 on this CPU: its kernel is not tested here")
 		forms = forms[:2]
@@ -141,8 +143,8 @@ func TestVectorKernelsSameBits(t *testing.T) {
 		p := Defaults()
 		p.NLat, p.NLong, p.SpectralCutoff = nLat, 128, 1000
 		flows := func(avx2, avx512 bool) (u, v []float64) {
-			defer func(a, b bool) { useAVX2, useAVX512 = a, b }(useAVX2, useAVX512)
-			useAVX2, useAVX512 = avx2, avx512
+			defer func(a, b, c bool) { useAVX2, useAVX512, useCouplingKernel = a, b, c }(useAVX2, useAVX512, useCouplingKernel)
+			useAVX2, useAVX512, useCouplingKernel = avx2, avx512, avx512 && canCouple
 			g := NewGenerator(p, fortranrand.Fill(11), nil)
 			g.Step()
 			u = append(u, g.U...)

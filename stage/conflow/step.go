@@ -25,108 +25,142 @@ func (g *Generator) Step() {
 	g.step++
 }
 
-// stepBuf holds one order's Runge-Kutta increments, ds[k][l] and dt[k][l]
-// for stage k+1 and degree l, and a stage's inputs xs[l] and xt[l]
-// (S_l and T_l plus the previous stage's increment).
+// stepBuf holds one order's Runge-Kutta increments and a stage's inputs,
+// real and imaginary parts apart: d[k][0..3] are dS re, dS im, dT re and
+// dT im of stage k+1 at degree l, x[0..3] the stage's input (S_l and T_l
+// plus the previous stage's increment) likewise.
 type stepBuf struct {
-	ds, dt [4][]complex128
-	xs, xt []complex128
+	d [4][4][]float64
+	x [4][]float64
 }
 
 func newStepBuf(n int) *stepBuf {
-	b := &stepBuf{xs: make([]complex128, n), xt: make([]complex128, n)}
-	for k := range b.ds {
-		b.ds[k] = make([]complex128, n)
-		b.dt[k] = make([]complex128, n)
+	b := &stepBuf{}
+	for k := range b.d {
+		for p := range b.d[k] {
+			b.d[k][p] = make([]float64, n)
+		}
+	}
+	for p := range b.x {
+		b.x[p] = make([]float64, n)
 	}
 	return b
 }
 
-// half returns z/2 as gfortran computes a complex divided by the real 2:
-// each part divided.
-func half(z complex128) complex128 { return complex(real(z)/2, imag(z)/2) }
-
-// cmul is the complex product (a+ib)(c+id) = (ac-bd) + i(ad+bc), the
-// formula gfortran uses (-fcx-fortran-rules).
-func cmul(a, b complex128) complex128 {
-	ar, ai, br, bi := real(a), imag(a), real(b), imag(b)
-	return complex(ar*br-ai*bi, ar*bi+ai*br)
-}
+// The complex products below are gfortran's formula (-fcx-fortran-rules),
+// (a+ib)(c+id) = (ac-bd) + i(ad+bc), written out on real and imaginary
+// parts; the vector kernel (couplings_amd64.s) performs the same
+// operations.
 
 // advanceOrders advances the modes of orders m in [mlo, mhi).
 func (g *Generator) advanceOrders(mlo, mhi int, b *stepBuf) {
 	n, lmax := g.n, g.lmax
+	xsr, xsi, xtr, xti := b.x[0], b.x[1], b.x[2], b.x[3]
 	for m := mlo; m < mhi; m++ {
-		ms := g.modes[m]
+		o := &g.orders[m]
 		s := g.s[m*n : (m+1)*n]
 		t := g.t[m*n : (m+1)*n]
-		xs, xt := b.xs, b.xt
 		for stage := 0; stage < 4; stage++ {
 			// The stage's input at each degree, as ConFlow forms it
-			// inside its sums (the same value for every l reading it).
+			// inside its sums (the same value for every l reading it):
+			// S, S + dS/2 (each part halved) or S + dS.
 			switch stage {
 			case 0:
-				copy(xs[m:lmax], s[m:lmax])
-				copy(xt[m:lmax], t[m:lmax])
-			case 1, 2:
-				ps, pt := b.ds[stage-1], b.dt[stage-1]
 				for l := m; l <= lmax-1; l++ {
-					xs[l] = s[l] + half(ps[l])
-					xt[l] = t[l] + half(pt[l])
+					xsr[l], xsi[l] = real(s[l]), imag(s[l])
+					xtr[l], xti[l] = real(t[l]), imag(t[l])
+				}
+			case 1, 2:
+				d := &b.d[stage-1]
+				for l := m; l <= lmax-1; l++ {
+					xsr[l], xsi[l] = real(s[l])+d[0][l]/2, imag(s[l])+d[1][l]/2
+					xtr[l], xti[l] = real(t[l])+d[2][l]/2, imag(t[l])+d[3][l]/2
 				}
 			case 3:
-				ps, pt := b.ds[2], b.dt[2]
+				d := &b.d[2]
 				for l := m; l <= lmax-1; l++ {
-					xs[l] = s[l] + ps[l]
-					xt[l] = t[l] + pt[l]
+					xsr[l], xsi[l] = real(s[l])+d[0][l], imag(s[l])+d[1][l]
+					xtr[l], xti[l] = real(t[l])+d[2][l], imag(t[l])+d[3][l]
 				}
 			}
-			ds, dt := b.ds[stage], b.dt[stage]
-			for l := m; l <= lmax-1; l++ {
-				// ConFlow's sums run over the neighbours l+k, k = 6
-				// down to -6, with l+k >= m for k < 0 and l+k < lmax-1
-				// for k > 0. The k = 0 coupling's imaginary part is 0
-				// (ConFlow's 0*xi*Omega(l1,m1); initOrder leaves it 0).
-				kmax := max(0, min(6, lmax-2-l))
-				kmin := max(-6, m-l)
-				c := &ms[l-m].c
-				var sumS, sumT complex128
-				for k := kmax; k >= kmin; k-- {
-					lk := l + k
-					ck := c[k+6]
-					as, at := cmul(ck, xs[lk]), cmul(ck, xt[lk])
-					switch stage {
-					case 1, 2:
-						// ConFlow multiplies c*(s+ds/2) first, then exp(i Omega/2).
-						e := ms[lk-m].eh
-						as, at = cmul(as, e), cmul(at, e)
-					case 3:
-						e := ms[lk-m].ef
-						as, at = cmul(as, e), cmul(at, e)
-					}
-					sumS += as
-					sumT += at
+			// ConFlow multiplies c*(s+ds/2) first, then exp(i Omega/2)
+			// (stages 2 and 3) or exp(i Omega) (stage 4).
+			var e []float64
+			switch stage {
+			case 1, 2:
+				e = o.eh
+			case 3:
+				e = o.ef
+			}
+			// Degrees l with all thirteen neighbours in ConFlow's sums
+			// (l+k >= m for k < 0, l+k < lmax-1 for k > 0) are
+			// [m+6, lmax-8]; the vector kernel takes whole blocks of them.
+			lo, hi := m, m
+			if useCouplingKernel {
+				lo = m + 6
+				hi = lo + (lmax-7-lo)/couplingLanes*couplingLanes
+				if hi > lo {
+					g.couplingSums(o, m, lo, hi, e, b.d[stage], b)
+				} else {
+					lo, hi = m, m
 				}
-				ds[l], dt[l] = sumS, sumT
+			}
+			for l := m; l <= lmax-1; l++ {
+				if l == lo && hi > lo {
+					l = hi - 1
+					continue
+				}
+				couplingSum(o, m, l, lmax, e, &b.d[stage], b)
 			}
 		}
 		// Add the changes and turn each mode by its rotation and random
 		// phase step.
 		rnd := g.rnd[g.rndOff[m]:]
-		d1, d2, d3, d4 := b.ds[0], b.ds[1], b.ds[2], b.ds[3]
-		e1, e2, e3, e4 := b.dt[0], b.dt[1], b.dt[2], b.dt[3]
+		d1, d2, d3, d4 := &b.d[0], &b.d[1], &b.d[2], &b.d[3]
 		for l := m; l <= lmax-1; l++ {
-			md := &ms[l-m]
 			i := 2 * (l - m)
-			phase := md.omega + 2*(rnd[i]-0.5)*g.lifeStep[l]
+			omega := o.omega[l-m]
+			phase := omega + 2*(rnd[i]-0.5)*g.lifeStep[l]
 			sin, cos := math.Sincos(phase)
-			s[l] = cmul(s[l]+sixth(d1[l])+third(d2[l])+third(d3[l])+sixth(d4[l]), complex(cos, sin))
-			phase = md.omega + 2*(rnd[i+1]-0.5)*g.lifeStep[l]
+			zr := real(s[l]) + d1[0][l]/6 + d2[0][l]/3 + d3[0][l]/3 + d4[0][l]/6
+			zi := imag(s[l]) + d1[1][l]/6 + d2[1][l]/3 + d3[1][l]/3 + d4[1][l]/6
+			s[l] = complex(zr*cos-zi*sin, zr*sin+zi*cos)
+			phase = omega + 2*(rnd[i+1]-0.5)*g.lifeStep[l]
 			sin, cos = math.Sincos(phase)
-			t[l] = cmul(t[l]+sixth(e1[l])+third(e2[l])+third(e3[l])+sixth(e4[l]), complex(cos, sin))
+			zr = real(t[l]) + d1[2][l]/6 + d2[2][l]/3 + d3[2][l]/3 + d4[2][l]/6
+			zi = imag(t[l]) + d1[3][l]/6 + d2[3][l]/3 + d3[3][l]/3 + d4[3][l]/6
+			t[l] = complex(zr*cos-zi*sin, zr*sin+zi*cos)
 		}
 	}
 }
 
-func sixth(z complex128) complex128 { return complex(real(z)/6, imag(z)/6) }
-func third(z complex128) complex128 { return complex(real(z)/3, imag(z)/3) }
+// couplingSum sets d[0..3][l], the real and imaginary parts of the sums
+// over ConFlow's neighbours l+k (k = 6 down to -6, those with l+k >= m
+// for k < 0 and l+k < lmax-1 for k > 0) of c_k x_{l+k}, times e_{l+k}
+// where e is not nil, for S (x = the stage's S input) and T.
+func couplingSum(o *order, m, l, lmax int, e []float64, d *[4][]float64, b *stepBuf) {
+	nm := o.n
+	xsr, xsi, xtr, xti := b.x[0], b.x[1], b.x[2], b.x[3]
+	kmax := max(0, min(6, lmax-2-l))
+	kmin := max(-6, m-l)
+	i := l - m
+	var sr, si, tr, ti float64
+	for k := kmax; k >= kmin; k-- {
+		lk := l + k
+		q := k + 6
+		cr, ci := o.c[q*nm+i], o.c[(13+q)*nm+i]
+		asr, asi := cr*xsr[lk]-ci*xsi[lk], cr*xsi[lk]+ci*xsr[lk]
+		atr, ati := cr*xtr[lk]-ci*xti[lk], cr*xti[lk]+ci*xtr[lk]
+		if e != nil {
+			er, ei := e[lk-m], e[nm+lk-m]
+			asr, asi = asr*er-asi*ei, asr*ei+asi*er
+			atr, ati = atr*er-ati*ei, atr*ei+ati*er
+		}
+		sr += asr
+		si += asi
+		tr += atr
+		ti += ati
+	}
+	d[0][l], d[1][l], d[2][l], d[3][l] = sr, si, tr, ti
+}
+

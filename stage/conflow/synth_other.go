@@ -19,3 +19,12 @@ func synthLanesAVX512(blk *laneBlock, col, row *float64, s, t *complex128, degre
 
 // fft4Stage is fft4StageGo: no assembly here.
 func fft4Stage(w []float64, ne, mmax int, tw []float64) { fft4StageGo(w, ne, mmax, tw) }
+
+// couplingLanes and useCouplingKernel: no coupling kernel here.
+const couplingLanes = 8
+
+var useCouplingKernel = false
+
+func (g *Generator) couplingSums(o *order, m, lo, hi int, e []float64, d [4][]float64, b *stepBuf) {
+	panic("conflow: no coupling kernel")
+}
