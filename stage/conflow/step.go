@@ -163,4 +163,3 @@ func couplingSum(o *order, m, l, lmax int, e []float64, d *[4][]float64, b *step
 	}
 	d[0][l], d[1][l], d[2][l], d[3][l] = sr, si, tr, ti
 }
-
