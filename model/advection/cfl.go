@@ -22,9 +22,15 @@ func absBits(x float64) uint64 { return math.Float64bits(x) &^ (1 << 63) }
 func (a *Advector) alphaColumns(lo, hi int) {
 	m := a.Mesh
 	ntm, npm, np := m.NThetaMain, m.NPhiMain, m.NPhiHalf
+	vec := a.useAVX512()
 	for c := lo; c < hi; c++ {
 		r, k := c/npm, c%npm
-		alphaTheta(a.ctr.Column(a.AlphaT, k, r), a.tf.Column(a.v.Vt, k, r))
+		at, vt := a.ctr.Column(a.AlphaT, k, r), a.tf.Column(a.v.Vt, k, r)
+		if vec {
+			alphaThetaVector(at, vt)
+		} else {
+			alphaTheta(at, vt)
+		}
 
 		if k == 0 || k >= np-1 {
 			continue
@@ -45,10 +51,47 @@ func (a *Advector) alphaColumns(lo, hi int) {
 			cols = [6]int{k - 2, k - 1, k, k + 1, k + 2, k + 3}
 		}
 		v0, v1, v2, v3, v4, v5 := vp(cols[0]), vp(cols[1]), vp(cols[2]), vp(cols[3]), vp(cols[4]), vp(cols[5])
-		for j := 1; j < ntm-1; j++ {
+		j0 := 1
+		if nb := (ntm - 2) / 8; vec && nb > 0 {
+			// Rows 1 .. 8 nb in AVX-512, the rest below.
+			alphaPhiAVX512(&ap[1], &[6]*float64{&v0[1], &v1[1], &v2[1], &v3[1], &v4[1], &v5[1]}, nb)
+			j0 = 1 + 8*nb
+		}
+		for j := j0; j < ntm-1; j++ {
 			ap[j] = math.Float64frombits(max(absBits(v0[j]), absBits(v1[j]), absBits(v2[j]),
 				absBits(v3[j]), absBits(v4[j]), absBits(v5[j])))
 		}
+	}
+}
+
+// useAVX512 reports whether the AVX-512 forms of the speed and CFL
+// kernels run (cfl_amd64.s; the WENO kernels' condition).
+func (a *Advector) useAVX512() bool { return useAVX2 && useAVX512 && !a.GoKernels }
+
+// alphaThetaVector is alphaTheta with the interior rows eight at a time
+// in AVX-512 (the maxima are exact, so their grouping does not matter).
+func alphaThetaVector(at, vt []float64) {
+	nt := len(vt)
+	nb := (nt - 5) / 8 // interior rows j = 2 .. nt-4
+	if nb == 0 {
+		alphaTheta(at, vt)
+		return
+	}
+	at = at[:nt-1]
+	vmax := func(lo, hi int) float64 {
+		x := absBits(vt[lo])
+		for i := lo + 1; i <= hi; i++ {
+			x = max(x, absBits(vt[i]))
+		}
+		return math.Float64frombits(x)
+	}
+	at[0] = vmax(0, 3)
+	at[1] = vmax(0, 4)
+	at[nt-3] = vmax(nt-5, nt-1)
+	at[nt-2] = vmax(nt-4, nt-1)
+	alphaThetaAVX512(&at[0], &vt[0], nb)
+	for j := 2 + 8*nb; j <= nt-4; j++ {
+		at[j] = vmax(j-2, j+3)
 	}
 }
 
@@ -89,6 +132,7 @@ func (a *Advector) cflColumns(lo, hi int) {
 	ntm, nt, npm := m.NThetaMain, m.NThetaHalf, m.NPhiMain
 	nk := npm - 2
 	dti, sti := m.DThetaInv[:ntm], m.SinThetaInv[:ntm]
+	vec := a.useAVX512()
 	for c := lo; c < hi; c++ {
 		r, k := c/nk, c%nk+1
 		// Columns resliced to nt and ntm values: the row loop has no
@@ -98,7 +142,18 @@ func (a *Advector) cflColumns(lo, hi int) {
 		vpe := a.pf.Column(a.v.Vp, k+1, r)[:ntm]
 		dpi := m.DPhiInv[k]
 		kmax := mesh.SmallValue
-		for j := 1; j < ntm-1; j++ {
+		j0 := 1
+		if nb := (ntm - 2) / 8; vec && nb > 0 {
+			// Rows 1 .. 8 nb in AVX-512: eight maxima, each exact, so
+			// they combine with kmax in any order.
+			var lanes [8]uint64
+			cflColumnAVX512(&vt[1], &vpw[1], &vpe[1], &dti[1], &sti[1], dpi, nb, &lanes)
+			for _, x := range lanes {
+				kmax = max(kmax, math.Float64frombits(x))
+			}
+			j0 = 1 + 8*nb
+		}
+		for j := j0; j < ntm-1; j++ {
 			// Rounded products (float64): no fused multiply-add.
 			kv := float64(math.Float64frombits(max(absBits(vt[j]), absBits(vt[j+1])))*dti[j]) +
 				float64(math.Float64frombits(max(absBits(vpw[j]), absBits(vpe[j])))*sti[j]*dpi)

@@ -45,3 +45,21 @@ func wenoPhiAVX512(fp, f, al, v *float64, off *[6]int, w *float64, nblk int)
 //
 //go:noescape
 func operatorAVX2(n int, sth, ft, sti, dti, fpe, fpw, x, y, out *float64, dpi, ca, cb, cc float64, mode int)
+
+// alphaPhiAVX512 sets ap[i] to the largest |v[c][i]| (c = 0..5) for
+// i < 8 n (see cfl_amd64.s).
+//
+//go:noescape
+func alphaPhiAVX512(ap *float64, v *[6]*float64, n int)
+
+// alphaThetaAVX512 sets at[j] to the largest |vt[j-2..j+3]| for j in
+// [2, 2+8 n); at and vt point at element 0 (see cfl_amd64.s).
+//
+//go:noescape
+func alphaThetaAVX512(at, vt *float64, n int)
+
+// cflColumnAVX512 sets out[l] to the absBits-largest CFL speed of the
+// rows l, l+8, .. of 8 n rows of a column (see cfl_amd64.s).
+//
+//go:noescape
+func cflColumnAVX512(vt, vpw, vpe, dti, sti *float64, dpi float64, n int, out *[8]uint64)

@@ -28,3 +28,11 @@ func wenoPhiAVX512(fp, f, al, v *float64, off *[6]int, w *float64, nblk int) {
 func operatorAVX2(n int, sth, ft, sti, dti, fpe, fpw, x, y, out *float64, dpi, ca, cb, cc float64, mode int) {
 	panic("advection: no AVX2 kernels")
 }
+
+func alphaPhiAVX512(ap *float64, v *[6]*float64, n int) { panic("advection: no AVX-512 kernels") }
+
+func alphaThetaAVX512(at, vt *float64, n int) { panic("advection: no AVX-512 kernels") }
+
+func cflColumnAVX512(vt, vpw, vpe, dti, sti *float64, dpi float64, n int, out *[8]uint64) {
+	panic("advection: no AVX-512 kernels")
+}
