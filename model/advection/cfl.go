@@ -78,21 +78,30 @@ func alphaThetaVector(at, vt []float64) {
 		return
 	}
 	at = at[:nt-1]
-	vmax := func(lo, hi int) float64 {
-		x := absBits(vt[lo])
-		for i := lo + 1; i <= hi; i++ {
-			x = max(x, absBits(vt[i]))
-		}
-		return math.Float64frombits(x)
-	}
-	at[0] = vmax(0, 3)
-	at[1] = vmax(0, 4)
-	at[nt-3] = vmax(nt-5, nt-1)
-	at[nt-2] = vmax(nt-4, nt-1)
+	alphaThetaEnds(at, vt)
 	alphaThetaAVX512(&at[0], &vt[0], nb)
 	for j := 2 + 8*nb; j <= nt-4; j++ {
-		at[j] = vmax(j-2, j+3)
+		at[j] = absMax(vt, j-2, j+3)
 	}
+}
+
+// absMax returns the largest |vt[i]|, i = lo..hi, as absBits orders them.
+func absMax(vt []float64, lo, hi int) float64 {
+	x := absBits(vt[lo])
+	for i := lo + 1; i <= hi; i++ {
+		x = max(x, absBits(vt[i]))
+	}
+	return math.Float64frombits(x)
+}
+
+// alphaThetaEnds sets at[0], at[1], at[nt-3] and at[nt-2], whose
+// stencils are clipped to the faces 0..nt-1 (nt = len(vt)).
+func alphaThetaEnds(at, vt []float64) {
+	nt := len(vt)
+	at[0] = absMax(vt, 0, 3)
+	at[1] = absMax(vt, 0, 4)
+	at[nt-3] = absMax(vt, nt-5, nt-1)
+	at[nt-2] = absMax(vt, nt-4, nt-1)
 }
 
 // alphaTheta sets at[j], j = 0..len(vt)-2, to the largest |vt| over the
@@ -101,17 +110,7 @@ func alphaThetaVector(at, vt []float64) {
 func alphaTheta(at, vt []float64) {
 	nt := len(vt)
 	at = at[:nt-1]
-	vmax := func(lo, hi int) float64 {
-		x := absBits(vt[lo])
-		for i := lo + 1; i <= hi; i++ {
-			x = max(x, absBits(vt[i]))
-		}
-		return math.Float64frombits(x)
-	}
-	at[0] = vmax(0, 3)
-	at[1] = vmax(0, 4)
-	at[nt-3] = vmax(nt-5, nt-1)
-	at[nt-2] = vmax(nt-4, nt-1)
+	alphaThetaEnds(at, vt)
 	// p(i) = max(|vt[i]|, |vt[i+1]|); at[j] = max(p(j-2), p(j), p(j+2)).
 	pair := func(i int) uint64 { return max(absBits(vt[i]), absBits(vt[i+1])) }
 	pm2, pm1, p0, p1 := pair(0), pair(1), pair(2), pair(3)

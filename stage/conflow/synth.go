@@ -56,7 +56,7 @@ func (g *Generator) newSynthBuf() *synthBuf {
 }
 
 // synthesize computes U and V from the spectrum (ConFlow's latitude loop):
-// latitudes are independent; groups of four are spread over the pool.
+// latitudes are independent; groups of g.width are spread over the pool.
 func (g *Generator) synthesize() {
 	nlhalf := g.n / 2
 	width := g.width
@@ -101,8 +101,9 @@ type laneStart struct {
 // each order m it runs ConFlow's Legendre recurrence (plm) and its sums
 // over l in one loop, so that the recurrence's latency overlaps the
 // sums' work, and runs the steady part of that loop for eight latitudes
-// at once in AVX-512, or four in AVX2, where available. Each value is computed with
-// ConFlow's operations in ConFlow's order (TestFusedSynthesisSameBits).
+// at once in AVX-512, or four in AVX2, where available. Each value is
+// computed with ConFlow's operations in ConFlow's order
+// (TestFusedSynthesisSameBits, TestVectorKernelsSameBits).
 func (g *Generator) synthRows(jlo, jhi int, b *synthBuf) {
 	n, lmax, nlong2 := g.n, g.lmax, g.nlong2
 	nlhalf := n / 2
