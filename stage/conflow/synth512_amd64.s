@@ -9,62 +9,18 @@
 // Z17 = the sign mask (loop invariants held in registers); the sign flip
 // is VPXORQ (AVX512F; VXORPD on Z registers needs AVX512DQ).
 //
-// blk points at a laneBlock8: x, pm1, pm2 and the eight sums, each eight
-// float64 (64 bytes).
+// blk points at a laneBlock: x, pm1, pm2 and the eight sums, each eight
+// float64 (64 bytes). The step itself is synthstep.h's SYNTHSTEP.
 
-#define STEP512(S2OP, S4OP) \
-	VBROADCASTSD 8(BX)(CX*8), Z11; \
-	VMULPD Z0, Z11, Z12; \
-	VMULPD Z1, Z12, Z12; \
-	VBROADCASTSD (SI)(CX*8), Z13; \
-	VMULPD Z2, Z13, Z13; \
-	VSUBPD Z13, Z12, Z12; \
-	VBROADCASTSD (R9)(CX*8), Z13; \
-	VMULPD Z12, Z13, Z13; \
-	VDIVPD Z11, Z13, Z13; \
-	VBROADCASTSD (R10)(CX*8), Z11; \
-	VMULPD Z2, Z11, Z11; \
-	VBROADCASTSD (BX)(CX*8), Z14; \
-	VDIVPD Z14, Z11, Z11; \
-	VSUBPD Z11, Z13, Z13; \
+#include "synthstep.h"
+
+#define V2Z \
 	VMULPD Z1, Z16, Z14; \
-	VPXORQ Z17, Z14, Z14; \
-	VMOVAPD Z1, Z2; \
-	VMOVAPD Z12, Z1; \
-	VBROADCASTSD 8(DI)(DX*8), Z11; \
-	VMULPD Z14, Z11, Z12; \
-	VMULPD Z13, Z11, Z15; \
-	VSUBPD Z12, Z3, Z3; \
-	VBROADCASTSD (R8)(DX*8), Z11; \
-	VMULPD Z13, Z11, Z11; \
-	VSUBPD Z11, Z3, Z3; \
-	VSUBPD Z12, Z11, Z11; \
-	S2OP Z11, Z5, Z5; \
-	VADDPD Z15, Z8, Z8; \
-	VBROADCASTSD (R8)(DX*8), Z11; \
-	VMULPD Z14, Z11, Z11; \
-	VADDPD Z11, Z8, Z8; \
-	VSUBPD Z11, Z15, Z15; \
-	S4OP Z15, Z10, Z10; \
-	VBROADCASTSD (DI)(DX*8), Z11; \
-	VMULPD Z14, Z11, Z12; \
-	VMULPD Z13, Z11, Z15; \
-	VADDPD Z12, Z4, Z4; \
-	VBROADCASTSD 8(R8)(DX*8), Z11; \
-	VMULPD Z13, Z11, Z11; \
-	VSUBPD Z11, Z4, Z4; \
-	VADDPD Z11, Z12, Z12; \
-	S2OP Z12, Z6, Z6; \
-	VADDPD Z15, Z7, Z7; \
-	VBROADCASTSD 8(R8)(DX*8), Z11; \
-	VMULPD Z14, Z11, Z11; \
-	VSUBPD Z11, Z7, Z7; \
-	VADDPD Z11, Z15, Z15; \
-	S4OP Z15, Z9, Z9; \
-	INCQ CX; \
-	ADDQ $2, DX
+	VPXORQ Z17, Z14, Z14
 
-// func synthLanesAVX512(blk *laneBlock8, col, row *float64, s, t *complex128, degree, degree1 *float64, fm float64, pairs int)
+#define STEP512(S2OP, S4OP) SYNTHSTEP(S2OP, S4OP, V2Z, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15)
+
+// func synthLanesAVX512(blk *laneBlock, col, row *float64, s, t *complex128, degree, degree1 *float64, fm float64, pairs int)
 TEXT ·synthLanesAVX512(SB), NOSPLIT, $0-72
 	MOVQ blk+0(FP), AX
 	MOVQ col+8(FP), BX

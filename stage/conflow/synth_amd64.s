@@ -12,9 +12,11 @@
 // s2r, s2i, s3r, s3i, s4r, s4i), Y11-Y15 work. BX = col (element l),
 // SI = row (element ll-1), DI = s, R8 = t (element l), R9 = degree,
 // R10 = degree1 (element l), CX = steps done, DX = 2 CX (complex index),
-// R11 = pairs left. Go operand order: VOP b, a, d is d = a OP b.
+// R11 = pairs left. AX = blk: x, pm1, pm2 and the eight sums, each at a
+// stride of 64 bytes (laneBlock's eight lanes; this kernel uses the
+// first four). Go operand order: VOP b, a, d is d = a OP b.
 //
-// One step, for ll (l = ll-2):
+// One step (synthstep.h's SYNTHSTEP), for ll (l = ll-2):
 //
 //	Y12 = col[ll-1]*x*pm1 - row[ll-1]*pm2            pn
 //	Y13 = l*pn/col[ll-1] - (l+1)*pm2/col[ll-2]       v1
@@ -35,58 +37,14 @@ DATA conflowSign<>+16(SB)/8, $0x8000000000000000
 DATA conflowSign<>+24(SB)/8, $0x8000000000000000
 GLOBL conflowSign<>(SB), RODATA|NOPTR, $32
 
-#define STEP(S2OP, S4OP) \
-	VBROADCASTSD 8(BX)(CX*8), Y11; \
-	VMULPD Y0, Y11, Y12; \
-	VMULPD Y1, Y12, Y12; \
-	VBROADCASTSD (SI)(CX*8), Y13; \
-	VMULPD Y2, Y13, Y13; \
-	VSUBPD Y13, Y12, Y12; \
-	VBROADCASTSD (R9)(CX*8), Y13; \
-	VMULPD Y12, Y13, Y13; \
-	VDIVPD Y11, Y13, Y13; \
-	VBROADCASTSD (R10)(CX*8), Y11; \
-	VMULPD Y2, Y11, Y11; \
-	VBROADCASTSD (BX)(CX*8), Y14; \
-	VDIVPD Y14, Y11, Y11; \
-	VSUBPD Y11, Y13, Y13; \
+#include "synthstep.h"
+
+#define V2Y \
 	VBROADCASTSD fm+56(FP), Y14; \
 	VMULPD Y1, Y14, Y14; \
-	VXORPD conflowSign<>(SB), Y14, Y14; \
-	VMOVAPD Y1, Y2; \
-	VMOVAPD Y12, Y1; \
-	VBROADCASTSD 8(DI)(DX*8), Y11; \
-	VMULPD Y14, Y11, Y12; \
-	VMULPD Y13, Y11, Y15; \
-	VSUBPD Y12, Y3, Y3; \
-	VBROADCASTSD (R8)(DX*8), Y11; \
-	VMULPD Y13, Y11, Y11; \
-	VSUBPD Y11, Y3, Y3; \
-	VSUBPD Y12, Y11, Y11; \
-	S2OP Y11, Y5, Y5; \
-	VADDPD Y15, Y8, Y8; \
-	VBROADCASTSD (R8)(DX*8), Y11; \
-	VMULPD Y14, Y11, Y11; \
-	VADDPD Y11, Y8, Y8; \
-	VSUBPD Y11, Y15, Y15; \
-	S4OP Y15, Y10, Y10; \
-	VBROADCASTSD (DI)(DX*8), Y11; \
-	VMULPD Y14, Y11, Y12; \
-	VMULPD Y13, Y11, Y15; \
-	VADDPD Y12, Y4, Y4; \
-	VBROADCASTSD 8(R8)(DX*8), Y11; \
-	VMULPD Y13, Y11, Y11; \
-	VSUBPD Y11, Y4, Y4; \
-	VADDPD Y11, Y12, Y12; \
-	S2OP Y12, Y6, Y6; \
-	VADDPD Y15, Y7, Y7; \
-	VBROADCASTSD 8(R8)(DX*8), Y11; \
-	VMULPD Y14, Y11, Y11; \
-	VSUBPD Y11, Y7, Y7; \
-	VADDPD Y11, Y15, Y15; \
-	S4OP Y15, Y9, Y9; \
-	INCQ CX; \
-	ADDQ $2, DX
+	VXORPD conflowSign<>(SB), Y14, Y14
+
+#define STEP(S2OP, S4OP) SYNTHSTEP(S2OP, S4OP, V2Y, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15)
 
 // func synthLanesAVX2(blk *laneBlock, col, row *float64, s, t *complex128, degree, degree1 *float64, fm float64, pairs int)
 TEXT ·synthLanesAVX2(SB), NOSPLIT, $0-72
