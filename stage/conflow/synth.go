@@ -2,6 +2,7 @@ package conflow
 
 import (
 	"math"
+	"slices"
 )
 
 // rlpa are plm's scale factors 10^-1 .. 10^-20, written in conflow.f90 as
@@ -40,6 +41,11 @@ type laneBlock struct {
 	pm1  [lanes]float64    // plm's pm1: p(ll-1) once the recurrence runs
 	pm2  [lanes]float64    // plm's pm2: p(ll-2)
 	sums [8][lanes]float64 // sum1..sum4 of ConFlow, real and imaginary parts
+	// For the masked kernel only: the stored values p(ll-1), p(ll-2),
+	// each lane's start and the first ll.
+	p1, p2 [lanes]float64
+	start  [lanes]int64
+	ll0    int64
 }
 
 func (g *Generator) newSynthBuf() *synthBuf {
@@ -178,17 +184,42 @@ func (g *Generator) synthRows(jlo, jhi int, b *synthBuf) {
 			laneRange(&ls[k], m, mm+1, end, fm, col, row, s, t)
 		}
 		if vec > 0 {
-			for k := 0; k < vec; k++ {
-				laneRange(&ls[k], m, mm+1, steady, fm, col, row, s, t)
-			}
-			pairs := (end - steady) / 2
 			blk := &b.blk
-			for k := 0; k < vec; k++ {
-				blk.x[k], blk.pm1[k], blk.pm2[k] = ls[k].x, ls[k].pm1, ls[k].pm2
-				for i := range blk.sums {
-					blk.sums[i][k] = ls[k].sums[i]
+			if vec == 8 {
+				// From the first ll where a lane runs, up to steady, in
+				// the masked kernel (lanes before their start stay 0).
+				vstart := mm + 1
+				if lo := slices.MinFunc(ls[:8], func(a, b laneState) int { return a.start - b.start }).start; lo > mm {
+					vstart = lo + 1
+				}
+				if (vstart-mm-1)%2 != 0 {
+					vstart--
+				}
+				for k := 0; k < 8; k++ {
+					st := &ls[k]
+					blk.x[k], blk.pm1[k], blk.pm2[k] = st.x, st.pm1, st.pm2
+					blk.p1[k], blk.p2[k], blk.start[k] = st.p1, st.p2, int64(st.start)
+					for i := range blk.sums {
+						blk.sums[i][k] = 0
+					}
+				}
+				blk.ll0 = int64(vstart)
+				if steady > vstart {
+					l0 := vstart - 2
+					synthLanesMaskedAVX512(blk, &col[l0], &row[vstart-1], &s[l0], &t[l0], &g.degree[l0], &g.degree1[l0], fm, (steady-vstart)/2)
+				}
+			} else {
+				for k := 0; k < vec; k++ {
+					laneRange(&ls[k], m, mm+1, steady, fm, col, row, s, t)
+				}
+				for k := 0; k < vec; k++ {
+					blk.x[k], blk.pm1[k], blk.pm2[k] = ls[k].x, ls[k].pm1, ls[k].pm2
+					for i := range blk.sums {
+						blk.sums[i][k] = ls[k].sums[i]
+					}
 				}
 			}
+			pairs := (end - steady) / 2
 			l0 := steady - 2
 			if vec == 8 {
 				synthLanesAVX512(blk, &col[l0], &row[steady-1], &s[l0], &t[l0], &g.degree[l0], &g.degree1[l0], fm, pairs)

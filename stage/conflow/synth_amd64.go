@@ -28,3 +28,9 @@ var useAVX512 = cpu.X86.HasAVX512F
 //
 //go:noescape
 func synthLanesAVX512(blk *laneBlock, col, row *float64, s, t *complex128, degree, degree1 *float64, fm float64, pairs int)
+
+// synthLanesMaskedAVX512 is synthLanesAVX512 from blk.ll0 for lanes that
+// may not yet be past their recurrence's start (see synth512_amd64.s).
+//
+//go:noescape
+func synthLanesMaskedAVX512(blk *laneBlock, col, row *float64, s, t *complex128, degree, degree1 *float64, fm float64, pairs int)

@@ -44,7 +44,11 @@ GLOBL conflowSign<>(SB), RODATA|NOPTR, $32
 	VMULPD Y1, Y14, Y14; \
 	VXORPD conflowSign<>(SB), Y14, Y14
 
-#define STEP(S2OP, S4OP) SYNTHSTEP(S2OP, S4OP, V2Y, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15)
+#define SHIFTY \
+	VMOVAPD Y1, Y2; \
+	VMOVAPD Y12, Y1
+
+#define STEP(S2OP, S4OP) SYNTHSTEP(S2OP, S4OP, V2Y, NOTHING, SHIFTY, Y0, Y1, Y2, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15)
 
 // func synthLanesAVX2(blk *laneBlock, col, row *float64, s, t *complex128, degree, degree1 *float64, fm float64, pairs int)
 TEXT ·synthLanesAVX2(SB), NOSPLIT, $0-72

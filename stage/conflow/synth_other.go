@@ -28,3 +28,7 @@ var useCouplingKernel = false
 func (g *Generator) couplingSums(o *order, m, lo, hi int, e []float64, d [4][]float64, b *stepBuf) {
 	panic("conflow: no coupling kernel")
 }
+
+func synthLanesMaskedAVX512(blk *laneBlock, col, row *float64, s, t *complex128, degree, degree1 *float64, fm float64, pairs int) {
+	panic("conflow: no AVX-512 kernel")
+}
