@@ -163,3 +163,121 @@ func TestVectorKernelsSameBits(t *testing.T) {
 		}
 	}
 }
+
+// The direct transcriptions of ConFlow's subroutines plm and
+// fft_transform: the references of the fused recurrence and of
+// fftTransform4 (the generator no longer calls them).
+
+// plm computes the associated Legendre functions P_l^m(x) for l = m ..
+// n-1 into p[l+1] by ConFlow's recurrence in l (subroutine plm, with its
+// rescaling for tiny values near the poles); p[1..m] are 0.
+func (g *Generator) plm(m int, x float64, p []float64) {
+	const minlp = -20
+	const r10p10, r10m10 = 1.0e+10, 1.0e-10
+	lmaxp := g.n
+	mm := m + 1
+	lls := mm
+	for i := 1; i <= lmaxp; i++ {
+		p[i] = 0
+	}
+	col := g.coef[(mm-1)*lmaxp:]  // col[ll-1] = coef(ll, mm)
+	row := g.coefT[(mm-1)*lmaxp:] // row[ll-1] = coef(mm, ll)
+	// ConFlow's special cases |x| = 1 do not arise: x = cos(theta) at
+	// cell centres, and m >= 1 here.
+	x2 := math.Sqrt(1 - float64(x*x))
+	alp := math.Log10(col[mm-1]) + float64(float64(m)*math.Log10(x2))
+	lp := int(alp)
+	var pa float64
+	if lp < minlp {
+		alp = alp - float64(lp)
+		pa = math.Pow(10, alp)
+		lls = mm + 1
+	} else {
+		pa = col[mm-1] * powi(x2, m)
+		p[mm] = pa
+	}
+	pm2 := 0.0
+	pm1 := pa
+	if lp < minlp {
+		for ll := mm + 1; ll <= lmaxp; ll++ {
+			pa = float64(col[ll-1]*x*pm1) - float64(row[ll-1]*pm2)
+			pm2 = pm1
+			pm1 = pa
+			if pa > r10p10 {
+				pm2 = pm2 * r10m10
+				pm1 = pm1 * r10m10
+				lp = lp + 10
+				if lp >= minlp {
+					pm2 = pm2 * rlpa[-lp]
+					pm1 = pm1 * rlpa[-lp]
+					lp = 0
+					break
+				}
+			}
+			lls = ll + 1
+		}
+	}
+	if lls >= lmaxp {
+		return
+	}
+	for ll := lls + 1; ll <= lmaxp; ll++ {
+		pa = float64(col[ll-1]*x*pm1) - float64(row[ll-1]*pm2)
+		pm2 = pm1
+		pm1 = pa
+		p[ll] = pm1
+	}
+}
+
+// fftTransform is ConFlow's in-place radix-2 Fourier transform
+// (subroutine fft_transform, after Numerical Recipes' four1) of data,
+// whose length must be a power of two; direction is the sign of the
+// exponent. work must hold 2 len(data)+1 values.
+func fftTransform(data []complex128, direction int, work []float64) {
+	num := len(data)
+	ne := 2 * num
+	rp := work[:ne+1] // 1-based
+	for i, z := range data {
+		rp[2*i+1] = real(z)
+		rp[2*i+2] = imag(z)
+	}
+	j := 1
+	for i := 1; i <= ne; i += 2 {
+		if j > i {
+			rp[j], rp[i] = rp[i], rp[j]
+			rp[j+1], rp[i+1] = rp[i+1], rp[j+1]
+		}
+		step := ne / 2
+		for j > step && step >= 2 {
+			j -= step
+			step /= 2
+		}
+		j += step
+	}
+	mmax := 2
+	for ne > mmax {
+		istep := 2 * mmax
+		angle := 2 * math.Pi / float64(direction*mmax)
+		sh := math.Sin(0.5 * angle)
+		wpr := -(2 * (sh * sh))
+		wpi := math.Sin(angle)
+		wr, wi := 1.0, 0.0
+		for m := 1; m <= mmax; m += 2 {
+			for i := m; i <= ne; i += istep {
+				k := i + mmax
+				tr := wr*rp[k] - wi*rp[k+1]
+				ti := wr*rp[k+1] + wi*rp[k]
+				rp[k] = rp[i] - tr
+				rp[k+1] = rp[i+1] - ti
+				rp[i] = rp[i] + tr
+				rp[i+1] = rp[i+1] + ti
+			}
+			wtemp := wr
+			wr = wr*wpr - wi*wpi + wr
+			wi = wi*wpr + wtemp*wpi + wi
+		}
+		mmax = istep
+	}
+	for i := range data {
+		data[i] = complex(rp[2*i+1], rp[2*i+2])
+	}
+}
