@@ -11,96 +11,68 @@
 //	Y8..Y13 temporaries (Y13: the centre value xc[j], loaded once for L
 //	and the stage's u1 term)
 //
-// WEIGHTS_Y computes y of the 4 rows at byte offset off into Y9 (offm,
-// offc, offp = off, off+8, off+16 are the offsets of the xc[j-1], xc[j],
-// xc[j+1] loads, as SI points at row j0-1). It overwrites Y8, Y10..Y12 and
-// leaves xc[j] in Y13 (the stage reads u1 = xc[j] from there). The
+// WEIGHTS computes y of the rows at byte offset off into V9 (offm, offc,
+// offp = off, off+8, off+16 are the offsets of the xc[j-1], xc[j],
+// xc[j+1] loads, as SI points at row j0-1). It overwrites V8, V10..V12
+// and leaves xc[j] in V13 (the stage reads u1 = xc[j] from there). The
 // operations and their order are those of the scalar code, with no fused
 // multiply-add:
 //
 //	w1 = (a1*s)*s; w5 = (a5*s)*s; w3 = -(((w1+w2)+w4)+w5)
 //	y  = (((w1*xw + w2*xc[j-1]) + w3*xc[j]) + w4*xc[j+1]) + w5*xe
-#define WEIGHTS_Y(off, offm, offc, offp) \
-	VMOVUPD off(AX)(R12*1), Y8; \
-	VMULPD  Y8, Y0, Y9; \
-	VMULPD  Y8, Y9, Y9; \
-	VMULPD  Y8, Y1, Y10; \
-	VMULPD  Y8, Y10, Y10; \
-	VMOVUPD off(BX)(R12*1), Y11; \
-	VMOVUPD off(CX)(R12*1), Y12; \
-	VADDPD  Y11, Y9, Y8; \
-	VADDPD  Y12, Y8, Y8; \
-	VADDPD  Y10, Y8, Y8; \
-	VXORPD  Y7, Y8, Y8; \
-	VMULPD  off(DX)(R12*1), Y9, Y9; \
-	VMULPD  offm(SI)(R12*1), Y11, Y11; \
-	VADDPD  Y11, Y9, Y9; \
-	VMOVUPD offc(SI)(R12*1), Y13; \
-	VMULPD  Y13, Y8, Y8; \
-	VADDPD  Y8, Y9, Y9; \
-	VMULPD  offp(SI)(R12*1), Y12, Y12; \
-	VADDPD  Y12, Y9, Y9; \
-	VMULPD  off(DI)(R12*1), Y10, Y10; \
-	VADDPD  Y10, Y9, Y9
+//
+// It is written once for the three widths: MOV, MUL, ADD and XOR are the
+// instructions and V0..V13 the registers of a width (WEIGHTS_Y: four
+// rows in Y registers; STAGE1: one row, scalar SD instructions on the low
+// lanes; STAGE8: eight rows in Z registers, where VPXORQ flips the sign,
+// AVX512F).
+#define WEIGHTS(MOV, MUL, ADD, XOR, V0, V1, V7, V8, V9, V10, V11, V12, V13, off, offm, offc, offp) \
+	MOV off(AX)(R12*1), V8; \
+	MUL V8, V0, V9; \
+	MUL V8, V9, V9; \
+	MUL V8, V1, V10; \
+	MUL V8, V10, V10; \
+	MOV off(BX)(R12*1), V11; \
+	MOV off(CX)(R12*1), V12; \
+	ADD V11, V9, V8; \
+	ADD V12, V8, V8; \
+	ADD V10, V8, V8; \
+	XOR V7, V8, V8; \
+	MUL off(DX)(R12*1), V9, V9; \
+	MUL offm(SI)(R12*1), V11, V11; \
+	ADD V11, V9, V9; \
+	MOV offc(SI)(R12*1), V13; \
+	MUL V13, V8, V8; \
+	ADD V8, V9, V9; \
+	MUL offp(SI)(R12*1), V12, V12; \
+	ADD V12, V9, V9; \
+	MUL off(DI)(R12*1), V10, V10; \
+	ADD V10, V9, V9
 
-// STAGE4 does 4 rows of the fused stage at byte offset off, storing
+// STAGE does the rows of the fused stage at byte offset off, storing
 // into u2:
 //
 //	u2 = (((u*u1 + v*u2) + w*u0) + ubtau*y) + g*y0
 //
-// with u, v, w, ubtau, g (argument gam) broadcast in Y2..Y6, and u0 in
+// with u, v, w, ubtau, g (argument gam) broadcast in V2..V6, and u0 in
 // R8, y0 R9, u1 R10, u2 R11.
-#define STAGE4(off, offm, offc, offp) \
-	WEIGHTS_Y(off, offm, offc, offp); \
-	VMULPD  Y13, Y2, Y8; \
-	VMULPD  off(R11)(R12*1), Y3, Y10; \
-	VADDPD  Y10, Y8, Y8; \
-	VMULPD  off(R8)(R12*1), Y4, Y10; \
-	VADDPD  Y10, Y8, Y8; \
-	VMULPD  Y9, Y5, Y10; \
-	VADDPD  Y10, Y8, Y8; \
-	VMULPD  off(R9)(R12*1), Y6, Y10; \
-	VADDPD  Y10, Y8, Y8; \
-	VMOVUPD Y8, off(R11)(R12*1)
+#define STAGE(MOV, MUL, ADD, XOR, V0, V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, off, offm, offc, offp) \
+	WEIGHTS(MOV, MUL, ADD, XOR, V0, V1, V7, V8, V9, V10, V11, V12, V13, off, offm, offc, offp); \
+	MUL V13, V2, V8; \
+	MUL off(R11)(R12*1), V3, V10; \
+	ADD V10, V8, V8; \
+	MUL off(R8)(R12*1), V4, V10; \
+	ADD V10, V8, V8; \
+	MUL V9, V5, V10; \
+	ADD V10, V8, V8; \
+	MUL off(R9)(R12*1), V6, V10; \
+	ADD V10, V8, V8; \
+	MOV V8, off(R11)(R12*1)
 
-// WEIGHTS_1 and STAGE1 are WEIGHTS_Y and STAGE4 for the single row at
-// byte offset off, on the low lanes (scalar SD instructions, the same
-// operations in the same order).
-#define WEIGHTS_1(off, offm, offc, offp) \
-	VMOVSD  off(AX)(R12*1), X8; \
-	VMULSD  X8, X0, X9; \
-	VMULSD  X8, X9, X9; \
-	VMULSD  X8, X1, X10; \
-	VMULSD  X8, X10, X10; \
-	VMOVSD  off(BX)(R12*1), X11; \
-	VMOVSD  off(CX)(R12*1), X12; \
-	VADDSD  X11, X9, X8; \
-	VADDSD  X12, X8, X8; \
-	VADDSD  X10, X8, X8; \
-	VXORPD  X7, X8, X8; \
-	VMULSD  off(DX)(R12*1), X9, X9; \
-	VMULSD  offm(SI)(R12*1), X11, X11; \
-	VADDSD  X11, X9, X9; \
-	VMOVSD  offc(SI)(R12*1), X13; \
-	VMULSD  X13, X8, X8; \
-	VADDSD  X8, X9, X9; \
-	VMULSD  offp(SI)(R12*1), X12, X12; \
-	VADDSD  X12, X9, X9; \
-	VMULSD  off(DI)(R12*1), X10, X10; \
-	VADDSD  X10, X9, X9
-
-#define STAGE1(off, offm, offc, offp) \
-	WEIGHTS_1(off, offm, offc, offp); \
-	VMULSD  X13, X2, X8; \
-	VMULSD  off(R11)(R12*1), X3, X10; \
-	VADDSD  X10, X8, X8; \
-	VMULSD  off(R8)(R12*1), X4, X10; \
-	VADDSD  X10, X8, X8; \
-	VMULSD  X9, X5, X10; \
-	VADDSD  X10, X8, X8; \
-	VMULSD  off(R9)(R12*1), X6, X10; \
-	VADDSD  X10, X8, X8; \
-	VMOVSD  X8, off(R11)(R12*1)
+#define WEIGHTS_Y(off, offm, offc, offp) WEIGHTS(VMOVUPD, VMULPD, VADDPD, VXORPD, Y0, Y1, Y7, Y8, Y9, Y10, Y11, Y12, Y13, off, offm, offc, offp)
+#define STAGE4(off, offm, offc, offp) STAGE(VMOVUPD, VMULPD, VADDPD, VXORPD, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, off, offm, offc, offp)
+#define STAGE1(off, offm, offc, offp) STAGE(VMOVSD, VMULSD, VADDSD, VXORPD, X0, X1, X2, X3, X4, X5, X6, X7, X8, X9, X10, X11, X12, X13, off, offm, offc, offp)
+#define STAGE8(off, offm, offc, offp) STAGE(VMOVUPD, VMULPD, VADDPD, VPXORQ, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13, off, offm, offc, offp)
 
 // func columnAVX2(n int, sti, c2, c4, xw, xc, xe, yc *float64, a1, a5 float64)
 TEXT ·columnAVX2(SB), NOSPLIT, $0-80
@@ -387,44 +359,6 @@ storeddone:
 // multiply-add, so the results are the bits of the Go loop. The registers
 // are those of bandAVX2: the broadcasts and the sign mask are made in
 // Z0..Z7, whose low halves Y0..Y7 the AVX2 macros use.
-
-// WEIGHTS_Z and STAGE8 are WEIGHTS_Y and STAGE4 (above) on eight
-// rows (ZMM); VPXORQ flips the sign bit (AVX512F).
-#define WEIGHTS_Z(off, offm, offc, offp) \
-	VMOVUPD off(AX)(R12*1), Z8; \
-	VMULPD  Z8, Z0, Z9; \
-	VMULPD  Z8, Z9, Z9; \
-	VMULPD  Z8, Z1, Z10; \
-	VMULPD  Z8, Z10, Z10; \
-	VMOVUPD off(BX)(R12*1), Z11; \
-	VMOVUPD off(CX)(R12*1), Z12; \
-	VADDPD  Z11, Z9, Z8; \
-	VADDPD  Z12, Z8, Z8; \
-	VADDPD  Z10, Z8, Z8; \
-	VPXORQ  Z7, Z8, Z8; \
-	VMULPD  off(DX)(R12*1), Z9, Z9; \
-	VMULPD  offm(SI)(R12*1), Z11, Z11; \
-	VADDPD  Z11, Z9, Z9; \
-	VMOVUPD offc(SI)(R12*1), Z13; \
-	VMULPD  Z13, Z8, Z8; \
-	VADDPD  Z8, Z9, Z9; \
-	VMULPD  offp(SI)(R12*1), Z12, Z12; \
-	VADDPD  Z12, Z9, Z9; \
-	VMULPD  off(DI)(R12*1), Z10, Z10; \
-	VADDPD  Z10, Z9, Z9
-
-#define STAGE8(off, offm, offc, offp) \
-	WEIGHTS_Z(off, offm, offc, offp); \
-	VMULPD  Z13, Z2, Z8; \
-	VMULPD  off(R11)(R12*1), Z3, Z10; \
-	VADDPD  Z10, Z8, Z8; \
-	VMULPD  off(R8)(R12*1), Z4, Z10; \
-	VADDPD  Z10, Z8, Z8; \
-	VMULPD  Z9, Z5, Z10; \
-	VADDPD  Z10, Z8, Z8; \
-	VMULPD  off(R9)(R12*1), Z6, Z10; \
-	VADDPD  Z10, Z8, Z8; \
-	VMOVUPD Z8, off(R11)(R12*1)
 
 // func bandAVX512(ncol, nrows, stride int, sti, c2, c4, x, u0, y0, out, a1s, a5s *float64, u, v, w, ubtau, gam float64)
 //
