@@ -23,8 +23,13 @@ package diffusion
 //
 // (0.5*(D+D) is exactly D.) Indexed [r][k] (a1, a5: NPhiMain values per
 // realization) and [r][j] (c2, c4: NThetaMain values per realization).
+//
+// sti is the mesh's st_i(j), copied. sti, c2 and c4 start on a 64-byte
+// boundary (alignedFloats): the band kernels then load whole cache lines
+// (see bandLayout).
 type uniformWeights struct {
 	a1, a5, c2, c4 [][]float64
+	sti            []float64
 }
 
 // newUniformWeights returns the factored weights if every realization's
@@ -43,14 +48,16 @@ func newUniformWeights(op *Operator) *uniformWeights {
 		ds[r] = d[0]
 	}
 	nr := op.NReal
-	u := &uniformWeights{a1: make([][]float64, nr), a5: make([][]float64, nr), c2: make([][]float64, nr), c4: make([][]float64, nr)}
+	u := &uniformWeights{a1: make([][]float64, nr), a5: make([][]float64, nr), c2: make([][]float64, nr), c4: make([][]float64, nr),
+		sti: alignedFloats(ntm, 0)}
+	copy(u.sti, m.SinThetaInv[:ntm])
 	for r, d := range ds {
 		a1, a5 := make([]float64, npm), make([]float64, npm)
 		for k := 1; k < npm-1; k++ {
 			a1[k] = d * m.DPhiHalfInv[k] * m.DPhiInv[k]
 			a5[k] = d * m.DPhiHalfInv[k+1] * m.DPhiInv[k]
 		}
-		c2, c4 := make([]float64, ntm), make([]float64, ntm)
+		c2, c4 := alignedFloats(ntm, 0), alignedFloats(ntm, 0)
 		for j := 1; j < ntm-1; j++ {
 			c2[j] = d * m.DThetaHalfInv[j] * m.DThetaInv[j] * m.SinThetaInv[j] * m.SinThetaHalf[j]
 			c4[j] = d * m.DThetaHalfInv[j+1] * m.DThetaInv[j] * m.SinThetaInv[j] * m.SinThetaHalf[j+1]

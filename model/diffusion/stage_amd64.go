@@ -85,6 +85,11 @@ func stageBandVector(ncol, nrows, stride int, a1s, a5s, sti, c2, c4, x, u0, y0, 
 	_, _, _, _ = x[last+stride+nrows-1], x[last+nrows], u0[last+nrows-1], y0[last+nrows-1]
 	_ = out[last+nrows-1]
 	if useAVX512 {
+		if nb8 := nrows / 8; nb8 > 0 {
+			// The eight-row blocks load xc eight rows before the first
+			// and up to seven after the last row they need.
+			_, _ = x[off-8], x[last+8*nb8+7]
+		}
 		bandAVX512(ncol, nrows, 8*stride, &sti[0], &c2[0], &c4[0], &x[off], &u0[off], &y0[off], &out[off], &a1s[0], &a5s[0],
 			a.u, a.v, a.w, a.ubtau, a.g)
 		return nrows

@@ -11,9 +11,11 @@
 //	Y8..Y13 temporaries (Y13: the centre value xc[j], loaded once for L
 //	and the stage's u1 term)
 //
-// WEIGHTS computes y of the rows at byte offset off into V9 (offm, offc,
-// offp = off, off+8, off+16 are the offsets of the xc[j-1], xc[j],
-// xc[j+1] loads, as SI points at row j0-1). It overwrites V8, V10..V12
+// WEIGHTS computes y of the rows at byte offset off into V9. XM, XC and
+// XP are the operands of xc[j-1], xc[j] and xc[j+1]: memory operands
+// offm(SI)(R12*1), offc(SI)(R12*1), offp(SI)(R12*1) with offm, offc, offp
+// = off, off+8, off+16, as SI points at row j0-1 (the MEM macro), or
+// registers (the aligned eight-row kernel). It overwrites V8, V10..V12
 // and leaves xc[j] in V13 (the stage reads u1 = xc[j] from there). The
 // operations and their order are those of the scalar code, with no fused
 // multiply-add:
@@ -26,7 +28,7 @@
 // rows in Y registers; STAGE1: one row, scalar SD instructions on the low
 // lanes; STAGE8: eight rows in Z registers, where VPXORQ flips the sign,
 // AVX512F).
-#define WEIGHTS(MOV, MUL, ADD, XOR, V0, V1, V7, V8, V9, V10, V11, V12, V13, off, offm, offc, offp) \
+#define WEIGHTS(MOV, MUL, ADD, XOR, V0, V1, V7, V8, V9, V10, V11, V12, V13, off, XM, XC, XP) \
 	MOV off(AX)(R12*1), V8; \
 	MUL V8, V0, V9; \
 	MUL V8, V9, V9; \
@@ -39,12 +41,12 @@
 	ADD V10, V8, V8; \
 	XOR V7, V8, V8; \
 	MUL off(DX)(R12*1), V9, V9; \
-	MUL offm(SI)(R12*1), V11, V11; \
+	MUL XM, V11, V11; \
 	ADD V11, V9, V9; \
-	MOV offc(SI)(R12*1), V13; \
+	MOV XC, V13; \
 	MUL V13, V8, V8; \
 	ADD V8, V9, V9; \
-	MUL offp(SI)(R12*1), V12, V12; \
+	MUL XP, V12, V12; \
 	ADD V12, V9, V9; \
 	MUL off(DI)(R12*1), V10, V10; \
 	ADD V10, V9, V9
@@ -56,8 +58,8 @@
 //
 // with u, v, w, ubtau, g (argument gam) broadcast in V2..V6, and u0 in
 // R8, y0 R9, u1 R10, u2 R11.
-#define STAGE(MOV, MUL, ADD, XOR, V0, V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, off, offm, offc, offp) \
-	WEIGHTS(MOV, MUL, ADD, XOR, V0, V1, V7, V8, V9, V10, V11, V12, V13, off, offm, offc, offp); \
+#define STAGE(MOV, MUL, ADD, XOR, V0, V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, off, XM, XC, XP) \
+	WEIGHTS(MOV, MUL, ADD, XOR, V0, V1, V7, V8, V9, V10, V11, V12, V13, off, XM, XC, XP); \
 	MUL V13, V2, V8; \
 	MUL off(R11)(R12*1), V3, V10; \
 	ADD V10, V8, V8; \
@@ -69,10 +71,14 @@
 	ADD V10, V8, V8; \
 	MOV V8, off(R11)(R12*1)
 
-#define WEIGHTS_Y(off, offm, offc, offp) WEIGHTS(VMOVUPD, VMULPD, VADDPD, VXORPD, Y0, Y1, Y7, Y8, Y9, Y10, Y11, Y12, Y13, off, offm, offc, offp)
-#define STAGE4(off, offm, offc, offp) STAGE(VMOVUPD, VMULPD, VADDPD, VXORPD, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, off, offm, offc, offp)
-#define STAGE1(off, offm, offc, offp) STAGE(VMOVSD, VMULSD, VADDSD, VXORPD, X0, X1, X2, X3, X4, X5, X6, X7, X8, X9, X10, X11, X12, X13, off, offm, offc, offp)
-#define STAGE8(off, offm, offc, offp) STAGE(VMOVUPD, VMULPD, VADDPD, VPXORQ, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13, off, offm, offc, offp)
+#define MEM(off) off(SI)(R12*1)
+#define WEIGHTS_Y(off, offm, offc, offp) WEIGHTS(VMOVUPD, VMULPD, VADDPD, VXORPD, Y0, Y1, Y7, Y8, Y9, Y10, Y11, Y12, Y13, off, MEM(offm), MEM(offc), MEM(offp))
+#define STAGE4(off, offm, offc, offp) STAGE(VMOVUPD, VMULPD, VADDPD, VXORPD, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, off, MEM(offm), MEM(offc), MEM(offp))
+#define STAGE1(off, offm, offc, offp) STAGE(VMOVSD, VMULSD, VADDSD, VXORPD, X0, X1, X2, X3, X4, X5, X6, X7, X8, X9, X10, X11, X12, X13, off, MEM(offm), MEM(offc), MEM(offp))
+
+// STAGE8 is the stage on eight rows with xc[j-1], xc[j], xc[j+1] in Z19,
+// Z17 and Z20 (bandAVX512 forms them from aligned loads).
+#define STAGE8(off) STAGE(VMOVUPD, VMULPD, VADDPD, VPXORQ, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13, off, Z19, Z17, Z20)
 
 // func columnAVX2(n int, sti, c2, c4, xw, xc, xe, yc *float64, a1, a5 float64)
 TEXT ·columnAVX2(SB), NOSPLIT, $0-80
@@ -397,11 +403,24 @@ zcol:
 	MOVQ a5s+88(FP), R14
 	VBROADCASTSD (R14)(R15*8), Z1
 	XORQ R12, R12
+	TESTQ R13, R13
+	JEQ  z4
+	VMOVUPD -64(R10), Z16     // xc[j-8..j-1] of the first block
+	VMOVUPD (R10), Z17        // xc[j..j+7]
 
 z8:
+	// Z16, Z17, Z18: xc at rows j-8.., j.., j+8.. (R10 is xc at row j0,
+	// so with the banded layout's alignment the loads are whole lines);
+	// xc[j-1..j+6] and xc[j+1..j+8] are shifted out of them (VALIGNQ:
+	// the data move, the arithmetic is STAGE8's).
 	CMPQ R12, R13
 	JGE  z4
-	STAGE8(0, 0, 8, 16)
+	VMOVUPD 64(R10)(R12*1), Z18
+	VALIGNQ $7, Z16, Z17, Z19
+	VALIGNQ $1, Z17, Z18, Z20
+	STAGE8(0)
+	VMOVUPD Z17, Z16
+	VMOVUPD Z18, Z17
 	ADDQ $64, R12
 	JMP  z8
 

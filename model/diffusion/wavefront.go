@@ -1,6 +1,8 @@
 package diffusion
 
 import (
+	"unsafe"
+
 	"github.com/goft-sft/goft/internal/parallel"
 	"github.com/goft-sft/goft/model/field"
 )
@@ -44,7 +46,12 @@ const (
 // bandLayout maps main-mesh points to the banded layout. Band b holds rows
 // [bands[b], bands[b+1]); each (realization, band, column) segment has
 // stride slots: slot 0 is the halo row bands[b]-1, slots 1..rows the band's
-// rows, slot rows+1 the halo row bands[b+1].
+// rows, slot rows+1 the halo row bands[b+1], and the slots after it up to
+// a multiple of eight are padding. With the banded arrays allocated by
+// alignedFloats(size, 1), slot 1 of every segment starts a 64-byte cache
+// line, so the band kernels' loads of a point's column and of its east and
+// west neighbours, and their stores, are whole lines (an unaligned 512-bit
+// load costs this CPU two; BenchmarkKernelBandAligned).
 type bandLayout struct {
 	ntm, npm, nreal int
 	bands           []int
@@ -70,6 +77,7 @@ func newBandLayout(ntm, npm, nreal, rows int) bandLayout {
 	for b := 0; b+1 < len(l.bands); b++ {
 		l.stride = max(l.stride, l.bands[b+1]-l.bands[b]+2)
 	}
+	l.stride = (l.stride + 7) &^ 7
 	return l
 }
 
@@ -114,15 +122,29 @@ type wavefront struct {
 	tau, ub1    float64
 }
 
+// alignedFloats returns a slice of n zeros whose element first starts a
+// 64-byte cache line (Go's heap does not move objects, so it stays so).
+func alignedFloats(n, first int) []float64 {
+	raw := make([]float64, n+7)
+	o := 0
+	for uintptr(unsafe.Pointer(&raw[o+first]))%64 != 0 {
+		o++
+	}
+	return raw[o : o+n : o+n]
+}
+
 // newWavefront sets up blocks of stages stages over bands of rows theta
 // rows for nreal realizations on a mesh with ntm x npm main points, for a
 // team of n workers.
 func newWavefront(ntm, npm, nreal, n, rows, stages int) *wavefront {
 	wf := &wavefront{bandLayout: newBandLayout(ntm, npm, nreal, rows), team: n,
 		barrier: parallel.NewBarrier(n), stages: int64(stages)}
-	size := wf.size()
-	wf.u0, wf.y0 = make([]float64, size), make([]float64, size)
-	wf.bufs = [2][]float64{make([]float64, size), make([]float64, size)}
+	// Eight slots of slack after the last segment: the AVX-512 band
+	// kernel loads whole eight-row blocks of a column (see
+	// stageBandVector).
+	size := wf.size() + 8
+	wf.u0, wf.y0 = alignedFloats(size, 1), alignedFloats(size, 1)
+	wf.bufs = [2][]float64{alignedFloats(size, 1), alignedFloats(size, 1)}
 	return wf
 }
 
@@ -291,8 +313,11 @@ func (s *Stepper) stageBand(r, b, kLo, kHi int, x, out []float64, a *stageArgs, 
 	if j1 == ntm {
 		hi = rows
 	}
-	sti := m.SinThetaInv[j0-1+lo : j0-1+hi] // element i-lo is slot i's row
 	w := op.uniform
+	sti := m.SinThetaInv[j0-1+lo : j0-1+hi] // element i-lo is slot i's row
+	if w != nil {
+		sti = w.sti[j0-1+lo : j0-1+hi] // the same values, aligned
+	}
 	var a1s, a5s, c2, c4 []float64
 	// Interior columns with factored weights, as many rows as the vector
 	// kernel does in one call.
