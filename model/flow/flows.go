@@ -87,7 +87,9 @@ func larger(x, y float64) int { return int((absBits(x) - absBits(y)) >> 63) }
 // attenuation sets t[j] = 1 - tanh(|f[j]|*inv) for every j.
 func attenuation(t, f []float64, inv float64) {
 	t = t[:len(f)]
-	for j, x := range f {
+	done := attenuationVector(t, f, inv) // the leading blocks of eight, same bits
+	for j := done; j < len(f); j++ {
+		x := f[j]
 		t[j] = 1 - math.Tanh(math.Abs(x)*inv)
 	}
 }
