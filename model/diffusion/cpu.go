@@ -33,6 +33,9 @@ func (c *cpuKernels) PTLReductions() (lmax, ratio float64, err error) {
 		return amax, math.MaxFloat64, nil
 	}
 	s.ptlAmax = amax
+	if ptl, ok := s.ptlMinAt(); ok {
+		return amax, ptl, nil
+	}
 	s.pool.For(team, s.bodyPTLMin)
 	ptl := math.MaxFloat64
 	for _, v := range s.ptlPart[:team] {

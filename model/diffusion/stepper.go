@@ -68,10 +68,14 @@ type Stepper struct {
 	bodyWave parallel.Body
 	bodyOut  parallel.Body
 
-	// PTL scans: the field, the largest |L f|, one partial result per worker.
+	// PTL scans: the field, the largest |L f|, one partial result per
+	// worker, and per worker the points where its largest |L f| was
+	// found (ptlAt[w][:min(ptlAtN[w], ptlCandidates)]).
 	ptlF                   []float64
 	ptlAmax                float64
 	ptlPart                []float64
+	ptlAt                  [][ptlCandidates]int
+	ptlAtN                 []int
 	bodyPTLMax, bodyPTLMin parallel.Body
 
 	// The architecture-independent steppers (integrator.go): the state of
@@ -125,6 +129,7 @@ func NewStepper(op *Operator, method Method, subcycles int, pool *parallel.Pool)
 	s.bodyWave = s.waveWorkers
 	s.bodyOut = s.stsOut
 	s.ptlPart = make([]float64, team)
+	s.ptlAt, s.ptlAtN = make([][ptlCandidates]int, team), make([]int, team)
 	s.bodyPTLMax, s.bodyPTLMin = s.ptlMax, s.ptlMin
 	s.subcycleBody = s.subcycle
 	s.cpu.s = s
@@ -167,24 +172,79 @@ func (s *Stepper) PTL(f []float64, tauIn float64) float64 {
 // ptlFmin is the smallest |f| PTL looks at.
 const ptlFmin = 1e-14
 
+// ptlCandidates is how many points of largest |L f| a worker's ptlMax
+// records; past that, ptlMin scans the whole mesh.
+const ptlCandidates = 8
+
 // ptlMax stores in ptlPart[w] the largest |L f| over worker w's share of
-// the points where |f| > ptlFmin (-1 if none), for workers [lo, hi).
+// the points where |f| > ptlFmin (-1 if none), and where it was found in
+// ptlAt[w] and ptlAtN[w], for workers [lo, hi).
 func (s *Stepper) ptlMax(lo, hi int) {
 	f, af, team := s.ptlF, s.lbuf, s.wave.team
 	for w := lo; w < hi; w++ {
 		a, b := w*len(f)/team, (w+1)*len(f)/team
 		fs, as := f[a:b], af[a:b]
 		as = as[:len(fs)]
-		amax := -1.0
+		at := &s.ptlAt[w]
+		amax, n := -1.0, 0
 		for i, v := range fs {
 			if math.Abs(v) > ptlFmin {
-				if a := math.Abs(as[i]); a > amax {
-					amax = a
+				if x := math.Abs(as[i]); x > amax {
+					amax, n = x, 1
+					at[0] = a + i
+				} else if x == amax {
+					if n < ptlCandidates {
+						at[n] = a + i
+					}
+					n++
 				}
 			}
 		}
-		s.ptlPart[w] = amax
+		s.ptlPart[w], s.ptlAtN[w] = amax, n
 	}
+}
+
+// ptlMinAt returns what ptlMin's scan gives from the points ptlMax
+// recorded, and false if a worker whose largest |L f| is ptlAmax found it
+// at more than ptlCandidates points (the scan is then needed). The
+// points where |L f| = ptlAmax and |f| > ptlFmin are exactly those
+// recorded by the workers whose maximum is ptlAmax; of them ptlMin looks
+// at the interior ones, and minima do not depend on the order.
+func (s *Stepper) ptlMinAt() (float64, bool) {
+	m := s.Op.Mesh
+	f, af, amax := s.ptlF, s.lbuf, s.ptlAmax
+	ntm, npm := m.NThetaMain, m.NPhiMain
+	ptl := math.MaxFloat64
+	for w, x := range s.ptlPart {
+		if x != amax {
+			continue
+		}
+		if s.ptlAtN[w] > ptlCandidates {
+			return 0, false
+		}
+		for _, i := range s.ptlAt[w][:s.ptlAtN[w]] {
+			j, k := i%ntm, i/ntm%npm
+			if j < 1 || j > ntm-2 || k < 1 || k > npm-2 {
+				continue
+			}
+			ptl = ptlNeighbours(f, af, i, ntm, ptl)
+		}
+	}
+	return ptl, true
+}
+
+// ptlNeighbours returns min(ptl, -du/dA) over the four neighbours of the
+// interior point i where du*dA < -ptlFmin (du = f[i]-f[nb], dA the same of
+// L f), in ptlMin's order.
+func ptlNeighbours(f, af []float64, i, ntm int, ptl float64) float64 {
+	for _, nb := range [4]int{i - 1, i + 1, i - ntm, i + ntm} {
+		du := f[i] - f[nb]
+		da := af[i] - af[nb]
+		if du*da < -ptlFmin {
+			ptl = math.Min(-du/da, ptl)
+		}
+	}
+	return ptl
 }
 
 // ptlMin stores in ptlPart[w] the smallest -du/dA over the neighbours of
@@ -205,13 +265,7 @@ func (s *Stepper) ptlMin(lo, hi int) {
 				if math.Abs(af[i]) != amax || !(math.Abs(f[i]) > ptlFmin) {
 					continue
 				}
-				for _, nb := range [4]int{i - 1, i + 1, i - ntm, i + ntm} {
-					du := f[i] - f[nb]
-					da := af[i] - af[nb]
-					if du*da < -ptlFmin {
-						ptl = math.Min(-du/da, ptl)
-					}
-				}
+				ptl = ptlNeighbours(f, af, i, ntm, ptl)
 			}
 		}
 		s.ptlPart[w] = ptl

@@ -171,3 +171,85 @@ func TestAutoSubcyclesAreBitIdentical(t *testing.T) {
 		}
 	}
 }
+
+// TestPTLCandidatesMatchScan checks that the PTL minimum taken at the
+// points ptlMax recorded (ptlMinAt) is the one of ptlMin's scan of the
+// whole mesh: with one point of largest |L f|, with ties among interior,
+// pole-row and periodic-column points, with the largest |L f| where |f| is
+// too small to count, and with more ties than ptlMax records (then
+// ptlMinAt must decline).
+func TestPTLCandidatesMatchScan(t *testing.T) {
+	m, err := mesh.Uniform(21, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const nr = 2
+	pool := parallel.New(2)
+	defer pool.Close()
+	op := NewOperator(m, nr, constantCoef(m, 300, 500), pool)
+	s, err := NewStepper(op, RKG2, 0, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ntm := m.NThetaMain
+	n := m.Size() * nr
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, c := range []struct {
+		name   string
+		ties   []int // points given the largest |L f|
+		small  int   // a point given |f| = 0 and a larger |L f| (-1: none)
+		scanOK bool  // whether ptlMinAt must answer
+	}{
+		{"one", []int{m.Index(5, 7, 1)}, -1, true},
+		{"ties", []int{m.Index(3, 4, 0), m.Index(0, 9, 0), m.Index(7, 0, 1), m.Index(ntm-1, 3, 1), m.Index(9, m.NPhiMain-1, 0), m.Index(12, 30, 1)}, -1, true},
+		{"small f", []int{m.Index(4, 4, 0), m.Index(8, 20, 1)}, m.Index(6, 6, 0), true},
+		{"eight", []int{1 + ntm, 2 + ntm, 3 + ntm, 4 + ntm, 5 + ntm, 6 + ntm, 7 + ntm, 8 + ntm}, -1, true},
+		{"nine", []int{1 + ntm, 2 + ntm, 3 + ntm, 4 + ntm, 5 + ntm, 6 + ntm, 7 + ntm, 8 + ntm, 9 + ntm}, -1, false},
+	} {
+		f, af := make([]float64, n), make([]float64, n)
+		for i := range f {
+			f[i], af[i] = rng.NormFloat64(), rng.NormFloat64()
+		}
+		for q, i := range c.ties {
+			// ±10: |L f| ties; f of the other sign, so that the
+			// neighbours count (du*dA < 0).
+			sign := float64(1 - 2*(q%2))
+			af[i], f[i] = 10*sign, -5*sign
+			if j, k := i%ntm, i/ntm%m.NPhiMain; j == 0 || j == ntm-1 || k == 0 || k == m.NPhiMain-1 {
+				// Outside the interior, which PTL leaves out: neighbours
+				// that would give the smallest ratio by far.
+				for _, nb := range [4]int{i - 1, i + 1, i - ntm, i + ntm} {
+					f[nb] = f[i] + 1e-3*sign
+				}
+			}
+		}
+		if c.small >= 0 {
+			f[c.small], af[c.small] = 0, 20
+		}
+		s.ptlF, s.lbuf = f, af
+		s.pool.For(s.wave.team, s.bodyPTLMax)
+		s.ptlAmax = -1
+		for _, v := range s.ptlPart {
+			s.ptlAmax = max(s.ptlAmax, v)
+		}
+		if s.ptlAmax != 10 {
+			t.Fatalf("%s: largest |L f| %v, want 10", c.name, s.ptlAmax)
+		}
+		got, ok := s.ptlMinAt()
+		s.pool.For(s.wave.team, s.bodyPTLMin)
+		want := math.MaxFloat64
+		for _, v := range s.ptlPart {
+			want = math.Min(v, want)
+		}
+		if ok != c.scanOK {
+			t.Fatalf("%s: ptlMinAt answered %v, want %v", c.name, ok, c.scanOK)
+		}
+		if ok && math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("%s: ptlMinAt %v, scan %v", c.name, got, want)
+		}
+		if want == math.MaxFloat64 {
+			t.Fatalf("%s: no neighbour counted: the case tests nothing", c.name)
+		}
+	}
+	s.ptlF = nil
+}
