@@ -146,3 +146,25 @@ func stageBandStoredVector(ncol, nrows, stride, wstride int, c1, c2, c4, c5 []fl
 //
 //go:noescape
 func bandStoredAVX2(ncol, nrows, stride, wstride int, c1, c2, c4, c5, x, u0, y0, out *float64, u, v, w, ubtau, gam float64)
+
+// ptlMaxAVX512 is the vector part of ptlMaxVector (ptl_amd64.s). The
+// caller must have checked that the CPU has AVX512F.
+//
+//go:noescape
+func ptlMaxAVX512(f, af *float64, nblk int, fmin float64, lanes *[8]float64, at *[8]int64) (ties uint64)
+
+// ptlMaxVector scans the leading whole blocks of eight points of f and af
+// as ptlMax's loop does, lane by lane (lane l holds the points i with
+// i%8 == l): for each lane the largest |af[i]| where |f[i]| > ptlFmin (-1
+// where none), the first point where it was found, and whether the lane
+// found it again. It returns the number of points scanned: 0 without
+// AVX-512, else a multiple of eight.
+func ptlMaxVector(f, af []float64) (n int, lanes [8]float64, at [8]int64, ties uint8) {
+	nblk := len(f) / 8
+	if !useVector || !useAVX512 || nblk == 0 {
+		return 0, lanes, at, 0
+	}
+	_ = af[8*nblk-1]
+	t := ptlMaxAVX512(&f[0], &af[0], nblk, ptlFmin, &lanes, &at)
+	return 8 * nblk, lanes, at, uint8(t)
+}

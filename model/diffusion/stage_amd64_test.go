@@ -7,8 +7,10 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"testing"
 
+	"github.com/goft-sft/goft/internal/parallel"
 	"github.com/goft-sft/goft/model/mesh"
 )
 
@@ -485,6 +487,115 @@ func BenchmarkKernelBandAligned(b *testing.B) {
 				}
 				b.ReportMetric(float64(ncol*nrows)*float64(b.N)/b.Elapsed().Seconds(), "cell-updates/s")
 			})
+		}
+	}
+}
+
+// TestPTLMaxVectorMatchesLoop checks ptlMax with the AVX-512 scan against
+// the Go loop: the largest |L f| of each worker (bits), the points where
+// it was found (as sets), and the PTL minimum that follows, on random
+// fields with NaN in L f, points where |f| is too small to count, ties in
+// different lanes, and ties in one lane (which the vector scan reports as
+// too many, leaving the minimum to the full scan).
+func TestPTLMaxVectorMatchesLoop(t *testing.T) {
+	if !useVector || !useAVX512 {
+		t.Skip("AVX-512 PTL scan not checked: the CPU lacks AVX512F")
+	}
+	m, err := mesh.Uniform(23, 37) // 23 x 38 points: not a multiple of 8
+	if err != nil {
+		t.Fatal(err)
+	}
+	const nr = 2
+	pool := parallel.New(2)
+	defer pool.Close()
+	op := NewOperator(m, nr, constantCoef(m, 300, 500), pool)
+	s, err := NewStepper(op, RKG2, 0, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := m.Size() * nr
+	rng := rand.New(rand.NewPCG(9, 10))
+	type result struct {
+		part []float64
+		sets [][]int
+		n    []int
+		ptl  float64
+	}
+	run := func(f, af []float64, vector bool) result {
+		saved := useAVX512
+		defer func() { useAVX512 = saved }()
+		useAVX512 = vector
+		s.ptlF, s.lbuf = f, af
+		defer func() { s.ptlF = nil }()
+		s.pool.For(s.wave.team, s.bodyPTLMax)
+		var r result
+		s.ptlAmax = -1
+		for w, v := range s.ptlPart {
+			r.part = append(r.part, v)
+			r.n = append(r.n, s.ptlAtN[w])
+			set := append([]int(nil), s.ptlAt[w][:min(s.ptlAtN[w], ptlCandidates)]...)
+			slices.Sort(set)
+			r.sets = append(r.sets, set)
+			s.ptlAmax = max(s.ptlAmax, v)
+		}
+		ptl, ok := s.ptlMinAt()
+		if !ok {
+			s.pool.For(s.wave.team, s.bodyPTLMin)
+			ptl = math.MaxFloat64
+			for _, v := range s.ptlPart {
+				ptl = math.Min(v, ptl)
+			}
+		}
+		r.ptl = ptl
+		return r
+	}
+	interior := func(j, k, r int) int { return m.Index(j, k, r) }
+	for _, c := range []struct {
+		name     string
+		ties     []int
+		laneTies bool // two ties in one lane of the vector scan
+	}{
+		{"none", nil, false},
+		{"lanes", []int{interior(3, 4, 0), interior(4, 4, 0), interior(5, 4, 0)}, false},
+		{"one lane", []int{interior(3, 4, 0), interior(3+8, 4, 0)}, true},
+		// A lane that finds 8 twice, then 10: no tie at its maximum.
+		{"tie below", []int{interior(3, 4, 0), interior(3+8, 4, 0), interior(3+16, 4, 0)}, false},
+	} {
+		f, af := make([]float64, n), make([]float64, n)
+		for i := range f {
+			f[i], af[i] = rng.NormFloat64(), rng.NormFloat64()
+		}
+		for i := 0; i+2 < n; i += 97 {
+			af[i] = math.NaN()
+			f[i+1] = 1e-15 // too small to count
+			af[i+1] = 1e3
+			f[i+2] = -ptlFmin // not above it: does not count either
+			af[i+2] = 2e3
+		}
+		for q, i := range c.ties {
+			sign := float64(1 - 2*(q%2))
+			af[i], f[i] = 10*sign, -5*sign
+			if c.name == "tie below" && q < 2 {
+				af[i] = 8 * sign
+			}
+		}
+		want, got := run(f, af, false), run(f, af, true)
+		for w := range want.part {
+			if math.Float64bits(got.part[w]) != math.Float64bits(want.part[w]) {
+				t.Fatalf("%s: worker %d's largest |L f| %v, loop %v", c.name, w, got.part[w], want.part[w])
+			}
+			if c.laneTies && len(c.ties) > 0 && want.part[w] == 10 {
+				if got.n[w] <= ptlCandidates {
+					t.Fatalf("%s: worker %d: %d points from the vector scan, want too many", c.name, w, got.n[w])
+				}
+				continue
+			}
+			if got.n[w] != want.n[w] || !slices.Equal(got.sets[w], want.sets[w]) {
+				t.Fatalf("%s: worker %d: points %v (%d), loop %v (%d)", c.name, w, got.sets[w], got.n[w], want.sets[w], want.n[w])
+			}
+		}
+		if math.Float64bits(got.ptl) != math.Float64bits(want.ptl) {
+			t.Fatalf("%s: PTL minimum %v, loop %v", c.name, got.ptl, want.ptl)
 		}
 	}
 }

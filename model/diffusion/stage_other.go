@@ -24,3 +24,9 @@ func stageBandVector(ncol, nrows, stride int, a1s, a5s, sti, c2, c4, x, u0, y0, 
 func stageBandStoredVector(ncol, nrows, stride, wstride int, c1, c2, c4, c5 []float64, woff int, x, u0, y0, out []float64, off int, a *stageArgs) int {
 	return 0
 }
+
+// ptlMaxVector has no vector form on this architecture: it scans nothing.
+// (See stage_amd64.go for what it computes.)
+func ptlMaxVector(f, af []float64) (n int, lanes [8]float64, at [8]int64, ties uint8) {
+	return 0, lanes, at, 0
+}

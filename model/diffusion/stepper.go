@@ -187,7 +187,31 @@ func (s *Stepper) ptlMax(lo, hi int) {
 		as = as[:len(fs)]
 		at := &s.ptlAt[w]
 		amax, n := -1.0, 0
-		for i, v := range fs {
+		// The leading blocks of eight by the vector kernel, lane by lane;
+		// its lanes' results merged as the loop below would find them
+		// (the maximum and the set of its points do not depend on the
+		// order; a lane that found its maximum twice counts as too many).
+		done, lanes, lat, ties := ptlMaxVector(fs, as)
+		for l, x := range lanes {
+			if done == 0 || x < 0 {
+				continue
+			}
+			c := 1
+			if ties&(1<<l) != 0 {
+				c = ptlCandidates + 1
+			}
+			if x > amax {
+				amax, n = x, 0
+			}
+			if x == amax {
+				if n < ptlCandidates {
+					at[n] = a + int(lat[l])
+				}
+				n += c
+			}
+		}
+		for i := done; i < len(fs); i++ {
+			v := fs[i]
 			if math.Abs(v) > ptlFmin {
 				if x := math.Abs(as[i]); x > amax {
 					amax, n = x, 1
