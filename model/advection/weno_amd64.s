@@ -37,12 +37,16 @@
 //	x6 = opA*nm1 - cmcA*nm2                  p0m
 //	x7 = cmcB*nm1 + ccpA*n0                  p1m
 //	x8 = 4*((cmcA*(nm1-nm2))^2), x9 likewise with ccpA*(n0-nm1)   b0m, b1m
+//	  (4*x by TIMES4: MUL4, or ADD4's (x+x)+(x+x), the same bits on the
+//	  adders, which the multiplies leave idler: the phi kernel, bound by
+//	  its multiplies, runs a quarter faster with it; the theta kernel,
+//	  bound by its loads, a little slower)
 //	x8 = (epsA+b0m)^2, x9 = (epsA+b1m)^2     q0, q1
 //	x9 = pTA*q1, x8 = mcTA*q0                a0, a1
 //	x6 = (a0*p0m + a1*p1m)/(a0 + a1)         um
 //	the same for up with p0p, p1p, b0p, b1p, epsB, mTB, cpTB
 //	x7 = up + um
-#define WENOCORE(x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, four, cmcA, ccpA, pTA, mcTA, epsA, cmcB, ccpB, mTB, cpTB, epsB, opA, opB) \
+#define WENOCORE(TIMES4, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, four, cmcA, ccpA, pTA, mcTA, epsA, cmcB, ccpB, mTB, cpTB, epsB, opA, opB) \
 	VMULPD opA, x1, x6; \
 	VMULPD cmcA, x0, x7; \
 	VSUBPD x7, x6, x6; \
@@ -52,11 +56,11 @@
 	VSUBPD x0, x1, x8; \
 	VMULPD cmcA, x8, x8; \
 	VMULPD x8, x8, x8; \
-	VMULPD four, x8, x8; \
+	TIMES4(x8, four); \
 	VSUBPD x1, x2, x9; \
 	VMULPD ccpA, x9, x9; \
 	VMULPD x9, x9, x9; \
-	VMULPD four, x9, x9; \
+	TIMES4(x9, four); \
 	VADDPD epsA, x8, x8; \
 	VMULPD x8, x8, x8; \
 	VADDPD epsA, x9, x9; \
@@ -77,11 +81,11 @@
 	VSUBPD x4, x5, x9; \
 	VMULPD ccpB, x9, x9; \
 	VMULPD x9, x9, x9; \
-	VMULPD four, x9, x9; \
+	TIMES4(x9, four); \
 	VSUBPD x3, x4, x10; \
 	VMULPD cmcB, x10, x10; \
 	VMULPD x10, x10, x10; \
-	VMULPD four, x10, x10; \
+	TIMES4(x10, four); \
 	VADDPD epsB, x9, x9; \
 	VMULPD x9, x9, x9; \
 	VADDPD epsB, x10, x10; \
@@ -97,8 +101,11 @@
 
 // The flux on four lanes with the 4-lane weights at BX, and on eight lanes
 // with the weights in Z16-Z27.
-#define WENOCORE_Y WENOCORE(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y15, CMCA(BX), CCPA(BX), PTA(BX), MCTA(BX), EPSA(BX), CMCB(BX), CCPB(BX), MTB(BX), CPTB(BX), EPSB(BX), OPA(BX), OPB(BX))
-#define WENOCORE_ZREG WENOCORE(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z15, Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23, Z24, Z25, Z26, Z27)
+#define MUL4(x, four) VMULPD four, x, x
+#define ADD4(x, four) VADDPD x, x, x; VADDPD x, x, x
+#define WENOCORE_Y WENOCORE(MUL4, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y15, CMCA(BX), CCPA(BX), PTA(BX), MCTA(BX), EPSA(BX), CMCB(BX), CCPB(BX), MTB(BX), CPTB(BX), EPSB(BX), OPA(BX), OPB(BX))
+#define WENOCORE_ZREG WENOCORE(MUL4, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z15, Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23, Z24, Z25, Z26, Z27)
+#define WENOCORE_ZREG_ADD4 WENOCORE(ADD4, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z15, Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23, Z24, Z25, Z26, Z27)
 
 // CONSTANTS sets half to 0.5 and four to 4 in every lane (Y14 and Y15, or
 // Z14 and Z15).
@@ -326,7 +333,7 @@ TEXT ·wenoPhiAVX512(SB), NOSPLIT, $0-56
 
 phi8Loop:
 	PHISPLIT(Z0, Z1, Z2, Z3, Z4, Z5, Z8, Z9, Z11, Z12, Z13, Z14)
-	WENOCORE_ZREG
+	WENOCORE_ZREG_ADD4
 	VMOVUPD Z7, (AX)(R10*1)
 	ADDQ $64, SI
 	ADDQ $64, DI
