@@ -1,5 +1,7 @@
 package diffusion
 
+import "github.com/goft-sft/goft/internal/memalign"
+
 // This file holds the memory-lean forms of the diffusion kernels:
 //
 //   - When the coefficient is constant over each realization's sphere (the
@@ -25,7 +27,7 @@ package diffusion
 // realization) and [r][j] (c2, c4: NThetaMain values per realization).
 //
 // sti is the mesh's st_i(j), copied. sti, c2 and c4 start on a 64-byte
-// boundary (alignedFloats): the band kernels then load whole cache lines
+// boundary (memalign.Float64s): the band kernels then load whole cache lines
 // (see bandLayout).
 type uniformWeights struct {
 	a1, a5, c2, c4 [][]float64
@@ -49,7 +51,7 @@ func newUniformWeights(op *Operator) *uniformWeights {
 	}
 	nr := op.NReal
 	u := &uniformWeights{a1: make([][]float64, nr), a5: make([][]float64, nr), c2: make([][]float64, nr), c4: make([][]float64, nr),
-		sti: alignedFloats(ntm, 0)}
+		sti: memalign.Float64s(ntm, 0)}
 	copy(u.sti, m.SinThetaInv[:ntm])
 	for r, d := range ds {
 		a1, a5 := make([]float64, npm), make([]float64, npm)
@@ -57,7 +59,7 @@ func newUniformWeights(op *Operator) *uniformWeights {
 			a1[k] = d * m.DPhiHalfInv[k] * m.DPhiInv[k]
 			a5[k] = d * m.DPhiHalfInv[k+1] * m.DPhiInv[k]
 		}
-		c2, c4 := alignedFloats(ntm, 0), alignedFloats(ntm, 0)
+		c2, c4 := memalign.Float64s(ntm, 0), memalign.Float64s(ntm, 0)
 		for j := 1; j < ntm-1; j++ {
 			c2[j] = d * m.DThetaHalfInv[j] * m.DThetaInv[j] * m.SinThetaInv[j] * m.SinThetaHalf[j]
 			c4[j] = d * m.DThetaHalfInv[j+1] * m.DThetaInv[j] * m.SinThetaInv[j] * m.SinThetaHalf[j+1]

@@ -4,6 +4,7 @@ package diffusion
 
 import (
 	"fmt"
+	"github.com/goft-sft/goft/internal/memalign"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -469,11 +470,11 @@ func BenchmarkKernelBandAligned(b *testing.B) {
 			b.Run(fmt.Sprintf("ncol=%d/%s", ncol, l.name), func(b *testing.B) {
 				size := (ncol+2)*l.stride + 8
 				// Slot 1 of every segment aligned, or (first = 2) slot 2.
-				x, u0, y0, out := alignedFloats(size, l.first), alignedFloats(size, l.first), alignedFloats(size, l.first), alignedFloats(size, l.first)
+				x, u0, y0, out := memalign.Float64s(size, l.first), memalign.Float64s(size, l.first), memalign.Float64s(size, l.first), memalign.Float64s(size, l.first)
 				for i := range x {
 					x[i], u0[i], y0[i], out[i] = 1, 1, 1, 1
 				}
-				sti, c2, c4 := alignedFloats(nrows, 0), alignedFloats(nrows, 0), alignedFloats(nrows, 0)
+				sti, c2, c4 := memalign.Float64s(nrows, 0), memalign.Float64s(nrows, 0), memalign.Float64s(nrows, 0)
 				for i := range sti {
 					sti[i], c2[i], c4[i] = 1, 0.1, 0.1
 				}

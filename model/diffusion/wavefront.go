@@ -1,8 +1,7 @@
 package diffusion
 
 import (
-	"unsafe"
-
+	"github.com/goft-sft/goft/internal/memalign"
 	"github.com/goft-sft/goft/internal/parallel"
 	"github.com/goft-sft/goft/model/field"
 )
@@ -48,7 +47,7 @@ const (
 // stride slots: slot 0 is the halo row bands[b]-1, slots 1..rows the band's
 // rows, slot rows+1 the halo row bands[b+1], and the slots after it up to
 // a multiple of eight are padding. With the banded arrays allocated by
-// alignedFloats(size, 1), slot 1 of every segment starts a 64-byte cache
+// memalign.Float64s(size, 1), slot 1 of every segment starts a 64-byte cache
 // line, so the band kernels' loads of a point's column and of its east and
 // west neighbours, and their stores, are whole lines (an unaligned 512-bit
 // load costs this CPU two; BenchmarkKernelBandAligned).
@@ -122,17 +121,6 @@ type wavefront struct {
 	tau, ub1    float64
 }
 
-// alignedFloats returns a slice of n zeros whose element first starts a
-// 64-byte cache line (Go's heap does not move objects, so it stays so).
-func alignedFloats(n, first int) []float64 {
-	raw := make([]float64, n+7)
-	o := 0
-	for uintptr(unsafe.Pointer(&raw[o+first]))%64 != 0 {
-		o++
-	}
-	return raw[o : o+n : o+n]
-}
-
 // newWavefront sets up blocks of stages stages over bands of rows theta
 // rows for nreal realizations on a mesh with ntm x npm main points, for a
 // team of n workers.
@@ -143,8 +131,8 @@ func newWavefront(ntm, npm, nreal, n, rows, stages int) *wavefront {
 	// kernel loads whole eight-row blocks of a column (see
 	// stageBandVector).
 	size := wf.size() + 8
-	wf.u0, wf.y0 = alignedFloats(size, 1), alignedFloats(size, 1)
-	wf.bufs = [2][]float64{alignedFloats(size, 1), alignedFloats(size, 1)}
+	wf.u0, wf.y0 = memalign.Float64s(size, 1), memalign.Float64s(size, 1)
+	wf.bufs = [2][]float64{memalign.Float64s(size, 1), memalign.Float64s(size, 1)}
 	return wf
 }
 
