@@ -126,13 +126,17 @@ func (a *attenuator) columnBlocks(lo, hi int) {
 			vt := a.lt.Column(a.v.Vt, k, r)
 			st := a.lt.Column(a.src.Vt, k, r)
 			vt[0], vt[nt-1] = st[0], st[nt-1] // the pole faces are not attenuated
-			for j := 1; j < nt-1; j++ {
+			// Faces 1..nt-2 (rows j-1 and j on either side), the leading
+			// blocks of eight by the vector kernel, same bits.
+			done := selectScaledVector(vt[1:nt-1], st[1:], fc[1:], fc[:ntm-1], tc[1:], tc[:ntm-1])
+			for j := 1 + done; j < nt-1; j++ {
 				vt[j] = st[j] * tc[j-1+larger(fc[j-1], fc[j])]
 			}
 			vp := a.lp.Column(a.v.Vp, k, r)
 			sp := a.lp.Column(a.src.Vp, k, r)
 			d := cur - prev
-			for j := range vp {
+			done = selectScaledVector(vp, sp, fc, fw, buf[cur:][:ntm], buf[prev:][:ntm])
+			for j := done; j < len(vp); j++ {
 				vp[j] = sp[j] * buf[prev+j+(-larger(fw[j], fc[j])&d)]
 			}
 		}

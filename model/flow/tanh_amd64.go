@@ -35,3 +35,27 @@ func attenuationVector(t, f []float64, inv float64) int {
 	attenuationAVX512(&t[0], &f[0], nblk, inv, halfMaxLog)
 	return 8 * nblk
 }
+
+// selectScaledAVX512 sets, for i < 8*nblk,
+//
+//	out[i] = s[i] * (x[i] if |a[i]| > |b[i]| else y[i])
+//
+// comparing the bits of |a| and |b| as unsigned integers, as larger does
+// (tanh_amd64.s).
+//
+//go:noescape
+func selectScaledAVX512(out, s, a, b, x, y *float64, nblk int)
+
+// selectScaledVector does the leading whole blocks of eight of
+// out[i] = s[i] * (x[i] if |a[i]| > |b[i]| else y[i]) over len(out) points
+// (by absBits, as larger) and returns how many it did.
+func selectScaledVector(out, s, a, b, x, y []float64) int {
+	nblk := len(out) / 8
+	if !useAttenuationAVX512 || nblk == 0 {
+		return 0
+	}
+	n := 8 * nblk
+	_, _, _, _, _ = s[n-1], a[n-1], b[n-1], x[n-1], y[n-1]
+	selectScaledAVX512(&out[0], &s[0], &a[0], &b[0], &x[0], &y[0], nblk)
+	return n
+}

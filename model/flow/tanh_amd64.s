@@ -154,3 +154,41 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// func selectScaledAVX512(out, s, a, b, x, y *float64, nblk int)
+//
+// out = s * (|a| > |b| ? x : y), eight points at a time; |a| > |b| compares
+// the bits of the magnitudes as unsigned integers (flows.go: larger).
+TEXT ·selectScaledAVX512(SB), NOSPLIT, $0-56
+	MOVQ out+0(FP), DI
+	MOVQ s+8(FP), SI
+	MOVQ a+16(FP), AX
+	MOVQ b+24(FP), BX
+	MOVQ x+32(FP), DX
+	MOVQ y+40(FP), R8
+	MOVQ nblk+48(FP), CX
+	MOVQ $0x7FFFFFFFFFFFFFFF, R9
+	VPBROADCASTQ R9, Z31
+	TESTQ CX, CX
+	JLE  seldone
+
+selloop:
+	VPANDQ  (AX), Z31, Z0
+	VPANDQ  (BX), Z31, Z1
+	VPCMPUQ $6, Z1, Z0, K1    // |a| > |b| (NLE: greater, unsigned)
+	VMOVUPD (R8), Z2
+	VMOVUPD (DX), K1, Z2      // x where |a| is larger, else y
+	VMULPD  (SI), Z2, Z2      // s * that
+	VMOVUPD Z2, (DI)
+	ADDQ $64, DI
+	ADDQ $64, SI
+	ADDQ $64, AX
+	ADDQ $64, BX
+	ADDQ $64, DX
+	ADDQ $64, R8
+	DECQ CX
+	JNZ  selloop
+
+seldone:
+	VZEROUPPER
+	RET
