@@ -11,14 +11,15 @@
 //	Y8..Y13 temporaries (Y13: the centre value xc[j], loaded once for L
 //	and the stage's u1 term)
 //
-// WEIGHTS computes y of the rows at byte offset off into V9. XM, XC and
-// XP are the operands of xc[j-1], xc[j] and xc[j+1]: memory operands
-// offm(SI)(R12*1), offc(SI)(R12*1), offp(SI)(R12*1) with offm, offc, offp
-// = off, off+8, off+16, as SI points at row j0-1 (the MEM macro), or
-// registers (the aligned eight-row kernel). It overwrites V8, V10..V12
-// and leaves xc[j] in V13 (the stage reads u1 = xc[j] from there). The
-// operations and their order are those of the scalar code, with no fused
-// multiply-add:
+// WEIGHTS computes y of some rows into V9 from the operands STI, C2, C4
+// (the rows' sti, c2, c4), XW and XE (the west and east neighbours) and
+// XM, XC, XP (xc[j-1], xc[j], xc[j+1]): memory operands at byte offset
+// off from the row R12 (AT(reg, off); xc through SI, which points at row
+// j0-1, so that xc[j-1], xc[j], xc[j+1] are at off, off+8, off+16), or
+// registers (the AVX-512 kernel's aligned rows and shared weights). It
+// overwrites V8, V10..V12 and leaves xc[j] in V13 (the stage reads
+// u1 = xc[j] from there). The operations and their order are those of
+// the scalar code, with no fused multiply-add:
 //
 //	w1 = (a1*s)*s; w5 = (a5*s)*s; w3 = -(((w1+w2)+w4)+w5)
 //	y  = (((w1*xw + w2*xc[j-1]) + w3*xc[j]) + w4*xc[j+1]) + w5*xe
@@ -26,21 +27,21 @@
 // It is written once for the three widths: MOV, MUL, ADD and XOR are the
 // instructions and V0..V13 the registers of a width (WEIGHTS_Y: four
 // rows in Y registers; STAGE1: one row, scalar SD instructions on the low
-// lanes; STAGE8: eight rows in Z registers, where VPXORQ flips the sign,
-// AVX512F).
-#define WEIGHTS(MOV, MUL, ADD, XOR, V0, V1, V7, V8, V9, V10, V11, V12, V13, off, XM, XC, XP) \
-	MOV off(AX)(R12*1), V8; \
+// lanes; the Z forms: eight rows in Z registers, where VPXORQ flips the
+// sign, AVX512F).
+#define WEIGHTS(MOV, MUL, ADD, XOR, V0, V1, V7, V8, V9, V10, V11, V12, V13, STI, C2, C4, XW, XM, XC, XP, XE) \
+	MOV STI, V8; \
 	MUL V8, V0, V9; \
 	MUL V8, V9, V9; \
 	MUL V8, V1, V10; \
 	MUL V8, V10, V10; \
-	MOV off(BX)(R12*1), V11; \
-	MOV off(CX)(R12*1), V12; \
+	MOV C2, V11; \
+	MOV C4, V12; \
 	ADD V11, V9, V8; \
 	ADD V12, V8, V8; \
 	ADD V10, V8, V8; \
 	XOR V7, V8, V8; \
-	MUL off(DX)(R12*1), V9, V9; \
+	MUL XW, V9, V9; \
 	MUL XM, V11, V11; \
 	ADD V11, V9, V9; \
 	MOV XC, V13; \
@@ -48,37 +49,40 @@
 	ADD V8, V9, V9; \
 	MUL XP, V12, V12; \
 	ADD V12, V9, V9; \
-	MUL off(DI)(R12*1), V10, V10; \
+	MUL XE, V10, V10; \
 	ADD V10, V9, V9
 
-// STAGE does the rows of the fused stage at byte offset off, storing
-// into u2:
+// STAGE does the fused stage on the rows of WEIGHTS, storing into u2:
 //
 //	u2 = (((u*u1 + v*u2) + w*u0) + ubtau*y) + g*y0
 //
-// with u, v, w, ubtau, g (argument gam) broadcast in V2..V6, and u0 in
-// R8, y0 R9, u1 R10, u2 R11.
-#define STAGE(MOV, MUL, ADD, XOR, V0, V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, off, XM, XC, XP) \
-	WEIGHTS(MOV, MUL, ADD, XOR, V0, V1, V7, V8, V9, V10, V11, V12, V13, off, XM, XC, XP); \
+// with u, v, w, ubtau, g (argument gam) broadcast in V2..V6 and U2, U0,
+// Y0 the memory operands of u2, u0 and y0 (R11, R8, R9 in the kernels).
+#define STAGE(MOV, MUL, ADD, XOR, V0, V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, STI, C2, C4, XW, XM, XC, XP, XE, U2, U0, Y0) \
+	WEIGHTS(MOV, MUL, ADD, XOR, V0, V1, V7, V8, V9, V10, V11, V12, V13, STI, C2, C4, XW, XM, XC, XP, XE); \
 	MUL V13, V2, V8; \
-	MUL off(R11)(R12*1), V3, V10; \
+	MUL U2, V3, V10; \
 	ADD V10, V8, V8; \
-	MUL off(R8)(R12*1), V4, V10; \
+	MUL U0, V4, V10; \
 	ADD V10, V8, V8; \
 	MUL V9, V5, V10; \
 	ADD V10, V8, V8; \
-	MUL off(R9)(R12*1), V6, V10; \
+	MUL Y0, V6, V10; \
 	ADD V10, V8, V8; \
-	MOV V8, off(R11)(R12*1)
+	MOV V8, U2
 
-#define MEM(off) off(SI)(R12*1)
-#define WEIGHTS_Y(off, offm, offc, offp) WEIGHTS(VMOVUPD, VMULPD, VADDPD, VXORPD, Y0, Y1, Y7, Y8, Y9, Y10, Y11, Y12, Y13, off, MEM(offm), MEM(offc), MEM(offp))
-#define STAGE4(off, offm, offc, offp) STAGE(VMOVUPD, VMULPD, VADDPD, VXORPD, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, off, MEM(offm), MEM(offc), MEM(offp))
-#define STAGE1(off, offm, offc, offp) STAGE(VMOVSD, VMULSD, VADDSD, VXORPD, X0, X1, X2, X3, X4, X5, X6, X7, X8, X9, X10, X11, X12, X13, off, MEM(offm), MEM(offc), MEM(offp))
+// AT is the operand at byte offset off from row R12 of the column at reg.
+#define AT(reg, off) off(reg)(R12*1)
 
-// STAGE8 is the stage on eight rows with xc[j-1], xc[j], xc[j+1] in Z19,
-// Z17 and Z20 (bandAVX512 forms them from aligned loads).
-#define STAGE8(off) STAGE(VMOVUPD, VMULPD, VADDPD, VPXORQ, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13, off, Z19, Z17, Z20)
+// The operands of a column's rows at byte offset off (offm, offc, offp:
+// xc[j-1], xc[j], xc[j+1] through SI), for the kernels' registers.
+#define WEIGHTS_Y(off, offm, offc, offp) WEIGHTS(VMOVUPD, VMULPD, VADDPD, VXORPD, Y0, Y1, Y7, Y8, Y9, Y10, Y11, Y12, Y13, AT(AX, off), AT(BX, off), AT(CX, off), AT(DX, off), AT(SI, offm), AT(SI, offc), AT(SI, offp), AT(DI, off))
+#define STAGE4(off, offm, offc, offp) STAGE(VMOVUPD, VMULPD, VADDPD, VXORPD, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, AT(AX, off), AT(BX, off), AT(CX, off), AT(DX, off), AT(SI, offm), AT(SI, offc), AT(SI, offp), AT(DI, off), AT(R11, off), AT(R8, off), AT(R9, off))
+#define STAGE1(off, offm, offc, offp) STAGE(VMOVSD, VMULSD, VADDSD, VXORPD, X0, X1, X2, X3, X4, X5, X6, X7, X8, X9, X10, X11, X12, X13, AT(AX, off), AT(BX, off), AT(CX, off), AT(DX, off), AT(SI, offm), AT(SI, offc), AT(SI, offp), AT(DI, off), AT(R11, off), AT(R8, off), AT(R9, off))
+
+// STAGE8 is the stage on eight rows of one column with xc[j-1], xc[j],
+// xc[j+1] in Z19, Z17 and Z20 (bandAVX512 forms them from aligned loads).
+#define STAGE8 STAGE(VMOVUPD, VMULPD, VADDPD, VPXORQ, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13, AT(AX, 0), AT(BX, 0), AT(CX, 0), AT(DX, 0), Z19, Z17, Z20, AT(DI, 0), AT(R11, 0), AT(R8, 0), AT(R9, 0))
 
 // func columnAVX2(n int, sti, c2, c4, xw, xc, xe, yc *float64, a1, a5 float64)
 TEXT ·columnAVX2(SB), NOSPLIT, $0-80
@@ -418,7 +422,7 @@ z8:
 	VMOVUPD 64(R10)(R12*1), Z18
 	VALIGNQ $7, Z16, Z17, Z19
 	VALIGNQ $1, Z17, Z18, Z20
-	STAGE8(0)
+	STAGE8
 	VMOVUPD Z17, Z16
 	VMOVUPD Z18, Z17
 	ADDQ $64, R12

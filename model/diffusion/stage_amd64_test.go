@@ -145,9 +145,22 @@ func forEachBandForm(t *testing.T, check func(t *testing.T)) {
 
 func checkStageBandVectorBits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
+	// Stride 72 is the default band shape's segment.
+	type shape struct{ ncol, nrows, stride int }
+	var shapes []shape
 	for _, ncol := range []int{1, 2, 5} {
 		for _, nrows := range []int{1, 2, 3, 4, 5, 7, 8, 9, 16, 63, 64, 65} {
-			stride := nrows + 3
+			shapes = append(shapes, shape{ncol, nrows, nrows + 3})
+		}
+	}
+	for _, ncol := range []int{1, 2, 3, 4, 7} {
+		for _, nrows := range []int{8, 16, 56, 63, 64} {
+			shapes = append(shapes, shape{ncol, nrows, 72})
+		}
+	}
+	for _, sh := range shapes {
+		ncol, nrows, stride := sh.ncol, sh.nrows, sh.stride
+		{
 			size := (ncol + 2) * stride
 			x, u0, y0, out := randVec(rng, size), randVec(rng, size), randVec(rng, size), randVec(rng, size)
 			sti, c2, c4 := randVec(rng, nrows), randVec(rng, nrows), randVec(rng, nrows)
