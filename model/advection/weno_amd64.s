@@ -182,7 +182,64 @@ thetaDone:
 // func wenoThetaAVX512(ft, f, vt, at, w *float64, nblk int)
 //
 // wenoThetaAVX2 on nblk blocks of eight faces (AVX512F); w holds 96
-// weights per block, twelve 8-lane vectors.
+// weights per block, twelve 8-lane vectors. The split fluxes are formed
+// once per row, a block ahead, and shifted into place: for the faces
+// j..j+7, n0 = LN(j..j+7) and p0 = LP(j..j+7) are whole blocks, and
+// nm2, nm1, pm1 and pp1 come out of them and their neighbouring blocks by
+// VALIGNQ (a data move: each split flux is the product wenoFlux takes,
+// 0.5*f times the sum, as THETASPLIT forms it). The first block's
+// predecessor is read from the eight rows before it (in the column
+// before, which every interior column has); the loads a block ahead of
+// the last block are masked to its first row (row ntm-1 and face ntm at
+// most), so nothing past the column is read.
+//
+// Registers: Z28, Z29 LN of the previous and current block, Z30, Z31 LP
+// of them; Z11, Z12 LN and LP of the next block; K2 the first row (the
+// last block's masked loads, LDFIRST; the others load whole blocks,
+// LDALL: a masked load is slower).
+#define LDALL(off, reg, dst) VMOVUPD off(reg), dst
+#define LDFIRST(off, reg, dst) VMOVUPD.Z off(reg), K2, dst
+#define THETANEXT(LD) \
+	LD(64, SI, Z6); \
+	VMULPD Z6, Z14, Z6             /* 0.5*f */; \
+	LD(64, DI, Z8); \
+	LD(64, DX, Z9); \
+	VADDPD Z9, Z8, Z10             /* vt+at */; \
+	VMULPD Z10, Z6, Z11            /* LN */; \
+	LD(72, DI, Z8); \
+	VSUBPD Z9, Z8, Z10             /* vt[i+1]-at */; \
+	VMULPD Z10, Z6, Z12            /* LP */
+
+#define THETABLOCK(LD) \
+	VMOVUPD 2*CMCA(BX), Z16; \
+	VMOVUPD 2*CCPA(BX), Z17; \
+	VMOVUPD 2*PTA(BX), Z18; \
+	VMOVUPD 2*MCTA(BX), Z19; \
+	VMOVUPD 2*EPSA(BX), Z20; \
+	VMOVUPD 2*CMCB(BX), Z21; \
+	VMOVUPD 2*CCPB(BX), Z22; \
+	VMOVUPD 2*MTB(BX), Z23; \
+	VMOVUPD 2*CPTB(BX), Z24; \
+	VMOVUPD 2*EPSB(BX), Z25; \
+	VMOVUPD 2*OPA(BX), Z26; \
+	VMOVUPD 2*OPB(BX), Z27; \
+	THETANEXT(LD); \
+	VALIGNQ $6, Z28, Z29, Z0       /* nm2 */; \
+	VALIGNQ $7, Z28, Z29, Z1       /* nm1 */; \
+	VALIGNQ $7, Z30, Z31, Z3       /* pm1 */; \
+	VALIGNQ $1, Z31, Z12, Z5       /* pp1 */; \
+	WENOCORE(MUL4, Z0, Z1, Z29, Z3, Z31, Z5, Z6, Z7, Z8, Z9, Z10, Z15, Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23, Z24, Z25, Z26, Z27); \
+	VMOVUPD Z7, 0(R8); \
+	VMOVAPD Z29, Z28; \
+	VMOVAPD Z11, Z29; \
+	VMOVAPD Z31, Z30; \
+	VMOVAPD Z12, Z31; \
+	ADDQ $64, SI; \
+	ADDQ $64, DI; \
+	ADDQ $64, DX; \
+	ADDQ $64, R8; \
+	ADDQ $768, BX
+
 TEXT ·wenoThetaAVX512(SB), NOSPLIT, $0-48
 	CONSTANTS(Z14, Z15)
 	MOVQ ft+0(FP), R8
@@ -193,30 +250,35 @@ TEXT ·wenoThetaAVX512(SB), NOSPLIT, $0-48
 	MOVQ nblk+40(FP), CX
 	TESTQ CX, CX
 	JLE theta8Done
-
-theta8Loop:
-	VMOVUPD 2*CMCA(BX), Z16
-	VMOVUPD 2*CCPA(BX), Z17
-	VMOVUPD 2*PTA(BX), Z18
-	VMOVUPD 2*MCTA(BX), Z19
-	VMOVUPD 2*EPSA(BX), Z20
-	VMOVUPD 2*CMCB(BX), Z21
-	VMOVUPD 2*CCPB(BX), Z22
-	VMOVUPD 2*MTB(BX), Z23
-	VMOVUPD 2*CPTB(BX), Z24
-	VMOVUPD 2*EPSB(BX), Z25
-	VMOVUPD 2*OPA(BX), Z26
-	VMOVUPD 2*OPB(BX), Z27
-	THETASPLIT(Z0, Z1, Z2, Z3, Z4, Z5, Z8, Z9, Z11, Z12, Z13, Z14)
-	WENOCORE_ZREG
-	VMOVUPD Z7, 0(R8)
+	MOVQ $1, AX
+	KMOVW AX, K2
+	// The split fluxes of the eight rows before the first block, then of
+	// the first block, as THETANEXT forms the next block's.
+	SUBQ $128, SI
+	SUBQ $128, DI
+	SUBQ $128, DX
+	THETANEXT(LDALL)
+	VMOVAPD Z11, Z28
+	VMOVAPD Z12, Z30
 	ADDQ $64, SI
 	ADDQ $64, DI
 	ADDQ $64, DX
-	ADDQ $64, R8
-	ADDQ $768, BX
+	THETANEXT(LDALL)
+	VMOVAPD Z11, Z29
+	VMOVAPD Z12, Z31
+	ADDQ $64, SI
+	ADDQ $64, DI
+	ADDQ $64, DX
+
+theta8Loop:
+	CMPQ CX, $1
+	JEQ  theta8Last
+	THETABLOCK(LDALL)
 	DECQ CX
-	JNZ theta8Loop
+	JMP  theta8Loop
+
+theta8Last:
+	THETABLOCK(LDFIRST)
 
 theta8Done:
 	VZEROUPPER
