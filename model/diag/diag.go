@@ -104,40 +104,73 @@ func (a *Analyzer) fluxes(f []float64, s *Stats) {
 	l := m.Layout(field.Center, 1)
 	// Extremes and sums in local variables (the compiler keeps them in
 	// registers); plain comparisons, as fields are finite (the run checks).
-	brMin, brMax, brAbsMin := math.MaxFloat64, mesh.SmallValue, math.MaxFloat64
-	for _, v := range l.Columns(f, 0, npm-2, 0) {
+	// The vector scan goes lane by lane: it may reorder ties, which differ
+	// in their bits only for zeros of both signs, so a zero minimum is
+	// looked for again point by point.
+	all := l.Columns(f, 0, npm-2, 0)
+	done, brMin, brMax, brAbsMin := extremesVector(all, math.MaxFloat64, mesh.SmallValue, math.MaxFloat64)
+	if brMin == 0 {
+		done, brMin, brMax, brAbsMin = 0, math.MaxFloat64, mesh.SmallValue, math.MaxFloat64
+	}
+	for _, v := range all[done:] {
 		brMin, brMax, brAbsMin = extremes(v, brMin, brMax, brAbsMin)
 	}
 	s.BrMin, s.BrMax, s.BrAbsMin = brMin, brMax, brAbsMin
 
-	var fp, fm, fpn, fmn, fps, fms, an, as float64
+	// The sums fp, fm, fpn, fmn, an, fps, fms, as, over the rows of each
+	// column in order: by row segments that lie in one cap or none, the
+	// leading blocks of eight of a segment by the vector kernel (the same
+	// order of additions), the rest here.
+	var sums [8]float64
 	jN, jS := a.capRows()
+	ntm := m.NThetaMain
+	cuts := [4]int{0, min(jN, jS), max(jN, jS), ntm}
 	for k := 0; k < npm-1; k++ {
 		dap := m.AreaPhi[k]
 		col := l.Column(f, k, 0)
 		at := m.AreaTheta[:len(col)]
-		for j, v := range col {
-			dat := at[j]
-			fv := v * dat * dap
-			// The flux goes to the positive or the negative sum by its
-			// sign bit, without a branch: the other sum gets +0, which
-			// leaves it unchanged (a sum started at +0 is never -0), and
-			// fv = +0 adds +0 to either, as the comparison fv > 0 would.
-			pos, neg := splitSign(fv)
-			fp += pos
-			fm += neg
-			if j < jN {
-				fpn += pos
-				fmn += neg
-				an += float64(dat * dap)
+		for q := 0; q < 3; q++ {
+			lo, hi := cuts[q], cuts[q+1]
+			if lo >= hi {
+				continue
 			}
-			if j >= jS {
-				fps += pos
-				fms += neg
-				as += float64(dat * dap)
+			north, south := lo < jN, lo >= jS // the same for every row of the segment
+			j := lo
+			switch {
+			case north && south:
+			case north:
+				j += fluxRowsVector(col[lo:hi], at[lo:hi], dap, &sums, northCap)
+			case south:
+				j += fluxRowsVector(col[lo:hi], at[lo:hi], dap, &sums, southCap)
+			default:
+				j += fluxRowsVector(col[lo:hi], at[lo:hi], dap, &sums, noCap)
 			}
+			fp, fm, fpn, fmn, an, fps, fms, as := sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7]
+			for ; j < hi; j++ {
+				v, dat := col[j], at[j]
+				fv := v * dat * dap
+				// The flux goes to the positive or the negative sum by its
+				// sign bit, without a branch: the other sum gets +0, which
+				// leaves it unchanged (a sum started at +0 is never -0), and
+				// fv = +0 adds +0 to either, as the comparison fv > 0 would.
+				pos, neg := splitSign(fv)
+				fp += pos
+				fm += neg
+				if north {
+					fpn += pos
+					fmn += neg
+					an += float64(dat * dap)
+				}
+				if south {
+					fps += pos
+					fms += neg
+					as += float64(dat * dap)
+				}
+			}
+			sums = [8]float64{fp, fm, fpn, fmn, an, fps, fms, as}
 		}
 	}
+	fp, fm, fpn, fmn, an, fps, fms, as := sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7]
 	s.FluxPos, s.FluxNeg = mesh.RsunCm2*fp, mesh.RsunCm2*fm
 	s.NPoleFluxPos, s.NPoleFluxNeg = mesh.RsunCm2*fpn, mesh.RsunCm2*fmn
 	s.SPoleFluxPos, s.SPoleFluxNeg = mesh.RsunCm2*fps, mesh.RsunCm2*fms
@@ -145,17 +178,21 @@ func (a *Analyzer) fluxes(f []float64, s *Stats) {
 }
 
 // moments sets the dipole moments and the validation error (0 without a
-// reference).
+// reference). The vector kernels do the leading blocks of eight points of
+// each range, with the sums' additions in the same order.
 func (a *Analyzer) moments(f, ref []float64, s *Stats) {
 	m := a.Mesh
 	ntm, npm := m.NThetaMain, m.NPhiMain
 	l := m.Layout(field.Center, 1)
 	s.ValidationErr = 0
 	if ref != nil {
-		var errSum, normSum float64
+		var vs [2]float64
 		ref = l.Columns(ref, 0, npm-2, 0)
-		for i, v := range l.Columns(f, 0, npm-2, 0) {
-			g := ref[i]
+		all := l.Columns(f, 0, npm-2, 0)
+		done := validationVector(all, ref, &vs)
+		errSum, normSum := vs[0], vs[1]
+		for i := done; i < len(all); i++ {
+			v, g := all[i], ref[i]
 			d := v - g
 			errSum += float64(d * d)
 			normSum += float64(math.Abs(v) * math.Abs(g))
@@ -166,19 +203,23 @@ func (a *Analyzer) moments(f, ref []float64, s *Stats) {
 			s.ValidationErr = math.Sqrt(errSum / normSum)
 		}
 	}
-	var e1, e2, ax float64
+	var ms [3]float64 // e1, e2, ax
 	for k := 0; k < npm-1; k++ {
 		dap := m.AreaPhi[k]
 		cp, sp := a.cosP[k], a.sinP[k]
 		col := l.Column(f, k, 0)
 		at, sinA, cosA := m.AreaTheta[:len(col)], a.sinA[:len(col)], a.cosA[:len(col)]
-		for j, v := range col {
-			dat := at[j]
+		j := momentsVector(col, sinA, cosA, at, cp, sp, dap, &ms)
+		e1, e2, ax := ms[0], ms[1], ms[2]
+		for ; j < len(col); j++ {
+			v, dat := col[j], at[j]
 			e1 += float64(v * sinA[j] * cp * dat * dap)
 			e2 += float64(v * sinA[j] * sp * dat * dap)
 			ax += float64(v * cosA[j] * dat * dap)
 		}
+		ms = [3]float64{e1, e2, ax}
 	}
+	e1, e2, ax := ms[0], ms[1], ms[2]
 	const c = 0.75 * mesh.InvPi
 	s.AxDipole = c * ax
 	e1, e2 = c*e1, c*e2
