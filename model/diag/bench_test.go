@@ -1,6 +1,7 @@
 package diag
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -32,4 +33,23 @@ func BenchmarkAnalyzeMixedSign1024x512(b *testing.B) {
 		a.Analyze(f, nil, 0)
 	}
 	b.ReportMetric(float64(len(f))*float64(b.N)/b.Elapsed().Seconds(), "points/s")
+}
+
+// BenchmarkAnalyzePart1024x512 times each part of the statistics alone
+// (AnalyzePart: 0 the extremes and fluxes, 1 the dipoles and, with a
+// reference, the validation error), as the run's workers compute them.
+func BenchmarkAnalyzePart1024x512(b *testing.B) {
+	m, _ := mesh.Uniform(513, 1025)
+	f := fillField(m, func(t, p float64) float64 { return math.Sin(1e4 * (t + 3*p)) })
+	ref := fillField(m, func(t, p float64) float64 { return math.Cos(t) })
+	a := NewAnalyzer(m, 30)
+	for part := 0; part < AnalyzeParts; part++ {
+		b.Run(fmt.Sprintf("part=%d", part), func(b *testing.B) {
+			var s Stats
+			for i := 0; i < b.N; i++ {
+				a.AnalyzePart(f, ref, part, &s)
+			}
+			b.ReportMetric(float64(len(f))*float64(b.N)/b.Elapsed().Seconds(), "points/s")
+		})
+	}
 }

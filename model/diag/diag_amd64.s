@@ -4,9 +4,52 @@
 
 // The history sums keep HipFT's serial order: each sum adds its terms one
 // point after the other. The kernels below form eight points' terms at
-// once (the products are independent of the order) into a buffer on the
-// stack, then add them to the sums one by one, in the points' order, with
-// scalar additions: the bits of the Go loops.
+// once (the products are independent of the order), then add them to the
+// sums one by one, in the points' order, with scalar additions, moving
+// each 128-bit chunk out of the vector (VEXTRACTF32X4, VPERMILPD: data
+// moves; a buffer on the stack ran a fifth slower): the bits of the Go
+// loops.
+
+// LANES3(c) adds lanes 2c and 2c+1 of Z2, Z1, Z0 to X13, X14, X15, in
+// that order (the 128-bit chunk c moved out; X4..X9 scratch).
+#define LANES3(c) \
+	VEXTRACTF32X4 $c, Z2, X4; \
+	VEXTRACTF32X4 $c, Z1, X5; \
+	VEXTRACTF32X4 $c, Z0, X6; \
+	VADDSD X4, X13, X13; \
+	VADDSD X5, X14, X14; \
+	VADDSD X6, X15, X15; \
+	VPERMILPD $1, X4, X7; \
+	VPERMILPD $1, X5, X8; \
+	VPERMILPD $1, X6, X9; \
+	VADDSD X7, X13, X13; \
+	VADDSD X8, X14, X14; \
+	VADDSD X9, X15, X15
+
+// LANES2(A, XA, B, XB, c) adds lanes 2c and 2c+1 of ZA and ZB (XA, XB:
+// their low 128 bits) to X13 and X14; c = 0 reads them in place, c = 1..3
+// moves chunk c out first (X4..X7 scratch).
+#define LANES2(A, XA, B, XB, c) \
+	VEXTRACTF32X4 $c, A, X4; \
+	VEXTRACTF32X4 $c, B, X5; \
+	VADDSD X4, X13, X13; \
+	VADDSD X5, X14, X14; \
+	VPERMILPD $1, X4, X6; \
+	VPERMILPD $1, X5, X7; \
+	VADDSD X6, X13, X13; \
+	VADDSD X7, X14, X14
+#define LANES2LOW(XA, XB) \
+	VADDSD XA, X13, X13; \
+	VADDSD XB, X14, X14; \
+	VPERMILPD $1, XA, X6; \
+	VPERMILPD $1, XB, X7; \
+	VADDSD X6, X13, X13; \
+	VADDSD X7, X14, X14
+#define ADDLANES2(A, XA, B, XB) \
+	LANES2LOW(XA, XB); \
+	LANES2(A, XA, B, XB, 1); \
+	LANES2(A, XA, B, XB, 2); \
+	LANES2(A, XA, B, XB, 3)
 
 // func momentsAVX512(v, sinA, cosA, at *float64, nblk int, cp, sp, dap float64, sums *[3]float64)
 //
@@ -15,7 +58,7 @@
 //	sums[0] += v*sinA*cp*dat*dap; sums[1] += v*sinA*sp*dat*dap; sums[2] += v*cosA*dat*dap
 //
 // (products left to right, dat = at[i]), as moments' loop.
-TEXT ·momentsAVX512(SB), NOSPLIT, $192-72
+TEXT ·momentsAVX512(SB), NOSPLIT, $0-72
 	MOVQ v+0(FP), SI
 	MOVQ sinA+8(FP), BX
 	MOVQ cosA+16(FP), CX
@@ -44,33 +87,18 @@ mloop:
 	VMULPD  (CX), Z0, Z0     // v*cosA
 	VMULPD  Z3, Z0, Z0
 	VMULPD  Z12, Z0, Z0
-	VMOVUPD Z2, 0(SP)
-	VMOVUPD Z1, 64(SP)
-	VMOVUPD Z0, 128(SP)
-	VADDSD 0(SP), X13, X13
-	VADDSD 64(SP), X14, X14
-	VADDSD 128(SP), X15, X15
-	VADDSD 8(SP), X13, X13
-	VADDSD 72(SP), X14, X14
-	VADDSD 136(SP), X15, X15
-	VADDSD 16(SP), X13, X13
-	VADDSD 80(SP), X14, X14
-	VADDSD 144(SP), X15, X15
-	VADDSD 24(SP), X13, X13
-	VADDSD 88(SP), X14, X14
-	VADDSD 152(SP), X15, X15
-	VADDSD 32(SP), X13, X13
-	VADDSD 96(SP), X14, X14
-	VADDSD 160(SP), X15, X15
-	VADDSD 40(SP), X13, X13
-	VADDSD 104(SP), X14, X14
-	VADDSD 168(SP), X15, X15
-	VADDSD 48(SP), X13, X13
-	VADDSD 112(SP), X14, X14
-	VADDSD 176(SP), X15, X15
-	VADDSD 56(SP), X13, X13
-	VADDSD 120(SP), X14, X14
-	VADDSD 184(SP), X15, X15
+	VADDSD X2, X13, X13
+	VADDSD X1, X14, X14
+	VADDSD X0, X15, X15
+	VPERMILPD $1, X2, X7
+	VPERMILPD $1, X1, X8
+	VPERMILPD $1, X0, X9
+	VADDSD X7, X13, X13
+	VADDSD X8, X14, X14
+	VADDSD X9, X15, X15
+	LANES3(1)
+	LANES3(2)
+	LANES3(3)
 	ADDQ $64, SI
 	ADDQ $64, BX
 	ADDQ $64, CX
@@ -85,6 +113,29 @@ mdone:
 	VZEROUPPER
 	RET
 
+// LANES5LOW and LANES5(c) add lanes 2c and 2c+1 of pos (Z2), neg (Z1)
+// and the areas (Z3) to fp (X13), fm (X14) and the cap's sums (X8, X9,
+// X10), each sum in the points' order (X4..X7, X11, X15 scratch).
+#define LANES5LOW(P, N, A) \
+	VADDSD P, X13, X13; \
+	VADDSD N, X14, X14; \
+	VADDSD P, X8, X8; \
+	VADDSD N, X9, X9; \
+	VADDSD A, X10, X10; \
+	VPERMILPD $1, P, X6; \
+	VPERMILPD $1, N, X7; \
+	VPERMILPD $1, A, X11; \
+	VADDSD X6, X13, X13; \
+	VADDSD X7, X14, X14; \
+	VADDSD X6, X8, X8; \
+	VADDSD X7, X9, X9; \
+	VADDSD X11, X10, X10
+#define LANES5(c) \
+	VEXTRACTF32X4 $c, Z2, X4; \
+	VEXTRACTF32X4 $c, Z1, X5; \
+	VEXTRACTF32X4 $c, Z3, X15; \
+	LANES5LOW(X4, X5, X15)
+
 // func fluxRowsAVX512(v, at *float64, nblk int, dap float64, sums *[8]float64, cap int)
 //
 // For the points i < 8*nblk of a column's rows, in order, with
@@ -95,7 +146,7 @@ mdone:
 //	cap 2 (south): sums[5] += pos; sums[6] += neg; sums[7] += dat*dap
 //
 // as fluxes' loop.
-TEXT ·fluxRowsAVX512(SB), NOSPLIT, $192-48
+TEXT ·fluxRowsAVX512(SB), NOSPLIT, $0-48
 	MOVQ v+0(FP), SI
 	MOVQ at+8(FP), DX
 	MOVQ nblk+16(FP), R8
@@ -124,71 +175,17 @@ floop:
 	VPSRAQ  $63, Z0, Z1      // all ones where the sign bit is set
 	VPANDNQ Z0, Z1, Z2       // pos
 	VPANDQ  Z1, Z0, Z1       // neg
-	VMOVUPD Z2, 0(SP)
-	VMOVUPD Z1, 64(SP)
 	TESTQ R9, R9
 	JEQ  fmain
 	VMULPD  Z12, Z3, Z3      // dat*dap
-	VMOVUPD Z3, 128(SP)
-	VADDSD 0(SP), X13, X13
-	VADDSD 64(SP), X14, X14
-	VADDSD 0(SP), X8, X8
-	VADDSD 64(SP), X9, X9
-	VADDSD 128(SP), X10, X10
-	VADDSD 8(SP), X13, X13
-	VADDSD 72(SP), X14, X14
-	VADDSD 8(SP), X8, X8
-	VADDSD 72(SP), X9, X9
-	VADDSD 136(SP), X10, X10
-	VADDSD 16(SP), X13, X13
-	VADDSD 80(SP), X14, X14
-	VADDSD 16(SP), X8, X8
-	VADDSD 80(SP), X9, X9
-	VADDSD 144(SP), X10, X10
-	VADDSD 24(SP), X13, X13
-	VADDSD 88(SP), X14, X14
-	VADDSD 24(SP), X8, X8
-	VADDSD 88(SP), X9, X9
-	VADDSD 152(SP), X10, X10
-	VADDSD 32(SP), X13, X13
-	VADDSD 96(SP), X14, X14
-	VADDSD 32(SP), X8, X8
-	VADDSD 96(SP), X9, X9
-	VADDSD 160(SP), X10, X10
-	VADDSD 40(SP), X13, X13
-	VADDSD 104(SP), X14, X14
-	VADDSD 40(SP), X8, X8
-	VADDSD 104(SP), X9, X9
-	VADDSD 168(SP), X10, X10
-	VADDSD 48(SP), X13, X13
-	VADDSD 112(SP), X14, X14
-	VADDSD 48(SP), X8, X8
-	VADDSD 112(SP), X9, X9
-	VADDSD 176(SP), X10, X10
-	VADDSD 56(SP), X13, X13
-	VADDSD 120(SP), X14, X14
-	VADDSD 56(SP), X8, X8
-	VADDSD 120(SP), X9, X9
-	VADDSD 184(SP), X10, X10
+	LANES5LOW(X2, X1, X3)
+	LANES5(1)
+	LANES5(2)
+	LANES5(3)
 	JMP  fnext
 
 fmain:
-	VADDSD 0(SP), X13, X13
-	VADDSD 64(SP), X14, X14
-	VADDSD 8(SP), X13, X13
-	VADDSD 72(SP), X14, X14
-	VADDSD 16(SP), X13, X13
-	VADDSD 80(SP), X14, X14
-	VADDSD 24(SP), X13, X13
-	VADDSD 88(SP), X14, X14
-	VADDSD 32(SP), X13, X13
-	VADDSD 96(SP), X14, X14
-	VADDSD 40(SP), X13, X13
-	VADDSD 104(SP), X14, X14
-	VADDSD 48(SP), X13, X13
-	VADDSD 112(SP), X14, X14
-	VADDSD 56(SP), X13, X13
-	VADDSD 120(SP), X14, X14
+	ADDLANES2(Z2, X2, Z1, X1)
 
 fnext:
 	ADDQ $64, SI
@@ -214,7 +211,7 @@ fret:
 // For the points i < 8*nblk, in order, with g = ref[i] and d = v-g:
 //
 //	sums[0] += d*d; sums[1] += |v|*|g|
-TEXT ·validationAVX512(SB), NOSPLIT, $128-32
+TEXT ·validationAVX512(SB), NOSPLIT, $0-32
 	MOVQ v+0(FP), SI
 	MOVQ ref+8(FP), DX
 	MOVQ nblk+16(FP), R8
@@ -234,24 +231,7 @@ vloop:
 	VPANDQ  Z12, Z0, Z0
 	VPANDQ  Z12, Z1, Z1
 	VMULPD  Z1, Z0, Z0       // |v|*|g|
-	VMOVUPD Z2, 0(SP)
-	VMOVUPD Z0, 64(SP)
-	VADDSD 0(SP), X13, X13
-	VADDSD 64(SP), X14, X14
-	VADDSD 8(SP), X13, X13
-	VADDSD 72(SP), X14, X14
-	VADDSD 16(SP), X13, X13
-	VADDSD 80(SP), X14, X14
-	VADDSD 24(SP), X13, X13
-	VADDSD 88(SP), X14, X14
-	VADDSD 32(SP), X13, X13
-	VADDSD 96(SP), X14, X14
-	VADDSD 40(SP), X13, X13
-	VADDSD 104(SP), X14, X14
-	VADDSD 48(SP), X13, X13
-	VADDSD 112(SP), X14, X14
-	VADDSD 56(SP), X13, X13
-	VADDSD 120(SP), X14, X14
+	ADDLANES2(Z2, X2, Z0, X0)
 	ADDQ $64, SI
 	ADDQ $64, DX
 	DECQ R8
