@@ -168,3 +168,23 @@ func ptlMaxVector(f, af []float64) (n int, lanes [8]float64, at [8]int64, ties u
 	t := ptlMaxAVX512(&f[0], &af[0], nblk, ptlFmin, &lanes, &at)
 	return 8 * nblk, lanes, at, uint8(t)
 }
+
+// stsInitAVX512 is the vector part of stsInitVector (ptl_amd64.s). The
+// caller must have checked that the CPU has AVX512F.
+//
+//go:noescape
+func stsInitAVX512(f, lf, u0, b0, y0, b1 *float64, nblk int, tau, ub1 float64)
+
+// stsInitVector does stsInit's loop on the leading whole blocks of eight
+// points of fs (the field) and ls (its L), into u0, b0, y0 and b1, and
+// returns how many points it did.
+func stsInitVector(fs, ls, u0, b0, y0, b1 []float64, tau, ub1 float64) int {
+	nblk := len(fs) / 8
+	if !useVector || !useAVX512 || nblk == 0 {
+		return 0
+	}
+	n := 8 * nblk
+	_, _, _, _, _ = ls[n-1], u0[n-1], b0[n-1], y0[n-1], b1[n-1]
+	stsInitAVX512(&fs[0], &ls[0], &u0[0], &b0[0], &y0[0], &b1[0], nblk, tau, ub1)
+	return n
+}

@@ -30,3 +30,6 @@ func stageBandStoredVector(ncol, nrows, stride, wstride int, c1, c2, c4, c5 []fl
 func ptlMaxVector(f, af []float64) (n int, lanes [8]float64, at [8]int64, ties uint8) {
 	return 0, lanes, at, 0
 }
+
+// stsInitVector has no vector form on this architecture: it does nothing.
+func stsInitVector(fs, ls, u0, b0, y0, b1 []float64, tau, ub1 float64) int { return 0 }

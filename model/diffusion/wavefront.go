@@ -167,12 +167,25 @@ func (s *Stepper) stsInit(lo, hi int) {
 			ls := lcol[j0-1+i0:][:n]
 			u0, y0 := wf.u0[off:][:n], wf.y0[off:][:n]
 			b0, b1 := wf.bufs[0][off:][:n], wf.bufs[1][off:][:n]
-			for i, v := range fs {
-				y := tau * ls[i]
-				u0[i], b0[i], y0[i] = v, v, y
-				b1[i] = v + float64(ub1*y) // rounded product: no fused multiply-add
-			}
+			// The halo slot 0 here, then from slot 1 (a cache line's
+			// start) the vector kernel's whole blocks of eight, then
+			// the rest here.
+			head := min(1-i0, n)
+			stsInitPoints(fs, ls, u0, b0, y0, b1, 0, head, tau, ub1)
+			done := head + stsInitVector(fs[head:], ls[head:], u0[head:], b0[head:], y0[head:], b1[head:], tau, ub1)
+			stsInitPoints(fs, ls, u0, b0, y0, b1, done, n, tau, ub1)
 		}
+	}
+}
+
+// stsInitPoints does stsInit's update at the points [lo, hi) of a
+// segment: u0 = b0 = f, y0 = tau*L(f), b1 = f + ub1*y0.
+func stsInitPoints(fs, ls, u0, b0, y0, b1 []float64, lo, hi int, tau, ub1 float64) {
+	fs, ls, u0, b0, y0, b1 = fs[lo:hi], ls[lo:hi], u0[lo:hi], b0[lo:hi], y0[lo:hi], b1[lo:hi]
+	for i, v := range fs {
+		y := tau * ls[i]
+		u0[i], b0[i], y0[i] = v, v, y
+		b1[i] = v + float64(ub1*y) // rounded product: no fused multiply-add
 	}
 }
 
