@@ -11,7 +11,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/goft-sft/goft/internal/parallel"
 	"github.com/goft-sft/goft/model/mesh"
 )
 
@@ -515,19 +514,8 @@ func TestPTLMaxVectorMatchesLoop(t *testing.T) {
 	if !useVector || !useAVX512 {
 		t.Skip("AVX-512 PTL scan not checked: the CPU lacks AVX512F")
 	}
-	m, err := mesh.Uniform(23, 37) // 23 x 38 points: not a multiple of 8
-	if err != nil {
-		t.Fatal(err)
-	}
-	const nr = 2
-	pool := parallel.New(2)
-	defer pool.Close()
-	op := NewOperator(m, nr, constantCoef(m, 300, 500), pool)
-	s, err := NewStepper(op, RKG2, 0, pool)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := m.Size() * nr
+	m, s := ptlTestStepper(t, 23, 37) // 23 x 38 points: not a multiple of 8
+	n := m.Size() * s.Op.NReal
 	rng := rand.New(rand.NewPCG(9, 10))
 	type result struct {
 		part []float64

@@ -172,6 +172,25 @@ func TestAutoSubcyclesAreBitIdentical(t *testing.T) {
 	}
 }
 
+// ptlTestStepper returns a uniform mesh of nt x np points and an RKG2
+// stepper for two realizations on it, on a pool of two workers (closed
+// when the test ends), for the PTL tests.
+func ptlTestStepper(t *testing.T, nt, np int) (*mesh.Mesh, *Stepper) {
+	t.Helper()
+	m, err := mesh.Uniform(nt, np)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := parallel.New(2)
+	t.Cleanup(pool.Close)
+	op := NewOperator(m, 2, constantCoef(m, 300, 500), pool)
+	s, err := NewStepper(op, RKG2, 0, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, s
+}
+
 // TestPTLCandidatesMatchScan checks that the PTL minimum taken at the
 // points ptlMax recorded (ptlMinAt) is the one of ptlMin's scan of the
 // whole mesh: with one point of largest |L f|, with ties among interior,
@@ -179,20 +198,9 @@ func TestAutoSubcyclesAreBitIdentical(t *testing.T) {
 // too small to count, and with more ties than ptlMax records (then
 // ptlMinAt must decline).
 func TestPTLCandidatesMatchScan(t *testing.T) {
-	m, err := mesh.Uniform(21, 40)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const nr = 2
-	pool := parallel.New(2)
-	defer pool.Close()
-	op := NewOperator(m, nr, constantCoef(m, 300, 500), pool)
-	s, err := NewStepper(op, RKG2, 0, pool)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, s := ptlTestStepper(t, 21, 40)
 	ntm := m.NThetaMain
-	n := m.Size() * nr
+	n := m.Size() * s.Op.NReal
 	rng := rand.New(rand.NewPCG(7, 8))
 	for _, c := range []struct {
 		name   string
