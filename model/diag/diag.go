@@ -97,6 +97,14 @@ func (a *Analyzer) AnalyzePart(f, ref []float64, part int, s *Stats) {
 	}
 }
 
+// The caps of fluxRowsVector: which cap's sums a segment of rows also
+// adds to.
+const (
+	noCap = iota
+	northCap
+	southCap
+)
+
 // fluxes sets the extremes, the fluxes and the polar-cap fluxes and areas.
 func (a *Analyzer) fluxes(f []float64, s *Stats) {
 	m := a.Mesh

@@ -36,13 +36,6 @@ func momentsVector(v, sinA, cosA, at []float64, cp, sp, dap float64, sums *[3]fl
 	return n
 }
 
-// Caps of fluxRowsVector.
-const (
-	noCap = iota
-	northCap
-	southCap
-)
-
 // fluxRowsVector adds the flux terms of the leading whole blocks of eight
 // rows of v (area weights at) to sums (fp, fm, fpn, fmn, an, fps, fms,
 // as), the cap's too, as fluxes' loop, and returns how many rows it did.

@@ -5,12 +5,6 @@ package diag
 // The history kernels have no vector form here: each does nothing and
 // returns 0, and the Go loops do every point.
 
-const (
-	noCap = iota
-	northCap
-	southCap
-)
-
 func momentsVector(v, sinA, cosA, at []float64, cp, sp, dap float64, sums *[3]float64) int {
 	return 0
 }

@@ -169,7 +169,7 @@ func ptlMaxVector(f, af []float64) (n int, lanes [8]float64, at [8]int64, ties u
 	return 8 * nblk, lanes, at, uint8(t)
 }
 
-// stsInitAVX512 is the vector part of stsInitVector (ptl_amd64.s). The
+// stsInitAVX512 is the vector part of stsInitVector (stage_amd64.s). The
 // caller must have checked that the CPU has AVX512F.
 //
 //go:noescape

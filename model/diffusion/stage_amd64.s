@@ -462,3 +462,42 @@ znext:
 zdone:
 	VZEROUPPER
 	RET
+
+// func stsInitAVX512(f, lf, u0, b0, y0, b1 *float64, nblk int, tau, ub1 float64)
+//
+// For i < 8*nblk: y = tau*lf[i]; u0[i] = b0[i] = f[i]; y0[i] = y;
+// b1[i] = f[i] + ub1*y (no fused multiply-add), as stsInit's loop.
+TEXT ·stsInitAVX512(SB), NOSPLIT, $0-72
+	MOVQ f+0(FP), SI
+	MOVQ lf+8(FP), DX
+	MOVQ u0+16(FP), R8
+	MOVQ b0+24(FP), R9
+	MOVQ y0+32(FP), R10
+	MOVQ b1+40(FP), R11
+	MOVQ nblk+48(FP), CX
+	VBROADCASTSD tau+56(FP), Z10
+	VBROADCASTSD ub1+64(FP), Z11
+	TESTQ CX, CX
+	JLE  sdone
+
+sloop:
+	VMOVUPD (SI), Z0
+	VMULPD  (DX), Z10, Z1     // y = tau*lf
+	VMOVUPD Z0, (R8)
+	VMOVUPD Z0, (R9)
+	VMOVUPD Z1, (R10)
+	VMULPD  Z11, Z1, Z1       // ub1*y
+	VADDPD  Z1, Z0, Z1        // f + ub1*y
+	VMOVUPD Z1, (R11)
+	ADDQ $64, SI
+	ADDQ $64, DX
+	ADDQ $64, R8
+	ADDQ $64, R9
+	ADDQ $64, R10
+	ADDQ $64, R11
+	DECQ CX
+	JNZ  sloop
+
+sdone:
+	VZEROUPPER
+	RET
