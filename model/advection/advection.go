@@ -18,6 +18,7 @@ package advection
 import (
 	"fmt"
 
+	"github.com/goft-sft/goft/internal/memalign"
 	"github.com/goft-sft/goft/internal/parallel"
 	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/flow"
@@ -116,8 +117,15 @@ type Advector struct {
 	ca, cb, cc    float64
 	kind2         bool
 
+	// phiRings holds each worker's ring of phi split fluxes (fluxRange):
+	// four stencil columns of LN and LP, phiRingStride values each, row 1
+	// of each at the start of a cache line; nil where usePhiRing is off.
+	phiRings      [][]float64
+	phiRingStride int
+
 	fluxBody, opBody, poleBody, alphaBody, cflBody parallel.Body
 	pool                                           *parallel.Pool
+	workers                                        int // the pool's workers (1 without a pool)
 }
 
 // New prepares advection on m for nReal realizations with flow_num_method
@@ -153,7 +161,18 @@ func New(m *mesh.Mesh, nReal int, method int, upwind, wenoEps float64, pool *par
 		a.AlphaP = make([]float64, n)
 		a.setWeights()
 	}
-	a.fluxBody = a.fluxColumns
+	a.workers = 1
+	if pool != nil {
+		a.workers = pool.Workers()
+	}
+	if sm == WENO3 && useAVX2 && useAVX512 && (m.NThetaMain-2)/8 > 0 {
+		a.phiRingStride = (m.NThetaMain + 7) &^ 7
+		a.phiRings = make([][]float64, a.workers)
+		for w := range a.phiRings {
+			a.phiRings[w] = memalign.Float64s(8*a.phiRingStride, 1)
+		}
+	}
+	a.fluxBody = a.fluxWorkers
 	a.opBody = a.operatorColumns
 	a.poleBody = a.poleRealizations
 	a.alphaBody = a.alphaColumns
@@ -291,7 +310,7 @@ func (a *Advector) Operator(aop, in []float64) {
 		panic("advection: Operator before SetVelocity")
 	}
 	a.in, a.out = in, nil
-	a.pool.For((a.Mesh.NPhiMain-2)*a.NReal, a.fluxBody)
+	a.pool.For(a.workers, a.fluxBody)
 	a.pool.For((a.Mesh.NPhiMain-2)*a.NReal, a.opBody)
 	a.pool.For(a.NReal, a.poleBody)
 	copy(aop, a.aop)
@@ -308,7 +327,7 @@ func (a *Advector) stage(in, out, x, y []float64, ca, cb, c float64) {
 	a.in, a.out, a.x, a.y = in, out, x, y
 	a.ca, a.cb, a.cc, a.kind2 = ca, cb, c, y != nil
 	nc := (a.Mesh.NPhiMain - 2) * a.NReal
-	a.pool.For(nc, a.fluxBody)
+	a.pool.For(a.workers, a.fluxBody)
 	a.pool.For(nc, a.opBody)
 	a.pool.For(a.NReal, a.poleBody)
 	a.in, a.out, a.x, a.y = nil, nil, nil, nil

@@ -134,7 +134,8 @@ func BenchmarkStepSerial(b *testing.B) {
 }
 
 // BenchmarkKernelWeno times the WENO3 theta and phi flux kernels alone
-// (wenoTheta and wenoPhi over every interior column), in each form this
+// (wenoTheta and wenoPhi, or for AVX-512 phiFace with its ring, over every
+// interior column), in each form this
 // CPU runs: Go, AVX2 and, where the CPU has AVX512F, AVX-512, on the
 // meshes of BenchmarkStepSerial.
 func BenchmarkKernelWeno(b *testing.B) {
@@ -165,6 +166,19 @@ func BenchmarkKernelWeno(b *testing.B) {
 			}
 		}
 		phi := func() {
+			if a.usePhiRing() {
+				// The AVX-512 form: split fluxes carried across the
+				// faces of each realization (fluxRange).
+				for r := 0; r < a.NReal; r++ {
+					for s := -1; s <= 1; s++ {
+						a.phiSplit(a.phiRings[0], r, s)
+					}
+					for k := 1; k <= nk; k++ {
+						a.phiFace(a.phiRings[0], r, k)
+					}
+				}
+				return
+			}
 			for c := 0; c < nCols(a); c++ {
 				r, k := c/nk, c%nk+1
 				off := a.phiStencil(k, r)

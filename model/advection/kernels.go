@@ -64,13 +64,28 @@ func wenoFlux(w *wenoWeights, nm2, nm1, n0, pm1, p0, pp1 float64) float64 {
 // fluxColumns computes, for the interior phi columns k = 1..NPhiMain-2 of
 // the flattened (realization, k-1) range [lo, hi), the theta fluxes at the
 // faces of column k and the phi flux at face k (between columns k-1 and k)
-// for the interior rows.
-func (a *Advector) fluxColumns(lo, hi int) {
+// for the interior rows, with the first worker's scratch (fluxRange).
+func (a *Advector) fluxColumns(lo, hi int) { a.fluxRange(lo, hi, 0) }
+
+// fluxWorkers is the pool body of the flux pass, over workers [lo, hi):
+// worker w does its share of the flattened column range (the share
+// parallel.Pool.For would give it) with its own phi split-flux ring.
+func (a *Advector) fluxWorkers(lo, hi int) {
+	nc := (a.Mesh.NPhiMain - 2) * a.NReal
+	for w := lo; w < hi; w++ {
+		a.fluxRange(w*nc/a.workers, (w+1)*nc/a.workers, w)
+	}
+}
+
+// fluxRange is fluxColumns on [lo, hi) for worker w (which owns
+// a.phiRings[w]).
+func (a *Advector) fluxRange(lo, hi, w int) {
 	m := a.Mesh
 	ntm, npm := m.NThetaMain, m.NPhiMain
 	nk := npm - 2
 	up := a.UpwindCoef
 	in, vt, vp := a.in, a.v.Vt, a.v.Vp
+	carry := a.usePhiRing()
 	// in, Vp, AlphaT, AlphaP and fluxP have the same layout (field.Center
 	// and field.PhiFace coincide: NPhiHalf == NPhiMain), so one column
 	// offset serves them all in wenoPhi.
@@ -93,8 +108,88 @@ func (a *Advector) fluxColumns(lo, hi int) {
 		a.wenoTheta(ft, f, vtc, a.ctr.Column(a.AlphaT, k, r))
 
 		// WENO3 phi flux at face k.
+		if carry {
+			// The split fluxes of the stencil's columns k-2..k+1 from the
+			// ring: those of k-2..k formed for the faces before (or here,
+			// at the start of a run of columns), those of k+1 now.
+			ring := a.phiRings[w]
+			if c == lo || k == 1 {
+				for s := k - 2; s <= k; s++ {
+					a.phiSplit(ring, r, s)
+				}
+			}
+			a.phiFace(ring, r, k)
+			continue
+		}
 		off := a.phiStencil(k, r)
 		a.wenoPhi(&off, k)
+	}
+}
+
+// usePhiRing reports whether the phi fluxes are formed from split fluxes
+// kept in a ring across columns (phiSplit, phiFace): with the AVX-512
+// kernels, on meshes with at least one block of eight interior rows.
+func (a *Advector) usePhiRing() bool {
+	return useAVX2 && useAVX512 && !a.GoKernels && a.phiRings != nil
+}
+
+// phiRingSlot returns the offset in a ring of the LN split fluxes of
+// stencil column s (s = -1 .. NPhiMain-1; four consecutive columns in four
+// slots); its LP follow phiRingStride values further.
+func (a *Advector) phiRingSlot(s int) int { return 2 * ((s + 4) & 3) * a.phiRingStride }
+
+// phiColumn returns the mesh column of stencil column s: s itself, except
+// that column -1 is column NPhiMain-3 and column NPhiMain-1 is column 1
+// (the periodic continuation of phiStencil).
+func (a *Advector) phiColumn(s int) int {
+	switch npm := a.Mesh.NPhiMain; {
+	case s < 0:
+		return npm - 3
+	case s > npm-2:
+		return 1
+	}
+	return s
+}
+
+// phiSplit forms, in the ring, the split fluxes of stencil column s of
+// realization r on the interior rows: LN = 0.5*f*(vp+alpha) with vp at
+// face s and LP = 0.5*f*(vp-alpha) with vp at face s+1, as wenoPhi does.
+func (a *Advector) phiSplit(ring []float64, r, s int) {
+	ntm := a.Mesh.NThetaMain
+	col := a.phiColumn(s)
+	o, o1 := a.ctr.ColumnStart(col, r), a.pf.ColumnStart(col+1, r)
+	f, al := a.in[o:][:ntm], a.AlphaP[o:][:ntm]
+	v, v1 := a.v.Vp[o:][:ntm], a.v.Vp[o1:][:ntm]
+	lo := a.phiRingSlot(s)
+	ln, lp := ring[lo:][:ntm], ring[lo+a.phiRingStride:][:ntm]
+	// Rows 1..8nb, then a block ending at row ntm-2 (the rows it repeats
+	// get the same values).
+	nb := (ntm - 2) / 8
+	phiSplitAVX512(&ln[1], &lp[1], &f[1], &al[1], &v[1], &v1[1], nb)
+	if (ntm-2)%8 != 0 {
+		j := ntm - 9
+		phiSplitAVX512(&ln[j], &lp[j], &f[j], &al[j], &v[j], &v1[j], 1)
+	}
+}
+
+// phiFace forms the split fluxes of stencil column k+1 into the ring and
+// sets the WENO3 phi fluxes at face k of realization r on the interior
+// rows from those of columns k-2..k+1.
+func (a *Advector) phiFace(ring []float64, r, k int) {
+	ntm, S := a.Mesh.NThetaMain, a.phiRingStride
+	fp := a.fluxP[a.pf.ColumnStart(k, r):][:ntm]
+	wv := a.wPv[48*k : 48*k+48]
+	col := a.phiColumn(k + 1)
+	o := a.ctr.ColumnStart(col, r)
+	_ = a.pf.Column(a.v.Vp, col+1, r)[ntm-2] // v1 = v + ntm, inside Vp
+	f, al, v := a.in[o:][:ntm], a.AlphaP[o:][:ntm], a.v.Vp[o:][:ntm]
+	slots := [4]int{a.phiRingSlot(k - 2), a.phiRingSlot(k - 1), a.phiRingSlot(k), a.phiRingSlot(k + 1)}
+	_ = ring[8*S-1] // every slot's LN and LP
+	nb := (ntm - 2) / 8
+	wenoPhiRingAVX512(&fp[1], &f[1], &al[1], &v[1], ntm, &ring[1], S, &slots, &wv[0], nb)
+	if (ntm-2)%8 != 0 {
+		j := ntm - 9
+		wenoPhiRingAVX512(&fp[j], &f[j], &al[j], &v[j], ntm, &ring[j], S, &slots, &wv[0], 1)
 	}
 }
 
@@ -192,16 +287,6 @@ func (a *Advector) wenoPhi(off *[6]int, k int) {
 		}
 		_ = fluxP[off[2] : off[2]+ntm-1]
 		wv := a.wPv[48*k : 48*k+48]
-		if nb8 := (ntm - 2) / 8; useAVX512 && nb8 > 0 {
-			// Eight rows at a time, the rest by a block ending at row
-			// ntm-2, as below.
-			wenoPhiAVX512(&fluxP[1], &in[1], &al[1], &vp[1], off, &wv[0], nb8)
-			if (ntm-2)%8 != 0 {
-				j := ntm - 9
-				wenoPhiAVX512(&fluxP[j], &in[j], &al[j], &vp[j], off, &wv[0], 1)
-			}
-			return
-		}
 		wenoPhiAVX2(&fluxP[1], &in[1], &al[1], &vp[1], off, &wv[0], nb)
 		if (ntm-2)%4 != 0 {
 			// The rows past the last whole block, by a block ending at

@@ -34,10 +34,18 @@ func wenoPhiAVX2(fp, f, al, v *float64, off *[6]int, w *float64, nblk int)
 //go:noescape
 func wenoThetaAVX512(ft, f, vt, at, w *float64, nblk int)
 
-// wenoPhiAVX512 is wenoPhiAVX2 on nblk blocks of eight rows (AVX512F).
+// phiSplitAVX512 forms the split fluxes of one column for the phi faces
+// on nblk blocks of eight rows: ln = (0.5*f)*(v+al), lp = (0.5*f)*(v1-al),
+// v being vp at the column's face and v1 at the next (see weno_amd64.s).
 //
 //go:noescape
-func wenoPhiAVX512(fp, f, al, v *float64, off *[6]int, w *float64, nblk int)
+func phiSplitAVX512(ln, lp, f, al, v, v1 *float64, nblk int)
+
+// wenoPhiRingAVX512 forms the split fluxes of stencil column k+1 into a
+// ring and evaluates wenoFlux at face k from the ring (see weno_amd64.s).
+//
+//go:noescape
+func wenoPhiRingAVX512(fp, f, al, v *float64, vstride int, ring *float64, lpOff int, slots *[4]int, w *float64, nblk int)
 
 // operatorAVX2 evaluates the advection operator and the stage update of
 // operatorColumnVector at n blocks of four rows (see operator_amd64.s);

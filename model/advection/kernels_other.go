@@ -21,7 +21,11 @@ func wenoThetaAVX512(ft, f, vt, at, w *float64, nblk int) {
 	panic("advection: no AVX-512 kernels")
 }
 
-func wenoPhiAVX512(fp, f, al, v *float64, off *[6]int, w *float64, nblk int) {
+func phiSplitAVX512(ln, lp, f, al, v, v1 *float64, nblk int) {
+	panic("advection: no AVX-512 kernels")
+}
+
+func wenoPhiRingAVX512(fp, f, al, v *float64, vstride int, ring *float64, lpOff int, slots *[4]int, w *float64, nblk int) {
 	panic("advection: no AVX-512 kernels")
 }
 

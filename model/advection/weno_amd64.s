@@ -13,8 +13,9 @@
 // offsets below. The AVX2 kernels read them as memory operands at BX
 // (4-lane vectors); the AVX-512 kernels hold them in Z16-Z27 in that
 // order: wenoThetaAVX512 loads them for each block (8-lane vectors at
-// twice the offsets), wenoPhiAVX512, whose weights are the same for every
-// row, broadcasts them once.
+// twice the offsets), wenoPhiRingAVX512, whose weights are the same for
+// every row, broadcasts them once. (wenoPhiRingAVX512 and phiSplitAVX512
+// also use Z11-Z13 as work registers.)
 
 #define CMCA 0
 #define CCPA 32
@@ -104,7 +105,6 @@
 #define MUL4(x, four) VMULPD four, x, x
 #define ADD4(x, four) VADDPD x, x, x; VADDPD x, x, x
 #define WENOCORE_Y WENOCORE(MUL4, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y15, CMCA(BX), CCPA(BX), PTA(BX), MCTA(BX), EPSA(BX), CMCB(BX), CCPB(BX), MTB(BX), CPTB(BX), EPSB(BX), OPA(BX), OPB(BX))
-#define WENOCORE_ZREG WENOCORE(MUL4, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z15, Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23, Z24, Z25, Z26, Z27)
 #define WENOCORE_ZREG_ADD4 WENOCORE(ADD4, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z15, Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23, Z24, Z25, Z26, Z27)
 
 // CONSTANTS sets half to 0.5 and four to 4 in every lane (Y14 and Y15, or
@@ -364,22 +364,87 @@ phiDone:
 	VZEROUPPER
 	RET
 
-// func wenoPhiAVX512(fp, f, al, v *float64, off *[6]int, w *float64, nblk int)
+// func phiSplitAVX512(ln, lp, f, al, v, v1 *float64, nblk int)
 //
-// wenoPhiAVX2 on nblk blocks of eight rows (AVX512F), with the same 48
-// weights at w (each of the twelve broadcast from its 4-lane vector).
-TEXT ·wenoPhiAVX512(SB), NOSPLIT, $0-56
+// The split fluxes of one column for the phi faces, on nblk blocks of
+// eight rows (AVX512F): ln[i] = (0.5*f[i])*(v[i]+al[i]) and
+// lp[i] = (0.5*f[i])*(v1[i]-al[i]), where v is vp at the column's own face
+// and v1 at the next face, the products PHISPLIT forms (the same
+// operations, the same bits): the ring's first three columns at the start
+// of a run of faces (wenoPhiRingAVX512 forms the next ones).
+TEXT ·phiSplitAVX512(SB), NOSPLIT, $0-56
+	MOVQ $0x3FE0000000000000, AX
+	MOVQ AX, X14
+	VBROADCASTSD X14, Z14
+	MOVQ ln+0(FP), R8
+	MOVQ lp+8(FP), R9
+	MOVQ f+16(FP), SI
+	MOVQ al+24(FP), DX
+	MOVQ v+32(FP), DI
+	MOVQ v1+40(FP), R10
+	MOVQ nblk+48(FP), CX
+	TESTQ CX, CX
+	JLE splitDone
+
+splitLoop:
+	VMULPD (SI), Z14, Z0  // 0.5*f
+	VMOVUPD (DX), Z3      // al
+	VMOVUPD (DI), Z1
+	VADDPD Z3, Z1, Z1     // v+al
+	VMULPD Z1, Z0, Z1     // LN
+	VMOVUPD (R10), Z2
+	VSUBPD Z3, Z2, Z2     // v1-al
+	VMULPD Z2, Z0, Z2     // LP
+	VMOVUPD Z1, (R8)
+	VMOVUPD Z2, (R9)
+	ADDQ $64, R8
+	ADDQ $64, R9
+	ADDQ $64, SI
+	ADDQ $64, DX
+	ADDQ $64, DI
+	ADDQ $64, R10
+	DECQ CX
+	JNZ splitLoop
+
+splitDone:
+	VZEROUPPER
+	RET
+
+// func wenoPhiRingAVX512(fp, f, al, v *float64, vstride int, ring *float64, lpOff int, slots *[4]int, w *float64, nblk int)
+//
+// wenoPhiAVX2's flux at face k, eight rows at a time (AVX512F), from a
+// ring of split fluxes carried across the faces: on nblk
+// blocks of eight rows, it forms the split fluxes LN and LP of stencil
+// column k+1 from f, al and v (vp at the column's face; v+vstride at the
+// next face), as phiSplitAVX512 does, stores them in the ring and sets
+// fp = wenoFlux of nm2, nm1, n0 = LN of columns k-2, k-1, k and pm1, p0,
+// pp1 = LP of columns k-1, k, k+1. The ring's LN of a column is at ring
+// plus the column's slot offset (slots: columns k-2, k-1, k, k+1), its LP
+// lpOff further; the 48 weights are at w. Forming the split fluxes here,
+// not in a pass of their own, hides the loads of the new column behind
+// the arithmetic.
+TEXT ·wenoPhiRingAVX512(SB), NOSPLIT, $0-80
 	CONSTANTS(Z14, Z15)
 	MOVQ fp+0(FP), AX
 	MOVQ f+8(FP), SI
 	MOVQ al+16(FP), DX
 	MOVQ v+24(FP), DI
-	MOVQ off+32(FP), BX
-	OFFSETS
-	MOVQ w+40(FP), BX
-	MOVQ nblk+48(FP), CX
-	TESTQ CX, CX
-	JLE phi8Done
+	MOVQ vstride+32(FP), R8
+	SHLQ $3, R8
+	MOVQ ring+40(FP), R9
+	MOVQ lpOff+48(FP), R10
+	SHLQ $3, R10
+	ADDQ R9, R10
+	MOVQ slots+56(FP), BX
+	MOVQ 0(BX), R11
+	MOVQ 8(BX), R12
+	MOVQ 16(BX), R13
+	MOVQ 24(BX), CX
+	SHLQ $3, R11
+	SHLQ $3, R12
+	SHLQ $3, R13
+	SHLQ $3, CX
+	MOVQ w+64(FP), BX
 	VBROADCASTSD CMCA(BX), Z16
 	VBROADCASTSD CCPA(BX), Z17
 	VBROADCASTSD PTA(BX), Z18
@@ -392,18 +457,38 @@ TEXT ·wenoPhiAVX512(SB), NOSPLIT, $0-56
 	VBROADCASTSD EPSB(BX), Z25
 	VBROADCASTSD OPA(BX), Z26
 	VBROADCASTSD OPB(BX), Z27
+	MOVQ CX, BX
+	MOVQ nblk+72(FP), CX
+	TESTQ CX, CX
+	JLE ring8Done
 
-phi8Loop:
-	PHISPLIT(Z0, Z1, Z2, Z3, Z4, Z5, Z8, Z9, Z11, Z12, Z13, Z14)
+ring8Loop:
+	VMULPD (SI), Z14, Z11     // 0.5*f
+	VMOVUPD (DX), Z12         // al
+	VMOVUPD (DI), Z13
+	VADDPD Z12, Z13, Z13      // v+al
+	VMULPD Z13, Z11, Z13      // LN of column k+1
+	VMOVUPD (DI)(R8*1), Z5
+	VSUBPD Z12, Z5, Z5        // v1-al
+	VMULPD Z5, Z11, Z5        // LP of column k+1: pp1
+	VMOVUPD Z13, (R9)(BX*1)
+	VMOVUPD Z5, (R10)(BX*1)
+	VMOVUPD (R9)(R11*1), Z0   // nm2
+	VMOVUPD (R9)(R12*1), Z1   // nm1
+	VMOVUPD (R9)(R13*1), Z2   // n0
+	VMOVUPD (R10)(R12*1), Z3  // pm1
+	VMOVUPD (R10)(R13*1), Z4  // p0
 	WENOCORE_ZREG_ADD4
-	VMOVUPD Z7, (AX)(R10*1)
-	ADDQ $64, SI
-	ADDQ $64, DI
-	ADDQ $64, DX
+	VMOVUPD Z7, (AX)
 	ADDQ $64, AX
+	ADDQ $64, SI
+	ADDQ $64, DX
+	ADDQ $64, DI
+	ADDQ $64, R9
+	ADDQ $64, R10
 	DECQ CX
-	JNZ phi8Loop
+	JNZ ring8Loop
 
-phi8Done:
+ring8Done:
 	VZEROUPPER
 	RET
