@@ -142,19 +142,26 @@ func roundSig(a float64, n int) (string, int) {
 	if n < 1 {
 		n = 1
 	}
-	// Go rounds exact ties to even. A tie at digit n is only possible
-	// when the (correctly rounded) expansion to n+20 digits continues with
-	// "5" and 19 zeros; only then look at the exact expansion.
-	const guard = 20
-	s := strconv.FormatFloat(a, 'e', n-1+guard, 64)
+	// Go rounds exact ties to even. An exact tie at digit n is a value
+	// whose expansion ends with a 5 at digit n+1, and that value rounded
+	// to n+1 digits is itself: where the n+1-digit rounding (one fast
+	// conversion) does not end in 5, there is no tie, and Go's rounding
+	// to n digits is the answer.
+	s := strconv.FormatFloat(a, 'e', n, 64)
 	i := strings.IndexByte(s, 'e')
+	if s[i-1] != '5' {
+		return roundGo(a, n)
+	}
+	// Even then a tie is only possible when the (correctly rounded)
+	// expansion to n+20 digits continues with "5" and 19 zeros; only then
+	// look at the exact expansion.
+	const guard = 20
+	s = strconv.FormatFloat(a, 'e', n-1+guard, 64)
+	i = strings.IndexByte(s, 'e')
 	mant := strings.Replace(s[:i], ".", "", 1)
 	tail := mant[n:]
 	if tail[0] != '5' || strings.Trim(tail[1:], "0") != "" {
-		s = strconv.FormatFloat(a, 'e', n-1, 64)
-		i = strings.IndexByte(s, 'e')
-		e, _ := strconv.Atoi(s[i+1:])
-		return strings.Replace(s[:i], ".", "", 1), e
+		return roundGo(a, n)
 	}
 	// Exact decimal expansion (a double has at most 767 significant
 	// digits), then round half away from zero by hand.
@@ -179,6 +186,15 @@ func roundSig(a float64, n int) (string, int) {
 		}
 	}
 	return string(d), e
+}
+
+// roundGo is roundSig by Go's rounding (exact ties to even), which is
+// roundSig's where there is no exact tie.
+func roundGo(a float64, n int) (string, int) {
+	s := strconv.FormatFloat(a, 'e', n-1, 64)
+	i := strings.IndexByte(s, 'e')
+	e, _ := strconv.Atoi(s[i+1:])
+	return strings.Replace(s[:i], ".", "", 1), e
 }
 
 func pad(s string, width int) string {

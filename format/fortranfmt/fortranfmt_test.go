@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"github.com/goft-sft/goft/internal/datadir"
 	"math"
+	"math/big"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -221,4 +223,63 @@ func ExampleFormatE() {
 	// Output:
 	// [ 1.678576886850202E+023]
 	// [    0.000000000000000E+00]
+}
+
+// exactRoundSig is roundSig by the definition: the exact decimal expansion
+// of a > 0, rounded to n digits with ties away from zero.
+func exactRoundSig(a float64, n int) (string, int) {
+	s := new(big.Float).SetFloat64(a).Text('e', 800)
+	i := strings.IndexByte(s, 'e')
+	e, _ := strconv.Atoi(s[i+1:])
+	mant := strings.Replace(s[:i], ".", "", 1)
+	d := []byte(mant[:n])
+	if mant[n] >= '5' {
+		j := n - 1
+		for ; j >= 0 && d[j] == '9'; j-- {
+			d[j] = '0'
+		}
+		if j < 0 {
+			return "1" + string(d[:n-1]), e + 1
+		}
+		d[j]++
+	}
+	return string(d), e
+}
+
+// TestRoundSigExact checks roundSig against the exact expansion on random
+// doubles of every magnitude and on exact ties (k + 1/2 scaled by powers
+// of two, whose expansions end in 5), for 1 to 17 digits.
+func TestRoundSigExact(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	var xs []float64
+	for i := 0; i < 3000; i++ {
+		xs = append(xs, math.Float64frombits(rng.Uint64()&^(1<<63)))
+		xs = append(xs, rng.Float64()*math.Pow(10, float64(rng.Intn(40)-20)))
+		// An exact tie at some digit: an odd multiple of a power of two
+		// below one (its expansion ends in 5), with few digits.
+		xs = append(xs, math.Ldexp(float64(2*rng.Intn(1<<20)+1), -rng.Intn(30)-1))
+	}
+	xs = append(xs, 0.125, 2.5, 9.5, 0.5, 8.983872639938073e14, 9.999999999999999e22, math.SmallestNonzeroFloat64, math.MaxFloat64)
+	for _, x := range xs {
+		if x == 0 || math.IsInf(x, 0) || math.IsNaN(x) {
+			continue
+		}
+		for n := 1; n <= 17; n++ {
+			gd, ge := roundSig(x, n)
+			wd, we := exactRoundSig(x, n)
+			if gd != wd || ge != we {
+				t.Fatalf("roundSig(%v, %d) = %s e%d, exact rounding gives %s e%d", x, n, gd, ge, wd, we)
+			}
+		}
+	}
+}
+
+// BenchmarkFormatE times a history line's number format (16 significant
+// digits).
+func BenchmarkFormatE(b *testing.B) {
+	x := 1.678576886850202e23
+	for i := 0; i < b.N; i++ {
+		_ = FormatE(x, 15, 3, 23)
+		x *= 1.0000001
+	}
 }
