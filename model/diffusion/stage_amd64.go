@@ -70,10 +70,12 @@ func columnAVX2(n int, sti, c2, c4, xw, xc, xe, yc *float64, a1, a5 float64)
 //
 // Rows go four at a time with AVX2, the last nrows%4 one at a time, all
 // with these operations in this order and no fused multiply-add, so the
-// results are the bits of the Go loop. It returns the number of rows done
-// in every column: nrows, or 0 when AVX2 is not available. It panics if a
-// slice is too short.
-func stageBandVector(ncol, nrows, stride int, a1s, a5s, sti, c2, c4, x, u0, y0, out []float64, off int, a *stageArgs) int {
+// results are the bits of the Go loop. Where up (down) is not 0, each
+// column's first (last) row of out is then copied up (down) elements
+// further: into the halo of the band before (after). It returns the number
+// of rows done in every column: nrows, or 0 when AVX2 is not available
+// (and then copies nothing). It panics if a slice is too short.
+func stageBandVector(ncol, nrows, stride int, a1s, a5s, sti, c2, c4, x, u0, y0, out []float64, off int, a *stageArgs, up, down int) int {
 	if !useVector || nrows <= 0 || ncol <= 0 {
 		return 0
 	}
@@ -84,6 +86,12 @@ func stageBandVector(ncol, nrows, stride int, a1s, a5s, sti, c2, c4, x, u0, y0, 
 	_, _ = x[off-stride], x[off-1]
 	_, _, _, _ = x[last+stride+nrows-1], x[last+nrows], u0[last+nrows-1], y0[last+nrows-1]
 	_ = out[last+nrows-1]
+	if up != 0 {
+		_, _ = out[off+up], out[last+up]
+	}
+	if down != 0 {
+		_, _ = out[off+nrows-1+down], out[last+nrows-1+down]
+	}
 	if useAVX512 {
 		if nb8 := nrows / 8; nb8 > 0 {
 			// The eight-row blocks load xc eight rows before the first
@@ -91,11 +99,11 @@ func stageBandVector(ncol, nrows, stride int, a1s, a5s, sti, c2, c4, x, u0, y0, 
 			_, _ = x[off-8], x[last+8*nb8+7]
 		}
 		bandAVX512(ncol, nrows, 8*stride, &sti[0], &c2[0], &c4[0], &x[off], &u0[off], &y0[off], &out[off], &a1s[0], &a5s[0],
-			a.u, a.v, a.w, a.ubtau, a.g)
+			a.u, a.v, a.w, a.ubtau, a.g, 8*up, 8*down)
 		return nrows
 	}
 	bandAVX2(ncol, nrows, 8*stride, &sti[0], &c2[0], &c4[0], &x[off], &u0[off], &y0[off], &out[off], &a1s[0], &a5s[0],
-		a.u, a.v, a.w, a.ubtau, a.g)
+		a.u, a.v, a.w, a.ubtau, a.g, 8*up, 8*down)
 	return nrows
 }
 
@@ -103,14 +111,15 @@ func stageBandVector(ncol, nrows, stride int, a1s, a5s, sti, c2, c4, x, u0, y0, 
 // caller must have checked that the CPU has AVX512F.
 //
 //go:noescape
-func bandAVX512(ncol, nrows, stride int, sti, c2, c4, x, u0, y0, out, a1s, a5s *float64, u, v, w, ubtau, gam float64)
+func bandAVX512(ncol, nrows, stride int, sti, c2, c4, x, u0, y0, out, a1s, a5s *float64, u, v, w, ubtau, gam float64, up, down int)
 
 // bandAVX2 does stageBandVector's rows with stride in bytes and pointers at
-// the first row of the first column (see stage_amd64.s). The caller must
-// have checked that the CPU has AVX2.
+// the first row of the first column, and the halo offsets up and down in
+// bytes (see stage_amd64.s). The caller must have checked that the CPU has
+// AVX2.
 //
 //go:noescape
-func bandAVX2(ncol, nrows, stride int, sti, c2, c4, x, u0, y0, out, a1s, a5s *float64, u, v, w, ubtau, gam float64)
+func bandAVX2(ncol, nrows, stride int, sti, c2, c4, x, u0, y0, out, a1s, a5s *float64, u, v, w, ubtau, gam float64, up, down int)
 
 // stageBandStoredVector is stageBandVector for an operator with stored
 // weights (a coefficient that varies in space): column c of the range and

@@ -122,7 +122,7 @@ columndone:
 	VZEROUPPER
 	RET
 
-// func bandAVX2(ncol, nrows, stride int, sti, c2, c4, x, u0, y0, out, a1s, a5s *float64, u, v, w, ubtau, gam float64)
+// func bandAVX2(ncol, nrows, stride int, sti, c2, c4, x, u0, y0, out, a1s, a5s *float64, u, v, w, ubtau, gam float64, up, down int)
 //
 // The fused stage on nrows rows (4 at a time, then the last nrows%4 one by
 // one) of ncol consecutive columns of banded arrays
@@ -130,8 +130,11 @@ columndone:
 // the first row of the first column; a1s and a5s at the first column's
 // factored weights. Per column the row loop runs STAGE4 (then STAGE1), with
 // xw = x - stride, xc = x - 8, xe = x + stride and u1 = x; then every
-// column pointer moves on by stride. R15 counts the columns.
-TEXT ·bandAVX2(SB), NOSPLIT, $0-136
+// column pointer moves on by stride. R15 counts the columns. Before it
+// moves on, a column's first row is copied up bytes and its last row down
+// bytes further (where up or down is not 0): into the halos of the
+// neighbouring bands.
+TEXT ·bandAVX2(SB), NOSPLIT, $0-152
 	MOVQ nrows+8(FP), R13
 	SHRQ $2, R13
 	SHLQ $5, R13
@@ -190,6 +193,24 @@ bandtail:
 	JMP  bandtail
 
 bandnext:
+	// The band's edge rows into the neighbouring bands' halos (stageBandVector).
+	MOVQ up+136(FP), R14
+	TESTQ R14, R14
+	JEQ  bandnoup
+	MOVQ (R11), R12
+	MOVQ R12, (R11)(R14*1)
+
+bandnoup:
+	MOVQ down+144(FP), R14
+	TESTQ R14, R14
+	JEQ  bandnodown
+	MOVQ nrows+8(FP), R12
+	LEAQ (R11)(R12*8), R12
+	ADDQ R12, R14
+	MOVQ -8(R12), R12
+	MOVQ R12, -8(R14)
+
+bandnodown:
 	MOVQ stride+16(FP), R14
 	ADDQ R14, DX
 	ADDQ R14, SI
@@ -370,11 +391,11 @@ storeddone:
 // are those of bandAVX2: the broadcasts and the sign mask are made in
 // Z0..Z7, whose low halves Y0..Y7 the AVX2 macros use.
 
-// func bandAVX512(ncol, nrows, stride int, sti, c2, c4, x, u0, y0, out, a1s, a5s *float64, u, v, w, ubtau, gam float64)
+// func bandAVX512(ncol, nrows, stride int, sti, c2, c4, x, u0, y0, out, a1s, a5s *float64, u, v, w, ubtau, gam float64, up, down int)
 //
 // bandAVX2's contract (see stage_amd64.go: stageBandVector). R13 is the
 // byte offset where the eight-row blocks end.
-TEXT ·bandAVX512(SB), NOSPLIT, $0-136
+TEXT ·bandAVX512(SB), NOSPLIT, $0-152
 	MOVQ nrows+8(FP), R13
 	SHRQ $3, R13
 	SHLQ $6, R13
@@ -448,6 +469,24 @@ ztail:
 	JMP  ztail
 
 znext:
+	// The band's edge rows into the neighbouring bands' halos (stageBandVector).
+	MOVQ up+136(FP), R14
+	TESTQ R14, R14
+	JEQ  znoup
+	MOVQ (R11), R12
+	MOVQ R12, (R11)(R14*1)
+
+znoup:
+	MOVQ down+144(FP), R14
+	TESTQ R14, R14
+	JEQ  znodown
+	MOVQ nrows+8(FP), R12
+	LEAQ (R11)(R12*8), R12
+	ADDQ R12, R14
+	MOVQ -8(R12), R12
+	MOVQ R12, -8(R14)
+
+znodown:
 	MOVQ stride+16(FP), R14
 	ADDQ R14, DX
 	ADDQ R14, SI

@@ -182,7 +182,7 @@ func checkStageBandVectorBits(t *testing.T) {
 						u0[b:], y0[b:], x[b:], orig[b:], &a)
 				}
 			}
-			if done := stageBandVector(ncol, nrows, stride, a1s, a5s, sti, c2, c4, x, u0, y0, out, off, &a); done != nrows {
+			if done := stageBandVector(ncol, nrows, stride, a1s, a5s, sti, c2, c4, x, u0, y0, out, off, &a, 0, 0); done != nrows {
 				t.Fatalf("%d columns of %d rows: returned %d", ncol, nrows, done)
 			}
 			for n := range out {
@@ -295,7 +295,7 @@ func TestVectorKernelsOffDoNothing(t *testing.T) {
 	defer func() { useVector = saved }()
 	x := make([]float64, 40)
 	var a stageArgs
-	if got := stageBandVector(1, 8, 10, x, x, x, x, x, x, x, x, x, 11, &a); got != 0 {
+	if got := stageBandVector(1, 8, 10, x, x, x, x, x, x, x, x, x, 11, &a, 0, 0); got != 0 {
 		t.Errorf("stageBandVector returned %d, want 0", got)
 	}
 	if got := stageBandStoredVector(1, 8, 10, 10, x, x, x, x, 0, x, x, x, x, 11, &a); got != 0 {
@@ -425,7 +425,7 @@ func BenchmarkStageKernel(b *testing.B) {
 		out := append(append(append([]float64(nil), d.u2...), d.u2...), d.u2...)
 		a1s, a5s := []float64{d.a1}, []float64{d.a5}
 		for b.Loop() {
-			stageBandVector(1, ntm-2, ntm, a1s, a5s, d.sti[1:], d.c2[1:], d.c4[1:], x, u0, y0, out, ntm+1, &d.a)
+			stageBandVector(1, ntm-2, ntm, a1s, a5s, d.sti[1:], d.c2[1:], d.c4[1:], x, u0, y0, out, ntm+1, &d.a, 0, 0)
 		}
 		b.ReportMetric(float64(ntm-2)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 	})
@@ -496,7 +496,7 @@ func BenchmarkKernelBandAligned(b *testing.B) {
 				}
 				a := stageArgs{u: 0.5, v: 0.5}
 				for i := 0; i < b.N; i++ {
-					stageBandVector(ncol, nrows, l.stride, a1s, a5s, sti, c2, c4, x, u0, y0, out, l.stride+1, &a)
+					stageBandVector(ncol, nrows, l.stride, a1s, a5s, sti, c2, c4, x, u0, y0, out, l.stride+1, &a, 0, 0)
 				}
 				b.ReportMetric(float64(ncol*nrows)*float64(b.N)/b.Elapsed().Seconds(), "cell-updates/s")
 			})

@@ -15,7 +15,7 @@ func columnUniformVector(j0, j1 int, a1, a5 float64, sti, c2, c4, xw, xc, xe, yc
 
 // stageBandVector has no vector form on this architecture: it does no rows
 // and returns 0. (See stage_amd64.go for what it computes.)
-func stageBandVector(ncol, nrows, stride int, a1s, a5s, sti, c2, c4, x, u0, y0, out []float64, off int, a *stageArgs) int {
+func stageBandVector(ncol, nrows, stride int, a1s, a5s, sti, c2, c4, x, u0, y0, out []float64, off int, a *stageArgs, up, down int) int {
 	return 0
 }
 

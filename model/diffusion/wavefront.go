@@ -324,12 +324,25 @@ func (s *Stepper) stageBand(r, b, kLo, kHi int, x, out []float64, a *stageArgs, 
 	// kernel does in one call.
 	done := 0
 	kA, kB := max(kLo, 1), min(kHi, npm-1)
+	// The element offsets from a column's first row (slot 1) to the halo
+	// slot of the band before that copies it, and from its last row (slot
+	// rows) to the halo slot of the band after; 0 where there is no such
+	// band (the pole rows of bands 0 and nb-1 are no kernel rows).
+	up, down := 0, 0
+	if b > 0 {
+		up = wf.segment(r, b-1, 0) + j0 - wf.bands[b-1] - wf.segment(r, b, 0)
+	}
+	if b < nb-1 {
+		down = wf.segment(r, b+1, 0) - wf.segment(r, b, 0) - rows
+	}
+	haloDone := false // whether the kernel copied the halos of [kA, kB)
 	if w != nil {
 		a1s, a5s = w.a1[r], w.a5[r]
 		c2, c4 = w.c2[r][j0-1+lo:j0-1+hi], w.c4[r][j0-1+lo:j0-1+hi]
 		if kA < kB && !op.GoKernels {
 			done = stageBandVector(kB-kA, hi-lo, S, a1s[kA:kB], a5s[kA:kB], sti, c2, c4,
-				x, wf.u0, wf.y0, out, wf.segment(r, b, kA)+lo, a)
+				x, wf.u0, wf.y0, out, wf.segment(r, b, kA)+lo, a, up, down)
+			haloDone = done > 0
 		}
 	} else if kA < kB && !op.GoKernels {
 		done = stageBandStoredVector(kB-kA, hi-lo, S, ntm, op.C1, op.C2, op.C4, op.C5, op.center.Index(j0-1+lo, kA, r),
@@ -347,6 +360,9 @@ func (s *Stepper) stageBand(r, b, kLo, kHi int, x, out []float64, a *stageArgs, 
 	allColumns := lo+done < hi
 	for k := kLo; k < kHi; k++ {
 		if !allColumns && k != 0 && k != npm-1 {
+			if k < npm-1 {
+				k = min(kHi, npm-1) - 1 // on to column npm-1
+			}
 			continue
 		}
 		kk := k // column whose L the ghost columns copy
@@ -389,19 +405,37 @@ func (s *Stepper) stageBand(r, b, kLo, kHi int, x, out []float64, a *stageArgs, 
 			}
 		}
 	}
-	// Edge rows into the neighbours' halos.
-	if b > 0 {
-		dst, src := wf.segment(r, b-1, kLo)+j0-wf.bands[b-1]+1, wf.segment(r, b, kLo)+1
+	// Edge rows into the neighbours' halos, in the columns the vector
+	// kernel did not copy.
+	if haloDone {
+		s.copyHalos(out, r, b, kLo, kA, up, down)
+		s.copyHalos(out, r, b, kB, kHi, up, down)
+		return
+	}
+	s.copyHalos(out, r, b, kLo, kHi, up, down)
+}
+
+// copyHalos copies, in columns [kLo, kHi) of band b of realization r, the
+// band's first row up elements further and its last row (slot rows) down
+// elements further (stageBand's halo offsets; 0: no copy).
+func (s *Stepper) copyHalos(out []float64, r, b, kLo, kHi, up, down int) {
+	wf := s.wave
+	S := wf.stride
+	if kLo >= kHi {
+		return
+	}
+	if up != 0 {
+		src := wf.segment(r, b, kLo) + 1
 		for k := kLo; k < kHi; k++ {
-			out[dst] = out[src]
-			dst, src = dst+S, src+S
+			out[src+up] = out[src]
+			src += S
 		}
 	}
-	if b < nb-1 {
-		dst, src := wf.segment(r, b+1, kLo), wf.segment(r, b, kLo)+rows
+	if down != 0 {
+		src := wf.segment(r, b, kLo) + wf.bands[b+1] - wf.bands[b]
 		for k := kLo; k < kHi; k++ {
-			out[dst] = out[src]
-			dst, src = dst+S, src+S
+			out[src+down] = out[src]
+			src += S
 		}
 	}
 }
