@@ -119,6 +119,15 @@ type wavefront struct {
 	// stage.
 	f, lf, last []float64
 	tau, ub1    float64
+	// poleTerms[p][q] holds, at r*npm+k, the terms of the north (p = 0)
+	// and south (p = 1) pole sums (poleNorthBanded, poleSouthBanded) of
+	// column k of realization r in the last stage s done there with s%2 =
+	// q, for a team sharing a realization: each member forms its columns'
+	// terms while their pole rows are in its cache, and the next stage
+	// adds them up in order, instead of every member reading every
+	// column's pole rows. (Two sets: a member may form stage s's terms
+	// while another still adds up those of stage s-1.)
+	poleTerms [2][2][]float64
 }
 
 // newWavefront sets up blocks of stages stages over bands of rows theta
@@ -133,6 +142,11 @@ func newWavefront(ntm, npm, nreal, n, rows, stages int) *wavefront {
 	size := wf.size() + 8
 	wf.u0, wf.y0 = memalign.Float64s(size, 1), memalign.Float64s(size, 1)
 	wf.bufs = [2][]float64{memalign.Float64s(size, 1), memalign.Float64s(size, 1)}
+	for p := range wf.poleTerms {
+		for q := range wf.poleTerms[p] {
+			wf.poleTerms[p][q] = make([]float64, nreal*npm)
+		}
+	}
 	return wf
 }
 
@@ -245,14 +259,27 @@ func (s *Stepper) sweep(r, kLo, kHi int, barrier *parallel.Barrier) {
 			}
 			st := wf.s0 + int64(i)
 			x, out := wf.bufs[(st-1)%2], wf.bufs[st%2]
+			// The pole values of L(x): in a team, from the terms its
+			// members formed in stage st-1 (stage 1, from stsInit, has
+			// none), all of whose pole rows were done before the last
+			// barrier.
+			terms := barrier != nil && st-1 >= 2
 			var pn, ps float64
 			if b == 0 {
-				pn = s.poleNorthBanded(x, r)
+				if terms {
+					pn = s.poleSumTerms(0, r, st-1) * s.Op.PoleNorth
+				} else {
+					pn = s.poleNorthBanded(x, r)
+				}
 			}
 			if b == nb-1 {
-				ps = s.poleSouthBanded(x, r)
+				if terms {
+					ps = -s.poleSumTerms(1, r, st-1) * s.Op.PoleSouth
+				} else {
+					ps = s.poleSouthBanded(x, r)
+				}
 			}
-			s.stageBand(r, b, kLo, kHi, x, out, &wf.args[i], pn, ps)
+			s.stageBand(r, b, kLo, kHi, x, out, &wf.args[i], pn, ps, barrier != nil, st)
 		}
 		if barrier != nil {
 			barrier.Wait()
@@ -271,6 +298,47 @@ func (s *Stepper) poleNorthBanded(x []float64, r int) float64 {
 		fn += float64((d[0] + d[1]) * (x[off+2] - x[off+1]) * m.DPhi[k])
 	}
 	return fn * op.PoleNorth
+}
+
+// poleSumTerms adds up the pole terms p (0 north, 1 south) of stage st of
+// realization r over columns 1..NPhiMain-2 in order: the sum of
+// poleNorthBanded or poleSouthBanded, before its pole factor.
+func (s *Stepper) poleSumTerms(p, r int, st int64) float64 {
+	npm := s.wave.npm
+	t := s.wave.poleTerms[p][st%2][r*npm:][:npm]
+	var sum float64
+	for k := 1; k < npm-1; k++ {
+		sum += t[k]
+	}
+	return sum
+}
+
+// poleTermsBand sets, for columns [kLo, kHi) of band b of realization r
+// (out, stage st, done), the terms of poleNorthBanded (b = 0) and
+// poleSouthBanded (b the last band) of out in wavefront.poleTerms, with
+// their operations.
+func (s *Stepper) poleTermsBand(out []float64, r, b, kLo, kHi int, st int64) {
+	op, wf := s.Op, s.wave
+	m := op.Mesh
+	nt := m.NThetaHalf
+	kLo, kHi = max(kLo, 1), min(kHi, wf.npm-1)
+	if b == 0 {
+		t := wf.poleTerms[0][st%2][r*wf.npm:][:wf.npm]
+		for k := kLo; k < kHi; k++ {
+			off := wf.segment(r, 0, k)
+			d := op.corner.Column(op.Coef, k, r)
+			t[k] = float64((d[0] + d[1]) * (out[off+2] - out[off+1]) * m.DPhi[k])
+		}
+	}
+	if b == wf.nbands()-1 {
+		t := wf.poleTerms[1][st%2][r*wf.npm:][:wf.npm]
+		last := wf.ntm - wf.bands[b] // slot of row ntm-1
+		for k := kLo; k < kHi; k++ {
+			off := wf.segment(r, b, k)
+			d := op.corner.Column(op.Coef, k, r)
+			t[k] = float64((d[nt-2] + d[nt-1]) * (out[off+last] - out[off+last-1]) * m.DPhi[k])
+		}
+	}
 }
 
 // poleSouthBanded is Operator.poleSouth on a banded field.
@@ -298,7 +366,10 @@ func (s *Stepper) poleSouthBanded(x []float64, r int) float64 {
 //
 // written over out (which holds the stage before x); then it copies the
 // band's edge rows of out into the halos of the neighbouring bands.
-func (s *Stepper) stageBand(r, b, kLo, kHi int, x, out []float64, a *stageArgs, pn, ps float64) {
+//
+// With terms set (a team), it then forms its columns' pole terms of out,
+// stage st, where the band holds a pole row (poleTermsBand).
+func (s *Stepper) stageBand(r, b, kLo, kHi int, x, out []float64, a *stageArgs, pn, ps float64, terms bool, st int64) {
 	op, wf := s.Op, s.wave
 	m := op.Mesh
 	ntm, npm, S := wf.ntm, wf.npm, wf.stride
@@ -404,6 +475,9 @@ func (s *Stepper) stageBand(r, b, kLo, kHi int, x, out []float64, a *stageArgs, 
 				u2[i] = float64(a.u*u1[i]) + float64(a.v*u2[i]) + float64(a.w*u0[i]) + float64(a.ubtau*yj) + float64(a.g*y0[i])
 			}
 		}
+	}
+	if terms && (j0 == 0 || j1 == ntm) {
+		s.poleTermsBand(out, r, b, kLo, kHi, st)
 	}
 	// Edge rows into the neighbours' halos, in the columns the vector
 	// kernel did not copy.
