@@ -27,6 +27,8 @@ import (
 	"strings"
 
 	"github.com/scigolib/hdf5"
+
+	"github.com/goft-sft/goft/internal/finite"
 )
 
 // Map is a PSI map held in memory.
@@ -153,7 +155,7 @@ func readFile(path string, fileSize int64) (m *Map, err error) {
 	if len(m.Data) != product(m.Dims) {
 		return nil, fmt.Errorf("data set %q: read %d values, want %d", data.Name(), len(m.Data), product(m.Dims))
 	}
-	if i := firstNonFinite(m.Data); i >= 0 {
+	if i := finite.First(m.Data); i >= 0 {
 		return nil, fmt.Errorf("data set %q: value %v at %s is not finite; maps must be finite", data.Name(), m.Data[i], m.indexString(i))
 	}
 
@@ -190,7 +192,7 @@ func readScale(obj hdf5.Object, i, want int, fileSize int64) ([]float64, error) 
 	if len(s) != want {
 		return nil, fmt.Errorf("scale %q: read %d values, want %d", ds.Name(), len(s), want)
 	}
-	if j := firstNonFinite(s); j >= 0 {
+	if j := finite.First(s); j >= 0 {
 		return nil, fmt.Errorf("scale %q: value %v at index %d is not finite", ds.Name(), s[j], j)
 	}
 	return s, nil
@@ -295,16 +297,6 @@ func datasetInfo(ds *hdf5.Dataset, fileSize int64) (dsInfo, error) {
 		return dsInfo{}, fmt.Errorf("data set %q: shape %v (%d bytes) is implausibly large for a %d-byte file", ds.Name(), info.dims, bytes, fileSize)
 	}
 	return info, nil
-}
-
-// firstNonFinite returns the index of the first NaN or Inf in v, or -1.
-func firstNonFinite(v []float64) int {
-	for i, x := range v {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return i
-		}
-	}
-	return -1
 }
 
 // indexString describes the flat Data index i as 0-based Fortran-order

@@ -2,6 +2,7 @@ package run
 
 import (
 	"github.com/goft-sft/goft/hipft/input"
+	"github.com/goft-sft/goft/internal/finite"
 	"github.com/goft-sft/goft/internal/parallel"
 	"github.com/goft-sft/goft/model/advection"
 	"github.com/goft-sft/goft/model/diag"
@@ -191,11 +192,8 @@ func (b *cpuBackend) scanNonFinite(lo, hi int) {
 	for w := lo; w < hi; w++ {
 		b.nanFirst[w] = -1
 		a := w * n / len(b.nanFirst)
-		for i, v := range b.f[a : (w+1)*n/len(b.nanFirst)] {
-			if v-v != 0 { // NaN or Inf
-				b.nanFirst[w] = a + i
-				break
-			}
+		if i := finite.First(b.f[a : (w+1)*n/len(b.nanFirst)]); i >= 0 {
+			b.nanFirst[w] = a + i
 		}
 	}
 }

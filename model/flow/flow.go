@@ -22,6 +22,7 @@ package flow
 import (
 	"fmt"
 
+	"github.com/goft-sft/goft/internal/finite"
 	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
 	"github.com/goft-sft/goft/model/registry"
@@ -54,15 +55,11 @@ func (v *Velocity) VpLayout() field.Layout { return v.vp }
 // firstNonFinite returns the component ("vt" or "vp") and index of the
 // first NaN or infinite value of v; bad is false when there is none.
 func (v *Velocity) firstNonFinite() (comp string, i int, bad bool) {
-	for i, x := range v.Vt {
-		if x-x != 0 { // NaN or ±Inf
-			return "vt", i, true
-		}
+	if i := finite.First(v.Vt); i >= 0 {
+		return "vt", i, true
 	}
-	for i, x := range v.Vp {
-		if x-x != 0 {
-			return "vp", i, true
-		}
+	if i := finite.First(v.Vp); i >= 0 {
+		return "vp", i, true
 	}
 	return "", 0, false
 }
