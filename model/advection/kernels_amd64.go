@@ -2,13 +2,17 @@
 
 package advection
 
-import "golang.org/x/sys/cpu"
+import (
+	"golang.org/x/sys/cpu"
+
+	"github.com/goft-sft/goft/internal/fma"
+)
 
 // useAVX2 selects the AVX2 kernels of weno_amd64.s. They reproduce the Go
 // code bit for bit only when the Go code is not compiled with fused
 // multiply-adds, which the compiler emits from GOAMD64=v3 on, so they are
 // used only below v3 (see fma_amd64v3.go).
-var useAVX2 = cpu.X86.HasAVX2 && !goFusesMulAdd
+var useAVX2 = cpu.X86.HasAVX2 && !fma.Contracted
 
 // useAVX512 selects the AVX-512 forms of the WENO kernels (eight faces or
 // rows per block, same bits) where the CPU has AVX512F; they are used only

@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"testing"
 
+	"github.com/goft-sft/goft/internal/fma"
 	"github.com/goft-sft/goft/internal/parallel"
 	"github.com/goft-sft/goft/model/flow"
 	"github.com/goft-sft/goft/model/mesh"
@@ -73,7 +74,7 @@ func sameBits(t *testing.T, what string, got, want []float64) {
 		scale = max(scale, math.Abs(x))
 	}
 	for i := range got {
-		if goFusesMulAdd && math.Abs(got[i]-want[i]) <= 1e-12*scale {
+		if fma.Contracted && math.Abs(got[i]-want[i]) <= 1e-12*scale {
 			continue
 		}
 		if math.Float64bits(got[i]) != math.Float64bits(want[i]) {

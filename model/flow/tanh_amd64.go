@@ -2,14 +2,18 @@
 
 package flow
 
-import "golang.org/x/sys/cpu"
+import (
+	"golang.org/x/sys/cpu"
+
+	"github.com/goft-sft/goft/internal/fma"
+)
 
 // useAttenuationAVX512 selects attenuationAVX512 for whole blocks of eight
 // points. It gives math.Tanh's bits only where math.Tanh is compiled
 // without fused multiply-adds and math.Exp takes its FMA path (the
 // standard library's useFMA: AVX and FMA, which every AVX-512 CPU has).
 // Tests turn it off to compare.
-var useAttenuationAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX && cpu.X86.HasFMA && !goFusesMulAdd
+var useAttenuationAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX && cpu.X86.HasFMA && !fma.Contracted
 
 // attenuationAVX512 sets t[i] = 1 - math.Tanh(math.Abs(f[i])*inv) for
 // i < 8*nblk, eight points at a time (tanh_amd64.s): the operations of

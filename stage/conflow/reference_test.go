@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/goft-sft/goft/internal/fma"
 	"github.com/goft-sft/goft/internal/fortranrand"
 )
 
@@ -83,7 +84,7 @@ func (g *Generator) synthRowsReference(jlo, jhi int, b *refBuf) {
 // branch of plm runs near the poles, on the second step (whose
 // recurrence starts are those the first step cached).
 func TestFusedSynthesisSameBits(t *testing.T) {
-	if goFusesMulAdd {
+	if fma.Contracted {
 		t.Skip("the compiler fuses multiply-adds here (GOAMD64=v3, arm64): the two loops may round differently")
 	}
 	for _, c := range []struct{ nLat, nLong int }{{24, 64}, {100, 256}} {

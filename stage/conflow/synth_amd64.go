@@ -2,13 +2,17 @@
 
 package conflow
 
-import "golang.org/x/sys/cpu"
+import (
+	"golang.org/x/sys/cpu"
+
+	"github.com/goft-sft/goft/internal/fma"
+)
 
 // useAVX2 selects the AVX2 kernel of synth_amd64.s. It reproduces the Go
 // code bit for bit only when the Go code is not compiled with fused
 // multiply-adds, which the compiler emits from GOAMD64=v3 on, so it is
 // used only below v3 (see fma_amd64*.go).
-var useAVX2 = cpu.X86.HasAVX2 && !goFusesMulAdd
+var useAVX2 = cpu.X86.HasAVX2 && !fma.Contracted
 
 // synthLanesAVX2 runs 2 pairs steps of laneRange's loop for the four
 // lanes of blk, all past their recurrence's start, from ll with l = ll-2
