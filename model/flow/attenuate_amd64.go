@@ -16,7 +16,7 @@ import (
 var useAttenuationAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX && cpu.X86.HasFMA && !fma.Contracted
 
 // attenuationAVX512 sets t[i] = 1 - math.Tanh(math.Abs(f[i])*inv) for
-// i < 8*nblk, eight points at a time (tanh_amd64.s): the operations of
+// i < 8*nblk, eight points at a time (attenuate_amd64.s): the operations of
 // math.Tanh and of math.Exp's FMA path (exp_amd64.s) in their order, each
 // branch on every lane and the lanes' results chosen by masks, so the
 // results are math.Tanh's bits.
@@ -45,7 +45,7 @@ func attenuationVector(t, f []float64, inv float64) int {
 //	out[i] = s[i] * (x[i] if |a[i]| > |b[i]| else y[i])
 //
 // comparing the bits of |a| and |b| as unsigned integers, as larger does
-// (tanh_amd64.s).
+// (attenuate_amd64.s).
 //
 //go:noescape
 func selectScaledAVX512(out, s, a, b, x, y *float64, nblk int)
