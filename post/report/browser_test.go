@@ -13,6 +13,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image/png"
 	"io"
@@ -133,12 +134,22 @@ func startBrowser(t *testing.T) *browser {
 		},
 		"goog:loggingPrefs": map[string]string{"browser": "ALL"},
 	}}}
-	var sess struct{ SessionID string }
-	if err := b.call(http.MethodPost, "/session", caps, &sess); err != nil {
-		t.Fatalf("starting headless Chromium: %v", err)
+	// Chromium has been seen to exit at start on a loaded machine
+	// ("session not created: Chrome instance exited") and start on the
+	// next try: three tries, each failure reported if all fail.
+	var errs []error
+	for try := 0; try < 3; try++ {
+		var sess struct{ SessionID string }
+		err := b.call(http.MethodPost, "/session", caps, &sess)
+		if err == nil {
+			b.session = sess.SessionID
+			return b
+		}
+		errs = append(errs, err)
+		time.Sleep(time.Second)
 	}
-	b.session = sess.SessionID
-	return b
+	t.Fatalf("starting headless Chromium (3 tries): %v", errors.Join(errs...))
+	return nil
 }
 
 // pageCheck is what a page showed in the browser.
