@@ -70,11 +70,11 @@ func columnAVX2(n int, sti, c2, c4, xw, xc, xe, yc *float64, a1, a5 float64)
 //
 // Rows go four at a time with AVX2, the last nrows%4 one at a time, all
 // with these operations in this order and no fused multiply-add, so the
-// results are the bits of the Go loop. Where up (down) is not 0, each
-// column's first (last) row of out is then copied up (down) elements
-// further: into the halo of the band before (after). It returns the number
-// of rows done in every column: nrows, or 0 when AVX2 is not available
-// (and then copies nothing). It panics if a slice is too short.
+// results are the bits of the Go loop. Each column's first (last) row of
+// out is then copied up (down) elements further: into the halo of the
+// band before (after); an offset of 0 leaves the row as it is. It returns
+// the number of rows done in every column: nrows, or 0 when AVX2 is not
+// available (and then copies nothing). It panics if a slice is too short.
 func stageBandVector(ncol, nrows, stride int, a1s, a5s, sti, c2, c4, x, u0, y0, out []float64, off int, a *stageArgs, up, down int) int {
 	if !useVector || nrows <= 0 || ncol <= 0 {
 		return 0

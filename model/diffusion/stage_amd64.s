@@ -84,6 +84,21 @@
 // xc[j+1] in Z19, Z17 and Z20 (bandAVX512 forms them from aligned loads).
 #define STAGE8 STAGE(VMOVUPD, VMULPD, VADDPD, VPXORQ, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13, AT(AX, 0), AT(BX, 0), AT(CX, 0), AT(DX, 0), Z19, Z17, Z20, AT(DI, 0), AT(R11, 0), AT(R8, 0), AT(R9, 0))
 
+// HALOS copies the column's first row of out (at R11) up bytes further
+// and its last row down bytes further: into the halos of the neighbouring
+// bands (stageBandVector). An offset of 0 copies the row onto itself,
+// which leaves it as it is. R12 and R14 are scratch.
+#define HALOS \
+	MOVQ up+136(FP), R14; \
+	MOVQ (R11), R12; \
+	MOVQ R12, (R11)(R14*1); \
+	MOVQ nrows+8(FP), R12; \
+	LEAQ (R11)(R12*8), R12; \
+	MOVQ down+144(FP), R14; \
+	ADDQ R12, R14; \
+	MOVQ -8(R12), R12; \
+	MOVQ R12, -8(R14)
+
 // func columnAVX2(n int, sti, c2, c4, xw, xc, xe, yc *float64, a1, a5 float64)
 TEXT ·columnAVX2(SB), NOSPLIT, $0-80
 	MOVQ n+0(FP), R13
@@ -193,24 +208,7 @@ bandtail:
 	JMP  bandtail
 
 bandnext:
-	// The band's edge rows into the neighbouring bands' halos (stageBandVector).
-	MOVQ up+136(FP), R14
-	TESTQ R14, R14
-	JEQ  bandnoup
-	MOVQ (R11), R12
-	MOVQ R12, (R11)(R14*1)
-
-bandnoup:
-	MOVQ down+144(FP), R14
-	TESTQ R14, R14
-	JEQ  bandnodown
-	MOVQ nrows+8(FP), R12
-	LEAQ (R11)(R12*8), R12
-	ADDQ R12, R14
-	MOVQ -8(R12), R12
-	MOVQ R12, -8(R14)
-
-bandnodown:
+	HALOS
 	MOVQ stride+16(FP), R14
 	ADDQ R14, DX
 	ADDQ R14, SI
@@ -469,24 +467,7 @@ ztail:
 	JMP  ztail
 
 znext:
-	// The band's edge rows into the neighbouring bands' halos (stageBandVector).
-	MOVQ up+136(FP), R14
-	TESTQ R14, R14
-	JEQ  znoup
-	MOVQ (R11), R12
-	MOVQ R12, (R11)(R14*1)
-
-znoup:
-	MOVQ down+144(FP), R14
-	TESTQ R14, R14
-	JEQ  znodown
-	MOVQ nrows+8(FP), R12
-	LEAQ (R11)(R12*8), R12
-	ADDQ R12, R14
-	MOVQ -8(R12), R12
-	MOVQ R12, -8(R14)
-
-znodown:
+	HALOS
 	MOVQ stride+16(FP), R14
 	ADDQ R14, DX
 	ADDQ R14, SI
