@@ -284,12 +284,15 @@ func (s *Stepper) ptlMin(lo, hi int) {
 		ptl := math.MaxFloat64
 		for c := w * ncol / team; c < (w+1)*ncol/team; c++ {
 			r, k := c/(npm-2), c%(npm-2)+1
-			for j := 1; j < ntm-1; j++ {
-				i := m.Index(j, k, r)
-				if math.Abs(af[i]) != amax || !(math.Abs(f[i]) > ptlFmin) {
+			// The column's interior rows as one slice: the test of |L f|
+			// against the maximum, which almost every point fails, is
+			// then a tight loop.
+			i0 := m.Index(1, k, r)
+			for j, x := range af[i0 : i0+ntm-2] {
+				if math.Abs(x) != amax || !(math.Abs(f[i0+j]) > ptlFmin) {
 					continue
 				}
-				ptl = ptlNeighbours(f, af, i, ntm, ptl)
+				ptl = ptlNeighbours(f, af, i0+j, ntm, ptl)
 			}
 		}
 		s.ptlPart[w] = ptl

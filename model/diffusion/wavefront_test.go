@@ -207,12 +207,16 @@ func TestPTLCandidatesMatchScan(t *testing.T) {
 		ties   []int // points given the largest |L f|
 		small  int   // a point given |f| = 0 and a larger |L f| (-1: none)
 		scanOK bool  // whether ptlMinAt must answer
+		near   int   // an interior tie whose neighbours give the smallest ratio (-1: none)
 	}{
-		{"one", []int{m.Index(5, 7, 1)}, -1, true},
-		{"ties", []int{m.Index(3, 4, 0), m.Index(0, 9, 0), m.Index(7, 0, 1), m.Index(ntm-1, 3, 1), m.Index(9, m.NPhiMain-1, 0), m.Index(12, 30, 1)}, -1, true},
-		{"small f", []int{m.Index(4, 4, 0), m.Index(8, 20, 1)}, m.Index(6, 6, 0), true},
-		{"eight", []int{1 + ntm, 2 + ntm, 3 + ntm, 4 + ntm, 5 + ntm, 6 + ntm, 7 + ntm, 8 + ntm}, -1, true},
-		{"nine", []int{1 + ntm, 2 + ntm, 3 + ntm, 4 + ntm, 5 + ntm, 6 + ntm, 7 + ntm, 8 + ntm, 9 + ntm}, -1, false},
+		{"one", []int{m.Index(5, 7, 1)}, -1, true, -1},
+		{"ties", []int{m.Index(3, 4, 0), m.Index(0, 9, 0), m.Index(7, 0, 1), m.Index(ntm-1, 3, 1), m.Index(9, m.NPhiMain-1, 0), m.Index(12, 30, 1)}, -1, true, -1},
+		{"small f", []int{m.Index(4, 4, 0), m.Index(8, 20, 1)}, m.Index(6, 6, 0), true, -1},
+		{"eight", []int{1 + ntm, 2 + ntm, 3 + ntm, 4 + ntm, 5 + ntm, 6 + ntm, 7 + ntm, 8 + ntm}, -1, true, -1},
+		{"nine", []int{1 + ntm, 2 + ntm, 3 + ntm, 4 + ntm, 5 + ntm, 6 + ntm, 7 + ntm, 8 + ntm, 9 + ntm}, -1, false, -1},
+		// The last interior row and the first, each deciding the minimum.
+		{"last row", []int{m.Index(5, 7, 1), m.Index(ntm-2, 11, 0)}, -1, true, m.Index(ntm-2, 11, 0)},
+		{"first row", []int{m.Index(5, 7, 1), m.Index(1, 11, 0)}, -1, true, m.Index(1, 11, 0)},
 	} {
 		f, af := make([]float64, n), make([]float64, n)
 		for i := range f {
@@ -223,9 +227,10 @@ func TestPTLCandidatesMatchScan(t *testing.T) {
 			// neighbours count (du*dA < 0).
 			sign := float64(1 - 2*(q%2))
 			af[i], f[i] = 10*sign, -5*sign
-			if j, k := i%ntm, i/ntm%m.NPhiMain; j == 0 || j == ntm-1 || k == 0 || k == m.NPhiMain-1 {
-				// Outside the interior, which PTL leaves out: neighbours
-				// that would give the smallest ratio by far.
+			if j, k := i%ntm, i/ntm%m.NPhiMain; i == c.near || j == 0 || j == ntm-1 || k == 0 || k == m.NPhiMain-1 {
+				// Outside the interior, which PTL leaves out, and the
+				// near point, which must then decide the minimum:
+				// neighbours that would give the smallest ratio by far.
 				for _, nb := range [4]int{i - 1, i + 1, i - ntm, i + ntm} {
 					f[nb] = f[i] + 1e-3*sign
 				}
