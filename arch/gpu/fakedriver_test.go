@@ -94,11 +94,11 @@ func fakeFail() func(name string, nth, code int32) {
 	if lib == "" {
 		return nil
 	}
-	h, err := purego.Dlopen(lib, purego.RTLD_NOW|purego.RTLD_GLOBAL)
+	h, err := dlopen(lib)
 	if err != nil {
 		return nil
 	}
-	sym, err := purego.Dlsym(h, "goft_fake_fail")
+	sym, err := dlsym(h, "goft_fake_fail")
 	if err != nil {
 		return nil
 	}

@@ -102,7 +102,7 @@ func soVersion(p string) []int {
 func dlopenFirst(what, env string, candidates []string) (uintptr, string, error) {
 	var why []string
 	for _, c := range candidates {
-		h, err := purego.Dlopen(c, purego.RTLD_NOW|purego.RTLD_GLOBAL)
+		h, err := dlopen(c)
 		if err == nil {
 			return h, c, nil
 		}
@@ -124,7 +124,7 @@ func bind(h uintptr, lib string, syms map[string]any) error {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		p, err := purego.Dlsym(h, n)
+		p, err := dlsym(h, n)
 		if err != nil || p == 0 {
 			return fmt.Errorf("%s has no function %s (too old a version?)", lib, n)
 		}
@@ -213,7 +213,7 @@ func loadCUDA(getenv func(string) string) (*cudaAPI, error) {
 		name string
 		p    *uintptr
 	}{{"cuLaunchKernel", &a.symLaunch}, {"cuMemcpyHtoD_v2", &a.symHtoD}, {"cuMemcpyDtoH_v2", &a.symDtoH}, {"cuMemcpyDtoD_v2", &a.symDtoD}} {
-		if *s.p, err = purego.Dlsym(h, s.name); err != nil || *s.p == 0 {
+		if *s.p, err = dlsym(h, s.name); err != nil || *s.p == 0 {
 			return nil, fmt.Errorf("%s has no function %s (too old a version?)", path, s.name)
 		}
 	}
@@ -279,7 +279,7 @@ func loadNVRTC(getenv func(string) string) (*nvrtcAPI, error) {
 		bs, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "libnvrtc-builtins.so*"))
 		sort.Slice(bs, func(i, j int) bool { return versionLess(bs[j], bs[i]) })
 		for _, b := range bs {
-			if _, err := purego.Dlopen(b, purego.RTLD_NOW|purego.RTLD_GLOBAL); err == nil {
+			if _, err := dlopen(b); err == nil {
 				break
 			}
 		}
