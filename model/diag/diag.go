@@ -144,14 +144,14 @@ func (a *Analyzer) fluxes(f []float64, s *Stats) {
 			}
 			north, south := lo < jN, lo >= jS // the same for every row of the segment
 			j := lo
-			switch {
-			case north && south:
-			case north:
-				j += fluxRowsVector(col[lo:hi], at[lo:hi], dap, &sums, northCap)
-			case south:
-				j += fluxRowsVector(col[lo:hi], at[lo:hi], dap, &sums, southCap)
-			default:
-				j += fluxRowsVector(col[lo:hi], at[lo:hi], dap, &sums, noCap)
+			if !north || !south { // rows in both caps (caps that overlap) go point by point
+				c := noCap
+				if north {
+					c = northCap
+				} else if south {
+					c = southCap
+				}
+				j += fluxRowsVector(col[lo:hi], at[lo:hi], dap, &sums, c)
 			}
 			fp, fm, fpn, fmn, an, fps, fms, as := sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7]
 			for ; j < hi; j++ {

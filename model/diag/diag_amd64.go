@@ -68,7 +68,8 @@ func validationVector(v, g []float64, sums *[2]float64) int {
 // extremes does, lane by lane, and merges the lanes into lo, hi and absLo
 // in lane order. It returns how many points it did. Lanes reorder only
 // ties, and the only ties with different bits are zeros of both signs: a
-// caller must redo the scan where lo or hi comes out zero.
+// caller must redo the scan where lo or hi comes out zero (fluxes checks
+// lo; its hi starts above zero, and |v| has no sign).
 func extremesVector(v []float64, lo, hi, absLo float64) (n int, _, _, _ float64) {
 	nblk := len(v) / 8
 	if !useAVX512 || nblk == 0 {
