@@ -83,7 +83,7 @@ type cpuBackend struct {
 	anRef   func(i int) []float64
 	anTime  float64
 	anStats []diag.Stats
-	anBody  parallel.Body
+	anBody  parallel.WorkerBody
 	// First NaN or Inf of each worker's share of the field.
 	nanFirst []int
 	nanBody  parallel.Body
@@ -144,7 +144,7 @@ func (b *cpuBackend) Analyze(t float64, ref func(i int) []float64, stats []diag.
 	ref(0)
 	b.anRef, b.anTime, b.anStats = ref, t, stats
 	if b.anBody == nil {
-		b.anBody = b.analyzeRealizations
+		b.anBody = parallel.Each(b.analyzeRealizations)
 	}
 	for i := range stats {
 		stats[i] = diag.Stats{Time: t}
@@ -152,7 +152,7 @@ func (b *cpuBackend) Analyze(t float64, ref func(i int) []float64, stats []diag.
 	// Each realization's statistics in their independent parts, so that
 	// one realization, or an odd number of them, still keeps every worker
 	// busy (the parts keep HipFT's summation order: the same bits).
-	b.pool.For(len(stats)*diag.AnalyzeParts, b.anBody)
+	b.pool.Share(len(stats)*diag.AnalyzeParts, b.anBody)
 	b.anRef, b.anStats = nil, nil
 	return nil
 }

@@ -71,3 +71,19 @@ func BenchmarkForAfterSerialWork(b *testing.B) {
 		p.For(n, body)
 	}
 }
+
+// BenchmarkShareOverhead is BenchmarkForOverhead for Share over 1024
+// indices (shareChunks chunks per worker): the cost of handing the chunks
+// out, against For's one chunk per worker.
+func BenchmarkShareOverhead(b *testing.B) {
+	p := New(0)
+	defer p.Close()
+	var sink [64]float64
+	body := func(w, _, _ int) {
+		sink[w%64]++ // each worker its own element
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p.Share(1024, body)
+	}
+}

@@ -13,6 +13,14 @@ import (
 // Body is a loop body over the half-open index range [lo, hi).
 type Body func(lo, hi int)
 
+// WorkerBody is a loop body over [lo, hi) run by worker w (0 <= w <
+// Workers), for bodies that keep per-worker scratch.
+type WorkerBody func(w, lo, hi int)
+
+// Each returns body as a WorkerBody that ignores the worker (for Share).
+// Make it once, outside the time loop: the result is a new closure.
+func Each(body Body) WorkerBody { return func(_, lo, hi int) { body(lo, hi) } }
+
 // Pool is a set of worker goroutines. The zero value is not usable; create
 // one with New. A Pool is safe for use by one caller goroutine at a time.
 //
@@ -27,11 +35,14 @@ type Body func(lo, hi int)
 type Pool struct {
 	workers int
 
-	// The current For: its body, range and chunk count, published by
-	// incrementing gen (a worker reads them after it sees gen change).
+	// The current For or Share: its body, range and chunk count,
+	// published by incrementing gen (a worker reads them after it sees
+	// gen change). A Share sets shared instead of body.
 	body   Body
+	shared WorkerBody
 	n      int
 	chunks int
+	left   []chunkRange // each worker's chunks of a Share not yet started
 	gen    atomic.Uint64
 	closed atomic.Bool
 
@@ -59,7 +70,7 @@ func New(n int) *Pool {
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
-	p := &Pool{workers: n, done: make(chan struct{}, 1)}
+	p := &Pool{workers: n, done: make(chan struct{}, 1), left: make([]chunkRange, n)}
 	p.wake = sync.NewCond(&p.mu)
 	p.exited.Add(n - 1)
 	for w := 1; w < n; w++ {
@@ -80,7 +91,9 @@ func (p *Pool) work(w int) {
 		seen = g
 		// Every worker reports back, with a chunk or without, so that no
 		// worker still reads this For's fields when the next one sets them.
-		if w < p.chunks {
+		if p.shared != nil {
+			p.share(w)
+		} else if w < p.chunks {
 			p.body(w*p.n/p.chunks, (w+1)*p.n/p.chunks)
 		}
 		if p.pending.Add(-1) == 0 {
@@ -147,6 +160,15 @@ func (p *Pool) For(n int, body Body) {
 	}
 	chunks := min(p.workers, n)
 	p.body, p.n, p.chunks = body, n, chunks
+	g := p.publish()
+	body(0, n/chunks)
+	p.wait(g)
+	p.body = nil
+}
+
+// publish starts the For or Share whose fields the caller has set: it
+// hands it to the workers, waking any asleep, and returns its generation.
+func (p *Pool) publish() uint64 {
 	p.pending.Store(int32(p.workers - 1))
 	g := p.gen.Add(1)
 	if p.sleepers.Load() > 0 {
@@ -154,9 +176,105 @@ func (p *Pool) For(n int, body Body) {
 		p.mu.Unlock() //nolint:staticcheck // orders the broadcast after a sleeper's check of gen
 		p.wake.Broadcast()
 	}
-	body(0, n/chunks)
+	return g
+}
+
+// shareChunks is how many chunks per worker Share splits its range into.
+const shareChunks = 8
+
+// Share calls body over [0, n) split into contiguous chunks, about
+// shareChunks per worker, and returns when all are done; w tells the body
+// which worker runs a chunk. Each worker starts on the chunks of the share
+// For would give it, in order (so that consecutive passes over the same
+// range find their data in the same core's cache); a worker done with its
+// own takes the last chunk not yet started of the worker with the most
+// left. A worker that starts late, or runs on a slower core, thus holds up
+// the others by at most about one chunk. It is for bodies whose result
+// does not depend on how the range is split (each index written once, from
+// inputs no chunk writes). A nil pool, one worker or n == 1 runs body(0,
+// 0, n) inline.
+func (p *Pool) Share(n int, body WorkerBody) {
+	if n <= 0 {
+		return
+	}
+	if p == nil || p.workers == 1 || n == 1 {
+		body(0, 0, n)
+		return
+	}
+	chunks := min(n, shareChunks*p.workers)
+	p.shared, p.n, p.chunks = body, n, chunks
+	for w := range p.workers {
+		p.left[w].Store(pack(w*chunks/p.workers, (w+1)*chunks/p.workers))
+	}
+	g := p.publish()
+	p.share(0)
 	p.wait(g)
-	p.body = nil
+	p.shared = nil
+}
+
+// share runs, as worker w, chunks of the current Share: its own from the
+// front, then others' from the back, until none is left.
+func (p *Pool) share(w int) {
+	n, chunks := p.n, p.chunks
+	for {
+		c, ok := p.left[w].take(true)
+		if !ok {
+			break
+		}
+		p.shared(w, c*n/chunks, (c+1)*n/chunks)
+	}
+	for {
+		victim, most := -1, 0
+		for v := range p.workers {
+			if r := p.left[v].remaining(); r > most {
+				victim, most = v, r
+			}
+		}
+		if victim < 0 {
+			return
+		}
+		if c, ok := p.left[victim].take(false); ok {
+			p.shared(w, c*n/chunks, (c+1)*n/chunks)
+		}
+	}
+}
+
+// chunkRange is a worker's chunks not yet started in a Share, [first,
+// end) packed in one word (first in the low half), on a cache line of its
+// own.
+type chunkRange struct {
+	v atomic.Uint64
+	_ [56]byte
+}
+
+func pack(first, end int) uint64 { return uint64(first) | uint64(end)<<32 }
+
+func (r *chunkRange) Store(v uint64) { r.v.Store(v) }
+
+// remaining is the number of chunks in r.
+func (r *chunkRange) remaining() int {
+	v := r.v.Load()
+	return max(0, int(v>>32)-int(uint32(v)))
+}
+
+// take removes the first chunk of r (front) or its last, and reports it;
+// ok is false when r is empty.
+func (r *chunkRange) take(front bool) (c int, ok bool) {
+	for {
+		v := r.v.Load()
+		first, end := int(uint32(v)), int(v>>32)
+		if first >= end {
+			return 0, false
+		}
+		nv := pack(first+1, end)
+		c = first
+		if !front {
+			nv, c = pack(first, end-1), end-1
+		}
+		if r.v.CompareAndSwap(v, nv) {
+			return c, true
+		}
+	}
 }
 
 // afterLastChunk, when set (by tests), runs in the worker that finished
@@ -181,13 +299,13 @@ func (p *Pool) wait(g uint64) {
 type Copier struct {
 	pool     *Pool
 	dst, src []float64
-	body     Body
+	body     WorkerBody
 }
 
 // NewCopier returns a Copier on pool p (nil copies serially).
 func NewCopier(p *Pool) *Copier {
 	c := &Copier{pool: p}
-	c.body = c.chunk
+	c.body = Each(c.chunk)
 	return c
 }
 
@@ -195,7 +313,7 @@ func NewCopier(p *Pool) *Copier {
 // long) and returns when it is done.
 func (c *Copier) Copy(dst, src []float64) {
 	c.dst, c.src = dst, src[:len(dst)]
-	c.pool.For(len(dst), c.body)
+	c.pool.Share(len(dst), c.body)
 	c.dst, c.src = nil, nil
 }
 

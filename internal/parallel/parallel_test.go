@@ -27,6 +27,69 @@ func TestForCoversEveryIndexOnce(t *testing.T) {
 	}
 }
 
+// TestShareCoversEveryIndexOnce checks that Share visits every index once,
+// in chunks within [0, n), each run by a worker index within the pool, and
+// that a pool mixes Share and For.
+func TestShareCoversEveryIndexOnce(t *testing.T) {
+	for _, workers := range []int{1, 2, 3, 7} {
+		p := New(workers)
+		for _, n := range []int{0, 1, 2, 5, 100, 1001} {
+			hits := make([]int32, n)
+			var badWorker atomic.Int32
+			p.Share(n, func(w, lo, hi int) {
+				if w < 0 || w >= workers || lo < 0 || hi > n || lo >= hi {
+					badWorker.Add(1)
+				}
+				for i := lo; i < hi; i++ {
+					atomic.AddInt32(&hits[i], 1)
+				}
+			})
+			if badWorker.Load() != 0 {
+				t.Fatalf("workers=%d n=%d: %d chunks with a bad worker or range", workers, n, badWorker.Load())
+			}
+			for i, h := range hits {
+				if h != 1 {
+					t.Fatalf("workers=%d n=%d: index %d visited %d times", workers, n, i, h)
+				}
+			}
+			sum := 0
+			p.For(n, func(lo, hi int) {
+				if lo == 0 {
+					sum = hi // chunk 0 runs on the caller
+				}
+			})
+			if n > 0 && sum == 0 {
+				t.Fatalf("workers=%d n=%d: For after Share did not run chunk 0", workers, n)
+			}
+		}
+		p.Close()
+	}
+}
+
+// TestShareBalancesASlowWorker checks what Share is for: with one worker
+// far slower than the others (here: every chunk worker 1 runs takes 20 ms
+// longer), the others take over its chunks, so the whole takes far less
+// than the slow worker's fixed share would.
+func TestShareBalancesASlowWorker(t *testing.T) {
+	p := New(2)
+	defer p.Close()
+	var byWorker [2]atomic.Int32
+	p.Share(64, func(w, lo, hi int) {
+		byWorker[w].Add(int32(hi - lo))
+		if w == 1 {
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
+	// 16 chunks of 4: worker 1 can run at most a few of them while
+	// worker 0 runs the rest without waiting (For would give it 32 indices).
+	if got := byWorker[1].Load(); got >= 32 {
+		t.Fatalf("the slow worker ran %d of 64 indices, want fewer than For's 32", got)
+	}
+	if byWorker[0].Load()+byWorker[1].Load() != 64 {
+		t.Fatalf("indices run: %d + %d, want 64", byWorker[0].Load(), byWorker[1].Load())
+	}
+}
+
 func TestNilPoolRunsInline(t *testing.T) {
 	var p *Pool
 	sum := 0
@@ -38,6 +101,11 @@ func TestNilPoolRunsInline(t *testing.T) {
 	if sum != 45 {
 		t.Fatalf("sum = %d, want 45", sum)
 	}
+	p.Share(10, func(w, lo, hi int) {
+		if w != 0 || lo != 0 || hi != 10 {
+			t.Fatalf("nil pool Share: body(%d, %d, %d), want body(0, 0, 10)", w, lo, hi)
+		}
+	})
 }
 
 // TestBarrierOrdersPhases checks that no member passes phase p before every

@@ -123,7 +123,7 @@ type Advector struct {
 	phiRings      [][]float64
 	phiRingStride int
 
-	fluxBody, opBody, poleBody, alphaBody, cflBody parallel.Body
+	fluxBody, opBody, poleBody, alphaBody, cflBody parallel.WorkerBody
 	pool                                           *parallel.Pool
 	workers                                        int // the pool's workers (1 without a pool)
 }
@@ -172,11 +172,11 @@ func New(m *mesh.Mesh, nReal int, method int, upwind, wenoEps float64, pool *par
 			a.phiRings[w] = memalign.Float64s(8*a.phiRingStride, 1)
 		}
 	}
-	a.fluxBody = a.fluxWorkers
-	a.opBody = a.operatorColumns
-	a.poleBody = a.poleRealizations
-	a.alphaBody = a.alphaColumns
-	a.cflBody = a.cflColumns
+	a.fluxBody = a.fluxRange
+	a.opBody = parallel.Each(a.operatorColumns)
+	a.poleBody = parallel.Each(a.poleRealizations)
+	a.alphaBody = parallel.Each(a.alphaColumns)
+	a.cflBody = parallel.Each(a.cflColumns)
 	return a, nil
 }
 
@@ -284,7 +284,7 @@ func (a *Advector) SetVelocity(v *flow.Velocity) {
 	}
 	a.v = v
 	if a.SpaceMethod == WENO3 {
-		a.pool.For(a.Mesh.NPhiMain*a.NReal, a.alphaBody)
+		a.pool.Share(a.Mesh.NPhiMain*a.NReal, a.alphaBody)
 		mesh.SetPeriodic(a.AlphaP, a.Mesh.NThetaMain, a.Mesh.NPhiMain, a.NReal)
 	}
 }
@@ -310,9 +310,10 @@ func (a *Advector) Operator(aop, in []float64) {
 		panic("advection: Operator before SetVelocity")
 	}
 	a.in, a.out = in, nil
-	a.pool.For(a.workers, a.fluxBody)
-	a.pool.For((a.Mesh.NPhiMain-2)*a.NReal, a.opBody)
-	a.pool.For(a.NReal, a.poleBody)
+	nc := (a.Mesh.NPhiMain - 2) * a.NReal
+	a.pool.Share(nc, a.fluxBody)
+	a.pool.Share(nc, a.opBody)
+	a.pool.Share(a.NReal, a.poleBody)
 	copy(aop, a.aop)
 	a.in = nil
 }
@@ -327,9 +328,9 @@ func (a *Advector) stage(in, out, x, y []float64, ca, cb, c float64) {
 	a.in, a.out, a.x, a.y = in, out, x, y
 	a.ca, a.cb, a.cc, a.kind2 = ca, cb, c, y != nil
 	nc := (a.Mesh.NPhiMain - 2) * a.NReal
-	a.pool.For(a.workers, a.fluxBody)
-	a.pool.For(nc, a.opBody)
-	a.pool.For(a.NReal, a.poleBody)
+	a.pool.Share(nc, a.fluxBody)
+	a.pool.Share(nc, a.opBody)
+	a.pool.Share(a.NReal, a.poleBody)
 	a.in, a.out, a.x, a.y = nil, nil, nil, nil
 }
 

@@ -108,7 +108,7 @@ func (c *cpuKernels) Combine(in, out, x, y []float64, ca, cb, cc float64) error 
 // CFLStep implements Kernels.
 func (c *cpuKernels) CFLStep() (float64, error) {
 	a := (*Advector)(c)
-	a.pool.For(len(a.colMin), a.cflBody)
+	a.pool.Share(len(a.colMin), a.cflBody)
 	dtmax := math.MaxFloat64
 	for _, x := range a.colMin {
 		dtmax = min(dtmax, x)

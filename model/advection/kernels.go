@@ -65,21 +65,11 @@ func wenoFlux(w *wenoWeights, nm2, nm1, n0, pm1, p0, pp1 float64) float64 {
 // the flattened (realization, k-1) range [lo, hi), the theta fluxes at the
 // faces of column k and the phi flux at face k (between columns k-1 and k)
 // for the interior rows, with the first worker's scratch (fluxRange).
-func (a *Advector) fluxColumns(lo, hi int) { a.fluxRange(lo, hi, 0) }
-
-// fluxWorkers is the pool body of the flux pass, over workers [lo, hi):
-// worker w does its share of the flattened column range (the share
-// parallel.Pool.For would give it) with its own phi split-flux ring.
-func (a *Advector) fluxWorkers(lo, hi int) {
-	nc := (a.Mesh.NPhiMain - 2) * a.NReal
-	for w := lo; w < hi; w++ {
-		a.fluxRange(w*nc/a.workers, (w+1)*nc/a.workers, w)
-	}
-}
+func (a *Advector) fluxColumns(lo, hi int) { a.fluxRange(0, lo, hi) }
 
 // fluxRange is fluxColumns on [lo, hi) for worker w (which owns
-// a.phiRings[w]).
-func (a *Advector) fluxRange(lo, hi, w int) {
+// a.phiRings[w]): the pool body of the flux pass (parallel.Pool.Share).
+func (a *Advector) fluxRange(w, lo, hi int) {
 	m := a.Mesh
 	ntm, npm := m.NThetaMain, m.NPhiMain
 	nk := npm - 2

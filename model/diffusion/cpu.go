@@ -51,7 +51,7 @@ func (c *cpuKernels) EulerSubstep(h float64) error {
 	s.Op.Apply(s.lbuf, f)
 	s.lbufOf = nil
 	s.feF, s.feH = f, h
-	s.pool.For(len(f), s.bodyFE)
+	s.pool.Share(len(f), s.bodyFE)
 	s.feF = nil
 	return nil
 }
@@ -68,7 +68,7 @@ func (c *cpuKernels) StartSuperStep(st *SuperStep) error {
 	}
 	s.lbufOf = nil // f is about to change
 	wf.f, wf.lf, wf.tau, wf.ub1 = f, s.lbuf, st.Tau, st.UB[1]
-	s.pool.For(s.Op.NReal*s.Op.Mesh.NPhiMain, s.bodyInit)
+	s.pool.Share(s.Op.NReal*s.Op.Mesh.NPhiMain, s.bodyInit)
 	return nil
 }
 
@@ -89,7 +89,7 @@ func (c *cpuKernels) EndSuperStep() error {
 	s := c.s
 	wf := s.wave
 	wf.last = wf.bufs[c.st.N%2]
-	s.pool.For(s.Op.NReal*s.Op.Mesh.NPhiMain, s.bodyOut)
+	s.pool.Share(s.Op.NReal*s.Op.Mesh.NPhiMain, s.bodyOut)
 	wf.f, wf.lf, wf.last = nil, nil, nil
 	c.st = nil
 	return nil

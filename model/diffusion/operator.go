@@ -55,7 +55,7 @@ type Operator struct {
 	center, corner field.Layout
 	// Scratch for the parallel Apply.
 	applyX, applyY []float64
-	applyBody      parallel.Body
+	applyBody      parallel.WorkerBody
 }
 
 // NewOperator builds the operator from corner coefficients coef (Rs^2/hr,
@@ -94,7 +94,7 @@ func NewOperator(m *mesh.Mesh, nReal int, coef []float64, pool *parallel.Pool) *
 	op.DtEuler = mesh.Safety * (2 / maxEig)
 	op.PoleNorth = mesh.InvPi * (m.DThetaHalfInv[1] * m.DThetaHalfInv[1])
 	op.PoleSouth = mesh.InvPi * (m.DThetaHalfInv[nt-2] * m.DThetaHalfInv[nt-2])
-	op.applyBody = op.applyColumns
+	op.applyBody = parallel.Each(op.applyColumns)
 	return op
 }
 
@@ -104,7 +104,7 @@ func NewOperator(m *mesh.Mesh, nReal int, coef []float64, pool *parallel.Pool) *
 func (op *Operator) Apply(y, x []float64) {
 	m := op.Mesh
 	op.applyX, op.applyY = x, y
-	op.pool.For((m.NPhiMain-2)*op.NReal, op.applyBody)
+	op.pool.Share((m.NPhiMain-2)*op.NReal, op.applyBody)
 	op.applyX, op.applyY = nil, nil
 	op.applyPoles(y, x)
 	mesh.SetPeriodic(y, m.NThetaMain, m.NPhiMain, op.NReal)

@@ -62,11 +62,11 @@ type Stepper struct {
 	// The field and substep (hours) of the forward Euler update.
 	feF      []float64
 	feH      float64
-	bodyInit parallel.Body
-	bodyFE   parallel.Body
+	bodyInit parallel.WorkerBody
+	bodyFE   parallel.WorkerBody
 	wave     *wavefront // blocked stages (wavefront.go)
 	bodyWave parallel.Body
-	bodyOut  parallel.Body
+	bodyOut  parallel.WorkerBody
 
 	// PTL scans: the field, the largest |L f|, one partial result per
 	// worker, and per worker the points where its largest |L f| was
@@ -111,8 +111,8 @@ func NewStepper(op *Operator, method Method, subcycles int, pool *parallel.Pool)
 	if method == ForwardEuler {
 		s.StagesUsed = 1
 	}
-	s.bodyInit = s.stsInit
-	s.bodyFE = s.feUpdate
+	s.bodyInit = parallel.Each(s.stsInit)
+	s.bodyFE = parallel.Each(s.feUpdate)
 	team := 1
 	if pool != nil {
 		team = min(pool.Workers(), op.Mesh.NPhiMain)
@@ -127,7 +127,7 @@ func NewStepper(op *Operator, method Method, subcycles int, pool *parallel.Pool)
 	}
 	s.wave = newWavefront(op.Mesh.NThetaMain, op.Mesh.NPhiMain, op.NReal, team, rows, stages)
 	s.bodyWave = s.waveWorkers
-	s.bodyOut = s.stsOut
+	s.bodyOut = parallel.Each(s.stsOut)
 	s.ptlPart = make([]float64, team)
 	s.ptlAt, s.ptlAtN = make([][ptlCandidates]int, team), make([]int, team)
 	s.bodyPTLMax, s.bodyPTLMin = s.ptlMax, s.ptlMin

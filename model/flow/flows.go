@@ -41,21 +41,22 @@ type attenuator struct {
 	f      []float64
 	blocks int       // column blocks, each with its own tcol buffers
 	tcol   []float64 // per block, two columns of 1 - tanh(a_r*|Br|)
-	body   parallel.Body
+	body   parallel.WorkerBody
 }
 
 func newAttenuator(m *mesh.Mesh, nReal int, pool *parallel.Pool) *attenuator {
 	nc := (m.NPhiMain - 2) * nReal
 	blocks := 1
 	if pool != nil && pool.Workers() > 1 {
-		// Several blocks per worker keep the load balanced; each block
+		// Several blocks per worker, handed to the worker free next
+		// (parallel.Pool.Share), keep the load balanced; each block
 		// evaluates one extra column of factors.
-		blocks = min(4*pool.Workers(), nc)
+		blocks = min(8*pool.Workers(), nc)
 	}
 	a := &attenuator{m: m, nReal: nReal, pool: pool, inv: make([]float64, nReal),
 		lf: m.Layout(field.Center, nReal), lt: m.Layout(field.ThetaFace, nReal), lp: m.Layout(field.PhiFace, nReal),
 		blocks: blocks, tcol: make([]float64, 2*m.NThetaMain*blocks)}
-	a.body = a.columnBlocks
+	a.body = parallel.Each(a.columnBlocks)
 	return a
 }
 
@@ -70,7 +71,7 @@ func (a *attenuator) apply(v, src *Velocity, f []float64, values []float64) {
 		}
 	}
 	a.v, a.src, a.f = v, src, f
-	a.pool.For(a.blocks, a.body)
+	a.pool.Share(a.blocks, a.body)
 	a.v, a.src, a.f = nil, nil, nil
 	mesh.SetPeriodic(v.Vt, m.NThetaHalf, m.NPhiMain, a.nReal)
 	mesh.SetPeriodic(v.Vp, m.NThetaMain, m.NPhiHalf, a.nReal)
