@@ -96,6 +96,9 @@ func (r *Run) finalCheckpoint(s *sim.Simulation, _ sim.Moment) error {
 		var v *flow.Velocity
 		if c.Flows != nil {
 			v = &flow.Velocity{Vt: c.Flows.Vt, Vp: c.Flows.Vp}
+			if c.Flows.Stale { // the device hands its kept velocity over all the same; not kept (flow.Flows.State)
+				v = &flow.Velocity{Vt: make([]float64, len(r.flows.V.Vt)), Vp: make([]float64, len(r.flows.V.Vp))}
+			}
 		}
 		if err := r.be.(FieldKeeper).KeptField(c.F, v); err != nil {
 			return err

@@ -253,7 +253,7 @@ func (r *Run) captureCheckpoint(copyField bool, reuse []float64) (*checkpoint, e
 		}
 	}
 	if r.flows != nil {
-		if !keep {
+		if !keep && !r.flows.NeedsUpdate() { // a stale velocity is not kept (flow.Flows.State)
 			v, err := r.be.Velocity()
 			if err != nil {
 				return nil, err
