@@ -179,16 +179,28 @@ func (r *Run) writeMap(path string, f []float64) error {
 	ntm, nPhi := m.NThetaMain, m.NPhiFile
 	br, file := m.Layout(field.Center, r.NReal), m.MapLayout(field.Center, r.NReal)
 	out := &psihdf.Map{Scales: [][]float64{m.Phi[:nPhi], m.Theta}}
-	out.Data = make([]float64, file.Len())
-	var tmp []float64
-	for i := 0; i < r.NReal; i++ {
-		src := br.Realization(f, i)
-		if p.OutputMapFluxBalance {
-			tmp = append(tmp[:0], src...)
+	// One buffer for every map the run writes (a fresh one costs its
+	// page faults at each write: 33 MB at production size).
+	if cap(r.mapBuf) < file.Len() {
+		r.mapBuf = make([]float64, file.Len())
+	}
+	out.Data = r.mapBuf[:file.Len()]
+	if p.OutputMapFluxBalance {
+		var tmp []float64
+		for i := 0; i < r.NReal; i++ {
+			tmp = append(tmp[:0], br.Realization(f, i)...)
 			diag.BalanceFlux(m, tmp)
-			src = tmp
+			transpose(file.Realization(out.Data, i), tmp, ntm, nPhi)
 		}
-		transpose(file.Realization(out.Data, i), src, ntm, nPhi)
+	} else {
+		// The realizations' tiles of transposeTile columns, on the pool.
+		tiles := (nPhi + transposeTile - 1) / transposeTile
+		r.pool.Share(r.NReal*tiles, func(_, lo, hi int) {
+			for c := lo; c < hi; c++ {
+				i, k0 := c/tiles, c%tiles*transposeTile
+				transposeColumns(file.Realization(out.Data, i), br.Realization(f, i), ntm, nPhi, k0, min(k0+transposeTile, nPhi))
+			}
+		})
 	}
 	if p.OutputMap2D && p.NRealizations == 1 {
 		out.Dims = []int{nPhi, ntm}
@@ -203,20 +215,27 @@ func (r *Run) writeMap(path string, f []float64) error {
 	return nil
 }
 
+// transposeTile is the side of transpose's square tiles.
+const transposeTile = 32
+
 // transpose writes the first nPhi columns of src (theta fastest, ntm rows
 // a column) into dst in map layout (phi fastest), dst[k+nPhi*j] =
 // src[j+ntm*k], by tiles that stay in cache.
 func transpose(dst, src []float64, ntm, nPhi int) {
-	const tile = 32
-	for k0 := 0; k0 < nPhi; k0 += tile {
-		k1 := min(k0+tile, nPhi)
-		for j0 := 0; j0 < ntm; j0 += tile {
-			j1 := min(j0+tile, ntm)
-			for j := j0; j < j1; j++ {
-				row := dst[nPhi*j : nPhi*j+k1]
-				for k := k0; k < k1; k++ {
-					row[k] = src[j+ntm*k]
-				}
+	for k0 := 0; k0 < nPhi; k0 += transposeTile {
+		transposeColumns(dst, src, ntm, nPhi, k0, min(k0+transposeTile, nPhi))
+	}
+}
+
+// transposeColumns is transpose on the columns [k0, k1) (at most
+// transposeTile of them).
+func transposeColumns(dst, src []float64, ntm, nPhi, k0, k1 int) {
+	for j0 := 0; j0 < ntm; j0 += transposeTile {
+		j1 := min(j0+transposeTile, ntm)
+		for j := j0; j < j1; j++ {
+			row := dst[nPhi*j : nPhi*j+k1]
+			for k := k0; k < k1; k++ {
+				row[k] = src[j+ntm*k]
 			}
 		}
 	}

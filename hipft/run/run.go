@@ -123,6 +123,8 @@ type Run struct {
 	full *input.Params // all realizations' parameters (P: this part's)
 	log  io.Writer
 	pool *parallel.Pool
+	// mapBuf holds the map-layout copy writeMap writes out.
+	mapBuf []float64
 	// inline, if not nil, makes the convective flows in-line
 	// (inlineConflow); Close waits for the pair it is making.
 	inline *conflow.FlowSource
