@@ -204,7 +204,7 @@ func (p *Pool) Share(n int, body WorkerBody) {
 	chunks := min(n, shareChunks*p.workers)
 	p.shared, p.n, p.chunks = body, n, chunks
 	for w := range p.workers {
-		p.left[w].Store(pack(w*chunks/p.workers, (w+1)*chunks/p.workers))
+		p.left[w].set(w*chunks/p.workers, (w+1)*chunks/p.workers)
 	}
 	g := p.publish()
 	p.share(0)
@@ -247,9 +247,11 @@ type chunkRange struct {
 	_ [56]byte
 }
 
+// pack is the word of a chunkRange [first, end).
 func pack(first, end int) uint64 { return uint64(first) | uint64(end)<<32 }
 
-func (r *chunkRange) Store(v uint64) { r.v.Store(v) }
+// set makes r the chunks [first, end).
+func (r *chunkRange) set(first, end int) { r.v.Store(pack(first, end)) }
 
 // remaining is the number of chunks in r.
 func (r *chunkRange) remaining() int {

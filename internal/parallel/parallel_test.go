@@ -67,9 +67,10 @@ func TestShareCoversEveryIndexOnce(t *testing.T) {
 }
 
 // TestShareBalancesASlowWorker checks what Share is for: with one worker
-// far slower than the others (here: every chunk worker 1 runs takes 20 ms
+// far slower than the others (here: every chunk worker 1 runs takes 50 ms
 // longer), the others take over its chunks, so the whole takes far less
-// than the slow worker's fixed share would.
+// than the slow worker's fixed share would. (Worker 1 could run its whole
+// share only if the caller stalled for 400 ms after its own chunks.)
 func TestShareBalancesASlowWorker(t *testing.T) {
 	p := New(2)
 	defer p.Close()
@@ -77,7 +78,7 @@ func TestShareBalancesASlowWorker(t *testing.T) {
 	p.Share(64, func(w, lo, hi int) {
 		byWorker[w].Add(int32(hi - lo))
 		if w == 1 {
-			time.Sleep(20 * time.Millisecond)
+			time.Sleep(50 * time.Millisecond)
 		}
 	})
 	// 16 chunks of 4: worker 1 can run at most a few of them while
