@@ -37,6 +37,9 @@ type Generator struct {
 	nlong2 int // n_long_2x: longitudes of the uniform grid
 	rng    *fortranrand.Generator
 	pool   *parallel.Pool
+	// Each worker's Runge-Kutta scratch, and Step's pool body.
+	stepBufs []*stepBuf
+	stepBody parallel.WorkerBody
 
 	// coef(l1,m1) (1-based, ConFlow's plmcoef) is coef[(l1-1)+(m1-1)*n];
 	// coefT holds the transpose, coefT[(m1-1)+(l1-1)*n] = coef(l1,m1),
@@ -252,11 +255,7 @@ func (g *Generator) initCouplings() {
 			g.initOrder(m, coefDR, coefMF)
 		}
 	}
-	if g.pool == nil {
-		orders(0, lmax-1)
-	} else {
-		g.pool.For(lmax-1, orders)
-	}
+	g.pool.Share(lmax-1, parallel.Each(orders)) // order m has lmax-m modes: unequal work
 }
 
 // initOrder computes the couplings of order m's evolved modes.

@@ -8,19 +8,24 @@ import (
 // Runge-Kutta steps 1 to 4 and "Add changes and evolve"), and computes
 // the flows U and V. The random numbers of the step are drawn first, in
 // ConFlow's order; the orders m are then independent and are spread over
-// the pool.
+// the pool (parallel.Pool.Share: order m has lmax-m modes, so equal
+// ranges of orders are far from equal work).
 func (g *Generator) Step() {
 	for i := range g.rnd {
 		g.rnd[i] = g.rng.Float64()
 	}
 	nm := g.lmax - 1 // orders 1 .. lmax-1
-	if g.pool == nil {
-		g.advanceOrders(1, nm+1, newStepBuf(g.n))
-	} else {
-		g.pool.For(nm, func(lo, hi int) {
-			g.advanceOrders(lo+1, hi+1, newStepBuf(g.n))
-		})
+	workers := 1
+	if g.pool != nil {
+		workers = g.pool.Workers()
 	}
+	for len(g.stepBufs) < workers {
+		g.stepBufs = append(g.stepBufs, newStepBuf(g.n))
+	}
+	if g.stepBody == nil {
+		g.stepBody = func(w, lo, hi int) { g.advanceOrders(lo+1, hi+1, g.stepBufs[w]) }
+	}
+	g.pool.Share(nm, g.stepBody)
 	g.synthesize()
 	g.step++
 }
