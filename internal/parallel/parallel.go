@@ -24,8 +24,13 @@ func Each(body Body) WorkerBody { return func(_, lo, hi int) { body(lo, hi) } }
 // Pool is a set of worker goroutines. The zero value is not usable; create
 // one with New. A Pool is safe for use by one caller goroutine at a time.
 //
-// Kernels call For hundreds of times per time step, often with a little
-// serial work in between. A worker that has finished its chunk therefore
+// Two ways to spread a loop: For gives each worker one fixed share (for
+// bodies that keep per-worker results, or a team in step through a
+// Barrier); Share hands out smaller chunks, so that a worker that lags
+// holds up no one (for element-wise bodies).
+//
+// Kernels call For and Share hundreds of times per time step, often with
+// a little serial work in between. A worker that has finished its chunk therefore
 // polls for the next For for a while (spinBudget polls, yielding the
 // processor between them after the first hundred: poll, as Barrier does) before
 // it sleeps: on a virtual machine, waking a sleeping thread can take longer
