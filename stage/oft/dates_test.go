@@ -90,3 +90,31 @@ func TestClearDebris(t *testing.T) {
 		t.Errorf("a missing folder: %v", err)
 	}
 }
+
+// TestDatedListsClearTheirDebris checks that the dated map lists, written
+// into the maps' folder (another stage's, cleaned before that stage ran),
+// remove the temporary files a killed attempt left of them, and nothing
+// else (TestOFTKilled found one left when a kill hit that write).
+func TestDatedListsClearTheirDebris(t *testing.T) {
+	run := t.TempDir()
+	maps := filepath.Join(run, "hipft", "processed_maps")
+	os.MkdirAll(maps, 0o755)
+	list := "  IDX      TIME           FILE\n     1  100.000000  hipft_brmap_idx000001.h5\n"
+	os.WriteFile(filepath.Join(run, "hipft", "hipft_output_map_list.out"), []byte(list), 0o644)
+	for _, n := range []string{".hipft_output_map_list_tai.out.tmp-2684724301", ".hipft_output_map_list_utc.out.tmp-1", "hipft_brmap_idx000001.h5"} {
+		os.WriteFile(filepath.Join(maps, n), nil, 0o644)
+	}
+	s, _ := ParseDate("2015-01-01T00:00:00")
+	d := &Driver{runDir: run, start: *s}
+	if err := d.datedLists(maps); err != nil {
+		t.Fatal(err)
+	}
+	ents, _ := os.ReadDir(maps)
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	if got, want := strings.Join(names, " "), "hipft_brmap_idx000001.h5 hipft_output_map_list_tai.out hipft_output_map_list_utc.out"; got != want {
+		t.Fatalf("the maps' folder holds %s, want %s", got, want)
+	}
+}

@@ -663,6 +663,15 @@ func (d *Driver) datedLists(dir string) error {
 		return fmt.Errorf("%s: %w", list, err)
 	}
 	for name, text := range map[string]string{"hipft_output_map_list_utc.out": utc.String(), "hipft_output_map_list_tai.out": tai.String()} {
+		// A killed attempt may have left the list's temporary file: dir
+		// is a folder of another stage (the maps'), whose own clean-up
+		// has run before that attempt.
+		stale, _ := filepath.Glob(filepath.Join(dir, "."+name+".tmp-*"))
+		for _, p := range stale {
+			if err := os.Remove(p); err != nil {
+				return err
+			}
+		}
 		if err := output.WriteFileAtomic(filepath.Join(dir, name), func(w io.Writer) error { _, err := io.WriteString(w, text); return err }); err != nil {
 			return err
 		}
