@@ -39,24 +39,19 @@ type attenuator struct {
 	inv    []float64 // a_r
 	v, src *Velocity // the attenuated velocity is written to v from src
 	f      []float64
-	blocks int       // column blocks, each with its own tcol buffers
-	tcol   []float64 // per block, two columns of 1 - tanh(a_r*|Br|)
+	tcol   []float64 // per worker, two columns of 1 - tanh(a_r*|Br|)
 	body   parallel.WorkerBody
 }
 
 func newAttenuator(m *mesh.Mesh, nReal int, pool *parallel.Pool) *attenuator {
-	nc := (m.NPhiMain - 2) * nReal
-	blocks := 1
-	if pool != nil && pool.Workers() > 1 {
-		// Several blocks per worker, handed to the worker free next
-		// (parallel.Pool.Share), keep the load balanced; each block
-		// evaluates one extra column of factors.
-		blocks = min(8*pool.Workers(), nc)
+	workers := 1
+	if pool != nil {
+		workers = pool.Workers()
 	}
 	a := &attenuator{m: m, nReal: nReal, pool: pool, inv: make([]float64, nReal),
 		lf: m.Layout(field.Center, nReal), lt: m.Layout(field.ThetaFace, nReal), lp: m.Layout(field.PhiFace, nReal),
-		blocks: blocks, tcol: make([]float64, 2*m.NThetaMain*blocks)}
-	a.body = parallel.Each(a.columnBlocks)
+		tcol: make([]float64, 2*m.NThetaMain*workers)}
+	a.body = a.columns
 	return a
 }
 
@@ -71,7 +66,7 @@ func (a *attenuator) apply(v, src *Velocity, f []float64, values []float64) {
 		}
 	}
 	a.v, a.src, a.f = v, src, f
-	a.pool.Share(a.blocks, a.body)
+	a.pool.Share((m.NPhiMain-2)*a.nReal, a.body)
 	a.v, a.src, a.f = nil, nil, nil
 	mesh.SetPeriodic(v.Vt, m.NThetaHalf, m.NPhiMain, a.nReal)
 	mesh.SetPeriodic(v.Vp, m.NThetaMain, m.NPhiHalf, a.nReal)
@@ -95,51 +90,50 @@ func attenuation(t, f []float64, inv float64) {
 	}
 }
 
-// columnBlocks attenuates, for the blocks [lo, hi) of the flattened
-// (realization, k-1) column range, k = 1..NPhiMain-2, vt at the interior
-// faces of column k and vp at face k (between columns k-1 and k) on every
-// row (NPhiHalf == NPhiMain, so the vp faces 1..NPhiHalf-2 are the same k).
-func (a *attenuator) columnBlocks(lo, hi int) {
+// columns attenuates, as worker w (whose tcol buffers it uses), for the
+// columns [lo, hi) of the flattened (realization, k-1) column range, k =
+// 1..NPhiMain-2, vt at the interior faces of column k and vp at face k
+// (between columns k-1 and k) on every row (NPhiHalf == NPhiMain, so the
+// vp faces 1..NPhiHalf-2 are the same k). Each call evaluates one extra
+// column of factors, for the first column's west neighbour.
+func (a *attenuator) columns(w, lo, hi int) {
 	m := a.m
 	ntm, nt := m.NThetaMain, m.NThetaHalf
 	nk := m.NPhiMain - 2
-	nc := nk * a.nReal
-	for b := lo; b < hi; b++ {
-		// buf holds two columns of factors: the current one at cur, the
-		// previous one (column k-1) at ntm-cur.
-		buf := a.tcol[2*ntm*b:][:2*ntm]
-		cur := ntm
-		for c := b * nc / a.blocks; c < (b+1)*nc/a.blocks; c++ {
-			r, k := c/nk, c%nk+1
-			inv := a.inv[r]
-			fw := a.lf.Column(a.f, k-1, r)
-			fc := a.lf.Column(a.f, k, r)
-			cur = ntm - cur
-			prev := ntm - cur
-			if c == b*nc/a.blocks || k == 1 {
-				attenuation(buf[prev:][:ntm], fw, inv)
-			}
-			attenuation(buf[cur:][:ntm], fc, inv)
+	// buf holds two columns of factors: the current one at cur, the
+	// previous one (column k-1) at ntm-cur.
+	buf := a.tcol[2*ntm*w:][:2*ntm]
+	cur := ntm
+	for c := lo; c < hi; c++ {
+		r, k := c/nk, c%nk+1
+		inv := a.inv[r]
+		fw := a.lf.Column(a.f, k-1, r)
+		fc := a.lf.Column(a.f, k, r)
+		cur = ntm - cur
+		prev := ntm - cur
+		if c == lo || k == 1 {
+			attenuation(buf[prev:][:ntm], fw, inv)
+		}
+		attenuation(buf[cur:][:ntm], fc, inv)
 
-			// The factor of the point with the larger |Br|, chosen without
-			// branches: larger(x, y) is 1 if |y| > |x| and 0 otherwise.
-			tc := buf[cur:][:ntm]
-			vt := a.lt.Column(a.v.Vt, k, r)
-			st := a.lt.Column(a.src.Vt, k, r)
-			vt[0], vt[nt-1] = st[0], st[nt-1] // the pole faces are not attenuated
-			// Faces 1..nt-2 (rows j-1 and j on either side), the leading
-			// blocks of eight by the vector kernel, same bits.
-			done := selectScaledVector(vt[1:nt-1], st[1:], fc[1:], fc[:ntm-1], tc[1:], tc[:ntm-1])
-			for j := 1 + done; j < nt-1; j++ {
-				vt[j] = st[j] * tc[j-1+larger(fc[j-1], fc[j])]
-			}
-			vp := a.lp.Column(a.v.Vp, k, r)
-			sp := a.lp.Column(a.src.Vp, k, r)
-			d := cur - prev
-			done = selectScaledVector(vp, sp, fc, fw, buf[cur:][:ntm], buf[prev:][:ntm])
-			for j := done; j < len(vp); j++ {
-				vp[j] = sp[j] * buf[prev+j+(-larger(fw[j], fc[j])&d)]
-			}
+		// The factor of the point with the larger |Br|, chosen without
+		// branches: larger(x, y) is 1 if |y| > |x| and 0 otherwise.
+		tc := buf[cur:][:ntm]
+		vt := a.lt.Column(a.v.Vt, k, r)
+		st := a.lt.Column(a.src.Vt, k, r)
+		vt[0], vt[nt-1] = st[0], st[nt-1] // the pole faces are not attenuated
+		// Faces 1..nt-2 (rows j-1 and j on either side), the leading
+		// blocks of eight by the vector kernel, same bits.
+		done := selectScaledVector(vt[1:nt-1], st[1:], fc[1:], fc[:ntm-1], tc[1:], tc[:ntm-1])
+		for j := 1 + done; j < nt-1; j++ {
+			vt[j] = st[j] * tc[j-1+larger(fc[j-1], fc[j])]
+		}
+		vp := a.lp.Column(a.v.Vp, k, r)
+		sp := a.lp.Column(a.src.Vp, k, r)
+		d := cur - prev
+		done = selectScaledVector(vp, sp, fc, fw, buf[cur:][:ntm], buf[prev:][:ntm])
+		for j := done; j < len(vp); j++ {
+			vp[j] = sp[j] * buf[prev+j+(-larger(fw[j], fc[j])&d)]
 		}
 	}
 }
