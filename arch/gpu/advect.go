@@ -20,6 +20,12 @@ func (k *advKernels) Combine(in, out, x, y devPtr, ca, cb, c float64) error {
 	return (*backend)(k).advStage(in, out, x, y, ca, cb, c)
 }
 
+// Copy implements advection.Kernels: a device-to-device copy of a field.
+func (k *advKernels) Copy(dst, src devPtr) error {
+	b := (*backend)(k)
+	return b.d.dtod(dst, src, 8*b.n)
+}
+
 // CFLStep implements advection.Kernels: adv_cfl's minimum over the
 // points, reduced on the device.
 func (k *advKernels) CFLStep() (float64, error) {

@@ -68,17 +68,18 @@ type backend struct {
 	s3, s4, stsCap devPtr // the blocked stages' second output pair and cap scratch
 
 	// Advection and flows.
-	adv              *advection.Advector
-	weno             bool
-	vt, vp, at, ap   devPtr
-	fluxT, fluxP, f1 devPtr
-	wT, wP, apole    devPtr
-	accCFL           devPtr
-	poleN, poleS     float64
-	nvt, nvp         int
-	flows            *flow.Flows
-	base             *flow.Flows // the models alone (attenuation runs on the device)
-	vt0, vp0, inv    devPtr
+	adv            *advection.Advector
+	weno           bool
+	vt, vp, at, ap devPtr
+	fluxT, fluxP   devPtr
+	f1, f2         devPtr // the integrator's stage fields
+	wT, wP, apole  devPtr
+	accCFL         devPtr
+	poleN, poleS   float64
+	nvt, nvp       int
+	flows          *flow.Flows
+	base           *flow.Flows // the models alone (attenuation runs on the device)
+	vt0, vp0, inv  devPtr
 
 	// Analysis.
 	an                                        *diag.Analyzer
@@ -266,8 +267,8 @@ func (b *backend) setup() error {
 		b.weno = b.adv.SpaceMethod == advection.WENO3
 		b.nvt, b.nvp = m.Layout(field.ThetaFace, b.nr).Len(), m.Layout(field.PhiFace, b.nr).Len()
 		b.poleN, b.poleS = b.adv.PoleFactors()
-		if err := b.allocs([]*devPtr{&b.vt, &b.vp, &b.fluxT, &b.fluxP, &b.f1, &b.apole, &b.accCFL},
-			[]int{b.nvt, b.nvp, b.nvt, b.nvp, b.n, 2 * b.nr, 2}); err != nil {
+		if err := b.allocs([]*devPtr{&b.vt, &b.vp, &b.fluxT, &b.fluxP, &b.f1, &b.f2, &b.apole, &b.accCFL},
+			[]int{b.nvt, b.nvp, b.nvt, b.nvp, b.n, b.n, 2 * b.nr, 2}); err != nil {
 			return err
 		}
 		if b.weno {
@@ -602,7 +603,7 @@ func (b *backend) Advect(dt float64) error {
 
 // advect (on the device thread) is one advection step of call.dt.
 func (b *backend) advect() error {
-	return advection.Integrate[devPtr]((*advKernels)(b), b.adv.TimeMethod, b.f, b.f1, b.call.dt)
+	return advection.Integrate[devPtr]((*advKernels)(b), b.adv.TimeMethod, b.f, b.f1, b.f2, b.call.dt)
 }
 
 // Diffuse implements run.Backend: diffusion.Stepper.AdvanceOn on the

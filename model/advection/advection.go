@@ -104,12 +104,22 @@ type Advector struct {
 
 	poleN, poleS float64 // 2/(pi dth) at the first and last interior theta faces
 
-	f1, aop, fluxT, fluxP []float64
-	colMin                []float64
+	// f1 and f2 are the integrator's stage fields (f2 nil for FE); aop
+	// holds A where a later pass reads it (poleRealizations, Operator).
+	f1, f2, aop []float64
+	colMin      []float64
+	// poleTerms holds, for every interior column c (the flattened
+	// (realization, k-1) index of the column pass), its theta fluxes through
+	// the first and last interior faces at 2c and 2c+1: the terms of the
+	// pole sums (poleRealizations adds them in column order).
+	poleTerms []float64
+	// columns holds each worker's scratch of the column pass.
+	columns []columnScratch
+	copier  *parallel.Copier
 
-	// The layouts of the fields, every realization: ctr of Br, f1, aop,
-	// AlphaT and AlphaP (field.Center), tf of Vt and fluxT
-	// (field.ThetaFace), pf of Vp and fluxP (field.PhiFace).
+	// The layouts of the fields, every realization: ctr of Br, f1, f2,
+	// aop, AlphaT and AlphaP (field.Center), tf of Vt (field.ThetaFace),
+	// pf of Vp (field.PhiFace).
 	ctr, tf, pf field.Layout
 
 	// Arguments of the current stage, read by the parallel bodies.
@@ -117,15 +127,15 @@ type Advector struct {
 	ca, cb, cc    float64
 	kind2         bool
 
-	// phiRings holds each worker's ring of phi split fluxes (fluxRange):
+	// phiRings holds each worker's ring of phi split fluxes (phiFlux):
 	// four stencil columns of LN and LP, phiRingStride values each, row 1
 	// of each at the start of a cache line; nil where usePhiRing is off.
 	phiRings      [][]float64
 	phiRingStride int
 
-	fluxBody, opBody, poleBody, alphaBody, cflBody parallel.WorkerBody
-	pool                                           *parallel.Pool
-	workers                                        int // the pool's workers (1 without a pool)
+	columnBody, poleBody, alphaBody, cflBody parallel.WorkerBody
+	pool                                     *parallel.Pool
+	workers                                  int // the pool's workers (1 without a pool)
 }
 
 // New prepares advection on m for nReal realizations with flow_num_method
@@ -149,10 +159,13 @@ func New(m *mesh.Mesh, nReal int, method int, upwind, wenoEps float64, pool *par
 	a := &Advector{Mesh: m, NReal: nReal, TimeMethod: tm, SpaceMethod: sm,
 		UpwindCoef: upwind, WenoEps: wenoEps, pool: pool,
 		f1: make([]float64, n), aop: make([]float64, n),
-		fluxT:  make([]float64, tf.Len()),
-		fluxP:  make([]float64, pf.Len()),
-		colMin: make([]float64, (npm-2)*nReal),
-		ctr:    ctr, tf: tf, pf: pf,
+		colMin:    make([]float64, (npm-2)*nReal),
+		poleTerms: make([]float64, 2*(npm-2)*nReal),
+		ctr:       ctr, tf: tf, pf: pf,
+		copier: parallel.NewCopier(pool),
+	}
+	if tm != FE {
+		a.f2 = make([]float64, n)
 	}
 	a.poleN = 2 * m.DThetaHalfInv[1] * mesh.InvPi
 	a.poleS = 2 * m.DThetaHalfInv[nt-2] * mesh.InvPi
@@ -172,8 +185,11 @@ func New(m *mesh.Mesh, nReal int, method int, upwind, wenoEps float64, pool *par
 			a.phiRings[w] = memalign.Float64s(8*a.phiRingStride, 1)
 		}
 	}
-	a.fluxBody = a.fluxRange
-	a.opBody = parallel.Each(a.operatorColumns)
+	a.columns = make([]columnScratch, a.workers)
+	for w := range a.columns {
+		a.columns[w] = newColumnScratch(m.NThetaHalf)
+	}
+	a.columnBody = a.stageColumns
 	a.poleBody = parallel.Each(a.poleRealizations)
 	a.alphaBody = parallel.Each(a.alphaColumns)
 	a.cflBody = parallel.Each(a.cflColumns)
@@ -297,7 +313,7 @@ func (a *Advector) Step(f []float64, dt float64) {
 	if a.v == nil {
 		panic("advection: Step before SetVelocity")
 	}
-	if err := Integrate(a.Kernels(), a.TimeMethod, f, a.f1, dt); err != nil {
+	if err := Integrate(a.Kernels(), a.TimeMethod, f, a.f1, a.f2, dt); err != nil {
 		panic(err) // New accepts only the known integrators; the CPU's kernels do not fail
 	}
 }
@@ -310,9 +326,7 @@ func (a *Advector) Operator(aop, in []float64) {
 		panic("advection: Operator before SetVelocity")
 	}
 	a.in, a.out = in, nil
-	nc := (a.Mesh.NPhiMain - 2) * a.NReal
-	a.pool.Share(nc, a.fluxBody)
-	a.pool.Share(nc, a.opBody)
+	a.pool.Share((a.Mesh.NPhiMain-2)*a.NReal, a.columnBody)
 	a.pool.Share(a.NReal, a.poleBody)
 	copy(aop, a.aop)
 	a.in = nil
@@ -323,15 +337,18 @@ func (a *Advector) Operator(aop, in []float64) {
 //	out = x - c*A(in)             (y == nil)
 //	out = ca*x + cb*y - c*A(in)   (otherwise)
 //
-// in HipFT's order of evaluation. out may alias in, x or y.
-func (a *Advector) stage(in, out, x, y []float64, ca, cb, c float64) {
+// in HipFT's order of evaluation. out may alias x or y, not in (see
+// Kernels): that is an error.
+func (a *Advector) stage(in, out, x, y []float64, ca, cb, c float64) error {
+	if len(in) > 0 && len(out) > 0 && &in[0] == &out[0] {
+		return fmt.Errorf("advection: a stage's output is its input field (the column pass writes out while neighbouring columns still read in)")
+	}
 	a.in, a.out, a.x, a.y = in, out, x, y
 	a.ca, a.cb, a.cc, a.kind2 = ca, cb, c, y != nil
-	nc := (a.Mesh.NPhiMain - 2) * a.NReal
-	a.pool.Share(nc, a.fluxBody)
-	a.pool.Share(nc, a.opBody)
+	a.pool.Share((a.Mesh.NPhiMain-2)*a.NReal, a.columnBody)
 	a.pool.Share(a.NReal, a.poleBody)
 	a.in, a.out, a.x, a.y = nil, nil, nil, nil
+	return nil
 }
 
 // WenoWeights returns the CS-WENO3 grid weights of every theta face

@@ -25,11 +25,15 @@ import (
 type Kernels[F any] interface {
 	// Euler sets out = x - c*A(in), where A(in) = div(v in) is the
 	// advection operator (Gauss/hr, sections 7.1-7.4) and c is in hours.
-	// out may be the same field as in or x.
+	// out may be the same field as x but not in: the CPU evaluates A and
+	// writes out column by column in one pass, while the stencils of the
+	// columns near it still read in.
 	Euler(in, out, x F, c float64) error
 	// Combine sets out = ca*x + cb*y - c*A(in) (ca and cb dimensionless,
-	// c in hours). out may be the same field as in, x or y.
+	// c in hours). out may be the same field as x or y but not in.
 	Combine(in, out, x, y F, ca, cb, c float64) error
+	// Copy sets dst = src (every point of every realization).
+	Copy(dst, src F) error
 	// CFLStep returns the velocity's largest stable Euler step (hours)
 	// before the safety factor: the smallest 0.5/max(k, mesh.SmallValue),
 	// k = max(|vt| on the cell's theta faces)*dt_i +
@@ -40,32 +44,37 @@ type Kernels[F any] interface {
 
 // Integrate advances the field f by one advection call of dt hours with
 // the time integrator method (FE, SSPRK33 or SSPRK43; section 7.5) on the
-// kernels k. scratch is a field the integrator may overwrite (the stages
-// of SSPRK(3,3) and SSPRK(4,3)); it must not be f.
-func Integrate[F any](k Kernels[F], method int, f, scratch F, dt float64) error {
-	f1 := scratch
+// kernels k. s and t are fields the integrator may overwrite (its stages);
+// they must be distinct from f and from each other. HipFT updates its
+// stages in place; here every stage writes a field other than the one
+// whose operator it evaluates (the Kernels contract), alternating between
+// s and t, with the same arithmetic: the same bits.
+func Integrate[F any](k Kernels[F], method int, f, s, t F, dt float64) error {
 	switch method {
 	case FE:
-		return k.Euler(f, f, f, dt)
+		if err := k.Euler(f, s, f, dt); err != nil {
+			return err
+		}
+		return k.Copy(f, s)
 	case SSPRK33:
-		if err := k.Euler(f, f1, f, dt); err != nil {
+		if err := k.Euler(f, s, f, dt); err != nil {
 			return err
 		}
-		if err := k.Combine(f1, f1, f, f1, 0.75, 0.25, 0.25*dt); err != nil {
+		if err := k.Combine(s, t, f, s, 0.75, 0.25, 0.25*dt); err != nil {
 			return err
 		}
-		return k.Combine(f1, f, f, f1, third, twoThird, twoThird*dt)
+		return k.Combine(t, f, f, t, third, twoThird, twoThird*dt)
 	case SSPRK43:
-		if err := k.Euler(f, f1, f, 0.5*dt); err != nil {
+		if err := k.Euler(f, s, f, 0.5*dt); err != nil {
 			return err
 		}
-		if err := k.Euler(f1, f1, f1, 0.5*dt); err != nil {
+		if err := k.Euler(s, t, s, 0.5*dt); err != nil {
 			return err
 		}
-		if err := k.Combine(f1, f1, f, f1, twoThird, third, sixth*dt); err != nil {
+		if err := k.Combine(t, s, f, t, twoThird, third, sixth*dt); err != nil {
 			return err
 		}
-		return k.Euler(f1, f, f1, 0.5*dt)
+		return k.Euler(s, f, s, 0.5*dt)
 	}
 	return fmt.Errorf("advection: unknown time integrator %d (valid: %d FE, %d SSPRK(3,3), %d SSPRK(4,3))", method, FE, SSPRK33, SSPRK43)
 }
@@ -89,19 +98,23 @@ func StableStep[F any](k Kernels[F], method int, strang bool) (float64, error) {
 	return dt, nil
 }
 
-// cpuKernels are the CPU's Kernels: the Advector's flux, operator and pole
-// passes over its worker pool, on host slices.
+// cpuKernels are the CPU's Kernels: the Advector's column and pole passes
+// over its worker pool, on host slices.
 type cpuKernels Advector
 
 // Euler implements Kernels.
 func (c *cpuKernels) Euler(in, out, x []float64, cc float64) error {
-	(*Advector)(c).stage(in, out, x, nil, 0, 0, cc)
-	return nil
+	return (*Advector)(c).stage(in, out, x, nil, 0, 0, cc)
 }
 
 // Combine implements Kernels.
 func (c *cpuKernels) Combine(in, out, x, y []float64, ca, cb, cc float64) error {
-	(*Advector)(c).stage(in, out, x, y, ca, cb, cc)
+	return (*Advector)(c).stage(in, out, x, y, ca, cb, cc)
+}
+
+// Copy implements Kernels.
+func (c *cpuKernels) Copy(dst, src []float64) error {
+	(*Advector)(c).copier.Copy(dst, src)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package advection
 import (
 	"math"
 
+	"github.com/goft-sft/goft/internal/memalign"
 	"github.com/goft-sft/goft/model/mesh"
 )
 
@@ -61,59 +62,94 @@ func wenoFlux(w *wenoWeights, nm2, nm1, n0, pm1, p0, pp1 float64) float64 {
 	return up + um
 }
 
-// fluxColumns computes, for the interior phi columns k = 1..NPhiMain-2 of
-// the flattened (realization, k-1) range [lo, hi), the theta fluxes at the
-// faces of column k and the phi flux at face k (between columns k-1 and k)
-// for the interior rows, with the first worker's scratch (fluxRange).
-func (a *Advector) fluxColumns(lo, hi int) { a.fluxRange(0, lo, hi) }
+// columnScratch is one worker's scratch of the column pass: the theta
+// fluxes of the current column (ThetaFace rows) and the phi fluxes of two
+// faces, the current column's west and east faces by parity of the face.
+// Row 1 of each starts a cache line (the kernels' first row).
+type columnScratch struct {
+	thetaFlux []float64
+	phiFlux   [2][]float64
+}
 
-// fluxRange is fluxColumns on [lo, hi) for worker w (which owns
-// a.phiRings[w]): the pool body of the flux pass (parallel.Pool.Share).
-func (a *Advector) fluxRange(w, lo, hi int) {
-	m := a.Mesh
-	ntm, npm := m.NThetaMain, m.NPhiMain
-	nk := npm - 2
-	up := a.UpwindCoef
-	in, vt, vp := a.in, a.v.Vt, a.v.Vp
-	carry := a.usePhiRing()
-	// in, Vp, AlphaT, AlphaP and fluxP have the same layout (field.Center
-	// and field.PhiFace coincide: NPhiHalf == NPhiMain), so one column
-	// offset serves them all in wenoPhi.
+// newColumnScratch returns the scratch of a mesh of nt theta faces.
+func newColumnScratch(nt int) columnScratch {
+	return columnScratch{thetaFlux: memalign.Float64s(nt, 1),
+		phiFlux: [2][]float64{memalign.Float64s(nt, 1), memalign.Float64s(nt, 1)}}
+}
+
+// stageColumns is the column pass of Operator and of a stage, for worker
+// w (which owns a.columns[w] and a.phiRings[w]) on the interior phi columns
+// k = 1..NPhiMain-2 of the flattened (realization, k-1) range [lo, hi)
+// (the pool body, parallel.Pool.Share). For each column it forms the
+// theta fluxes at the column's faces and the phi flux at its east face
+// (the west face is the previous column's east face, formed again at the
+// start of a range), keeps the theta fluxes at the first and last interior
+// faces for the pole sums (a.poleTerms), and evaluates A on the interior
+// rows and, in a stage, the update (operatorColumn). The fluxes stay in
+// the worker's cache: the pass reads in, the velocity and the speeds, and
+// writes out. A face formed twice, at the ends of two ranges, has the same
+// bits each time.
+func (a *Advector) stageColumns(w, lo, hi int) {
+	ntm, nk := a.Mesh.NThetaMain, a.Mesh.NPhiMain-2
+	sc := &a.columns[w]
 	for c := lo; c < hi; c++ {
 		r, k := c/nk, c%nk+1
-		f := a.ctr.Column(in, k, r)
-		vtc := a.tf.Column(vt, k, r)
-		ft := a.tf.Column(a.fluxT, k, r)
-		fp := a.pf.Column(a.fluxP, k, r)
-
-		if a.SpaceMethod == Upwind {
-			upwindTheta(ft, vtc, f, up)
-			upwindPhi(fp, a.pf.Column(vp, k, r), f, a.ctr.Column(in, k-1, r), up)
-			continue
+		fpw, fpe := sc.phiFlux[k&1], sc.phiFlux[(k+1)&1]
+		if c == lo || k == 1 {
+			a.phiFlux(w, fpw, r, k, true)
 		}
-
-		// WENO3 theta fluxes, with upwind at the faces next to the poles.
-		ft[1] = upwindFlux(vtc[1], f[1], f[0], up)
-		ft[ntm-1] = upwindFlux(vtc[ntm-1], f[ntm-1], f[ntm-2], up)
-		a.wenoTheta(ft, f, vtc, a.ctr.Column(a.AlphaT, k, r))
-
-		// WENO3 phi flux at face k.
-		if carry {
-			// The split fluxes of the stencil's columns k-2..k+1 from the
-			// ring: those of k-2..k formed for the faces before (or here,
-			// at the start of a run of columns), those of k+1 now.
-			ring := a.phiRings[w]
-			if c == lo || k == 1 {
-				for s := k - 2; s <= k; s++ {
-					a.phiSplit(ring, r, s)
-				}
-			}
-			a.phiFace(ring, r, k)
-			continue
-		}
-		off := a.phiStencil(k, r)
-		a.wenoPhi(&off, k)
+		ft := sc.thetaFlux
+		a.thetaFluxes(ft, r, k)
+		a.poleTerms[2*c], a.poleTerms[2*c+1] = ft[1], ft[ntm-1]
+		a.phiFlux(w, fpe, r, k+1, false)
+		a.operatorColumn(ft, fpw, fpe, r, k)
 	}
+}
+
+// thetaFluxes sets the theta fluxes ft[j], j = 1..NThetaMain-1, at the
+// faces of column k of realization r: upwind, or WENO3 with upwind at the
+// faces next to the poles.
+func (a *Advector) thetaFluxes(ft []float64, r, k int) {
+	ntm := a.Mesh.NThetaMain
+	f := a.ctr.Column(a.in, k, r)
+	vt := a.tf.Column(a.v.Vt, k, r)
+	if a.SpaceMethod == Upwind {
+		upwindTheta(ft, vt, f, a.UpwindCoef)
+		return
+	}
+	ft[1] = upwindFlux(vt[1], f[1], f[0], a.UpwindCoef)
+	ft[ntm-1] = upwindFlux(vt[ntm-1], f[ntm-1], f[ntm-2], a.UpwindCoef)
+	a.wenoTheta(ft, f, vt, a.ctr.Column(a.AlphaT, k, r))
+}
+
+// phiFlux sets fp[j], j = 1..NThetaMain-2, to the phi fluxes at face k
+// (1..NPhiMain-1; face NPhiMain-1 is face 1, periodic) of realization r,
+// for worker w. With the phi ring (usePhiRing), start primes the ring
+// with the split fluxes of the face's stencil; otherwise the ring must
+// hold those of the previous face's stencil (this worker's last call).
+func (a *Advector) phiFlux(w int, fp []float64, r, k int, start bool) {
+	if k == a.Mesh.NPhiMain-1 {
+		k, start = 1, true
+	}
+	if a.SpaceMethod == Upwind {
+		upwindPhi(fp, a.pf.Column(a.v.Vp, k, r), a.ctr.Column(a.in, k, r), a.ctr.Column(a.in, k-1, r), a.UpwindCoef)
+		return
+	}
+	if a.usePhiRing() {
+		// The split fluxes of the stencil's columns k-2..k+1 from the
+		// ring: those of k-2..k formed for the face before (or here, at
+		// the start), those of k+1 now.
+		ring := a.phiRings[w]
+		if start {
+			for s := k - 2; s <= k; s++ {
+				a.phiSplit(ring, r, s)
+			}
+		}
+		a.phiFace(fp, ring, r, k)
+		return
+	}
+	off := a.phiStencil(k, r)
+	a.wenoPhi(fp, &off, k)
 }
 
 // usePhiRing reports whether the phi fluxes are formed from split fluxes
@@ -163,11 +199,11 @@ func (a *Advector) phiSplit(ring []float64, r, s int) {
 }
 
 // phiFace forms the split fluxes of stencil column k+1 into the ring and
-// sets the WENO3 phi fluxes at face k of realization r on the interior
-// rows from those of columns k-2..k+1.
-func (a *Advector) phiFace(ring []float64, r, k int) {
+// sets fp to the WENO3 phi fluxes at face k of realization r on the
+// interior rows from those of columns k-2..k+1.
+func (a *Advector) phiFace(fp, ring []float64, r, k int) {
 	ntm, S := a.Mesh.NThetaMain, a.phiRingStride
-	fp := a.fluxP[a.pf.ColumnStart(k, r):][:ntm]
+	fp = fp[:ntm]
 	wv := a.wPv[48*k : 48*k+48]
 	col := a.phiColumn(k + 1)
 	o := a.ctr.ColumnStart(col, r)
@@ -260,13 +296,14 @@ func (a *Advector) wenoTheta(ft, f, vt, at []float64) {
 	}
 }
 
-// wenoPhi sets the WENO3 phi fluxes at face k on the interior rows, the
-// face's column at element offset off[2] of fluxP. off holds the element
-// offsets of the stencil's columns [A, B, C, D, C1, D1]: LN at columns A,
-// B, C (vp at the same columns), LP at B, C, D with vp at C, C1, D1.
-func (a *Advector) wenoPhi(off *[6]int, k int) {
+// wenoPhi sets fp to the WENO3 phi fluxes at face k on the interior rows.
+// off holds the element offsets of the stencil's columns [A, B, C, D, C1,
+// D1]: LN at columns A, B, C (vp at the same columns), LP at B, C, D with
+// vp at C, C1, D1.
+func (a *Advector) wenoPhi(fp []float64, off *[6]int, k int) {
 	ntm := a.Mesh.NThetaMain
-	in, al, vp, fluxP := a.in, a.AlphaP, a.v.Vp, a.fluxP
+	in, al, vp := a.in, a.AlphaP, a.v.Vp
+	fp = fp[:ntm]
 	if nb := (ntm - 2) / 4; useAVX2 && !a.GoKernels && nb > 0 {
 		// The kernel reads and writes rows 1..ntm-2 of the columns at
 		// off[i] of each array; check that here as the Go code would.
@@ -275,14 +312,13 @@ func (a *Advector) wenoPhi(off *[6]int, k int) {
 			_ = al[o : o+ntm-1]
 			_ = vp[o : o+ntm-1]
 		}
-		_ = fluxP[off[2] : off[2]+ntm-1]
 		wv := a.wPv[48*k : 48*k+48]
-		wenoPhiAVX2(&fluxP[1], &in[1], &al[1], &vp[1], off, &wv[0], nb)
+		wenoPhiAVX2(&fp[1], &in[1], &al[1], &vp[1], off, &wv[0], nb)
 		if (ntm-2)%4 != 0 {
 			// The rows past the last whole block, by a block ending at
 			// row ntm-2 (the rows it repeats get the same values).
 			j := ntm - 5
-			wenoPhiAVX2(&fluxP[j], &in[j], &al[j], &vp[j], off, &wv[0], 1)
+			wenoPhiAVX2(&fp[j], &in[j], &al[j], &vp[j], off, &wv[0], 1)
 		}
 		return
 	}
@@ -290,7 +326,6 @@ func (a *Advector) wenoPhi(off *[6]int, k int) {
 	fA, fB, fC, fD := col(in, off[0]), col(in, off[1]), col(in, off[2]), col(in, off[3])
 	aA, aB, aC, aD := col(al, off[0]), col(al, off[1]), col(al, off[2]), col(al, off[3])
 	vA, vB, vC, vC1, vD1 := col(vp, off[0]), col(vp, off[1]), col(vp, off[2]), col(vp, off[4]), col(vp, off[5])
-	fp := col(fluxP, off[2])
 	w := &a.wP[k]
 	for j := 1; j < ntm-1; j++ {
 		nm2 := 0.5 * fA[j] * (vA[j] + aA[j])
@@ -303,46 +338,32 @@ func (a *Advector) wenoPhi(off *[6]int, k int) {
 	}
 }
 
-// operatorColumns evaluates A on the interior rows of the interior columns
-// of [lo, hi) from the fluxes and, in a stage, updates a.out there. A is
+// operatorColumn evaluates A on the interior rows of column k of
+// realization r from its theta fluxes ft and the phi fluxes fpw and fpe of
+// its west and east faces and, in a stage, updates a.out there. A is
 // stored in a.aop where it is read later: everywhere for Operator, and in a
 // stage only in columns 1 and NPhiMain-2, which poleRealizations copies to
 // the periodic columns.
-func (a *Advector) operatorColumns(lo, hi int) {
+func (a *Advector) operatorColumn(ft, fpw, fpe []float64, r, k int) {
 	m := a.Mesh
 	ntm, npm := m.NThetaMain, m.NPhiMain
-	nk := npm - 2
 	sth, sti, dti := m.SinThetaHalf[:ntm], m.SinThetaInv[:ntm], m.DThetaInv[:ntm]
-	for c := lo; c < hi; c++ {
-		r, k := c/nk, c%nk+1
-		kp := k + 1
-		if kp == npm-1 {
-			kp = 1 // periodic phi flux: face npm-1 is face 1
+	col := a.ctr.ColumnStart(k, r)
+	dpi := m.DPhiInv[k]
+	if a.out == nil || k == 1 || k == npm-2 {
+		aop := a.aop[col:][:ntm]
+		a.operatorRows(opStore, sth, ft, sti, dti, fpe, fpw, aop, aop, aop, dpi)
+		if a.out != nil {
+			a.update(col+1, col+ntm-1) // the interior rows
 		}
-		// Columns sliced to ntm values from their layouts' column starts,
-		// so that the compiler drops the bounds checks of the row loops.
-		// (The layouts are read from a, not copied into locals: held in
-		// registers across the loop they cost this kernel 15%.)
-		col := a.ctr.ColumnStart(k, r)
-		ft := a.fluxT[a.tf.ColumnStart(k, r):][:ntm]
-		fpw := a.fluxP[a.pf.ColumnStart(k, r):][:ntm]
-		fpe := a.fluxP[a.pf.ColumnStart(kp, r):][:ntm]
-		dpi := m.DPhiInv[k]
-		if a.out == nil || k == 1 || k == npm-2 {
-			aop := a.aop[col:][:ntm]
-			a.operatorRows(opStore, sth, ft, sti, dti, fpe, fpw, aop, aop, aop, dpi)
-			if a.out != nil {
-				a.update(col+1, col+ntm-1) // the interior rows
-			}
-			continue
-		}
-		out, x := a.out[col:][:ntm], a.x[col:][:ntm]
-		if !a.kind2 {
-			a.operatorRows(opEuler, sth, ft, sti, dti, fpe, fpw, x, x, out, dpi)
-			continue
-		}
-		a.operatorRows(opCombine, sth, ft, sti, dti, fpe, fpw, x, a.y[col:][:ntm], out, dpi)
+		return
 	}
+	out, x := a.out[col:][:ntm], a.x[col:][:ntm]
+	if !a.kind2 {
+		a.operatorRows(opEuler, sth, ft, sti, dti, fpe, fpw, x, x, out, dpi)
+		return
+	}
+	a.operatorRows(opCombine, sth, ft, sti, dti, fpe, fpw, x, a.y[col:][:ntm], out, dpi)
 }
 
 // The stage updates of operatorRows.
@@ -404,17 +425,17 @@ func (a *Advector) update(lo, hi int) {
 
 // poleRealizations sets A at the pole rows from the theta fluxes through
 // the first and last interior faces (section 7.2), makes A periodic in
-// phi, and applies the stage update at the points operatorColumns left out
+// phi, and applies the stage update at the points operatorColumn left out
 // (pole rows and the two periodic columns), for realizations [lo, hi).
 func (a *Advector) poleRealizations(lo, hi int) {
 	m := a.Mesh
-	ntm, nt, npm := m.NThetaMain, m.NThetaHalf, m.NPhiMain
+	ntm, npm := m.NThetaMain, m.NPhiMain
 	for r := lo; r < hi; r++ {
 		var fn, fs float64
+		terms := a.poleTerms[2*(npm-2)*r:][:2*(npm-2)]
 		for k := 1; k < npm-1; k++ {
-			ft := a.tf.Column(a.fluxT, k, r)
-			fn = fn + float64(ft[1]*m.DPhi[k])
-			fs = fs + float64(ft[nt-2]*m.DPhi[k])
+			fn = fn + float64(terms[2*(k-1)]*m.DPhi[k])
+			fs = fs + float64(terms[2*(k-1)+1]*m.DPhi[k])
 		}
 		an, as := fn*a.poleN, -fs*a.poleS
 		for k := 1; k < npm-1; k++ {

@@ -332,7 +332,7 @@ theta8Done:
 //
 // For nblk blocks of four rows j = 0.., with the element offsets
 // off = [A, B, C, D, C1, D1] of the stencil's columns:
-// fp[C+j] = wenoFlux of
+// fp[j] = wenoFlux of
 // LN = 0.5*f[X+j]*(v[X+j]+al[X+j]) at X = A, B, C and
 // LP = 0.5*f[B+j]*(v[C+j]-al[B+j]), 0.5*f[C+j]*(v[C1+j]-al[C+j]),
 // 0.5*f[D+j]*(v[D1+j]-al[D+j]); w holds the 48 broadcast weights.
@@ -352,7 +352,7 @@ TEXT ·wenoPhiAVX2(SB), NOSPLIT, $0-56
 phiLoop:
 	PHISPLIT(Y0, Y1, Y2, Y3, Y4, Y5, Y8, Y9, Y11, Y12, Y13, Y14)
 	WENOCORE_Y
-	VMOVUPD Y7, (AX)(R10*1)
+	VMOVUPD Y7, (AX)
 	ADDQ $32, SI
 	ADDQ $32, DI
 	ADDQ $32, DX
