@@ -79,6 +79,7 @@ func (c *cpuKernels) Stages(first, count int64) error {
 	wf.s0 = first
 	wf.args = c.st.args[first : first+count]
 	s.pool.For(wf.team, s.bodyWave)
+	wf.rebalance()
 	wf.args = nil
 	return nil
 }

@@ -1,6 +1,8 @@
 package diffusion
 
 import (
+	"time"
+
 	"github.com/goft-sft/goft/internal/memalign"
 	"github.com/goft-sft/goft/internal/parallel"
 	"github.com/goft-sft/goft/model/field"
@@ -128,6 +130,17 @@ type wavefront struct {
 	// column's pole rows. (Two sets: a member may form stage s's terms
 	// while another still adds up those of stage s-1.)
 	poleTerms [2][2][]float64
+	// split holds, for a team sharing a realization, member w's columns
+	// [split[w], split[w+1]) of it, and busy[w] the nanoseconds member w
+	// spent on them in the last block, its barrier waits left out. After
+	// each block, resplit moves the split toward the members' measured
+	// speeds (balanceSplit): the vCPUs of a shared machine do not run at
+	// one speed, and the faster member would otherwise wait at every
+	// barrier. Any split gives the same bits: each column's update is its
+	// own, and the pole sums add per-column terms in column order.
+	split   []int
+	busy    []int64
+	resplit func(split []int, busy []int64)
 }
 
 // newWavefront sets up blocks of stages stages over bands of rows theta
@@ -135,7 +148,11 @@ type wavefront struct {
 // team of n workers.
 func newWavefront(ntm, npm, nreal, n, rows, stages int) *wavefront {
 	wf := &wavefront{bandLayout: newBandLayout(ntm, npm, nreal, rows), team: n,
-		barrier: parallel.NewBarrier(n), stages: int64(stages)}
+		barrier: parallel.NewBarrier(n), stages: int64(stages),
+		split: make([]int, n+1), busy: make([]int64, n), resplit: balanceSplit}
+	for w := range wf.split {
+		wf.split[w] = w * npm / n
+	}
 	// Eight slots of slack after the last segment: the AVX-512 band
 	// kernel loads whole eight-row blocks of a column (see
 	// stageBandVector).
@@ -227,9 +244,49 @@ func (s *Stepper) waveWorker(w int) {
 	for r := w; r < solo; r += wf.team {
 		s.sweep(r, 0, wf.npm, nil)
 	}
-	kLo, kHi := w*wf.npm/wf.team, (w+1)*wf.npm/wf.team
+	if solo == wf.nreal {
+		return
+	}
+	kLo, kHi := wf.split[w], wf.split[w+1]
+	start := time.Now()
+	var waited time.Duration
 	for r := solo; r < wf.nreal; r++ {
-		s.sweep(r, kLo, kHi, wf.barrier)
+		waited += s.sweep(r, kLo, kHi, wf.barrier)
+	}
+	wf.busy[w] = int64(time.Since(start) - waited)
+}
+
+// rebalance moves the team's column split after a block in which the team
+// shared a realization (see wavefront.split).
+func (wf *wavefront) rebalance() {
+	if wf.team > 1 && wf.nreal%wf.team != 0 {
+		wf.resplit(wf.split, wf.busy)
+	}
+}
+
+// balanceSplit moves the split of a realization's columns between the
+// members of a team halfway toward shares proportional to their speeds in
+// the last block (columns per busy nanosecond), keeping every member at
+// least one column. It leaves the split as it is when a member's time was
+// not measured.
+func balanceSplit(split []int, busy []int64) {
+	n := len(busy)
+	var total float64
+	for w, b := range busy {
+		if b <= 0 {
+			return
+		}
+		total += float64(split[w+1]-split[w]) / float64(b)
+	}
+	npm := split[n]
+	var want float64 // the new split's cumulative columns, unrounded
+	lo := split[0]   // member w's first column before the move
+	for w := 0; w < n-1; w++ {
+		cols := float64(split[w+1] - lo)
+		target := float64(npm) * cols / float64(busy[w]) / total
+		want += cols + 0.5*(target-cols)
+		lo = split[w+1]
+		split[w+1] = min(max(int(want+0.5), split[w]+1), npm-(n-1-w))
 	}
 }
 
@@ -240,8 +297,9 @@ func (s *Stepper) waveWorker(w int) {
 // A worker alone on the realization lets stage i trail stage i-1 by one
 // band: it does stage i-1's band b+1 before stage i's band b at the same
 // time t. A team needs a lag of two bands, so that everything a band reads
-// was done before the last barrier.
-func (s *Stepper) sweep(r, kLo, kHi int, barrier *parallel.Barrier) {
+// was done before the last barrier. It returns the time spent waiting at
+// the barrier.
+func (s *Stepper) sweep(r, kLo, kHi int, barrier *parallel.Barrier) (waited time.Duration) {
 	wf := s.wave
 	nb, nk := wf.nbands(), len(wf.args)
 	lag := 1
@@ -282,9 +340,12 @@ func (s *Stepper) sweep(r, kLo, kHi int, barrier *parallel.Barrier) {
 			s.stageBand(r, b, kLo, kHi, x, out, &wf.args[i], pn, ps, barrier != nil, st)
 		}
 		if barrier != nil {
+			t0 := time.Now()
 			barrier.Wait()
+			waited += time.Since(t0)
 		}
 	}
+	return waited
 }
 
 // poleNorthBanded is Operator.poleNorth on a banded field.

@@ -106,13 +106,20 @@ func TestBlockedStagesAreBitIdentical(t *testing.T) {
 					referenceSTS(op, method, want, tau)
 					f0 := append([]float64(nil), f...)
 					for _, shape := range [][2]int{{bandRows, blockStages}, {2, 1}, {3, 5}, {7, 3}, {1000, 4}} {
-						copy(f, f0)
-						s.wave = newWavefront(m.NThetaMain, m.NPhiMain, c.nr, workers, shape[0], shape[1])
-						s.Advance(f, tau, nil)
-						for i := range f {
-							if math.Float64bits(f[i]) != math.Float64bits(want[i]) {
-								t.Fatalf("bands of %d rows, blocks of %d stages: point %d: blocked %v, unblocked %v",
-									shape[0], shape[1], i, f[i], want[i])
+						for _, moved := range []bool{false, true} {
+							copy(f, f0)
+							s.wave = newWavefront(m.NThetaMain, m.NPhiMain, c.nr, workers, shape[0], shape[1])
+							if moved {
+								// The team's columns split anew at random
+								// after every block.
+								s.wave.resplit = func(split []int, _ []int64) { randomSplit(rng, split) }
+							}
+							s.Advance(f, tau, nil)
+							for i := range f {
+								if math.Float64bits(f[i]) != math.Float64bits(want[i]) {
+									t.Fatalf("bands of %d rows, blocks of %d stages, split moved %v: point %d: blocked %v, unblocked %v",
+										shape[0], shape[1], moved, i, f[i], want[i])
+								}
 							}
 						}
 					}
@@ -265,4 +272,40 @@ func TestPTLCandidatesMatchScan(t *testing.T) {
 		}
 	}
 	s.ptlF = nil
+}
+
+// randomSplit sets the inner boundaries of split (split[0] and the last
+// stay) at random, every part at least one column.
+func randomSplit(rng *rand.Rand, split []int) {
+	n := len(split) - 1
+	for w := 1; w < n; w++ {
+		lo, hi := split[w-1]+1, split[n]-(n-w)
+		split[w] = lo + rng.IntN(hi-lo+1)
+	}
+}
+
+// TestBalanceSplit checks the team's column split after a block: halfway
+// toward shares proportional to the members' speeds, at least one column
+// each, unchanged when the speeds are equal or a time is missing.
+func TestBalanceSplit(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		split []int
+		busy  []int64
+		want  []int
+	}{
+		{"equal speeds", []int{0, 50, 100}, []int64{1000, 1000}, []int{0, 50, 100}},
+		{"first member half as fast", []int{0, 50, 100}, []int64{2000, 1000}, []int{0, 42, 100}},
+		{"second member half as fast", []int{0, 50, 100}, []int64{1000, 2000}, []int{0, 58, 100}},
+		{"three members", []int{0, 30, 60, 90}, []int64{1000, 1000, 3000}, []int{0, 34, 69, 90}},
+		{"a very slow member keeps one column", []int{0, 2, 4}, []int64{1e9, 1}, []int{0, 1, 4}},
+		{"a very fast member leaves one column", []int{0, 2, 4}, []int64{1, 1e9}, []int{0, 3, 4}},
+		{"time not measured", []int{0, 50, 100}, []int64{0, 1000}, []int{0, 50, 100}},
+	} {
+		split := append([]int(nil), c.split...)
+		balanceSplit(split, c.busy)
+		if fmt.Sprint(split) != fmt.Sprint(c.want) {
+			t.Errorf("%s: split %v, busy %v: got %v, want %v", c.name, c.split, c.busy, split, c.want)
+		}
+	}
 }
