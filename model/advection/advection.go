@@ -314,7 +314,7 @@ func (a *Advector) Step(f []float64, dt float64) {
 		panic("advection: Step before SetVelocity")
 	}
 	if err := Integrate(a.Kernels(), a.TimeMethod, f, a.f1, a.f2, dt); err != nil {
-		panic(err) // New accepts only the known integrators; the CPU's kernels do not fail
+		panic(err) // New accepts only the known integrators, and the CPU's kernels fail only on a stage that writes its input, which Integrate never asks
 	}
 }
 
