@@ -205,11 +205,11 @@ func checkAgainstReference(t *testing.T, name string, m *mesh.Mesh, nReal, metho
 	}
 }
 
-// TestWenoFormsMatch checks the WENO3 theta and phi fluxes of every kernel
-// form (see kernelForms) bit for bit against the Go code's on meshes of
-// 5..40 theta points, so that the AVX2 and AVX-512 kernels meet every
-// remainder of their four- and eight-face blocks (and meshes too small for
-// them).
+// TestWenoFormsMatch checks the WENO3 theta and phi fluxes and the
+// operator of every kernel form (see kernelForms) bit for bit against the
+// Go code's on meshes of 5..40 theta points, so that the AVX2 and AVX-512
+// kernels meet every remainder of their four- and eight-row blocks (and
+// meshes too small for them).
 func TestWenoFormsMatch(t *testing.T) {
 	forms := kernelForms(t)
 	for nt := 5; nt <= 40; nt++ {
@@ -217,7 +217,7 @@ func TestWenoFormsMatch(t *testing.T) {
 		const nReal = 2
 		v := randomVelocity(m, nReal, int64(nt), true)
 		f := randomField(m, nReal, int64(nt))
-		var wantT, wantP []float64
+		var wantT, wantP, wantA []float64
 		for _, form := range forms {
 			form.use()
 			a, err := New(m, nReal, 4, 0.7, 0, nil)
@@ -227,13 +227,16 @@ func TestWenoFormsMatch(t *testing.T) {
 			a.SetVelocity(v)
 			a.in = f
 			gotT, gotP := fluxArrays(a)
+			gotA := make([]float64, len(f))
+			a.Operator(gotA, f)
 			if wantT == nil {
-				wantT, wantP = gotT, gotP
+				wantT, wantP, wantA = gotT, gotP, gotA
 				continue
 			}
 			name := fmt.Sprintf("nt=%d kernels=%s", nt, form.name)
 			sameBits(t, name+": theta fluxes", gotT, wantT)
 			sameBits(t, name+": phi fluxes", gotP, wantP)
+			sameBits(t, name+": operator", gotA, wantA)
 		}
 	}
 }
