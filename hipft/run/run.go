@@ -235,7 +235,7 @@ func New(p *input.Params, opt Options) (*Run, error) {
 	}
 	r.out.stats = make([]diag.Stats, r.NReal)
 	if r.val != nil {
-		r.valRef = r.val.Reference(r.Mesh, r.NReal)
+		r.valRef = r.val.Reference(r.Mesh, r.NReal, r.pool)
 	}
 	r.sim = r.newSimulation()
 	if opt.Resume {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/goft-sft/goft/internal/parallel"
 	"github.com/goft-sft/goft/model/mesh"
 )
 
@@ -76,7 +77,7 @@ func TestReference(t *testing.T) {
 	phi, theta := m.Phi[:m.NPhiFile], m.Theta
 	ntm := m.NThetaMain
 	soccer := NewProblem(Config{Run: 1, TimeStart: 5, TimeEnd: 50, DiffusionConstants: []float64{100, 300}, DiffusionFactor: 1e-3}, phi, theta)
-	ref := soccer.Reference(m, 2)
+	ref := soccer.Reference(m, 2, nil)
 	for i, d := range []float64{100, 300} {
 		f := ref.Field(i, 25)
 		decay := SoccerDecay(d, 1e-3, 20)
@@ -88,7 +89,7 @@ func TestReference(t *testing.T) {
 		}
 	}
 	blobs := NewProblem(Config{Run: 2, TimeStart: 0, TimeEnd: 10, Width: 0.05, FlowVpRigidOmega: 1}, phi, theta)
-	br := blobs.Reference(m, 3)
+	br := blobs.Reference(m, 3, nil)
 	f0 := br.Field(0, 0)
 	for j := 1; j < ntm-1; j++ {
 		for k := 0; k < m.NPhiMain-1; k++ {
@@ -100,6 +101,19 @@ func TestReference(t *testing.T) {
 	}
 	if &br.Field(2, 0)[0] != &f0[0] {
 		t.Error("the blobs' reference is not shared by the realizations")
+	}
+	// Formed on a pool: the serial field's bits, at several times.
+	pool := parallel.New(3)
+	defer pool.Close()
+	serial, pooled := blobs.Reference(m, 3, nil), blobs.Reference(m, 3, pool)
+	for _, tm := range []float64{0, 2.5, 7} {
+		want := serial.Field(0, tm)
+		got := pooled.Field(0, tm)
+		for n := range want {
+			if math.Float64bits(got[n]) != math.Float64bits(want[n]) {
+				t.Fatalf("blobs at %g h, point %d: pooled %v, serial %v", tm, n, got[n], want[n])
+			}
+		}
 	}
 	// Half the run: the blobs have turned by pi, so the negative blob
 	// stands where the positive one started.

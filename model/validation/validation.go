@@ -11,6 +11,7 @@ package validation
 import (
 	"math"
 
+	"github.com/goft-sft/goft/internal/parallel"
 	"github.com/goft-sft/goft/model/field"
 	"github.com/goft-sft/goft/model/mesh"
 )
@@ -263,12 +264,17 @@ type Reference struct {
 	valid              bool
 	at                 float64
 	expT, expP1, expP2 []float64
+	// pool fills the blobs' columns from the exponentials (fillBody).
+	pool     *parallel.Pool
+	fillBody parallel.WorkerBody
 }
 
 // Reference returns the reference of p on mesh m (built on p's map
-// points) for nReal realizations.
-func (p *Problem) Reference(m *mesh.Mesh, nReal int) *Reference {
-	r := &Reference{p: p, m: m}
+// points) for nReal realizations. pool (nil: serial) forms the blobs'
+// field, which every realization shares.
+func (p *Problem) Reference(m *mesh.Mesh, nReal int, pool *parallel.Pool) *Reference {
+	r := &Reference{p: p, m: m, pool: pool}
+	r.fillBody = parallel.Each(r.fillColumns)
 	ntm := m.NThetaMain
 	switch p.cfg.Run {
 	case 1:
@@ -328,15 +334,22 @@ func (r *Reference) Field(i int, t float64) []float64 {
 		r.expP1[k] = math.Exp(-(d1 * d1) / w)
 		r.expP2[k] = math.Exp(-(d2 * d2) / w)
 	}
-	for k := 0; k < m.NPhiMain-1; k++ {
+	r.pool.Share(m.NPhiMain-1, r.fillBody)
+	r.valid, r.at = true, t
+	return r.ref
+}
+
+// fillColumns sets the blobs' field on the columns [lo, hi) from the
+// separable exponentials.
+func (r *Reference) fillColumns(lo, hi int) {
+	ntm := r.m.NThetaMain
+	for k := lo; k < hi; k++ {
 		e1, e2 := r.expP1[k], r.expP2[k]
 		col := r.ref[ntm*k : ntm*(k+1)]
 		for j, et := range r.expT {
 			col[j] = -et*e1 + et*e2
 		}
 	}
-	r.valid, r.at = true, t
-	return r.ref
 }
 
 // fortranModulo is Fortran's MODULO for reals: the remainder of a/p with
