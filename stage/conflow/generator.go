@@ -40,6 +40,9 @@ type Generator struct {
 	// Each worker's Runge-Kutta scratch, and Step's pool body.
 	stepBufs []*stepBuf
 	stepBody parallel.WorkerBody
+	// Each worker's scratch of the synthesis (synthesize).
+	synthBufs []*synthBuf
+	synthBody parallel.WorkerBody
 
 	// coef(l1,m1) (1-based, ConFlow's plmcoef) is coef[(l1-1)+(m1-1)*n];
 	// coefT holds the transpose, coefT[(m1-1)+(l1-1)*n] = coef(l1,m1),

@@ -62,7 +62,9 @@ func (g *Generator) newSynthBuf() *synthBuf {
 }
 
 // synthesize computes U and V from the spectrum (ConFlow's latitude loop):
-// latitudes are independent; groups of g.width are spread over the pool.
+// latitudes are independent; groups of g.width are spread over the pool
+// by parallel.Pool.Share (a group near the poles starts its recurrences
+// later, so equal ranges of groups are not equal work).
 func (g *Generator) synthesize() {
 	nlhalf := g.n / 2
 	width := g.width
@@ -70,18 +72,22 @@ func (g *Generator) synthesize() {
 	if g.starts == nil {
 		g.starts = make([][][lanes]laneStart, groups)
 	}
-	rows := func(lo, hi int) {
-		b := g.newSynthBuf()
-		for k := lo; k < hi; k++ {
-			j0 := 1 + k*width
-			g.synthRows(j0, min(j0+width, nlhalf+1), b)
+	workers := 1
+	if g.pool != nil {
+		workers = g.pool.Workers()
+	}
+	for len(g.synthBufs) < workers {
+		g.synthBufs = append(g.synthBufs, g.newSynthBuf())
+	}
+	if g.synthBody == nil {
+		g.synthBody = func(w, lo, hi int) {
+			for k := lo; k < hi; k++ {
+				j0 := 1 + k*g.width
+				g.synthRows(j0, min(j0+g.width, g.n/2+1), g.synthBufs[w])
+			}
 		}
 	}
-	if g.pool == nil {
-		rows(0, groups)
-		return
-	}
-	g.pool.For(groups, rows)
+	g.pool.Share(groups, g.synthBody)
 }
 
 // laneState is one latitude's state in the fused loop of synthRows: the
