@@ -1,6 +1,9 @@
 package diffusion
 
-import "math"
+import (
+	"math"
+	"time"
+)
 
 // cpuKernels are the CPU's Kernels: the operator and the PTL scans on the
 // Stepper's worker pool, in place on the host field f of the current
@@ -78,7 +81,16 @@ func (c *cpuKernels) Stages(first, count int64) error {
 	wf := s.wave
 	wf.s0 = first
 	wf.args = c.st.args[first : first+count]
+	if !wf.tuned() {
+		s.pool.For(wf.team, s.bodyWave)
+		wf.rebalance()
+		wf.args = nil
+		return nil
+	}
+	wf.sharedBefore, wf.shared = wf.shared, wf.mode.next()
+	start := time.Now()
 	s.pool.For(wf.team, s.bodyWave)
+	wf.mode.record(wf.shared, count, time.Since(start))
 	wf.rebalance()
 	wf.args = nil
 	return nil

@@ -141,6 +141,74 @@ type wavefront struct {
 	split   []int
 	busy    []int64
 	resplit func(split []int, busy []int64)
+	// shared: the current block sweeps every realization with the whole
+	// team (wavefront.split), not whole realizations each worker alone;
+	// chosen by mode (see modeTuner).
+	shared, sharedBefore bool // this block's mode and the block before's
+	mode                 modeTuner
+}
+
+// modeTuner chooses, for a team of several workers and at least one
+// realization per worker, between sweeping whole realizations each worker
+// alone and sweeping each realization with the whole team, by timing
+// blocks of both. Alone, the workers need no barriers, but each keeps its
+// own realization's wavefront in the shared caches, and the two vCPUs'
+// speeds differ with nothing to even them out; together, the team keeps
+// one realization's wavefront and its split follows the members' speeds.
+// Which is faster depends on the mesh and the machine's caches (on the
+// development machine: alone at 361 x 721, together at 513 x 1025), so it
+// is measured: a trial of trialGroup blocks alone, then trialGroup blocks
+// together (the first of each group, where the caches still hold the
+// other mode's data, not counted), then the faster mode for a run of
+// blocks, and a new trial. A run is runBlocks long, and twice the last
+// one (up to maxRunBlocks) when the trial confirms the mode. Both modes
+// give the same bits.
+type modeTuner struct {
+	block int        // blocks since the trial began
+	run   int        // length of the run after the trial
+	cost  [2]float64 // trial time per stage (ns), alone and together
+	best  bool       // the chosen mode: together
+	tried bool       // a trial has chosen best
+}
+
+// The tuner's trial group and run lengths, in blocks.
+const (
+	trialGroup   = 3
+	runBlocks    = 60
+	maxRunBlocks = 960
+)
+
+// next returns the mode of the next block (together or not).
+func (t *modeTuner) next() bool {
+	if t.block < 2*trialGroup {
+		return t.block >= trialGroup
+	}
+	return t.best
+}
+
+// record notes that the block just run (in mode shared) took d for its
+// stages stages.
+func (t *modeTuner) record(shared bool, stages int64, d time.Duration) {
+	if t.block < 2*trialGroup && t.block%trialGroup != 0 {
+		i := 0
+		if shared {
+			i = 1
+		}
+		t.cost[i] += float64(d) / float64(stages)
+	}
+	t.block++
+	if t.block == 2*trialGroup {
+		best := t.cost[1] < t.cost[0]
+		if t.tried && best == t.best {
+			t.run = min(2*t.run, maxRunBlocks)
+		} else {
+			t.run = runBlocks
+		}
+		t.best, t.tried, t.cost = best, true, [2]float64{}
+	}
+	if t.block == 2*trialGroup+t.run {
+		t.block = 0
+	}
 }
 
 // newWavefront sets up blocks of stages stages over bands of rows theta
@@ -237,10 +305,14 @@ func (s *Stepper) waveWorkers(lo, hi int) {
 // waveWorker sweeps the current block over worker w's share of the mesh:
 // whole realizations, each worker on its own (no barriers), as long as
 // every worker gets one; then a share of the columns of each realization
-// left over, in step with the team.
+// left over, in step with the team. In a shared block (wavefront.shared)
+// every realization is swept by the team.
 func (s *Stepper) waveWorker(w int) {
 	wf := s.wave
 	solo := wf.nreal - wf.nreal%wf.team
+	if wf.shared {
+		solo = 0
+	}
 	for r := w; r < solo; r += wf.team {
 		s.sweep(r, 0, wf.npm, nil)
 	}
@@ -256,10 +328,20 @@ func (s *Stepper) waveWorker(w int) {
 	wf.busy[w] = int64(time.Since(start) - waited)
 }
 
+// teamBefore reports whether the block before the current one swept
+// realization r with the team (and so formed its pole terms).
+func (wf *wavefront) teamBefore(r int) bool {
+	return wf.sharedBefore || r >= wf.nreal-wf.nreal%wf.team
+}
+
+// tuned reports whether the blocks' mode is chosen (modeTuner): with
+// several workers and at least one realization each.
+func (wf *wavefront) tuned() bool { return wf.team > 1 && wf.nreal >= wf.team }
+
 // rebalance moves the team's column split after a block in which the team
 // shared a realization (see wavefront.split).
 func (wf *wavefront) rebalance() {
-	if wf.team > 1 && wf.nreal%wf.team != 0 {
+	if wf.team > 1 && (wf.nreal%wf.team != 0 || wf.shared) {
 		wf.resplit(wf.split, wf.busy)
 	}
 }
@@ -319,9 +401,10 @@ func (s *Stepper) sweep(r, kLo, kHi int, barrier *parallel.Barrier) (waited time
 			x, out := wf.bufs[(st-1)%2], wf.bufs[st%2]
 			// The pole values of L(x): in a team, from the terms its
 			// members formed in stage st-1 (stage 1, from stsInit, has
-			// none), all of whose pole rows were done before the last
-			// barrier.
-			terms := barrier != nil && st-1 >= 2
+			// none; the block's first stage finds them only where the
+			// block before swept r as a team too), all of whose pole rows
+			// were done before the last barrier.
+			terms := barrier != nil && st-1 >= 2 && (i > 0 || wf.teamBefore(r))
 			var pn, ps float64
 			if b == 0 {
 				if terms {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/goft-sft/goft/internal/parallel"
 	"github.com/goft-sft/goft/model/mesh"
@@ -306,6 +307,71 @@ func TestBalanceSplit(t *testing.T) {
 		balanceSplit(split, c.busy)
 		if fmt.Sprint(split) != fmt.Sprint(c.want) {
 			t.Errorf("%s: split %v, busy %v: got %v, want %v", c.name, c.split, c.busy, split, c.want)
+		}
+	}
+}
+
+// TestModeTuner checks the choice between sweeping realizations alone and
+// together: trials of trialGroup blocks alone then trialGroup together,
+// each group's first block not counted, then the mode whose counted blocks
+// took less time per stage, for runs of runBlocks that double while the
+// trials confirm the mode (up to maxRunBlocks), and back to runBlocks
+// when a trial changes it.
+func TestModeTuner(t *testing.T) {
+	var tu modeTuner
+	// A trial: the first block of each group is much slower in the other
+	// mode, which must not count.
+	trial := func(alone, shared time.Duration) {
+		t.Helper()
+		for b := 0; b < 2*trialGroup; b++ {
+			mode := tu.next()
+			if mode != (b >= trialGroup) {
+				t.Fatalf("trial block %d together = %v", b, mode)
+			}
+			d, stages := alone, int64(16-b%3) // blocks of unequal lengths
+			if mode {
+				d = shared
+			}
+			if b%trialGroup == 0 {
+				d *= 10
+			}
+			tu.record(mode, stages, d*time.Duration(stages))
+		}
+	}
+	// A run: every block in mode want; it returns the run's length.
+	run := func(want bool) int {
+		t.Helper()
+		n := 0
+		for {
+			if tu.block == 0 {
+				return n
+			}
+			if got := tu.next(); got != want {
+				t.Fatalf("run block %d together = %v, want %v", n, got, want)
+			}
+			tu.record(want, 16, 16*100)
+			n++
+		}
+	}
+	for i, c := range []struct {
+		alone, shared time.Duration
+		want          bool
+		run           int
+	}{
+		{10, 8, true, runBlocks},
+		{10, 8, true, 2 * runBlocks},
+		{10, 8, true, 4 * runBlocks},
+		{8, 10, false, runBlocks},
+		{9, 9, false, 2 * runBlocks},
+		{9, 9, false, 4 * runBlocks},
+		{9, 9, false, 8 * runBlocks},
+		{9, 9, false, maxRunBlocks},
+		{9, 9, false, maxRunBlocks},
+		{9, 8, true, runBlocks},
+	} {
+		trial(c.alone, c.shared)
+		if n := run(c.want); n != c.run {
+			t.Errorf("trial %d (alone %v, together %v): run of %d blocks, want %d", i, c.alone, c.shared, n, c.run)
 		}
 	}
 }
