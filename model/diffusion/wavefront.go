@@ -25,6 +25,13 @@ import (
 // stage buffers are updated in place. The data of a block stay in cache
 // for all its stages.
 //
+// With several workers, a block either gives each worker whole
+// realizations to sweep alone (no barriers) or sweeps every realization
+// with the whole team, its columns split between the members by their
+// measured speeds (realizations left over when they do not divide evenly
+// are always swept by the team). Which of the two a block uses is
+// measured as the run goes (modeTuner).
+//
 // So that a band is one contiguous stretch of memory, the stepper keeps its
 // stages in a banded layout: realization, then band, then column, then the
 // band's rows, each column's rows framed by one halo row above and below
@@ -33,9 +40,11 @@ import (
 // The pole rows need L at the poles, a sum over a whole ring of the previous
 // stage: the north value is formed when a stage reaches band 0 (rows 0 and
 // 1 of the previous stage are then done), the south value when it reaches
-// the last band, which always holds at least two rows. Every worker forms
-// the sums itself, in the same serial order as Operator.Apply, so each stage
-// is bit for bit what the unblocked stage gives.
+// the last band, which always holds at least two rows. A worker alone forms
+// the sums itself, in the same serial order as Operator.Apply; a team adds
+// up per-column terms its members formed in the stage before, in the same
+// order (wavefront.poleTerms). So each stage is bit for bit what the
+// unblocked stage gives.
 
 // Default wavefront block shape: the theta rows per band and the stages
 // per block (see bench_test.go: BenchmarkBlockShape).
