@@ -161,9 +161,10 @@ type wavefront struct {
 // realization per worker, between sweeping whole realizations each worker
 // alone and sweeping each realization with the whole team, by timing
 // blocks of both. Alone, the workers need no barriers, but each keeps its
-// own realization's wavefront in the shared caches, and the two vCPUs'
-// speeds differ with nothing to even them out; together, the team keeps
-// one realization's wavefront and its split follows the members' speeds.
+// own realization's wavefront in the shared caches, and when the workers'
+// speeds differ (a virtual machine's vCPUs) nothing evens them out;
+// together, the team keeps one realization's wavefront and its split
+// follows the members' speeds.
 // Which is faster depends on the mesh and the machine's caches (on the
 // development machine: alone at 361 x 721, together at 513 x 1025), so it
 // is measured: a trial of trialGroup blocks alone, then trialGroup blocks
