@@ -41,3 +41,31 @@ func TestWrite(t *testing.T) {
 		t.Errorf("a missing folder: %v", err)
 	}
 }
+
+// TestRemoveTemporaries checks that the temporary files of a path (as a
+// killed Write leaves them: .NAME.tmp-*) are removed, and nothing else:
+// not the file, not other files' temporaries, not a name that only starts
+// alike.
+func TestRemoveTemporaries(t *testing.T) {
+	dir := t.TempDir()
+	names := []string{"a.out", ".a.out.tmp-123", ".a.out.tmp-9", ".b.out.tmp-1", ".a.outx.tmp-2", "a.out.tmp-3"}
+	for _, n := range names {
+		if err := os.WriteFile(filepath.Join(dir, n), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := RemoveTemporaries(filepath.Join(dir, "a.out")); err != nil {
+		t.Fatal(err)
+	}
+	ents, _ := os.ReadDir(dir)
+	var left []string
+	for _, e := range ents {
+		left = append(left, e.Name())
+	}
+	if got, want := strings.Join(left, " "), ".a.outx.tmp-2 .b.out.tmp-1 a.out a.out.tmp-3"; got != want {
+		t.Errorf("left %q, want %q", got, want)
+	}
+	if err := RemoveTemporaries(filepath.Join(dir, "none", "a.out")); err == nil {
+		t.Error("a missing folder: no error")
+	}
+}

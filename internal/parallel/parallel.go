@@ -132,8 +132,14 @@ func (p *Pool) await(seen uint64) uint64 {
 	return g
 }
 
-// Workers reports the number of goroutines For spreads work over.
-func (p *Pool) Workers() int { return p.workers }
+// Workers reports the number of goroutines For and Share spread work
+// over: 1 for a nil Pool, which runs every body on the caller.
+func (p *Pool) Workers() int {
+	if p == nil {
+		return 1
+	}
+	return p.workers
+}
 
 // Close stops the worker goroutines and waits for them to exit. The pool
 // must not be used afterwards.

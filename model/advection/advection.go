@@ -135,7 +135,6 @@ type Advector struct {
 
 	columnBody, poleBody, alphaBody, cflBody parallel.WorkerBody
 	pool                                     *parallel.Pool
-	workers                                  int // the pool's workers (1 without a pool)
 }
 
 // New prepares advection on m for nReal realizations with flow_num_method
@@ -174,18 +173,15 @@ func New(m *mesh.Mesh, nReal int, method int, upwind, wenoEps float64, pool *par
 		a.AlphaP = make([]float64, n)
 		a.setWeights()
 	}
-	a.workers = 1
-	if pool != nil {
-		a.workers = pool.Workers()
-	}
+	workers := pool.Workers()
 	if sm == WENO3 && useAVX2 && useAVX512 && (m.NThetaMain-2)/8 > 0 {
 		a.phiRingStride = (m.NThetaMain + 7) &^ 7
-		a.phiRings = make([][]float64, a.workers)
+		a.phiRings = make([][]float64, workers)
 		for w := range a.phiRings {
 			a.phiRings[w] = memalign.Float64s(8*a.phiRingStride, 1)
 		}
 	}
-	a.columns = make([]columnScratch, a.workers)
+	a.columns = make([]columnScratch, workers)
 	for w := range a.columns {
 		a.columns[w] = newColumnScratch(m.NThetaHalf)
 	}

@@ -167,23 +167,11 @@ func BenchmarkKernelWeno(b *testing.B) {
 			}
 		}
 		phi := func() {
-			if a.usePhiRing() {
-				// The AVX-512 form: split fluxes carried across the
-				// faces of each realization (phiFlux).
-				for r := 0; r < a.NReal; r++ {
-					for s := -1; s <= 1; s++ {
-						a.phiSplit(a.phiRings[0], r, s)
-					}
-					for k := 1; k <= nk; k++ {
-						a.phiFace(a.pf.Column(fluxP, k, r), a.phiRings[0], r, k)
-					}
-				}
-				return
-			}
+			// As the column pass forms them (phiFlux): with AVX-512, from
+			// split fluxes carried across the faces of each realization.
 			for c := 0; c < nCols(a); c++ {
 				r, k := c/nk, c%nk+1
-				off := a.phiStencil(k, r)
-				a.wenoPhi(a.pf.Column(fluxP, k, r), &off, k)
+				a.phiFlux(0, a.pf.Column(fluxP, k, r), r, k, k == 1)
 			}
 		}
 		for _, form := range forms {

@@ -81,16 +81,15 @@ func (c *cpuKernels) Stages(first, count int64) error {
 	wf := s.wave
 	wf.s0 = first
 	wf.args = c.st.args[first : first+count]
-	if !wf.tuned() {
-		s.pool.For(wf.team, s.bodyWave)
-		wf.rebalance()
-		wf.args = nil
-		return nil
+	tuned := wf.tuned()
+	if tuned {
+		wf.sharedBefore, wf.shared = wf.shared, wf.mode.next()
 	}
-	wf.sharedBefore, wf.shared = wf.shared, wf.mode.next()
 	start := time.Now()
 	s.pool.For(wf.team, s.bodyWave)
-	wf.mode.record(wf.shared, count, time.Since(start))
+	if tuned {
+		wf.mode.record(wf.shared, count, time.Since(start))
+	}
 	wf.rebalance()
 	wf.args = nil
 	return nil

@@ -113,10 +113,7 @@ func NewStepper(op *Operator, method Method, subcycles int, pool *parallel.Pool)
 	}
 	s.bodyInit = parallel.Each(s.stsInit)
 	s.bodyFE = parallel.Each(s.feUpdate)
-	team := 1
-	if pool != nil {
-		team = min(pool.Workers(), op.Mesh.NPhiMain)
-	}
+	team := min(pool.Workers(), op.Mesh.NPhiMain)
 	rows, stages := bandRows, blockStages
 	if op.uniform == nil {
 		// Stored weights (a coefficient that varies in space) double the

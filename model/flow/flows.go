@@ -44,13 +44,9 @@ type attenuator struct {
 }
 
 func newAttenuator(m *mesh.Mesh, nReal int, pool *parallel.Pool) *attenuator {
-	workers := 1
-	if pool != nil {
-		workers = pool.Workers()
-	}
 	a := &attenuator{m: m, nReal: nReal, pool: pool, inv: make([]float64, nReal),
 		lf: m.Layout(field.Center, nReal), lt: m.Layout(field.ThetaFace, nReal), lp: m.Layout(field.PhiFace, nReal),
-		tcol: make([]float64, 2*m.NThetaMain*workers)}
+		tcol: make([]float64, 2*m.NThetaMain*pool.Workers())}
 	a.body = a.columns
 	return a
 }

@@ -15,11 +15,7 @@ func (g *Generator) Step() {
 		g.rnd[i] = g.rng.Float64()
 	}
 	nm := g.lmax - 1 // orders 1 .. lmax-1
-	workers := 1
-	if g.pool != nil {
-		workers = g.pool.Workers()
-	}
-	for len(g.stepBufs) < workers {
+	for len(g.stepBufs) < g.pool.Workers() {
 		g.stepBufs = append(g.stepBufs, newStepBuf(g.n))
 	}
 	if g.stepBody == nil {

@@ -72,11 +72,7 @@ func (g *Generator) synthesize() {
 	if g.starts == nil {
 		g.starts = make([][][lanes]laneStart, groups)
 	}
-	workers := 1
-	if g.pool != nil {
-		workers = g.pool.Workers()
-	}
-	for len(g.synthBufs) < workers {
+	for len(g.synthBufs) < g.pool.Workers() {
 		g.synthBufs = append(g.synthBufs, g.newSynthBuf())
 	}
 	if g.synthBody == nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/goft-sft/goft/format/namelist"
 	"github.com/goft-sft/goft/format/psihdf"
 	"github.com/goft-sft/goft/hipft/output"
+	"github.com/goft-sft/goft/internal/atomicfile"
 	"github.com/goft-sft/goft/stage/magmap"
 )
 
@@ -666,11 +667,8 @@ func (d *Driver) datedLists(dir string) error {
 		// A killed attempt may have left the list's temporary file: dir
 		// is a folder of another stage (the maps'), whose own clean-up
 		// has run before that attempt.
-		stale, _ := filepath.Glob(filepath.Join(dir, "."+name+".tmp-*"))
-		for _, p := range stale {
-			if err := os.Remove(p); err != nil {
-				return err
-			}
+		if err := atomicfile.RemoveTemporaries(filepath.Join(dir, name)); err != nil {
+			return err
 		}
 		if err := output.WriteFileAtomic(filepath.Join(dir, name), func(w io.Writer) error { _, err := io.WriteString(w, text); return err }); err != nil {
 			return err
